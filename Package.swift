@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Winnow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Winnow", targets: ["Winnow"]),
+        .executable(name: "winnow", targets: ["winnow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["libz-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "Winnow",
+            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "winnow",
+            dependencies: ["Winnow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "WinnowTests",
+            dependencies: ["Winnow"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

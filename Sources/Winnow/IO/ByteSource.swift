@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An error reading or writing a file, with the path and what the system said.
+public struct IOFailure: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// An error from the current `errno`.
+    static func system(_ path: String, _ action: String) -> IOFailure {
+        IOFailure(path: path, message: "\(action): \(String(cString: strerror(errno)))")
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// A stream of raw bytes: a file or standard input, read with `read(2)` into the caller's buffer.
+public protocol ByteSource: AnyObject {
+    /// The path for messages (`-` for standard input).
+    var path: String { get }
+    /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int
+}
+
+/// A file (or standard input) read through its file descriptor.
+public final class FileSource: ByteSource {
+    public let path: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    /// Opens `path` for reading; `-` is standard input.
+    public init(path: String) throws(IOFailure) {
+        self.path = path
+        if path == "-" {
+            descriptor = 0
+            ownsDescriptor = false
+            return
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOFailure.system(path, "cannot open") }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw IOFailure(path: path, message: "is a directory, expected a file")
+        }
+        descriptor = fd
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw IOFailure.system(path, "read failed")
+        }
+    }
+}
+
+/// Bytes held in memory, handed out in chunks of at most `chunkSize` (tests use it to feed decoders piecewise).
+public final class MemorySource: ByteSource {
+    public let path: String
+    private let bytes: [UInt8]
+    private var position = 0
+    private var chunkSizes: [Int]
+    private var chunkIndex = 0
+
+    /// `chunkSizes` cycles: `[1]` hands out one byte per read; empty means as much as the caller asks for.
+    public init(_ bytes: [UInt8], path: String = "<memory>", chunkSizes: [Int] = []) {
+        self.bytes = bytes
+        self.path = path
+        self.chunkSizes = chunkSizes.filter { $0 > 0 }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
+        var count = min(buffer.count, bytes.count - position)
+        if !chunkSizes.isEmpty {
+            count = min(count, chunkSizes[chunkIndex % chunkSizes.count])
+            chunkIndex += 1
+        }
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+        }
+        position += count
+        return count
+    }
+}

@@ -1,0 +1,200 @@
+import Yams
+
+/// A value an option can take in a pipeline file, read from a YAML node.
+public protocol OptionValue: Sendable {
+    /// The type as `winnow stages` shows it (`string`, `integer`, `auto | jsonl | text` …).
+    static var typeDescription: String { get }
+    /// Reads the value; throws a message saying what was expected.
+    static func read(_ node: Node) throws(OptionValueError) -> Self
+    /// The value as it is written in a pipeline file.
+    var yamlText: String { get }
+}
+
+/// Why a node is not a valid option value (the caller adds the position).
+public struct OptionValueError: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+extension String: OptionValue {
+    public static var typeDescription: String { "string" }
+    public static func read(_ node: Node) throws(OptionValueError) -> String {
+        guard case .scalar(let scalar) = node else { throw OptionValueError("expected a string") }
+        return scalar.string
+    }
+    public var yamlText: String { self.isEmpty ? "\"\"" : self }
+}
+
+extension Int: OptionValue {
+    public static var typeDescription: String { "integer" }
+    public static func read(_ node: Node) throws(OptionValueError) -> Int {
+        guard case .scalar = node, let value = node.int else { throw OptionValueError("expected an integer") }
+        return value
+    }
+    public var yamlText: String { String(self) }
+}
+
+extension Double: OptionValue {
+    public static var typeDescription: String { "number" }
+    public static func read(_ node: Node) throws(OptionValueError) -> Double {
+        guard case .scalar = node, let value = node.float, value.isFinite else { throw OptionValueError("expected a number") }
+        return value
+    }
+    public var yamlText: String { String(self) }
+}
+
+extension Bool: OptionValue {
+    public static var typeDescription: String { "boolean" }
+    public static func read(_ node: Node) throws(OptionValueError) -> Bool {
+        guard case .scalar = node, let value = node.bool else { throw OptionValueError("expected true or false") }
+        return value
+    }
+    public var yamlText: String { self ? "true" : "false" }
+}
+
+extension Array: OptionValue where Element == String {
+    public static var typeDescription: String { "list of strings" }
+    public static func read(_ node: Node) throws(OptionValueError) -> [String] {
+        guard case .sequence(let sequence) = node else { throw OptionValueError("expected a list of strings, e.g. [en, de]") }
+        var result: [String] = []
+        for element in sequence {
+            guard case .scalar(let scalar) = element else { throw OptionValueError("expected a list of strings, e.g. [en, de]") }
+            result.append(scalar.string)
+        }
+        return result
+    }
+    public var yamlText: String { "[" + joined(separator: ", ") + "]" }
+}
+
+/// A closed set of names as an option value: `format: auto | jsonl | text`.
+public protocol ChoiceOption: OptionValue, RawRepresentable<String>, CaseIterable {}
+
+extension ChoiceOption {
+    public static var typeDescription: String { allCases.map(\.rawValue).joined(separator: " | ") }
+    public static func read(_ node: Node) throws(OptionValueError) -> Self {
+        guard case .scalar(let scalar) = node, let value = Self(rawValue: scalar.string) else {
+            throw OptionValueError("expected one of: \(typeDescription)")
+        }
+        return value
+    }
+    public var yamlText: String { rawValue }
+}
+
+/// What `winnow stages` shows of an option.
+public struct OptionDescription: Sendable {
+    public var name: String
+    public var type: String
+    public var defaultValue: String
+    public var help: String
+}
+
+/// One option of a stage: its name, default, a check of its range and a line of help. The single place that
+/// says what the option is; the stage's `Configuration` reads it from `StageOptions`.
+public struct StageOption<Value: OptionValue>: Sendable {
+    public var name: String
+    public var defaultValue: Value
+    public var help: String
+    /// Returns a message when a value is out of range.
+    public var check: @Sendable (Value) -> String?
+
+    public init(_ name: String, default defaultValue: Value, help: String, check: @escaping @Sendable (Value) -> String? = { _ in nil }) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+        self.check = check
+    }
+
+    public var description: OptionDescription {
+        OptionDescription(name: name, type: Value.typeDescription, defaultValue: defaultValue.yamlText, help: help)
+    }
+}
+
+extension StageOption where Value == Int {
+    /// An integer option that must lie in `range`.
+    public init(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>, help: String) {
+        self.init(name, default: defaultValue, help: help) { value in
+            range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+        }
+    }
+}
+
+extension StageOption where Value == Double {
+    /// A number option that must lie in `range`.
+    public init(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>, help: String) {
+        self.init(name, default: defaultValue, help: help) { value in
+            range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+        }
+    }
+}
+
+/// A stage's options as written in a pipeline file, read with positions for errors.
+///
+/// A `Configuration` reads each of its options with `value(_:)`; `checkNoUnknownOptions` then reports any key
+/// that is not one of the stage's options, listing the valid ones.
+public struct StageOptions {
+    public let stage: String
+    public let file: String
+    private let members: [(key: String, keyNode: Node, value: Node)]
+    private let mark: Mark?
+
+    /// Options from a node: a mapping, or empty (`{}`, `~` or nothing).
+    public init(stage: String, node: Node?, file: String) throws(PipelineError) {
+        self.stage = stage
+        self.file = file
+        mark = node?.mark
+        switch node {
+        case nil:
+            members = []
+        case .scalar(let scalar)? where scalar.string.isEmpty || node?.null != nil:
+            members = []
+        case .mapping(let mapping)?:
+            var members: [(key: String, keyNode: Node, value: Node)] = []
+            for (key, value) in mapping {
+                guard case .scalar(let name) = key else {
+                    throw PipelineError(file: file, line: key.mark?.line, column: key.mark?.column, message: "option names of stage '\(stage)' must be plain words")
+                }
+                if members.contains(where: { $0.key == name.string }) {
+                    throw PipelineError(file: file, line: key.mark?.line, column: key.mark?.column, message: "option '\(name.string)' of stage '\(stage)' is given twice")
+                }
+                members.append((key: name.string, keyNode: key, value: value))
+            }
+            self.members = members
+        case let other?:
+            throw PipelineError(file: file, line: other.mark?.line, column: other.mark?.column,
+                                message: "the options of stage '\(stage)' must be a mapping, e.g. `- \(stage): {}`")
+        }
+    }
+
+    /// Options for code and tests: `StageOptions(stage: "clean", yaml: "{normalize: none}")`.
+    public init(stage: String, yaml: String) throws {
+        try self.init(stage: stage, node: try Yams.compose(yaml: yaml), file: "<options>")
+    }
+
+    /// The value of `option`, or its default when absent; an error with the position when it is invalid.
+    public func value<Value>(_ option: StageOption<Value>) throws(PipelineError) -> Value {
+        guard let member = members.first(where: { $0.key == option.name }) else { return option.defaultValue }
+        let value: Value
+        do {
+            value = try Value.read(member.value)
+        } catch {
+            throw positioned(member.value, "option '\(option.name)' of stage '\(stage)': \(error.message)")
+        }
+        if let problem = option.check(value) {
+            throw positioned(member.value, "option '\(option.name)' of stage '\(stage)' \(problem)")
+        }
+        return value
+    }
+
+    /// Throws for the first option name that is not in `known`.
+    public func checkNoUnknownOptions(_ known: [OptionDescription]) throws(PipelineError) {
+        for member in members where !known.contains(where: { $0.name == member.key }) {
+            let valid = known.isEmpty ? "it has no options" : "valid options: " + known.map(\.name).joined(separator: ", ")
+            throw positioned(member.keyNode, "unknown option '\(member.key)' for stage '\(stage)' (\(valid))")
+        }
+    }
+
+    private func positioned(_ node: Node, _ message: String) -> PipelineError {
+        let mark = node.mark ?? self.mark
+        return PipelineError(file: file, line: mark?.line, column: mark?.column, message: message)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Yams
+
+/// A pipeline file, loaded: its stages ready to run, in order, and its optional input paths and output path.
+///
+/// The file is YAML (JSON is YAML too): `version: 1`, an optional `name`, optional `input: {paths: [...]}`, the
+/// ordered `stages` list of one-key maps `stage-name: options`, and optional `output: {path: ...}`. Unknown keys,
+/// stages and options, wrong types and out-of-range values are `PipelineError`s with line and column.
+public struct Pipeline: Sendable {
+    public var name: String?
+    /// Always starts with `decode` (defaults when the file has none).
+    public var steps: [PipelineStep]
+    public var inputPaths: [String]
+    public var outputPath: String?
+
+    /// The decode step.
+    public var decode: DecodeStage {
+        guard case .decode(let decode) = steps[0] else { preconditionFailure("a pipeline starts with decode") }
+        return decode
+    }
+
+    public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil) {
+        if case .decode? = steps.first {
+            self.steps = steps
+        } else {
+            self.steps = [.decode(DecodeStage())] + steps
+        }
+        self.name = name
+        self.inputPaths = inputPaths
+        self.outputPath = outputPath
+    }
+
+    /// Loads a pipeline file.
+    public static func load(path: String) throws(PipelineError) -> Pipeline {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PipelineError(file: path, message: "cannot read the pipeline file (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses pipeline YAML; `file` names it in errors.
+    public static func parse(_ yaml: String, file: String) throws(PipelineError) -> Pipeline {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw PipelineError(file: file, line: 1, column: 1, message: "the pipeline file is empty; it needs at least `version: 1` and `stages:`")
+            }
+            root = node
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        } catch {
+            throw PipelineError(file: file, message: "not valid YAML: \(error)")
+        }
+        return try PipelineFileReader(file: file).pipeline(from: root)
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> PipelineError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) " } ?? ""
+            return PipelineError(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)\(problem)")
+        default:
+            return PipelineError(file: file, message: "not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Walks the YAML tree of a pipeline file, with positions for every error.
+private struct PipelineFileReader {
+    let file: String
+
+    func error(_ node: Node?, _ message: String) -> PipelineError {
+        PipelineError(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message)
+    }
+
+    func mapping(_ node: Node, _ what: String, keys: [String]) throws(PipelineError) -> [String: (key: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else { throw error(node, "\(what) must be a mapping of \(keys.joined(separator: ", "))") }
+        var result: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let name) = key, keys.contains(name.string) else {
+                throw error(key, "unknown key '\(key.string ?? "?")' in \(what) (valid keys: \(keys.joined(separator: ", ")))")
+            }
+            guard result[name.string] == nil else { throw error(key, "key '\(name.string)' is given twice in \(what)") }
+            result[name.string] = (key, value)
+        }
+        return result
+    }
+
+    func string(_ node: Node, _ what: String) throws(PipelineError) -> String {
+        guard case .scalar(let scalar) = node else { throw error(node, "\(what) must be a string") }
+        return scalar.string
+    }
+
+    func pipeline(from root: Node) throws(PipelineError) -> Pipeline {
+        let top = try mapping(root, "the pipeline file", keys: ["version", "name", "input", "stages", "output"])
+        guard let version = top["version"] else { throw error(root, "missing `version: 1`") }
+        guard version.value.int == 1 else { throw error(version.value, "unsupported version '\(version.value.string ?? "?")'; this winnow reads version 1") }
+        let name = try top["name"].map { (entry) throws(PipelineError) in try string(entry.value, "name") }
+
+        var inputPaths: [String] = []
+        if let input = top["input"] {
+            let fields = try mapping(input.value, "input", keys: ["paths"])
+            if let paths = fields["paths"] {
+                guard case .sequence(let sequence) = paths.value else { throw error(paths.value, "input.paths must be a list of paths") }
+                for element in sequence { inputPaths.append(try string(element, "each of input.paths")) }
+            }
+        }
+        var outputPath: String?
+        if let output = top["output"] {
+            let fields = try mapping(output.value, "output", keys: ["path"])
+            outputPath = try fields["path"].map { (entry) throws(PipelineError) in try string(entry.value, "output.path") }
+        }
+
+        guard let stagesEntry = top["stages"] else { throw error(root, "missing `stages:`, the list of stages to run") }
+        guard case .sequence(let stageNodes) = stagesEntry.value else {
+            throw error(stagesEntry.value, "stages must be a list, e.g.\n  stages:\n    - clean: {}")
+        }
+        var steps: [PipelineStep] = []
+        let validNames = StageKind.all.map(\.name).joined(separator: ", ")
+        for (index, entry) in stageNodes.enumerated() {
+            guard case .mapping(let one) = entry, one.count == 1, let (key, value) = one.first, case .scalar(let name) = key else {
+                throw error(entry, "each stage is a one-key map `stage-name: options`, e.g. `- clean: {}` (stages: \(validNames))")
+            }
+            guard let kind = StageKind.named(name.string) else {
+                throw error(key, "unknown stage '\(name.string)' (stages: \(validNames))")
+            }
+            if kind.name == DecodeStage.name && index != 0 { throw error(key, "decode must be the first stage") }
+            let options = try StageOptions(stage: kind.name, node: value, file: file)
+            steps.append(try kind.build(options))
+        }
+        return Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath)
+    }
+}

@@ -1,0 +1,21 @@
+/// A problem in a pipeline file, with the position (`file:line:column`) and what was expected there.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var position = file
+        if let line { position += ":\(line)" }
+        if let column { position += ":\(column)" }
+        return "\(position): \(message)"
+    }
+}

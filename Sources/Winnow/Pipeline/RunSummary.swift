@@ -1,0 +1,93 @@
+import Foundation
+
+/// The account of a run: per stage what went in, out and why, and the totals, which always satisfy
+/// `read = written + dropped + rejected`.
+public struct RunSummary: Sendable {
+    /// Counters per stage in pipeline order (`decode` first), then `output` (JSON encoding and compression).
+    public var stages: [StageCounters]
+    public var filesTotal = 0
+    public var filesDone = 0
+    public var compressedBytes = 0
+    public var writtenDocuments = 0
+    public var outputBytes = 0
+    public var wallSeconds = 0.0
+    public var interrupted = false
+    /// Inputs that could not be read to their end.
+    public var inputProblems: [InputProblem] = []
+    /// The error that stopped the run early (a write failure), if any.
+    public var failure: String?
+
+    public init(stageNames: [String]) {
+        stages = stageNames.map(StageCounters.init(name:))
+    }
+
+    /// Records read: every non-blank JSONL line, text file and unreadable input tail.
+    public var read: Int { stages.first?.documentsIn ?? 0 }
+    public var dropped: Int { stages.reduce(0) { $0 + $1.droppedTotal } }
+    public var rejected: Int { stages.reduce(0) { $0 + $1.rejected } }
+    /// Bytes of decoded text (the documents' text as read).
+    public var textBytes: Int { stages.count > 1 ? stages[1].textBytes : 0 }
+    /// Documents that were read but are still in flight when a run stops early.
+    public var unaccounted: Int { read - writtenDocuments - dropped - rejected }
+
+    /// The summary as printed on stderr at the end of a run.
+    public var text: String {
+        var lines: [String] = []
+        let status = interrupted ? "interrupted" : (failure != nil ? "failed" : "done")
+        lines.append("winnow: \(status) in \(Self.format(seconds: wallSeconds)): \(filesDone)/\(filesTotal) inputs, "
+            + "\(Self.megabytes(compressedBytes)) MB read, \(Self.megabytes(textBytes)) MB of text")
+        let header = ["stage", "in", "kept", "dropped", "rejected", "seconds"]
+        var rows = [header]
+        for stage in stages {
+            rows.append([stage.name, "\(stage.documentsIn)", "\(stage.kept)", "\(stage.droppedTotal)", "\(stage.rejected)",
+                         String(format: "%.3f", stage.seconds)])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let cells = row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                            : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }
+            lines.append("  " + cells.joined(separator: "  "))
+        }
+        for stage in stages where !stage.dropped.isEmpty {
+            let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("  \(stage.name) dropped: \(reasons)")
+        }
+        var totals = "  read \(read) = written \(writtenDocuments) + dropped \(dropped) + rejected \(rejected)"
+        if unaccounted != 0 { totals += " + \(unaccounted) not finished" }
+        lines.append(totals)
+        for problem in inputProblems { lines.append("  input error: \(problem.message)") }
+        if let failure { lines.append("  error: \(failure)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The summary as the JSON written by `--stats`.
+    public var json: JSONValue {
+        let stageValues: [JSONValue] = stages.map { stage in
+            var dropped = JSONObject()
+            for (reason, count) in stage.dropped.sorted(by: { $0.key < $1.key }) { dropped[reason] = .int(count) }
+            return .object([
+                "name": .string(stage.name), "in": .int(stage.documentsIn), "kept": .int(stage.kept),
+                "dropped": .object(dropped), "rejected": .int(stage.rejected),
+                "text_bytes": .int(stage.textBytes), "seconds": .double(stage.seconds),
+            ])
+        }
+        var object: JSONObject = [
+            "status": .string(interrupted ? "interrupted" : (failure != nil ? "failed" : "done")),
+            "read": .int(read), "written": .int(writtenDocuments), "dropped": .int(dropped), "rejected": .int(rejected),
+            "inputs": .object(["total": .int(filesTotal), "done": .int(filesDone), "compressed_bytes": .int(compressedBytes),
+                               "text_bytes": .int(textBytes)]),
+            "output_bytes": .int(outputBytes),
+            "seconds": .double(wallSeconds),
+            "stages": .array(stageValues),
+            "input_errors": .array(inputProblems.map { .object(["file": .string($0.path), "error": .string($0.message)]) }),
+        ]
+        if let failure { object["error"] = .string(failure) }
+        return .object(object)
+    }
+
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
+
+    static func format(seconds: Double) -> String { String(format: "%.2f s", seconds) }
+}

@@ -1,0 +1,354 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a pipeline over inputs with structured concurrency and writes JSONL in input order.
+///
+/// ```
+///  inputs (files, dirs, '-')            read in order on the run's own task: gzip → lines → batches
+///    │  ≈ 1 MB or 1,000 records a batch, numbered in input order
+///    ▼
+///  per-document stages (decode, clean, …) in child tasks of one TaskGroup, up to 2 × jobs batches in flight
+///    ▼
+///  ordered stages, on the run's task, strictly in batch order (a reorder buffer per ordered stage)
+///    ▼
+///  encoding (JSONL, gzip members) in child tasks → reorder buffer → writer: output, rejects, summary
+/// ```
+///
+/// Back-pressure: no batch is read while `2 × jobs` are in flight, so memory is bounded by the batch size and
+/// the job count, never by the input. Output order depends only on the input and the batch limits, so the output is
+/// byte-identical for any `--jobs`. The first error (a failed write) cancels the rest; a set `CancellationFlag`
+/// stops reading and drains what is in flight.
+public struct Runner {
+    /// How a run is carried out.
+    public struct Options: Sendable {
+        /// Batches processed at once; the default is the number of active processors.
+        public var jobs: Int
+        public var maximumBatchBytes = 1 << 20
+        public var maximumBatchRecords = 1000
+        /// Discard the encoded output instead of writing it (benchmarks): the work is the same.
+        public var discardOutput = false
+
+        public init(jobs: Int = Runner.defaultJobs) { self.jobs = max(1, jobs) }
+    }
+
+    /// The number of active processors.
+    public static var defaultJobs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    public let pipeline: Pipeline
+    public let options: Options
+
+    public init(pipeline: Pipeline, options: Options) {
+        self.pipeline = pipeline
+        self.options = options
+    }
+
+    /// A run's sinks and observers.
+    public struct Destinations {
+        public var output: OutputFile?
+        public var rejects: OutputFile?
+        public var progress: ProgressReporter?
+        public var cancellation: CancellationFlag
+
+        public init(output: OutputFile?, rejects: OutputFile? = nil, progress: ProgressReporter? = nil, cancellation: CancellationFlag = CancellationFlag()) {
+            self.output = output
+            self.rejects = rejects
+            self.progress = progress
+            self.cancellation = cancellation
+        }
+    }
+
+    /// Runs the pipeline over `inputs`. Write failures end the run early and are reported in the summary's
+    /// `failure`; input problems are counted as rejects and listed in `inputProblems`. Files are not committed here:
+    /// the caller commits or abandons them according to the summary.
+    public func run(inputs: [InputFile], to destinations: Destinations) async -> RunSummary {
+        let phases = Phase.plan(pipeline.steps)
+        var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
+        summary.filesTotal = inputs.count
+        let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
+                                 maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords)
+        let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
+                                    gzipRejects: destinations.rejects?.isGzip ?? false, discardOutput: options.discardOutput)
+        var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
+        let limit = 2 * options.jobs
+        let start = Clock.now
+        let steps = pipeline.steps
+
+        await withTaskGroup(of: WorkBatch.self) { group in
+            var inFlight = 0
+            var reading = true
+            var writeBuffer: [Int: WorkBatch] = [:]
+            var nextToWrite = 0
+
+            func start(_ batch: WorkBatch) {
+                let phase = phases[batch.phase]
+                group.addTask { Phase.runParallel(phase, on: batch, steps: steps, encoding: encoding) }
+            }
+
+            while true {
+                while reading && inFlight < limit && summary.failure == nil {
+                    if destinations.cancellation.isSet {
+                        summary.interrupted = true
+                        reading = false
+                        break
+                    }
+                    guard let raw = reader.next() else {
+                        reading = false
+                        break
+                    }
+                    inFlight += 1
+                    let decode = pipeline.decode
+                    group.addTask { Phase.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
+                    destinations.progress?.update(filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead,
+                                                  summary: summary)
+                }
+                guard inFlight > 0, let finished = await group.next() else { break }
+                for batch in scheduler.advance(finished) {
+                    if batch.phase < phases.count {
+                        start(batch)
+                        continue
+                    }
+                    writeBuffer[batch.sequence] = batch
+                    while let ready = writeBuffer.removeValue(forKey: nextToWrite) {
+                        nextToWrite += 1
+                        inFlight -= 1
+                        write(ready, to: destinations, summary: &summary)
+                    }
+                }
+                destinations.progress?.update(filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead, summary: summary)
+            }
+        }
+        summary.filesDone = reader.filesDone
+        summary.compressedBytes = reader.compressedBytesRead
+        summary.inputProblems = reader.problems
+        summary.wallSeconds = Clock.seconds(since: start)
+        destinations.progress?.finish()
+        return summary
+    }
+
+    private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary) {
+        for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
+        summary.writtenDocuments += batch.documents.count
+        guard summary.failure == nil else { return }
+        do {
+            if let output = destinations.output, !batch.output.isEmpty {
+                try output.write(batch.output)
+                summary.outputBytes += batch.output.count
+            }
+            if let rejects = destinations.rejects, !batch.rejects.isEmpty { try rejects.write(batch.rejects) }
+        } catch {
+            summary.failure = error.description
+        }
+    }
+}
+
+/// What to do with encoded batches.
+struct EncodingPlan: Sendable {
+    var gzipOutput: Bool
+    var keepRejects: Bool
+    var gzipRejects: Bool
+    var discardOutput: Bool
+}
+
+/// A batch between phases: its documents, the rejects encoded so far, and what each stage counted.
+struct WorkBatch: Sendable {
+    var sequence: Int
+    /// The next phase to run.
+    var phase: Int
+    var documents: [Document] = []
+    /// Encoded rejects (JSONL; gzip once the last phase is done).
+    var rejects: [UInt8] = []
+    /// Encoded output, filled by the last phase.
+    var output: [UInt8] = []
+    /// One per pipeline step, then `output`.
+    var counters: [StageCounters]
+}
+
+/// A step of the run: per-document stages in parallel, or one ordered stage on the run's task.
+enum Phase: Sendable {
+    /// Indices into the pipeline's steps, run in a child task; `encodes` marks the last phase.
+    case parallel(steps: [Int], encodes: Bool)
+    case ordered(step: Int)
+
+    /// Cuts the steps into phases: runs of per-document stages between ordered stages, and a parallel phase at the end
+    /// that encodes the output (so encoding and compression always run on all jobs).
+    static func plan(_ steps: [PipelineStep]) -> [Phase] {
+        var phases: [Phase] = []
+        var run: [Int] = []
+        for (index, step) in steps.enumerated() {
+            if case .ordered = step {
+                phases.append(.parallel(steps: run, encodes: false))
+                phases.append(.ordered(step: index))
+                run = []
+            } else {
+                run.append(index)
+            }
+        }
+        phases.append(.parallel(steps: run, encodes: true))
+        return phases
+    }
+
+    /// The first phase: decode a raw batch, then the phase's stages.
+    static func runFirst(_ phase: Phase, raw: RawBatch, decode: DecodeStage, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
+        var batch = WorkBatch(sequence: raw.sequence, phase: 0, counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
+        let started = Clock.now
+        var parser = JSONParser()
+        var rejects = JSONWriter()
+        batch.documents.reserveCapacity(raw.records.count)
+        var counters = batch.counters[0]
+        raw.bytes.withUnsafeBytes { bytes in
+            for record in raw.records {
+                do throws(DecodeStage.RecordError) {
+                    guard let document = try decode.decode(record, of: raw, parser: &parser) else { continue }
+                    counters.documentsIn += 1
+                    counters.kept += 1
+                    counters.textBytes += record.end - record.start
+                    batch.documents.append(document)
+                } catch {
+                    counters.documentsIn += 1
+                    counters.rejected += 1
+                    if encoding.keepRejects {
+                        let source = SourceLocation(file: raw.path(of: record), line: record.line, byteOffset: record.byteOffset)
+                        RecordEncoder.appendFailure(error: error.message, stage: DecodeStage.name, source: source,
+                                                    raw: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]), to: &rejects)
+                    }
+                }
+            }
+        }
+        counters.seconds = Clock.seconds(since: started)
+        batch.counters[0] = counters
+        batch.rejects = rejects.bytes
+        return runParallel(phase, on: batch, steps: steps, encoding: encoding)
+    }
+
+    /// Runs a parallel phase's stages over every document of the batch, stage by stage, then encodes if it is last.
+    static func runParallel(_ phase: Phase, on batch: WorkBatch, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
+        guard case .parallel(let indices, let encodes) = phase else { preconditionFailure("not a parallel phase") }
+        var batch = batch
+        var rejects = JSONWriter()
+        rejects.bytes = batch.rejects
+        for index in indices {
+            guard case .document(let stage) = steps[index] else { continue }
+            let started = Clock.now
+            var counters = batch.counters[index]
+            batch.documents = apply(stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &rejects,
+                                    keepRejects: encoding.keepRejects) { try stage.process(&$0) }
+            counters.seconds += Clock.seconds(since: started)
+            batch.counters[index] = counters
+        }
+        batch.rejects = rejects.bytes
+        batch.phase += 1
+        if encodes { encode(&batch, encoding) }
+        return batch
+    }
+
+    /// Runs one stage over documents, counting and routing drops and failures; returns the kept documents.
+    static func apply(stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout JSONWriter,
+                      keepRejects: Bool, _ process: (inout Document) throws -> Verdict) -> [Document] {
+        var kept: [Document] = []
+        kept.reserveCapacity(documents.count)
+        for var document in documents {
+            counters.documentsIn += 1
+            counters.textBytes += document.text.utf8.count
+            do {
+                switch try process(&document) {
+                case .keep:
+                    counters.kept += 1
+                    kept.append(document)
+                case .drop(let reason):
+                    counters.dropped[reason, default: 0] += 1
+                    if keepRejects { RecordEncoder.append(document, dropped: (name, reason), to: &rejects) }
+                }
+            } catch {
+                counters.rejected += 1
+                if keepRejects { RecordEncoder.append(document, error: "\(name): \(error)", to: &rejects) }
+            }
+        }
+        return kept
+    }
+
+    private static func encode(_ batch: inout WorkBatch, _ encoding: EncodingPlan) {
+        let started = Clock.now
+        let outputIndex = batch.counters.count - 1
+        batch.counters[outputIndex].documentsIn = batch.documents.count
+        batch.counters[outputIndex].kept = batch.documents.count
+        var writer = JSONWriter(reservingCapacity: batch.documents.reduce(0) { $0 + $1.text.utf8.count } + 256 * batch.documents.count)
+        for document in batch.documents {
+            batch.counters[outputIndex].textBytes += document.text.utf8.count
+            RecordEncoder.append(document, to: &writer)
+        }
+        batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes) : writer.bytes
+        if encoding.discardOutput { batch.output = [] }
+        if encoding.gzipRejects && !batch.rejects.isEmpty { batch.rejects = GzipEncoder.member(batch.rejects) }
+        batch.counters[outputIndex].seconds = Clock.seconds(since: started)
+    }
+}
+
+/// Moves batches through the phases: parallel phases go back to the task group; ordered phases run here, on the
+/// run's task, strictly in batch order.
+struct Scheduler {
+    let phases: [Phase]
+    var orderedStages: [Int: any OrderedStage] = [:]
+    var waiting: [Int: [Int: WorkBatch]] = [:]
+    var nextSequence: [Int: Int] = [:]
+    let keepRejects: Bool
+
+    init(phases: [Phase], steps: [PipelineStep], keepRejects: Bool) {
+        self.phases = phases
+        self.keepRejects = keepRejects
+        for phase in phases {
+            if case .ordered(let index) = phase, case .ordered(_, let make) = steps[index] {
+                orderedStages[index] = make()
+            }
+        }
+    }
+
+    /// Takes a batch that finished a parallel phase; returns the batches that now need a parallel phase, or are done
+    /// (`phase == phases.count`).
+    mutating func advance(_ batch: WorkBatch) -> [WorkBatch] {
+        var ready: [WorkBatch] = []
+        var pending = [batch]
+        while let batch = pending.popLast() {
+            guard batch.phase < phases.count, case .ordered(let index) = phases[batch.phase] else {
+                ready.append(batch)
+                continue
+            }
+            let phase = batch.phase
+            waiting[phase, default: [:]][batch.sequence] = batch
+            while var next = waiting[phase]?.removeValue(forKey: nextSequence[phase, default: 0]) {
+                nextSequence[phase, default: 0] += 1
+                runOrdered(index, on: &next)
+                next.phase += 1
+                pending.append(next)
+            }
+        }
+        return ready
+    }
+
+    private mutating func runOrdered(_ index: Int, on batch: inout WorkBatch) {
+        guard var stage = orderedStages[index] else { return }
+        let started = Clock.now
+        var counters = batch.counters[index]
+        var rejects = JSONWriter()
+        rejects.bytes = batch.rejects
+        batch.documents = Phase.apply(stageNamed: type(of: stage).name, to: batch.documents, counters: &counters,
+                                      rejects: &rejects, keepRejects: keepRejects) { try stage.process(&$0) }
+        counters.seconds += Clock.seconds(since: started)
+        orderedStages[index] = stage
+        batch.counters[index] = counters
+        batch.rejects = rejects.bytes
+    }
+}
+
+/// Monotonic time in seconds.
+enum Clock {
+    static var now: UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    static func seconds(since start: UInt64) -> Double { Double(now - start) / 1e9 }
+}

@@ -1,0 +1,38 @@
+/// Decides quickly whether UTF-8 text is certainly in Normalization Form C already, so the normaliser runs only
+/// on texts that may need it. Any byte below `0xCC` starts a code point below U+0300, and no code point below
+/// U+0300 can make a text non-NFC; above it, a bit table built from `ranges` answers.
+enum NFCQuickCheck {
+    private static let limit: UInt32 = 0x30000
+    private static let bits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: Int(limit / 64))
+        for range in ranges {
+            for scalar in range where scalar < limit { bits[Int(scalar >> 6)] |= 1 << UInt64(scalar & 63) }
+        }
+        return bits
+    }()
+
+    /// True when no code point of `bytes` (valid UTF-8) can make the text non-NFC.
+    static func isCertainlyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            let lead = bytes[i]
+            if lead < 0xCC { i &+= 1; continue }
+            var scalar: UInt32
+            switch lead {
+            case 0xCC..<0xE0:
+                scalar = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                i &+= 2
+            case 0xE0..<0xF0:
+                scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                i &+= 3
+            default:
+                scalar = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                scalar |= UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+                i &+= 4
+            }
+            if scalar < limit && bits[Int(scalar >> 6)] & (1 << UInt64(scalar & 63)) != 0 { return false }
+        }
+        return true
+    }
+}

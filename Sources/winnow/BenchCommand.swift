@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Winnow
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measures a pipeline's throughput: per stage and end to end, on 1 job and on N.",
+        discussion: """
+        Runs the whole pipeline (output encoded, then discarded) --runs times for --jobs 1 and for --jobs N and reports \
+        the run with the median wall time: per stage documents/s, MB/s of text per core and share of time; end to end \
+        MB/s of compressed input, MB/s of text and documents/s; and the process's peak memory (RSS).
+        """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+
+    @Argument(help: "Input files or directories (not stdin: each run reads them again).")
+    var inputs: [String] = []
+
+    @Option(help: "Runs per job count; the median is reported.")
+    var runs = 3
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var tuning: RunTuning
+
+    func validate() throws {
+        if inputs.contains("-") { throw ValidationError("bench reads its inputs several times, so it cannot read stdin") }
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() async throws {
+        let loaded = try loadPipeline(pipeline)
+        let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        let trap = SignalTrap()
+        let maximumJobs = tuning.jobs ?? Runner.defaultJobs
+        var results: [(jobs: Int, summary: RunSummary)] = []
+        for jobs in Array(Set([1, maximumJobs])).sorted() {
+            var options = tuning.runnerOptions()
+            options.jobs = jobs
+            options.discardOutput = true
+            var summaries: [RunSummary] = []
+            for _ in 0..<runs {
+                let summary = await Runner(pipeline: loaded, options: options)
+                    .run(inputs: inputFiles, to: .init(output: nil, cancellation: trap.flag))
+                if summary.interrupted { throw ExitCode(130) }
+                summaries.append(summary)
+            }
+            summaries.sort { $0.wallSeconds < $1.wallSeconds }
+            results.append((jobs, summaries[summaries.count / 2]))
+        }
+        let peak = Self.peakResidentBytes()
+        if json {
+            var writer = JSONWriter()
+            writer.write(report(results, peak: peak))
+            print(String(decoding: writer.bytes, as: UTF8.self))
+        } else {
+            print(table(results, peak: peak), terminator: "")
+        }
+    }
+
+    private func report(_ results: [(jobs: Int, summary: RunSummary)], peak: Int) -> JSONValue {
+        .object([
+            "pipeline": .string(pipeline),
+            "runs": .int(runs),
+            "peak_rss_bytes": .int(peak),
+            "results": .array(results.map { jobs, summary in
+                let total = summary.stages.reduce(0) { $0 + $1.seconds }
+                return .object([
+                    "jobs": .int(jobs),
+                    "seconds": .double(summary.wallSeconds),
+                    "documents": .int(summary.read),
+                    "compressed_mb_per_s": .double(Double(summary.compressedBytes) / summary.wallSeconds / 1e6),
+                    "text_mb_per_s": .double(Double(summary.textBytes) / summary.wallSeconds / 1e6),
+                    "documents_per_s": .double(Double(summary.read) / summary.wallSeconds),
+                    "stages": .array(summary.stages.map { stage in
+                        .object([
+                            "name": .string(stage.name),
+                            "documents_per_s": .double(Double(stage.documentsIn) / max(stage.seconds, 1e-9)),
+                            "text_mb_per_s": .double(Double(stage.textBytes) / max(stage.seconds, 1e-9) / 1e6),
+                            "share": .double(stage.seconds / max(total, 1e-9)),
+                            "seconds": .double(stage.seconds),
+                        ])
+                    }),
+                ])
+            }),
+        ])
+    }
+
+    private func table(_ results: [(jobs: Int, summary: RunSummary)], peak: Int) -> String {
+        var text = ""
+        for (jobs, summary) in results {
+            let wall = max(summary.wallSeconds, 1e-9)
+            text += String(format: "jobs %d: %.3f s · %.1f MB/s compressed · %.1f MB/s text · %.0f docs/s (%d docs, %@ MB text; median of %d)\n",
+                           jobs, summary.wallSeconds, Double(summary.compressedBytes) / wall / 1e6,
+                           Double(summary.textBytes) / wall / 1e6, Double(summary.read) / wall, summary.read,
+                           String(format: "%.1f", Double(summary.textBytes) / 1e6), runs)
+            let total = summary.stages.reduce(0) { $0 + $1.seconds }
+            text += "  stage         docs/s   MB/s/core   share\n"
+            for stage in summary.stages {
+                let seconds = max(stage.seconds, 1e-9)
+                text += String(format: "  %-10@ %9.0f %11.1f %6.1f%%\n", stage.name, Double(stage.documentsIn) / seconds,
+                               Double(stage.textBytes) / seconds / 1e6, 100 * stage.seconds / max(total, 1e-9))
+            }
+        }
+        text += String(format: "peak RSS: %.1f MB\n", Double(peak) / 1e6)
+        return text
+    }
+
+    /// The process's peak resident set size in bytes.
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss * 1024
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Winnow
+
+/// Options that `run` and `bench` share.
+struct RunTuning: ParsableArguments {
+    @Option(help: "Batches processed in parallel (default: the number of active processors).")
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Records per batch at most.", visibility: .hidden))
+    var batchRecords: Int = 1000
+
+    @Option(help: ArgumentHelp("Bytes per batch at most.", visibility: .hidden))
+    var batchBytes: Int = 1 << 20
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if batchRecords < 1 { throw ValidationError("--batch-records must be at least 1") }
+        if batchBytes < 1 { throw ValidationError("--batch-bytes must be at least 1") }
+    }
+
+    func runnerOptions() -> Runner.Options {
+        var options = Runner.Options(jobs: jobs ?? Runner.defaultJobs)
+        options.maximumBatchRecords = batchRecords
+        options.maximumBatchBytes = batchBytes
+        return options
+    }
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs a pipeline over inputs and writes JSONL (stdout by default).",
+        discussion: """
+        INPUT: files, directories (their .jsonl/.ndjson/.json/.txt/.warc/.wet files, optionally .gz, read recursively \
+        in sorted order) or - for stdin; none given: the pipeline's input.paths. gzip is recognised by its first bytes.
+        """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+
+    @Argument(help: "Input files, directories, or - for stdin.")
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: "Output file (.gz compresses); - or absent: stdout (or the pipeline's output.path).")
+    var output: String?
+
+    @Option(help: "Write dropped and unreadable records here (JSONL; .gz compresses).")
+    var rejects: String?
+
+    @Option(help: "Write the run summary as JSON here.")
+    var stats: String?
+
+    @Flag(inversion: .prefixedNo, help: "Show a progress line on stderr (default: when stderr is a terminal).")
+    var progress: Bool?
+
+    @Flag(help: "Fail the run (exit 1, no output file) when any record is rejected.")
+    var strict = false
+
+    @OptionGroup var tuning: RunTuning
+
+    func run() async throws {
+        let loaded = try loadPipeline(pipeline)
+        let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        let trap = SignalTrap()
+        let outputFile: OutputFile
+        var rejectsFile: OutputFile?
+        do {
+            outputFile = try OutputFile(path: output ?? loaded.outputPath ?? "-")
+            rejectsFile = try rejects.map { (path) throws(IOFailure) in try OutputFile(path: path) }
+        } catch {
+            printError("winnow: \(error)")
+            throw ExitCode(1)
+        }
+        var reporter: ProgressReporter?
+        if progress ?? ProgressReporter.standardErrorIsTerminal {
+            let sizes = inputFiles.map(\.size)
+            reporter = ProgressReporter(totalFiles: inputFiles.count,
+                                        totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+        }
+        let runner = Runner(pipeline: loaded, options: tuning.runnerOptions())
+        var summary = await runner.run(inputs: inputFiles, to: .init(output: outputFile, rejects: rejectsFile,
+                                                                    progress: reporter, cancellation: trap.flag))
+        let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0)
+        let files = [outputFile] + (rejectsFile.map { [$0] } ?? [])
+        if failed {
+            files.forEach { $0.abandon() }
+        } else {
+            do {
+                for file in files { try file.commit() }
+            } catch {
+                summary.failure = "\(error)"
+                files.forEach { $0.abandon() }
+            }
+        }
+        if let stats { writeStats(summary, to: stats) }
+        printError(summary.text)
+        if summary.interrupted { throw ExitCode(130) }
+        if summary.failure != nil || !summary.inputProblems.isEmpty { throw ExitCode(1) }
+        if strict && summary.rejected > 0 {
+            printError("winnow: --strict: \(summary.rejected) records were rejected; no output was kept")
+            throw ExitCode(1)
+        }
+    }
+
+    private func writeStats(_ summary: RunSummary, to path: String) {
+        var writer = JSONWriter()
+        writer.write(summary.json)
+        writer.appendByte(0x0A)
+        do {
+            let file = try OutputFile(path: path)
+            try file.write(writer.bytes)
+            try file.commit()
+        } catch {
+            printError("winnow: cannot write the stats: \(error)")
+        }
+    }
+}

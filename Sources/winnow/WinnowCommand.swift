@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Winnow
+
+/// The `winnow` command line: a thin layer over the `Winnow` library.
+@main
+struct WinnowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "winnow",
+        abstract: "Turns article batches into clean, annotated, de-duplicated JSONL.",
+        discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted.",
+        subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self]
+    )
+
+    /// Parses and runs a subcommand, mapping argument errors to exit code 2 as the interface contract says.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Writes a line to stderr.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+}
+
+/// Loads a pipeline file or exits with code 2 and the positioned error.
+func loadPipeline(_ path: String) throws -> Pipeline {
+    do {
+        return try Pipeline.load(path: path)
+    } catch {
+        printError("winnow: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// Expands inputs given on the command line, else the pipeline's `input.paths`; exits 2 when there are none and 1
+/// when a path does not exist.
+func resolveInputs(_ arguments: [String], pipeline: Pipeline, pipelinePath: String) throws -> [InputFile] {
+    let paths = arguments.isEmpty ? pipeline.inputPaths : arguments
+    guard !paths.isEmpty else {
+        printError("winnow: no inputs: give INPUT paths (or - for stdin), or list them under input.paths in \(pipelinePath)")
+        throw ExitCode(2)
+    }
+    do {
+        return try InputFile.expand(paths)
+    } catch {
+        printError("winnow: \(error)")
+        throw ExitCode(1)
+    }
+}
