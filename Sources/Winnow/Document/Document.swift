@@ -37,13 +37,16 @@ public struct Document: Sendable, Hashable {
     public var source: SourceLocation
     /// Output fields added by stages, in the order they were added.
     public var fields: JSONObject
+    /// The record's position among all records of the run (from 0): input order, independent of batching.
+    public var ordinal: Int
 
-    public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:]) {
+    public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
         self.id = id
         self.text = text
         self.metadata = metadata
         self.source = source
         self.fields = fields
+        self.ordinal = ordinal
     }
 }
 

@@ -24,6 +24,8 @@ public struct RawRecord: Sendable, Hashable {
     public var line: Int
     /// Index into the batch's `files`.
     public var fileIndex: Int
+    /// Position of the record among all records of the run, from 0: the input order.
+    public var ordinal: Int
     /// How to decode it (never `.auto`).
     public var format: RecordFormat
     /// Set when the record is the undecodable tail of a broken input: the error, with the file's byte offset.
@@ -44,12 +46,12 @@ public struct RawBatch: Sendable {
     /// The path of a record's input.
     public func path(of record: RawRecord) -> String { files[record.fileIndex] }
 
-    mutating func append(_ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, format: RecordFormat,
+    mutating func append(_ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, ordinal: Int, format: RecordFormat,
                          failure: String? = nil, byteOffset: Int? = nil) {
         if files.last != file { files.append(file) }
         let start = bytes.count
         bytes.append(contentsOf: line)
-        records.append(RawRecord(start: start, end: bytes.count, line: lineNumber, fileIndex: files.count - 1,
+        records.append(RawRecord(start: start, end: bytes.count, line: lineNumber, fileIndex: files.count - 1, ordinal: ordinal,
                                  format: format, failure: failure, byteOffset: byteOffset))
     }
 }
@@ -81,6 +83,7 @@ public final class BatchReader {
 
     private var nextInput = 0
     private var nextSequence = 0
+    private var nextOrdinal = 0
     private var finishedCompressedBytes = 0
     private var current: OpenInput?
 
@@ -174,8 +177,13 @@ public final class BatchReader {
         }
     }
 
-    public init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20, maximumBatchRecords: Int = 1000) {
+    private let cancellation: CancellationFlag?
+
+    /// `cancellation` ends waits on pipes and terminals (see `FileSource`).
+    public init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20, maximumBatchRecords: Int = 1000,
+                cancellation: CancellationFlag? = nil) {
         self.inputs = inputs
+        self.cancellation = cancellation
         self.format = format
         self.maximumBatchBytes = max(1, maximumBatchBytes)
         self.maximumBatchRecords = max(1, maximumBatchRecords)
@@ -197,7 +205,7 @@ public final class BatchReader {
     private func read(from input: OpenInput, into batch: inout RawBatch) -> Bool {
         if input.format == .text {
             let bytes = input.rest()
-            batch.append(bytes, file: input.path, line: 1, format: .text,
+            batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
                          failure: input.failure?.message, byteOffset: input.failure?.offset)
             return false
         }
@@ -206,7 +214,7 @@ public final class BatchReader {
             guard let line = input.nextLine() else {
                 if let failure = input.failure {
                     let partial = UnsafeRawBufferPointer(rebasing: input.window[input.start..<input.end])
-                    batch.append(partial, file: input.path, line: lineNumber, format: .jsonl,
+                    batch.append(partial, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl,
                                  failure: failure.message, byteOffset: failure.offset)
                 }
                 return false
@@ -214,9 +222,14 @@ public final class BatchReader {
             input.line += 1
             // A CRLF line end leaves its CR behind; it is not part of the record.
             let record = line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
-            batch.append(record, file: input.path, line: lineNumber, format: .jsonl)
+            batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl)
         }
         return true
+    }
+
+    private func takeOrdinal() -> Int {
+        defer { nextOrdinal += 1 }
+        return nextOrdinal
     }
 
     private func openNext(_ batch: inout RawBatch) -> OpenInput? {
@@ -224,7 +237,7 @@ public final class BatchReader {
             let file = inputs[nextInput]
             nextInput += 1
             do {
-                let decompressor = DecompressingReader(source: try FileSource(path: file.path))
+                let decompressor = DecompressingReader(source: try FileSource(path: file.path, cancellation: cancellation))
                 let input = OpenInput(path: file.path, decompressor: decompressor, format: format, windowSize: 1 << 20)
                 input.skipByteOrderMark()
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
@@ -234,7 +247,8 @@ public final class BatchReader {
                 let message = "\(error)"
                 problems.append(InputProblem(path: file.path, message: message))
                 filesDone += 1
-                batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, format: .text, failure: message)
+                batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
+                             format: .text, failure: message)
             }
         }
         return nil

@@ -31,17 +31,25 @@ public protocol ByteSource: AnyObject {
 }
 
 /// A file (or standard input) read through its file descriptor.
+///
+/// A pipe or terminal is waited on with `poll` in short slices, so a set `CancellationFlag` ends the wait (as the
+/// end of the input) even when no more data ever comes: Ctrl-C works while `winnow run … -` waits on stdin.
 public final class FileSource: ByteSource {
     public let path: String
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    private let cancellation: CancellationFlag?
+    private let isRegularFile: Bool
 
     /// Opens `path` for reading; `-` is standard input.
-    public init(path: String) throws(IOFailure) {
+    public init(path: String, cancellation: CancellationFlag? = nil) throws(IOFailure) {
         self.path = path
+        self.cancellation = cancellation
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
+            var info = stat()
+            isRegularFile = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             return
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -53,6 +61,7 @@ public final class FileSource: ByteSource {
         }
         descriptor = fd
         ownsDescriptor = true
+        isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
     }
 
     deinit {
@@ -60,6 +69,14 @@ public final class FileSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
+        if !isRegularFile, let cancellation {
+            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while true {
+                let ready = poll(&request, 1, 100)
+                if ready > 0 || (ready < 0 && errno != EINTR) { break }
+                if cancellation.isSet { return 0 }
+            }
+        }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }

@@ -33,7 +33,7 @@ public final class DecompressingReader {
     private var streamReady = false
     private var memberOpen = false
     private var memberStart = 0
-    private var pendingFailure: GzipFailure?
+    private var pendingFailure: Error?
     private var finished = false
 
     public init(source: ByteSource, inputBufferSize: Int = 256 * 1024) {
@@ -131,13 +131,15 @@ public final class DecompressingReader {
         var produced = 0
         while produced < buffer.count {
             if !memberOpen {
-                guard try startMember() else {
+                let started: Bool
+                do { started = try startMember() } catch { return try deliver(produced, failure: error) }
+                guard started else {
                     finished = true
                     break
                 }
             }
             if inputStart == inputEnd {
-                try refill()
+                do { try refill() } catch { return try deliver(produced, failure: error) }
                 if inputStart == inputEnd {
                     return try deliver(produced, failure: GzipFailure(path: path, offset: fileOffset, problem: "truncated gzip stream (the member that starts at byte \(memberStart) has no end)"))
                 }
@@ -166,7 +168,7 @@ public final class DecompressingReader {
     }
 
     /// Returns the bytes decoded before a fault and keeps the fault for the next call, or throws it when there are none.
-    private func deliver(_ produced: Int, failure: GzipFailure) throws -> Int {
+    private func deliver(_ produced: Int, failure: Error) throws -> Int {
         finished = true
         guard produced > 0 else { throw failure }
         pendingFailure = failure

@@ -68,7 +68,8 @@ public struct Runner {
         var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
         summary.filesTotal = inputs.count
         let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
-                                 maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords)
+                                 maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
+                                 cancellation: destinations.cancellation)
         let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
                                     gzipRejects: destinations.rejects?.isGzip ?? false, discardOutput: options.discardOutput)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
@@ -137,7 +138,7 @@ public struct Runner {
                 try output.write(batch.output)
                 summary.outputBytes += batch.output.count
             }
-            if let rejects = destinations.rejects, !batch.rejects.isEmpty { try rejects.write(batch.rejects) }
+            if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty { try rejects.write(batch.rejectBytes) }
         } catch {
             summary.failure = error.description
         }
@@ -152,14 +153,22 @@ struct EncodingPlan: Sendable {
     var discardOutput: Bool
 }
 
+/// A rejected record, encoded, with its input position so the rejects come out in input order.
+struct Reject: Sendable {
+    var ordinal: Int
+    var bytes: [UInt8]
+}
+
 /// A batch between phases: its documents, the rejects encoded so far, and what each stage counted.
 struct WorkBatch: Sendable {
     var sequence: Int
     /// The next phase to run.
     var phase: Int
     var documents: [Document] = []
-    /// Encoded rejects (JSONL; gzip once the last phase is done).
-    var rejects: [UInt8] = []
+    /// Rejects so far, in the order stages produced them.
+    var rejects: [Reject] = []
+    /// The rejects in input order as JSONL (gzip when asked), filled by the last phase.
+    var rejectBytes: [UInt8] = []
     /// Encoded output, filled by the last phase.
     var output: [UInt8] = []
     /// One per pipeline step, then `output`.
@@ -195,7 +204,6 @@ enum Phase: Sendable {
         var batch = WorkBatch(sequence: raw.sequence, phase: 0, counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
         let started = Clock.now
         var parser = JSONParser()
-        var rejects = JSONWriter()
         batch.documents.reserveCapacity(raw.records.count)
         var counters = batch.counters[0]
         raw.bytes.withUnsafeBytes { bytes in
@@ -211,15 +219,16 @@ enum Phase: Sendable {
                     counters.rejected += 1
                     if encoding.keepRejects {
                         let source = SourceLocation(file: raw.path(of: record), line: record.line, byteOffset: record.byteOffset)
+                        var writer = JSONWriter()
                         RecordEncoder.appendFailure(error: error.message, stage: DecodeStage.name, source: source,
-                                                    raw: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]), to: &rejects)
+                                                    raw: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]), to: &writer)
+                        batch.rejects.append(Reject(ordinal: record.ordinal, bytes: writer.bytes))
                     }
                 }
             }
         }
         counters.seconds = Clock.seconds(since: started)
         batch.counters[0] = counters
-        batch.rejects = rejects.bytes
         return runParallel(phase, on: batch, steps: steps, encoding: encoding)
     }
 
@@ -227,25 +236,22 @@ enum Phase: Sendable {
     static func runParallel(_ phase: Phase, on batch: WorkBatch, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
         guard case .parallel(let indices, let encodes) = phase else { preconditionFailure("not a parallel phase") }
         var batch = batch
-        var rejects = JSONWriter()
-        rejects.bytes = batch.rejects
         for index in indices {
             guard case .document(let stage) = steps[index] else { continue }
             let started = Clock.now
             var counters = batch.counters[index]
-            batch.documents = apply(stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &rejects,
+            batch.documents = apply(stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &batch.rejects,
                                     keepRejects: encoding.keepRejects) { try stage.process(&$0) }
             counters.seconds += Clock.seconds(since: started)
             batch.counters[index] = counters
         }
-        batch.rejects = rejects.bytes
         batch.phase += 1
         if encodes { encode(&batch, encoding) }
         return batch
     }
 
     /// Runs one stage over documents, counting and routing drops and failures; returns the kept documents.
-    static func apply(stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout JSONWriter,
+    static func apply(stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout [Reject],
                       keepRejects: Bool, _ process: (inout Document) throws -> Verdict) -> [Document] {
         var kept: [Document] = []
         kept.reserveCapacity(documents.count)
@@ -259,11 +265,19 @@ enum Phase: Sendable {
                     kept.append(document)
                 case .drop(let reason):
                     counters.dropped[reason, default: 0] += 1
-                    if keepRejects { RecordEncoder.append(document, dropped: (name, reason), to: &rejects) }
+                    if keepRejects {
+                        var writer = JSONWriter()
+                        RecordEncoder.append(document, dropped: (name, reason), to: &writer)
+                        rejects.append(Reject(ordinal: document.ordinal, bytes: writer.bytes))
+                    }
                 }
             } catch {
                 counters.rejected += 1
-                if keepRejects { RecordEncoder.append(document, error: "\(name): \(error)", to: &rejects) }
+                if keepRejects {
+                    var writer = JSONWriter()
+                    RecordEncoder.append(document, error: "\(name): \(error)", to: &writer)
+                    rejects.append(Reject(ordinal: document.ordinal, bytes: writer.bytes))
+                }
             }
         }
         return kept
@@ -281,7 +295,12 @@ enum Phase: Sendable {
         }
         batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes) : writer.bytes
         if encoding.discardOutput { batch.output = [] }
-        if encoding.gzipRejects && !batch.rejects.isEmpty { batch.rejects = GzipEncoder.member(batch.rejects) }
+        if !batch.rejects.isEmpty {
+            // Stages reject at different times; sorting restores input order, so rejects never depend on batching.
+            let ordered = batch.rejects.sorted { $0.ordinal < $1.ordinal }.flatMap(\.bytes)
+            batch.rejectBytes = encoding.gzipRejects ? GzipEncoder.member(ordered) : ordered
+            batch.rejects = []
+        }
         batch.counters[outputIndex].seconds = Clock.seconds(since: started)
     }
 }
@@ -331,14 +350,11 @@ struct Scheduler {
         guard var stage = orderedStages[index] else { return }
         let started = Clock.now
         var counters = batch.counters[index]
-        var rejects = JSONWriter()
-        rejects.bytes = batch.rejects
         batch.documents = Phase.apply(stageNamed: type(of: stage).name, to: batch.documents, counters: &counters,
-                                      rejects: &rejects, keepRejects: keepRejects) { try stage.process(&$0) }
+                                      rejects: &batch.rejects, keepRejects: keepRejects) { try stage.process(&$0) }
         counters.seconds += Clock.seconds(since: started)
         orderedStages[index] = stage
         batch.counters[index] = counters
-        batch.rejects = rejects.bytes
     }
 }
 

@@ -54,10 +54,10 @@ public struct DecodeStage: Sendable {
             do throws(RecordError) {
                 switch record.format {
                 case .text:
-                    return .success(Document(id: path, text: try Self.text(bytes), source: source))
+                    return .success(Document(id: path, text: try Self.text(bytes), source: source, ordinal: record.ordinal))
                 case .jsonl, .auto:
                     if Self.isBlank(bytes) { return .success(nil) }
-                    return .success(try decodeJSON(bytes, source: source, parser: &parser))
+                    return .success(try decodeJSON(bytes, source: source, ordinal: record.ordinal, parser: &parser))
                 }
             } catch {
                 return .failure(error)
@@ -66,7 +66,7 @@ public struct DecodeStage: Sendable {
         return try result.get()
     }
 
-    private func decodeJSON(_ bytes: UnsafeRawBufferPointer, source: SourceLocation, parser: inout JSONParser) throws(RecordError) -> Document {
+    private func decodeJSON(_ bytes: UnsafeRawBufferPointer, source: SourceLocation, ordinal: Int, parser: inout JSONParser) throws(RecordError) -> Document {
         var object: JSONObject
         do {
             object = try parser.parseObject(bytes)
@@ -89,7 +89,7 @@ public struct DecodeStage: Sendable {
         case let other?: throw RecordError(message: "field '\(idField)' is \(other.typeName), expected a string or a number")
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
-        return Document(id: id, text: text, metadata: object, source: source)
+        return Document(id: id, text: text, metadata: object, source: source, ordinal: ordinal)
     }
 
     private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
