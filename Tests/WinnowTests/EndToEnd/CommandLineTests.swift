@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+@testable import Winnow
+
+/// Runs the built `winnow` binary as a user would, on Samples/ and fixtures.
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+struct CommandLineTests {
+    func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+
+    func jsonLines(_ data: Data) throws -> [[String: Any]] {
+        try text(data).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func samplesRunGivesValidJSONLIdenticalForAnyJobs() throws {
+        let one = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "--jobs", "1", "--no-progress"])
+        let two = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "--jobs", "2", "--no-progress", "--batch-records", "2"])
+        #expect(one.status == 0, "\(text(one.stderr))")
+        #expect(two.status == 0)
+        let identical = one.stdout == two.stdout
+        #expect(identical, "--jobs 1 and --jobs 2 (and other batch sizes) give the same bytes")
+        let records = try jsonLines(one.stdout)
+        #expect(records.count == 23)
+        for record in records {
+            #expect(record["id"] is String && record["text"] is String && record["metadata"] is [String: Any])
+            #expect((record["source"] as? [String: Any])?["line"] is Int)
+        }
+        let seed = try #require(records.first { ($0["id"] as? String) == "Samples/seed-article.txt.gz" })
+        #expect((seed["text"] as? String)?.hasPrefix("Kosovo Set Donbas Precedent") == true, "the first line of a text input is kept")
+        let rail = try #require(records.first { ($0["id"] as? String) == "news-en/en-rail" })
+        #expect((rail["metadata"] as? [String: Any])?["published"] as? String == "2026-03-02")
+        #expect(text(one.stderr).contains("read 28 = written 23 + dropped 0 + rejected 5"))
+    }
+
+    @Test func malformedRecordsGoToRejectsWithTheirLines() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rejectsPath = directory.appendingPathComponent("rejects.jsonl").path
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/malformed.jsonl.gz", "--rejects", rejectsPath, "--no-progress"])
+        #expect(result.status == 0, "rejected records do not fail a run")
+        #expect(try jsonLines(result.stdout).compactMap { $0["id"] as? String } == ["bad/good-1", "bad/good-2"])
+        let rejects = try jsonLines(try Data(contentsOf: URL(fileURLWithPath: rejectsPath)))
+        #expect(rejects.map { ($0["source"] as? [String: Any])?["line"] as? Int } == [2, 3, 4, 6, 7])
+        #expect(rejects.allSatisfy { ($0["source"] as? [String: Any])?["file"] as? String == "Samples/malformed.jsonl.gz" })
+        let errors = rejects.compactMap { $0["error"] as? String }
+        #expect(errors[0].contains("unterminated string"))
+        #expect(errors[1].contains("no field 'text'"))
+        #expect(errors[2].contains("field 'text' is a number"))
+        #expect(errors[3].contains("invalid UTF-8"))
+        #expect(errors[4].contains("unpaired surrogate"))
+        #expect(strictFails())
+    }
+
+    func strictFails() -> Bool {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl").path
+        guard let result = try? TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/malformed.jsonl.gz", "--strict", "-o", output]) else { return false }
+        return result.status == 1 && !FileManager.default.fileExists(atPath: output)
+            && (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true
+    }
+
+    @Test func truncatedGzipNamesTheFileAndKeepsTheRecordsBeforeTheCut() throws {
+        let fixture = "Tests/WinnowTests/Fixtures/truncated.jsonl.gz"
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", fixture, "Samples/news-en.jsonl.gz", "--no-progress"])
+        #expect(result.status == 1, "an input that cannot be read to its end fails the run")
+        #expect(text(result.stderr).contains("truncated.jsonl.gz"))
+        #expect(text(result.stderr).contains("truncated gzip stream"))
+        let ids = try jsonLines(result.stdout).compactMap { $0["id"] as? String }
+        #expect(ids.filter { $0.hasPrefix("r") }.count >= 20, "the records before the cut come out")
+        #expect(ids.filter { $0.hasPrefix("news-en/") }.count == 7, "the other inputs are still read")
+    }
+
+    @Test func badPipelineFilesExitTwoWithAPosition() throws {
+        let unknown = try TestSupport.runWinnow(["validate", "Tests/WinnowTests/Fixtures/unknown-stage.yaml"])
+        #expect(unknown.status == 2)
+        #expect(text(unknown.stderr).contains("unknown-stage.yaml:4:5: unknown stage 'nosuchstage' (stages: decode, clean)"))
+        let option = try TestSupport.runWinnow(["run", "Tests/WinnowTests/Fixtures/bad-option.yaml", "Samples"])
+        #expect(option.status == 2)
+        #expect(text(option.stderr).contains("bad-option.yaml:4:15"))
+        #expect(text(option.stderr).contains("auto | jsonl | text"))
+        #expect(option.stdout.isEmpty)
+        let valid = try TestSupport.runWinnow(["validate", "Pipelines/news.yaml"])
+        #expect(valid.status == 0)
+        let usage = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "--jobs", "0"])
+        #expect(usage.status == 2)
+        let missing = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "no/such/input.jsonl"])
+        #expect(missing.status == 1)
+        #expect(text(missing.stderr).contains("no/such/input.jsonl"))
+    }
+
+    @Test func stagesListsOptionsAndFields() throws {
+        let result = try TestSupport.runWinnow(["stages"])
+        #expect(result.status == 0)
+        for expected in ["decode:", "format: auto | jsonl | text = auto", "text_field: string = text", "clean:", "normalize: nfc | none = nfc", "output fields:"] {
+            #expect(text(result.stdout).contains(expected), "\(expected)")
+        }
+    }
+
+    @Test func stdinGzipOutputAndStatsFile() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl.gz").path
+        let stats = directory.appendingPathComponent("stats.json").path
+        let input = URL(fileURLWithPath: TestSupport.fixture("two-members.jsonl.gz"))
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "-", "-o", output, "--stats", stats], stdin: input)
+        #expect(result.status == 0, "\(text(result.stderr))")
+        #expect(result.stdout.isEmpty)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: output)))
+        let decompressed = TestSupport.drain(DecompressingReader(source: MemorySource(bytes)))
+        #expect(decompressed.error == nil)
+        let lines = try jsonLines(Data(decompressed.bytes))
+        #expect(lines.count == 40)
+        #expect((lines[0]["source"] as? [String: Any])?["file"] as? String == "-")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any])
+        #expect(summary["read"] as? Int == 40 && summary["written"] as? Int == 40)
+        #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "output"])
+    }
+
+    @Test func interruptLeavesNoFinishedOutputAndExits130() throws {
+        guard let binary = TestSupport.winnowBinary else { return }
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl").path
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["run", TestSupport.packageRoot.appendingPathComponent("Pipelines/news.yaml").path, "-", "-o", output]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"id": "a", "text": "some text"}"#.utf8 + [0x0A]))
+        usleep(300_000)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: directory.path)).isEmpty, "no temporary file is left behind")
+    }
+
+    @Test func benchReportsEveryStageAndBothJobCounts() throws {
+        let result = try TestSupport.runWinnow(["bench", "Pipelines/news.yaml", "Samples", "--jobs", "2", "--runs", "1", "--json"])
+        #expect(result.status == 0, "\(text(result.stderr))")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let results = try #require(report["results"] as? [[String: Any]])
+        #expect(results.map { $0["jobs"] as? Int } == [1, 2])
+        #expect((results[0]["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "output"])
+        #expect(report["peak_rss_bytes"] as? Int ?? 0 > 0)
+    }
+}
