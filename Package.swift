@@ -18,13 +18,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["libz-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "Winnow",
             dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "winnow",
-            dependencies: ["Winnow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Winnow", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "WinnowTests",

@@ -315,14 +315,9 @@ private struct Cursor {
         let count = bytes.count
         var i = index
         var highBits: UInt64 = 0
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while i &+ 8 <= count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if special & highs != 0 { break }
+            let word = SWAR.load(base, i)
+            if SWAR.contains(word, 0x22) | SWAR.contains(word, 0x5C) | SWAR.containsBelow(word, 0x20) != 0 { break }
             highBits |= word
             i &+= 8
         }
@@ -330,14 +325,14 @@ private struct Cursor {
             let byte = base.load(fromByteOffset: i, as: UInt8.self)
             if byte == 0x22 || byte == 0x5C || byte < 0x20 {
                 index = i
-                if highBits & highs != 0 { sawNonASCII = true }
+                if SWAR.containsNonASCII(highBits) != 0 { sawNonASCII = true }
                 return byte
             }
             highBits |= UInt64(byte)
             i &+= 1
         }
         index = i
-        if highBits & highs != 0 { sawNonASCII = true }
+        if SWAR.containsNonASCII(highBits) != 0 { sawNonASCII = true }
         return nil
     }
 }

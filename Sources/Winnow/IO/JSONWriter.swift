@@ -64,7 +64,16 @@ public struct JSONWriter {
         var runStart = 0
         var i = 0
         let count = source.count
+        let base = UnsafeRawPointer(source.baseAddress)
         while i < count {
+            if let base {
+                while i &+ 8 <= count {
+                    let word = SWAR.load(base, i)
+                    if SWAR.contains(word, 0x22) | SWAR.contains(word, 0x5C) | SWAR.containsBelow(word, 0x20) != 0 { break }
+                    i &+= 8
+                }
+                guard i < count else { break }
+            }
             let byte = source[i]
             if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
                 i &+= 1

@@ -7,7 +7,7 @@ import Darwin
 /// Runs a pipeline over inputs with structured concurrency and writes JSONL in input order.
 ///
 /// ```
-///  inputs (files, dirs, '-')            read in order on the run's own task: gzip → lines → batches
+///  inputs (files, dirs, '-')            read in order on a reader thread (ReadAhead): gzip → lines → batches
 ///    │  ≈ 1 MB or 1,000 records a batch, numbered in input order
 ///    ▼
 ///  per-document stages (decode, clean, …) in child tasks of one TaskGroup, up to 2 × jobs batches in flight
@@ -77,38 +77,35 @@ public struct Runner {
         let start = Clock.now
         let steps = pipeline.steps
 
+        let readAhead = ReadAhead(reader: reader, capacity: options.jobs + 1)
+
         await withTaskGroup(of: WorkBatch.self) { group in
             var inFlight = 0
             var reading = true
             var writeBuffer: [Int: WorkBatch] = [:]
             var nextToWrite = 0
-
-            func start(_ batch: WorkBatch) {
-                let phase = phases[batch.phase]
-                group.addTask { Phase.runParallel(phase, on: batch, steps: steps, encoding: encoding) }
-            }
+            let decode = pipeline.decode
 
             while true {
-                while reading && inFlight < limit && summary.failure == nil {
-                    if destinations.cancellation.isSet {
-                        summary.interrupted = true
+                while reading && inFlight < limit {
+                    if destinations.cancellation.isSet || summary.failure != nil {
+                        summary.interrupted = summary.failure == nil
+                        readAhead.stop()
                         reading = false
                         break
                     }
-                    guard let raw = reader.next() else {
+                    guard let raw = await readAhead.next() else {
                         reading = false
                         break
                     }
                     inFlight += 1
-                    let decode = pipeline.decode
                     group.addTask { Phase.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
-                    destinations.progress?.update(filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead,
-                                                  summary: summary)
                 }
                 guard inFlight > 0, let finished = await group.next() else { break }
                 for batch in scheduler.advance(finished) {
                     if batch.phase < phases.count {
-                        start(batch)
+                        let phase = phases[batch.phase]
+                        group.addTask { Phase.runParallel(phase, on: batch, steps: steps, encoding: encoding) }
                         continue
                     }
                     writeBuffer[batch.sequence] = batch
@@ -118,12 +115,14 @@ public struct Runner {
                         write(ready, to: destinations, summary: &summary)
                     }
                 }
-                destinations.progress?.update(filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead, summary: summary)
+                let progress = readAhead.progress
+                destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
             }
         }
-        summary.filesDone = reader.filesDone
-        summary.compressedBytes = reader.compressedBytesRead
-        summary.inputProblems = reader.problems
+        let progress = readAhead.progress
+        summary.filesDone = progress.filesDone
+        summary.compressedBytes = progress.compressedBytes
+        summary.inputProblems = progress.problems
         summary.wallSeconds = Clock.seconds(since: start)
         destinations.progress?.finish()
         return summary

@@ -60,8 +60,16 @@ public struct CleanStage: DocumentStage {
         output.reserveCapacity(input.count)
         let count = input.count
         var i = 0
+        let base = UnsafeRawPointer(input.baseAddress)
         while i < count {
             let runStart = i
+            if let base {
+                while i &+ 8 <= count {
+                    let word = SWAR.load(base, i)
+                    if SWAR.containsBelow(word, 0x20) | SWAR.contains(word, 0x7F) | SWAR.contains(word, 0xC2) != 0 { break }
+                    i &+= 8
+                }
+            }
             while i < count {
                 let byte = input[i]
                 if byte < 0x20 || byte == 0x7F || byte == 0xC2 { break }

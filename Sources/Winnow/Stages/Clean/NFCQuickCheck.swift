@@ -15,7 +15,12 @@ enum NFCQuickCheck {
     static func isCertainlyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
         var i = 0
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while i < count {
+            if let base, i &+ 8 <= count, SWAR.containsNonASCII(SWAR.load(base, i)) == 0 {
+                i &+= 8
+                continue
+            }
             let lead = bytes[i]
             if lead < 0xCC { i &+= 1; continue }
             var scalar: UInt32
