@@ -6,6 +6,9 @@ enum TestSupport {
     /// The package's root directory.
     static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The BBC corpus in ../shared (absent on a user's fresh clone).
+    static let bbcPath = packageRoot.appendingPathComponent("../shared/data/news/bbc.jsonl.gz").standardizedFileURL.path
+
     /// A fixture file under Tests/WinnowTests/Fixtures.
     static func fixture(_ name: String) -> String {
         packageRoot.appendingPathComponent("Tests/WinnowTests/Fixtures/\(name)").path

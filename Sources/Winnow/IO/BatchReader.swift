@@ -177,13 +177,24 @@ public final class BatchReader {
         }
     }
 
-    private let cancellation: CancellationFlag?
+    private let open: (InputFile) throws -> ByteSource
+    private let windowSize: Int
 
-    /// `cancellation` ends waits on pipes and terminals (see `FileSource`).
+    /// Reads files (and stdin for `-`); `cancellation` ends waits on pipes and terminals (see `FileSource`).
+    public convenience init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
+                            maximumBatchRecords: Int = 1000, cancellation: CancellationFlag? = nil) {
+        self.init(inputs: inputs, format: format, maximumBatchBytes: maximumBatchBytes, maximumBatchRecords: maximumBatchRecords) {
+            (file) throws(IOFailure) -> ByteSource in try FileSource(path: file.path, cancellation: cancellation)
+        }
+    }
+
+    /// Reads the byte sources that `open` gives for the inputs, through a read window of `windowSize` bytes (it
+    /// grows for longer lines). Tests feed it in-memory sources cut into chunks of any size.
     public init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20, maximumBatchRecords: Int = 1000,
-                cancellation: CancellationFlag? = nil) {
+                windowSize: Int = 1 << 20, open: @escaping (InputFile) throws -> ByteSource) {
         self.inputs = inputs
-        self.cancellation = cancellation
+        self.open = open
+        self.windowSize = max(16, windowSize)
         self.format = format
         self.maximumBatchBytes = max(1, maximumBatchBytes)
         self.maximumBatchRecords = max(1, maximumBatchRecords)
@@ -237,8 +248,8 @@ public final class BatchReader {
             let file = inputs[nextInput]
             nextInput += 1
             do {
-                let decompressor = DecompressingReader(source: try FileSource(path: file.path, cancellation: cancellation))
-                let input = OpenInput(path: file.path, decompressor: decompressor, format: format, windowSize: 1 << 20)
+                let decompressor = DecompressingReader(source: try open(file))
+                let input = OpenInput(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize)
                 input.skipByteOrderMark()
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
                 current = input

@@ -75,3 +75,57 @@ import Testing
         #expect(throws: IOFailure.self) { try InputFile.expand(["/no/such/file.jsonl"]) }
     }
 }
+
+/// The readers, fed the same bytes whole, one byte at a time and in random chunks (through a small read window, so
+/// lines cross every kind of boundary), must give the same documents.
+@Suite struct ChunkedReadingTests {
+    static let jsonl: String = (1...120).map { index in
+        let text = String(repeating: "Wörter und Sätze \(index). ", count: index % 9 + 1) + (index % 10 == 0 ? "\\n\\nAbsatz \\\"zitiert\\\" \\u00e9" : "")
+        return #"{"id": "doc-\#(index)", "text": "\#(text)", "meta": {"n": \#(index), "tags": ["x", 1.5e3, null]}}"#
+    }.joined(separator: "\n") + "\n\n" + #"{"id": "last", "text": "no newline at the end"}"#
+
+    func documents(_ content: [UInt8], name: String, chunks: [Int], window: Int) -> [String] {
+        let reader = BatchReader(inputs: [InputFile(path: name, size: nil)], format: .auto, maximumBatchRecords: 17, windowSize: window) { file in
+            MemorySource(content, path: file.path, chunkSizes: chunks)
+        }
+        let decode = DecodeStage()
+        var parser = JSONParser()
+        var result: [String] = []
+        while let batch = reader.next() {
+            for record in batch.records {
+                do {
+                    guard let document = try decode.decode(record, of: batch, parser: &parser) else { continue }
+                    var writer = JSONWriter()
+                    RecordEncoder.append(document, to: &writer)
+                    result.append(String(decoding: writer.bytes, as: UTF8.self))
+                } catch {
+                    result.append("error: \(error)")
+                }
+            }
+        }
+        return result
+    }
+
+    @Test(arguments: [false, true])
+    func sameDocumentsHoweverTheBytesArrive(compressed: Bool) {
+        let plain = Array(Self.jsonl.utf8)
+        let content = compressed ? GzipEncoder.member(Array(plain[..<3000])) + GzipEncoder.member(Array(plain[3000...])) : plain
+        let name = compressed ? "in.jsonl.gz" : "in.jsonl"
+        let whole = documents(content, name: name, chunks: [], window: 1 << 20)
+        #expect(whole.count == 121)
+        #expect(!whole.contains { $0.hasPrefix("error") })
+        #expect(whole.last?.contains(#""line":122"#) == true, "the blank line is skipped but counted")
+        let byteByByte = documents(content, name: name, chunks: [1], window: 64)
+        #expect(byteByByte == whole)
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let random = documents(content, name: name, chunks: TestSupport.randomChunkSizes(seed: seed), window: 16 + Int(seed) * 50)
+            #expect(random == whole, "seed \(seed)")
+        }
+    }
+
+    @Test func emptyInputsGiveNoRecords() {
+        #expect(documents([], name: "empty.jsonl", chunks: [], window: 64).isEmpty)
+        #expect(documents(GzipEncoder.member([]), name: "empty.jsonl.gz", chunks: [1], window: 64).isEmpty)
+        #expect(documents(Array("\n\n  \n".utf8), name: "blank.jsonl", chunks: [], window: 64).isEmpty)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import Winnow
+
+/// Checks against the real BBC corpus in ../shared (research use only, never committed); skipped when it is absent.
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.bbcPath), "../shared/data/news/bbc.jsonl.gz is present"))
+struct SharedCorpusTests {
+    static let bbcPath = TestSupport.bbcPath
+
+    @Test func everyBBCRecordDecodesAsFoundationReadsIt() throws {
+        let reader = BatchReader(inputs: [InputFile(path: Self.bbcPath, size: nil)], format: .jsonl)
+        let decode = DecodeStage()
+        var parser = JSONParser()
+        var ours: [(id: String, text: String, title: String?)] = []
+        while let batch = reader.next() {
+            for record in batch.records {
+                let document = try #require(try decode.decode(record, of: batch, parser: &parser))
+                ours.append((document.id, document.text, document.metadata["title"]?.stringValue))
+            }
+        }
+        #expect(reader.problems.isEmpty)
+        #expect(ours.count == 2225)
+        let reference = TestSupport.drain(DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
+        let lines = reference.bytes.split(separator: 0x0A)
+        #expect(lines.count == ours.count)
+        for (line, document) in zip(lines, ours) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            #expect(object["id"] as? String == document.id)
+            #expect(object["title"] as? String == document.title)
+            let same = object["text"] as? String == document.text
+            #expect(same, "text of \(document.id)")
+        }
+    }
+}
