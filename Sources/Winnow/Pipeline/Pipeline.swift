@@ -12,6 +12,8 @@ public struct Pipeline: Sendable {
     public var steps: [PipelineStep]
     public var inputPaths: [String]
     public var outputPath: String?
+    /// zlib level (1–9) for `.gz` outputs and rejects; 1 by default: ≈ 4× faster than 6 for ≈ 18% larger files.
+    public var compressionLevel: Int
 
     /// The decode step.
     public var decode: DecodeStage {
@@ -19,7 +21,8 @@ public struct Pipeline: Sendable {
         return decode
     }
 
-    public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil) {
+    public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil,
+                compressionLevel: Int = 1) {
         if case .decode? = steps.first {
             self.steps = steps
         } else {
@@ -28,6 +31,7 @@ public struct Pipeline: Sendable {
         self.name = name
         self.inputPaths = inputPaths
         self.outputPath = outputPath
+        self.compressionLevel = compressionLevel
     }
 
     /// Loads a pipeline file.
@@ -112,9 +116,16 @@ private struct PipelineFileReader {
             }
         }
         var outputPath: String?
+        var compressionLevel = 1
         if let output = top["output"] {
-            let fields = try mapping(output.value, "output", keys: ["path"])
+            let fields = try mapping(output.value, "output", keys: ["path", "compression_level"])
             outputPath = try fields["path"].map { (entry) throws(PipelineError) in try string(entry.value, "output.path") }
+            if let level = fields["compression_level"] {
+                guard let value = level.value.int, (1...9).contains(value) else {
+                    throw error(level.value, "output.compression_level must be an integer from 1 (fastest) to 9 (smallest)")
+                }
+                compressionLevel = value
+            }
         }
 
         guard let stagesEntry = top["stages"] else { throw error(root, "missing `stages:`, the list of stages to run") }
@@ -134,6 +145,6 @@ private struct PipelineFileReader {
             let options = try StageOptions(stage: kind.name, node: value, file: file)
             steps.append(try kind.build(options))
         }
-        return Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath)
+        return Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel)
     }
 }

@@ -71,7 +71,8 @@ public struct Runner {
                                  maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
                                  cancellation: destinations.cancellation)
         let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
-                                    gzipRejects: destinations.rejects?.isGzip ?? false, discardOutput: options.discardOutput)
+                                    gzipRejects: destinations.rejects?.isGzip ?? false, compressionLevel: Int32(pipeline.compressionLevel),
+                                    discardOutput: options.discardOutput)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
         let limit = 2 * options.jobs
         let start = Clock.now
@@ -149,6 +150,7 @@ struct EncodingPlan: Sendable {
     var gzipOutput: Bool
     var keepRejects: Bool
     var gzipRejects: Bool
+    var compressionLevel: Int32
     var discardOutput: Bool
 }
 
@@ -292,12 +294,12 @@ enum Phase: Sendable {
             batch.counters[outputIndex].textBytes += document.text.utf8.count
             RecordEncoder.append(document, to: &writer)
         }
-        batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes) : writer.bytes
+        batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes, level: encoding.compressionLevel) : writer.bytes
         if encoding.discardOutput { batch.output = [] }
         if !batch.rejects.isEmpty {
             // Stages reject at different times; sorting restores input order, so rejects never depend on batching.
             let ordered = batch.rejects.sorted { $0.ordinal < $1.ordinal }.flatMap(\.bytes)
-            batch.rejectBytes = encoding.gzipRejects ? GzipEncoder.member(ordered) : ordered
+            batch.rejectBytes = encoding.gzipRejects ? GzipEncoder.member(ordered, level: encoding.compressionLevel) : ordered
             batch.rejects = []
         }
         batch.counters[outputIndex].seconds = Clock.seconds(since: started)

@@ -22,7 +22,9 @@ import Testing
               - clean: { normalize: none }
             output:
               path: out/news.jsonl.gz
+              compression_level: 6
             """, file: "p.yaml")
+        #expect(pipeline.compressionLevel == 6)
         #expect(pipeline.name == "news-en")
         #expect(pipeline.inputPaths == ["Samples", "more/"])
         #expect(pipeline.outputPath == "out/news.jsonl.gz")
@@ -72,6 +74,7 @@ import Testing
         #expect(error("version: 1")?.message.contains("stages") == true)
         #expect(error("version: 1\nstages:\n  - clean\n")?.message.contains("one-key map") == true)
         #expect(error("version: 1\nstages:\n  - clean: {}\n  - decode: {}\n")?.message.contains("first") == true)
+        #expect(error("version: 1\nstages: []\noutput: {compression_level: 0}\n")?.message.contains("1 (fastest) to 9") == true)
         #expect(error("version: 1\nstagez: []\n")?.message.contains("unknown key 'stagez'") == true)
         #expect(error("version: 1\nstages: [\n")?.line != nil, "YAML syntax errors carry a position")
     }
