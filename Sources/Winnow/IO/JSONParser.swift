@@ -76,17 +76,7 @@ public struct JSONParser {
                 cursor.skipWhitespace()
                 let value = try parseValue(&cursor, depth: depth + 1)
                 members.append((key: key, value: value))
-                cursor.skipWhitespace()
-                switch cursor.peek {
-                case UInt8(ascii: ","):
-                    cursor.index += 1
-                    cursor.skipWhitespace()
-                case UInt8(ascii: "}"):
-                    cursor.index += 1
-                    return .object(JSONObject(members))
-                default:
-                    throw cursor.error(cursor.atEnd ? "unexpected end of the line inside an object" : "expected ',' or '}' in an object")
-                }
+                if try cursor.closesContainer(UInt8(ascii: "}"), named: "object") { return .object(JSONObject(members)) }
             }
         case UInt8(ascii: "["):
             guard depth < maximumDepth else { throw cursor.error("nesting deeper than \(maximumDepth) levels") }
@@ -99,17 +89,7 @@ public struct JSONParser {
             }
             while true {
                 elements.append(try parseValue(&cursor, depth: depth + 1))
-                cursor.skipWhitespace()
-                switch cursor.peek {
-                case UInt8(ascii: ","):
-                    cursor.index += 1
-                    cursor.skipWhitespace()
-                case UInt8(ascii: "]"):
-                    cursor.index += 1
-                    return .array(elements)
-                default:
-                    throw cursor.error(cursor.atEnd ? "unexpected end of the line inside an array" : "expected ',' or ']' in an array")
-                }
+                if try cursor.closesContainer(UInt8(ascii: "]"), named: "array") { return .array(elements) }
             }
         case UInt8(ascii: "t"):
             try cursor.expectLiteral("true")
@@ -274,6 +254,24 @@ private struct Cursor {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
             default: return
             }
+        }
+    }
+
+    /// After an object member or array element: consumes `,` (false: another item follows) or the closing
+    /// bracket (true).
+    mutating func closesContainer(_ closing: UInt8, named container: String) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        switch peek {
+        case UInt8(ascii: ","):
+            index += 1
+            skipWhitespace()
+            return false
+        case closing:
+            index += 1
+            return true
+        default:
+            let bracket = Character(Unicode.Scalar(closing))
+            throw error(atEnd ? "unexpected end of the line inside an \(container)" : "expected ',' or '\(bracket)' in an \(container)")
         }
     }
 
