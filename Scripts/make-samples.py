@@ -178,6 +178,45 @@ RU = [
 «Сначала у нас ничего не работало, датчик ветра показывал ураган в безветренный день», — смеётся руководитель кружка Андрей Петрович Волков. Теперь ребята хотят добавить датчик качества воздуха."""),
 ]
 
+MORE = [
+ ("it", "it-tram", "Il tram torna in centro dopo trent'anni", """Il tram torna in centro dopo trent'anni
+
+Dopo quasi trent'anni di assenza, il tram è tornato a circolare nel centro storico. La nuova linea, lunga 7,5 km, collega la stazione ferroviaria all'ospedale con 14 fermate.
+
+«È un giorno che aspettavamo da tempo», ha detto il sindaco, il dott. Paolo Ferri, durante l'inaugurazione di sabato. Secondo il Comune, la linea potrà trasportare fino a 40.000 passeggeri al giorno.
+
+I lavori sono costati 180 mln di euro, finanziati in gran parte dal PNRR. Nei primi due mesi il biglietto costerà 1 euro.
+
+Condividi su WhatsApp"""),
+ ("pt", "pt-praia", "Praia recupera areal perdido no inverno", """Praia recupera areal perdido no inverno
+
+A praia da Costa Nova recuperou cerca de 200 mil metros cúbicos de areia, perdidos durante as tempestades do inverno passado. A obra, que durou seis semanas, custou 3,2 milhões de euros.
+
+«Sem esta intervenção, o mar chegaria às casas no próximo inverno», explicou o Eng. Rui Almeida, responsável pelo projeto. A areia foi retirada do canal de navegação do porto, que também precisava de ser dragado.
+
+Os nadadores-salvadores começam a vigiar a praia a 1 de junho.
+
+Partilhar no Facebook"""),
+ ("nl", "nl-fietsen", "Gemeente geeft statushouders gratis fietsles", """Gemeente geeft statushouders gratis fietsles
+
+De gemeente Zwolle biedt nieuwkomers vanaf volgende maand gratis fietslessen aan. In tien lessen leren deelnemers niet alleen fietsen, maar ook de verkeersregels en hoe ze veilig een rotonde oversteken.
+
+"Wie niet kan fietsen, staat hier echt op achterstand", zegt wethouder drs. Anouk de Vries. De lessen worden gegeven door vrijwilligers van de Fietsersbond. Aan het eind krijgt iedere deelnemer een opgeknapte tweedehands fiets.
+
+Er is plaats voor 60 deelnemers per jaar.
+
+Deel dit artikel"""),
+ ("pl", "pl-biblioteka", "Biblioteka otwarta także w niedziele", """Biblioteka otwarta także w niedziele
+
+Od przyszłego miesiąca Miejska Biblioteka Publiczna w Toruniu będzie czynna również w niedziele, w godz. 10–16. To odpowiedź na ankietę, w której wzięło udział ponad 1,5 tys. czytelników.
+
+„Wiele osób pracuje w tygodniu do późna i nie ma kiedy do nas przyjść", powiedziała dyrektor biblioteki, dr Anna Nowak. Dodatkowe godziny obsłużą nowo zatrudnieni pracownicy.
+
+W niedziele odbywać się będą także zajęcia dla dzieci, m.in. głośne czytanie i warsztaty plastyczne.
+
+Udostępnij"""),
+]
+
 def near_duplicate(text: str) -> str:
     # A republished copy: the same story with a few words changed and the footer swapped.
     return (text.replace("on Thursday", "on Thursday evening")
@@ -207,6 +246,9 @@ def main():
         for slug, title, text in articles:
             multi += line({"id": f"news-multi/{slug}", "title": title, "lang": lang,
                            "url": f"https://example.org/{lang}/{slug}", "text": text})
+    for lang, slug, title, text in MORE:
+        multi += line({"id": f"news-multi/{slug}", "title": title, "lang": lang,
+                       "url": f"https://example.org/{lang}/{slug}", "text": text})
     de = DE[0]
     multi += line({"id": "news-multi/de-radweg-kopie", "title": de[1], "lang": "de", "url": "https://example.de/radweg",
                    "text": de[2].replace("Artikel teilen\nAlle Rechte vorbehalten", "Mehr aus der Region")})  # near duplicate

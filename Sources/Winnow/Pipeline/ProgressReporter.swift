@@ -28,8 +28,8 @@ public final class ProgressReporter {
         lastDraw = now
         let elapsed = max(Clock.seconds(since: started), 1e-6)
         let rate = Double(compressedBytes) / elapsed / 1e6
-        var line = "\(filesDone)/\(totalFiles) inputs · \(summary.read) docs · \(RunSummary.megabytes(compressedBytes)) MB read, "
-            + "\(RunSummary.megabytes(summary.textBytes)) MB text · \(String(format: "%.1f", rate)) MB/s"
+        var line = "\(filesDone)/\(totalFiles) inputs · \(summary.read) docs · \(RunSummary.size(compressedBytes)) read, "
+            + "\(RunSummary.size(summary.textBytes)) text · \(String(format: "%.1f", rate)) MB/s"
         if let total = totalCompressedBytes, compressedBytes > 0, total > compressedBytes {
             let remaining = Double(total - compressedBytes) / (Double(compressedBytes) / elapsed)
             line += " · ETA " + Self.clock(remaining)

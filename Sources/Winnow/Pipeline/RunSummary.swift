@@ -35,7 +35,7 @@ public struct RunSummary: Sendable {
         var lines: [String] = []
         let status = interrupted ? "interrupted" : (failure != nil ? "failed" : "done")
         lines.append("winnow: \(status) in \(Self.format(seconds: wallSeconds)): \(filesDone)/\(filesTotal) inputs, "
-            + "\(Self.megabytes(compressedBytes)) MB read, \(Self.megabytes(textBytes)) MB of text")
+            + "\(Self.size(compressedBytes)) read, \(Self.size(textBytes)) of text")
         let header = ["stage", "in", "kept", "dropped", "rejected", "seconds"]
         var rows = [header]
         for stage in stages {
@@ -87,7 +87,15 @@ public struct RunSummary: Sendable {
         return .object(object)
     }
 
-    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
+    /// A byte count for people: `812 B`, `9.9 kB`, `40.3 MB`, `1.20 GB`.
+    static func size(_ bytes: Int) -> String {
+        switch bytes {
+        case ..<1_000: "\(bytes) B"
+        case ..<1_000_000: String(format: "%.1f kB", Double(bytes) / 1e3)
+        case ..<1_000_000_000: String(format: "%.1f MB", Double(bytes) / 1e6)
+        default: String(format: "%.2f GB", Double(bytes) / 1e9)
+        }
+    }
 
     static func format(seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
