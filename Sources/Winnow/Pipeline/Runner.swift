@@ -131,13 +131,14 @@ public struct Runner {
 
     private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary) {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
-        summary.writtenDocuments += batch.documents.count
+        // After a failed write nothing more is written: those documents count as "not finished".
         guard summary.failure == nil else { return }
         do {
             if let output = destinations.output, !batch.output.isEmpty {
                 try output.write(batch.output)
                 summary.outputBytes += batch.output.count
             }
+            summary.writtenDocuments += batch.documents.count
             if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty { try rejects.write(batch.rejectBytes) }
         } catch {
             summary.failure = error.description

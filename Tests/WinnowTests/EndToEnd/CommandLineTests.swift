@@ -90,6 +90,12 @@ struct CommandLineTests {
         #expect(text(missing.stderr).contains("no/such/input.jsonl"))
     }
 
+    @Test func aMissingOutputDirectoryIsARuntimeError() throws {
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "-o", "/no/such/directory/out.jsonl"])
+        #expect(result.status == 1)
+        #expect(text(result.stderr).contains("directory '/no/such/directory' does not exist"))
+    }
+
     @Test func stagesListsOptionsAndFields() throws {
         let result = try TestSupport.runWinnow(["stages"])
         #expect(result.status == 0)
