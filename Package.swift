@@ -18,14 +18,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["libz-dev"]), .brew(["zlib"])]
         ),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPlatform"),
         .target(
             name: "Winnow",
-            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CZlib", "CPlatform", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "winnow",
-            dependencies: ["Winnow", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Winnow", "CPlatform", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "WinnowTests",

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CMalloc
+import CPlatform
 import Foundation
 import Winnow
 

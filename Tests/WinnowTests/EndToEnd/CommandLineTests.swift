@@ -99,7 +99,7 @@ struct CommandLineTests {
     @Test func stagesListsOptionsAndFields() throws {
         let result = try TestSupport.runWinnow(["stages"])
         #expect(result.status == 0)
-        for expected in ["decode:", "format: auto | jsonl | text = auto", "text_field: string = text", "clean:", "normalize: nfc | none = nfc", "output fields:"] {
+        for expected in ["decode:", "format: auto | jsonl | text = auto", "text_field: string = text", "clean:", "normalize: nfc | nfkc | none = nfc", "output fields:"] {
             #expect(text(result.stdout).contains(expected), "\(expected)")
         }
     }

@@ -54,7 +54,7 @@ import Testing
         let unknown = error("version: 1\nstages:\n  - clean: { normalise: nfc }\n")
         #expect(unknown?.line == 3)
         #expect(unknown?.message.contains("unknown option 'normalise'") == true)
-        #expect(unknown?.message.contains("normalize, drop_empty") == true)
+        #expect(unknown?.message.contains("normalize, punctuation, mojibake") == true)
 
         let choice = error("version: 1\nstages:\n  - decode:\n      format: xml\n")
         #expect(choice?.line == 4 && choice?.column == 15)

@@ -1,115 +1,133 @@
-/// Stage `clean`: repairs a document's text so that later stages and users see tidy Unicode.
+/// Stage `clean`: repairs a document's text and removes what is not the article.
 ///
-/// In one pass over the UTF-8 bytes: CRLF and lone CR become LF; control characters other than `\n` and `\t`
-/// (C0, DEL, C1) are removed; spaces and tabs at the end of lines go; runs of blank lines shrink to one blank line;
-/// blank lines at the start and whitespace at the end of the text go. Then the text is put in Unicode NFC
-/// (`normalize: nfc`, the default), skipping the normaliser when a quick check shows it is already NFC. A document
-/// left with no text is dropped (reason `empty_text`) unless `drop_empty: false`.
+/// In order: mojibake is repaired (`MojibakeRepair`); one pass over the UTF-8 bytes tidies line ends, control and
+/// invisible characters, exotic spaces, trailing spaces and blank-line runs (`TextTidier`); the text is put in NFC
+/// or NFKC (`UnicodeNormalizer`); then line rules remove boilerplate in eight families and nine languages, the
+/// rest of a document after a comment form near its end, the user's `extra_patterns` and, when asked, C4's line
+/// rules (`LineFilter`). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
+/// `explain: true` the removed lines with the rule that removed each. A document left with no text is dropped
+/// (reason `empty_text`) unless `drop_empty: false`.
 public struct CleanStage: DocumentStage {
     public static let name = "clean"
-    static let summary = "Normalises Unicode (NFC), line ends and blank lines; removes control characters and trailing spaces."
-    static let outputFields = [FieldDescription(name: "text", help: "rewritten in place")]
+    static let summary = "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
+    static let outputFields = [
+        FieldDescription(name: "text", help: "rewritten in place"),
+        FieldDescription(name: "clean", help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
+    ]
 
     /// The Unicode normalisation form `clean` puts text in.
     public enum Normalization: String, ChoiceOption {
-        case nfc, none
+        case nfc, nfkc, none
+    }
+
+    /// What `clean` does with typographic quotes and dashes.
+    public enum Punctuation: String, ChoiceOption {
+        case keep, ascii
     }
 
     /// The options of `clean`.
     public struct Configuration: StageConfiguration {
         static let normalizeOption = StageOption<Normalization>("normalize", default: .nfc, help: "Unicode normalisation form of the cleaned text")
+        static let punctuationOption = StageOption<Punctuation>("punctuation", default: .keep, help: "ascii: curly quotes, dashes and … become ASCII")
+        static let mojibakeOption = StageOption<Bool>("mojibake", default: true, help: "repair UTF-8 that was decoded as Windows-1252 or Latin-1 (â€™ → ’, Ã© → é)")
+        static let boilerplateOption = StageOption<[String]>(
+            "boilerplate", default: BoilerplateFamily.allCases.map(\.rawValue),
+            help: "boilerplate families to remove ([] for none): " + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")
+        ) { names in
+            let unknown = names.filter { BoilerplateFamily(rawValue: $0) == nil }
+            return unknown.isEmpty ? nil : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+        static let extraPatternsOption = StageOption<[String]>(
+            "extra_patterns", default: [], help: "regular expressions; a line matching one whole is removed"
+        ) { patterns in
+            for pattern in patterns {
+                do { _ = try Regex(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
+            }
+            return nil
+        }
+        static let c4RulesOption = StageOption<Bool>("c4_rules", default: false, help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
+        static let minLineWordsOption = StageOption<Int>("min_line_words", default: 0, in: 0...1000, help: "drop lines with fewer words (0: off)")
+        static let explainOption = StageOption<Bool>("explain", default: false, help: "list the removed lines and the rule that removed each under clean.removed")
         static let dropEmptyOption = StageOption<Bool>("drop_empty", default: true, help: "drop documents whose cleaned text is empty (reason empty_text)")
 
-        public static let optionDescriptions = [normalizeOption.description, dropEmptyOption.description]
+        public static let optionDescriptions = [
+            normalizeOption.description, punctuationOption.description, mojibakeOption.description, boilerplateOption.description,
+            extraPatternsOption.description, c4RulesOption.description, minLineWordsOption.description, explainOption.description,
+            dropEmptyOption.description,
+        ]
 
         public var normalize: Normalization
+        public var punctuation: Punctuation
+        public var mojibake: Bool
+        public var boilerplate: Set<BoilerplateFamily>
+        public var extraPatterns: [String]
+        public var c4Rules: Bool
+        public var minLineWords: Int
+        public var explain: Bool
         public var dropEmpty: Bool
 
         public init(_ options: StageOptions) throws(PipelineError) {
             normalize = try options.value(Self.normalizeOption)
+            punctuation = try options.value(Self.punctuationOption)
+            mojibake = try options.value(Self.mojibakeOption)
+            boilerplate = Set(try options.value(Self.boilerplateOption).compactMap(BoilerplateFamily.init(rawValue:)))
+            extraPatterns = try options.value(Self.extraPatternsOption)
+            c4Rules = try options.value(Self.c4RulesOption)
+            minLineWords = try options.value(Self.minLineWordsOption)
+            explain = try options.value(Self.explainOption)
             dropEmpty = try options.value(Self.dropEmptyOption)
         }
     }
 
-    public var configuration: Configuration
+    public let configuration: Configuration
+    private let tidier: TextTidier
+    private let lineFilter: LineFilter
 
-    public init(configuration: Configuration = .defaults) { self.configuration = configuration }
+    public init(configuration: Configuration = .defaults) {
+        self.configuration = configuration
+        tidier = TextTidier(asciiPunctuation: configuration.punctuation == .ascii)
+        lineFilter = LineFilter(matcher: BoilerplateMatcher(families: configuration.boilerplate), extraPatterns: configuration.extraPatterns,
+                                c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords)
+    }
 
     public func process(_ document: inout Document) -> Verdict {
-        document.text = Self.clean(document.text, normalize: configuration.normalize)
+        let result = clean(document.text)
+        document.text = result.text
+        var report: JSONObject = [
+            "removed_lines": .int(result.removed.count),
+            "removed_chars": .int(result.removed.reduce(0) { $0 + $1.line.unicodeScalars.count }),
+            "mojibake_repairs": .int(result.mojibakeRepairs),
+        ]
+        if configuration.explain {
+            report["removed"] = .array(result.removed.map { .object(["line": .string(String($0.line)), "rule": .string($0.rule)]) })
+        }
+        document.fields[Self.name] = .object(report)
         if document.text.isEmpty && configuration.dropEmpty { return .drop(reason: "empty_text") }
         return .keep
     }
 
-    /// The cleaned form of `text` (see the type's comment).
+    /// The cleaned text, the lines removed and the mojibake characters repaired.
+    func clean(_ text: String) -> (text: String, removed: [LineFilter.Removal], mojibakeRepairs: Int) {
+        var repaired = text
+        var mojibakeRepairs = 0
+        if configuration.mojibake { (repaired, mojibakeRepairs) = MojibakeRepair.repair(text) }
+        var tidied: [UInt8] = []
+        repaired.withUTF8 { tidier.tidy($0, into: &tidied) }
+        var normalized = tidied.withUnsafeBufferPointer { bytes in
+            switch configuration.normalize {
+            case .nfc: UnicodeNormalizer.nfc(bytes)
+            case .nfkc: UnicodeNormalizer.nfkc(bytes)
+            case .none: String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        let (kept, removed) = normalized.withUTF8 { lineFilter.filter($0) }
+        return (kept.map { String(decoding: $0, as: UTF8.self) } ?? normalized, removed, mojibakeRepairs)
+    }
+
+    /// The cleaned form of `text` with the default options (or the given normalisation).
     public static func clean(_ text: String, normalize: Normalization = .nfc) -> String {
-        var text = text
-        var output: [UInt8] = []
-        text.withUTF8 { tidyLines($0, into: &output) }
-        return output.withUnsafeBufferPointer { bytes in
-            if normalize == .nfc && !NFCQuickCheck.isCertainlyNFC(bytes) {
-                return String(decoding: String(decoding: bytes, as: UTF8.self)._nfcCodeUnits, as: UTF8.self)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-    }
-
-    /// The whitespace and control-character pass. Runs of ordinary bytes are copied whole.
-    static func tidyLines(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        output.removeAll(keepingCapacity: true)
-        output.reserveCapacity(input.count)
-        let count = input.count
-        var i = 0
-        let base = UnsafeRawPointer(input.baseAddress)
-        while i < count {
-            let runStart = i
-            if let base {
-                while i &+ 8 <= count {
-                    let word = SWAR.load(base, i)
-                    if SWAR.containsBelow(word, 0x20) | SWAR.contains(word, 0x7F) | SWAR.contains(word, 0xC2) != 0 { break }
-                    i &+= 8
-                }
-            }
-            while i < count {
-                let byte = input[i]
-                if byte < 0x20 || byte == 0x7F || byte == 0xC2 { break }
-                i &+= 1
-            }
-            if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<i])) }
-            guard i < count else { break }
-            let byte = input[i]
-            switch byte {
-            case 0x0A:
-                endLine(&output)
-                i &+= 1
-            case 0x0D:
-                endLine(&output)
-                i &+= (i + 1 < count && input[i + 1] == 0x0A) ? 2 : 1
-            case 0x09:
-                output.append(0x09)
-                i &+= 1
-            case 0xC2:
-                // U+0080–U+009F (C1 controls) are removed; other U+0080–U+00BF stay.
-                let next = i + 1 < count ? input[i + 1] : 0
-                if !(0x80...0x9F).contains(next) { output.append(0xC2); output.append(next) }
-                i &+= 2
-            default:
-                i &+= 1
-            }
-        }
-        trimTrailingWhitespace(&output)
-    }
-
-    /// Ends a line: drops its trailing spaces and tabs, then writes `\n` unless the text is still empty or already
-    /// ends with a blank line.
-    private static func endLine(_ output: inout [UInt8]) {
-        while let last = output.last, last == 0x20 || last == 0x09 { output.removeLast() }
-        let count = output.count
-        if count == 0 || (count >= 2 && output[count - 1] == 0x0A && output[count - 2] == 0x0A) { return }
-        output.append(0x0A)
-    }
-
-    private static func trimTrailingWhitespace(_ output: inout [UInt8]) {
-        while let last = output.last, last == 0x20 || last == 0x09 || last == 0x0A { output.removeLast() }
+        var configuration = Configuration.defaults
+        configuration.normalize = normalize
+        return CleanStage(configuration: configuration).clean(text).text
     }
 }

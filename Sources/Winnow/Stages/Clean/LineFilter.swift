@@ -1,0 +1,115 @@
+import CPlatform
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `clean`'s line rules: boilerplate families, the comment-form tail, the user's `extra_patterns`, and the C4
+/// rules. It looks at each line of tidied text (UTF-8 bytes) and says which go and why.
+struct LineFilter: Sendable {
+    var matcher: BoilerplateMatcher
+    /// User patterns (regular expressions), matched against whole lines. Swift's `Regex` is not `Sendable`, so they
+    /// are kept as text (checked when the pipeline is loaded) and compiled for each document that is filtered: a
+    /// cost only users of `extra_patterns` pay.
+    var extraPatterns: [String]
+    /// C4's rules: drop lines without terminal punctuation and lines mentioning "javascript" or "lorem ipsum".
+    var c4Rules: Bool
+    /// Drop lines with fewer words (0: off).
+    var minLineWords: Int
+
+    /// A comment form that starts in the last third of a document, or within its last 15 lines, takes the rest.
+    static let tailLines = 15
+
+    /// A removed line and the rule that removed it: `boilerplate:share`, `comment_form_tail`, `extra_pattern`,
+    /// `c4:terminal_punctuation`, `c4:javascript`, `c4:lorem_ipsum`, `min_line_words`.
+    struct Removal: Sendable {
+        var line: String
+        var rule: String
+    }
+
+    /// The kept text (nil when every line stays) and the removed lines with their rules.
+    func filter(_ text: UnsafeBufferPointer<UInt8>) -> (kept: [UInt8]?, removed: [Removal]) {
+        var lines: [Range<Int>] = []
+        var start = 0
+        if let base = text.baseAddress {
+            while start < text.count, let newline = memchr(base + start, 0x0A, text.count - start) {
+                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                lines.append(start..<end)
+                start = end + 1
+            }
+        }
+        lines.append(start..<text.count)
+        var keep = [Bool](repeating: true, count: lines.count)
+        var removed: [Removal] = []
+        let compiled = extraPatterns.compactMap { try? Regex($0) }
+        for (index, range) in lines.enumerated() where !range.isEmpty {
+            let line = UnsafeBufferPointer(rebasing: text[range])
+            guard let rule = rule(for: line, compiled) else { continue }
+            keep[index] = false
+            removed.append(Removal(line: String(decoding: line, as: UTF8.self), rule: rule))
+            if rule == "boilerplate:comment_form", index * 3 >= lines.count * 2 || lines.count - index <= Self.tailLines {
+                for rest in (index + 1)..<lines.count where !lines[rest].isEmpty {
+                    keep[rest] = false
+                    removed.append(Removal(line: String(decoding: UnsafeBufferPointer(rebasing: text[lines[rest]]), as: UTF8.self),
+                                           rule: "comment_form_tail"))
+                }
+                break
+            }
+        }
+        guard !removed.isEmpty else { return (nil, []) }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
+        var blankPending = false
+        for (index, range) in lines.enumerated() where keep[index] {
+            if range.isEmpty {
+                blankPending = !result.isEmpty
+                continue
+            }
+            if !result.isEmpty {
+                result.append(0x0A)
+                if blankPending { result.append(0x0A) }
+            }
+            blankPending = false
+            result.append(contentsOf: text[range])
+        }
+        return (result, removed)
+    }
+
+    private func rule(for line: UnsafeBufferPointer<UInt8>, _ compiled: [Regex<AnyRegexOutput>]) -> String? {
+        if let family = matcher.family(of: line) { return "boilerplate:\(family.rawValue)" }
+        if !compiled.isEmpty {
+            let string = String(decoding: line, as: UTF8.self)
+            for pattern in compiled where (try? pattern.wholeMatch(in: string)) != nil { return "extra_pattern" }
+        }
+        if c4Rules {
+            if Self.containsIgnoringASCIICase(line, "javascript") { return "c4:javascript" }
+            if Self.containsIgnoringASCIICase(line, "lorem ipsum") { return "c4:lorem_ipsum" }
+            if !Self.endsWithTerminalPunctuation(line) { return "c4:terminal_punctuation" }
+        }
+        if minLineWords > 0, line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).count < minLineWords { return "min_line_words" }
+        return nil
+    }
+
+    private static func containsIgnoringASCIICase(_ line: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard line.count >= pattern.count else { return false }
+        for start in 0...(line.count - pattern.count) where line[start] | 0x20 == pattern[0] {
+            if (1..<pattern.count).allSatisfy({ line[start + $0] | 0x20 == pattern[$0] | 0x20 }) { return true }
+        }
+        return false
+    }
+
+    /// Whether a line ends with `.`, `!`, `?` or `…` (C4's rule; also `。！？`), allowing closing quotes and brackets
+    /// after it.
+    static func endsWithTerminalPunctuation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for character in String(decoding: line, as: UTF8.self).reversed() {
+            switch character {
+            case "\"", "'", "”", "’", "»", ")", "]", " ": continue
+            case ".", "!", "?", "…", "。", "！", "？": return true
+            default: return false
+            }
+        }
+        return false
+    }
+}
