@@ -12,13 +12,12 @@ import CPlatform
 struct BoilerplateMatcher: Sendable {
     private var exact: [String: BoilerplateFamily] = [:]
     private var prefixes: [String: BoilerplateFamily] = [:]
-    private var containsByTrigger: [String: [(phrase: String, family: BoilerplateFamily)]] = [:]
+    /// Contains-phrases grouped by a trigger: their rarest word without its first letter (so `Cookies` and
+    /// `cookies` both hit), as bytes. A line holding no trigger needs no contains check.
+    private var containsGroups: [(trigger: [UInt8], phrases: [(phrase: String, family: BoilerplateFamily)])] = []
     /// First words of the whole-line and prefix phrases: a short line whose first word is not one of them is no
     /// phrase match, and is passed over without being normalised.
     private var firstWords: Set<String> = []
-    /// The contains-phrases' rarest words without their first letter (so `Cookies` and `cookies` both hit), as
-    /// bytes: a line holding none of them needs no contains check.
-    private var triggerTails: [[UInt8]] = []
     let families: Set<BoilerplateFamily>
 
     static let maximumLineBytes = 400
@@ -41,9 +40,12 @@ struct BoilerplateMatcher: Sendable {
                     // Every cookie notice says "cookie(s)"; other phrases are found by their longest word.
                     let trigger = (words.first { $0.contains("cookie") } ?? words.max { $0.utf8.count < $1.utf8.count })
                         .map(String.init) ?? phrase
-                    containsByTrigger[trigger, default: []].append((phrase, family))
                     let tail = Array(String(trigger.hasPrefix("cookie") ? "ookie" : String(trigger.dropFirst())).utf8)
-                    if !triggerTails.contains(tail) { triggerTails.append(tail) }
+                    if let group = containsGroups.firstIndex(where: { $0.trigger == tail }) {
+                        containsGroups[group].phrases.append((phrase, family))
+                    } else {
+                        containsGroups.append((tail, [(phrase, family)]))
+                    }
                 }
             }
         }
@@ -58,8 +60,8 @@ struct BoilerplateMatcher: Sendable {
         if families.contains(.navigation), Self.isNavigationStrip(trimmed) { return .navigation }
         let wordCount = Self.countWords(trimmed)
         let mayMatchPhrase = wordCount <= Self.maximumPrefixLineWords && firstWords.contains(Self.firstWord(trimmed))
-        let mayMatchContains = wordCount <= Self.maximumContainsLineWords && triggerTails.contains { Self.contains(trimmed, $0) }
-        guard mayMatchPhrase || mayMatchContains, let normalized = Self.normalize(trimmed) else { return nil }
+        let hitGroups = wordCount <= Self.maximumContainsLineWords ? containsGroups.filter { Self.contains(trimmed, $0.trigger) } : []
+        guard mayMatchPhrase || !hitGroups.isEmpty, let normalized = Self.normalize(trimmed) else { return nil }
         if let family = exact[normalized] { return family }
         let words = normalized.utf8.split(separator: UInt8(ascii: " "))
         if mayMatchPhrase {
@@ -73,11 +75,8 @@ struct BoilerplateMatcher: Sendable {
                 }
             }
         }
-        if mayMatchContains {
-            for word in words {
-                guard let candidates = containsByTrigger[String(Substring(word))] else { continue }
-                for candidate in candidates where normalized.contains(candidate.phrase) { return candidate.family }
-            }
+        for group in hitGroups {
+            for candidate in group.phrases where normalized.contains(candidate.phrase) { return candidate.family }
         }
         return nil
     }

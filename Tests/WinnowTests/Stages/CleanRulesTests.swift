@@ -1,0 +1,173 @@
+import Testing
+@testable import Winnow
+
+@Suite struct MojibakeRepairTests {
+    @Test(arguments: [
+        ("It\u{e2}\u{20ac}\u{2122}s", "It’s"),
+        ("caf\u{c3}\u{a9} in M\u{c3}\u{bc}nchen", "café in München"),
+        ("\u{e2}\u{20ac}\u{153}quoted\u{e2}\u{20ac}\u{9d}", "“quoted”"),
+        ("\u{c3}\u{a0} la carte", "à la carte"),
+        ("Stra\u{c3}\u{9f}e", "Straße"),
+        ("\u{d0}\u{9f}\u{d1}\u{80}\u{d0}\u{b8}\u{d0}\u{b2}\u{d0}\u{b5}\u{d1}\u{82}", "Привет"),
+        ("\u{c2}\u{a0}100\u{c2}\u{b0}C", "\u{a0}100°C"),
+        ("\u{e2}\u{20ac}\u{201d} a dash", "— a dash"),
+        ("\u{c3}\u{a2}\u{e2}\u{201a}\u{ac}\u{e2}\u{201e}\u{a2}", "’"),                 // mojibake of mojibake
+        ("\u{ef}\u{bb}\u{bf}BOM", "\u{feff}BOM"),
+        ("\u{e6}\u{97}\u{a5}\u{e6}\u{9c}\u{ac}", "日本"),
+        ("\u{f0}\u{178}\u{2dc}\u{20ac}", "😀"),
+    ])
+    func repairsCommonMojibake(broken: String, expected: String) {
+        #expect(MojibakeRepair.repair(broken).text == expected)
+        #expect(MojibakeRepair.repair(broken).repairs > 0)
+    }
+
+    /// Real words that look risky: they hold Ã, Â, â, Ç, ß, Ø … but are correct and must not change.
+    @Test(arguments: [
+        "São Paulo, AÇÃO, NÃO, Ação, coração",                  // Portuguese
+        "Âge d’or, crème brûlée, à la carte, naïve façade",     // French
+        "Çağlar, İstanbul, ağaç, göğüs, şoför",                  // Turkish
+        "Tiếng Việt, Hà Nội, Đà Nẵng, người",                    // Vietnamese
+        "Straße, Fußgänger, Grüße, Ärger",                       // German
+        "Ångström, Øresund, Æble, blåbærsyltetøj",               // Danish, Norwegian, Swedish
+        "mañana, ¿Qué?, ¡Olé!, Ñandú",                           // Spanish
+        "perché, città, Niccolò, È così",                        // Italian
+        "Łódź, źdźbło, Gdańsk, Żółć",                            // Polish
+        "Þórshöfn, Ísland, Ðe, æðarfugl",                        // Icelandic
+        "Čeština, Dvořák, Šťastný",                              // Czech
+        "Română, Știință, Țară, Ânimă",                          // Romanian
+        "Ελληνικά, Привет, עברית, العربية, 日本語",               // other scripts
+        "Price: 5 × 3 = 15, ±2°, ½ cup, © 2024, §4 ¶2",          // symbols after capitals and digits
+        "ÂÂ plain, ÃO, ÃÃ",                                     // capitals next to each other
+    ])
+    func leavesCorrectTextAlone(text: String) {
+        #expect(MojibakeRepair.repair(text).text == text)
+        #expect(MojibakeRepair.repair(text).repairs == 0)
+    }
+}
+
+@Suite struct TextTidierTests {
+    func tidy(_ text: String, ascii: Bool = false) -> String {
+        var output: [UInt8] = []
+        var copy = text
+        copy.withUTF8 { TextTidier(asciiPunctuation: ascii).tidy($0, into: &output) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    @Test func invisibleCharactersGoJoinersStay() {
+        #expect(tidy("zero\u{200B}width\u{2060}joiner\u{FEFF}s and soft\u{AD}hyphen") == "zerowidthjoiners and softhyphen")
+        #expect(tidy("می\u{200C}خواهم 👩\u{200D}💻") == "می\u{200C}خواهم 👩\u{200D}💻", "ZWNJ and ZWJ spell words and emoji")
+    }
+
+    @Test func exoticSpacesBecomeSpaces() {
+        #expect(tidy("a\u{A0}b\u{2002}c\u{2009}d\u{202F}e\u{3000}f\u{205F}g\u{1680}h") == "a b c d e f g h")
+        #expect(tidy("line\u{2028}next\u{2029}para") == "line\nnext\npara")
+        #expect(tidy("trailing nbsp\u{A0}\nx") == "trailing nbsp\nx")
+    }
+
+    @Test func asciiPunctuationWhenAsked() {
+        let text = "‘single’ “double” „low‟ en–dash em—dash minus−sign wait…"
+        #expect(tidy(text) == text)
+        #expect(tidy(text, ascii: true) == "'single' \"double\" \"low\" en-dash em-dash minus-sign wait...")
+    }
+
+    @Test func otherThreeByteCharactersPassThrough() {
+        let text = "€ ™ → 日本語 ひらがな ｶﾀｶﾅ ① ✓ ‰"
+        #expect(tidy(text) == text)
+    }
+}
+
+@Suite struct NormalizationTests {
+    @Test func nfkcFoldsCompatibilityCharacters() {
+        #expect(CleanStage.clean("ﬁne ① Ｆｕｌｌ x² ㎏ ½", normalize: .nfkc) == "fine 1 Full x2 kg 1⁄2")
+        #expect(CleanStage.clean("ﬁne ①", normalize: .nfc) == "ﬁne ①")
+        #expect(CleanStage.clean("e\u{301} ﬁ", normalize: .nfkc) == "é fi")
+    }
+}
+
+@Suite struct BoilerplateTests {
+    let stage = CleanStage()
+
+    func removed(_ text: String, stage: CleanStage? = nil) -> [String] {
+        (stage ?? self.stage).clean(text).removed.map(\.rule)
+    }
+
+    static let story = "A headline about the harbour\n\nThe council met on Thursday and voted to keep the ferry running for another decade.\n\nResidents said the vote was a relief."
+
+    /// Every family in at least three languages, as a line at the end of a story.
+    @Test(arguments: [
+        ("Share this article", "share"), ("Artikel teilen", "share"), ("Partager sur Facebook", "share"), ("Поделиться", "share"),
+        ("Follow us on Twitter", "share"), ("Seguici su Instagram", "share"),
+        ("We use cookies to give you the best experience on our website.", "cookie"),
+        ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie"),
+        ("Nous utilisons des cookies pour améliorer votre expérience.", "cookie"), ("Política de cookies", "cookie"),
+        ("Subscribe to our newsletter", "newsletter"), ("Newsletter abonnieren", "newsletter"),
+        ("Abonnez-vous à notre newsletter", "newsletter"), ("Zapisz się", "newsletter"),
+        ("© 2024 Example Media Ltd", "copyright"), ("Alle Rechte vorbehalten", "copyright"),
+        ("Tous droits réservés", "copyright"), ("Todos los derechos reservados.", "copyright"), ("Все права защищены", "copyright"),
+        ("Read more: How the council decided", "related"), ("Lesen Sie auch: Der neue Hafen", "related"),
+        ("Lire aussi", "related"), ("Leggi anche", "related"), ("Читайте также", "related"),
+        ("Home › News › Local", "navigation"), ("Startseite | Politik | Region", "navigation"),
+        ("Accueil » Actualités » Région", "navigation"), ("Impressum", "navigation"),
+        ("Advertisement", "advertising"), ("Anzeige", "advertising"), ("Publicité", "advertising"), ("Реклама", "advertising"),
+    ])
+    func removesEachFamily(line: String, family: String) {
+        let rules = removed(Self.story + "\n\n" + line)
+        #expect(rules == ["boilerplate:\(family)"], "\(line)")
+    }
+
+    @Test(arguments: [
+        ("Leave a Reply", "Your email address will not be published.", "en"),
+        ("Hinterlasse einen Kommentar", "Deine E-Mail-Adresse wird nicht veröffentlicht.", "de"),
+        ("Laisser un commentaire", "Votre adresse e-mail ne sera pas publiée.", "fr"),
+        ("Deja un comentario", "Tu dirección de correo electrónico no será publicada.", "es"),
+        ("Lascia un commento", "Il tuo indirizzo email non sarà pubblicato.", "it"),
+        ("Deixe um comentário", "O seu endereço de email não será publicado.", "pt"),
+        ("Laat een reactie achter", "Je e-mailadres wordt niet gepubliceerd.", "nl"),
+        ("Оставить комментарий", "Ваш адрес email не будет опубликован.", "ru"),
+        ("Dodaj komentarz", "Twój adres e-mail nie zostanie opublikowany.", "pl"),
+    ])
+    func commentFormNearTheEndTakesTheRest(opening: String, notice: String, language: String) {
+        let text = Self.story + "\n\n\(opening)\n\n\(notice)\n\nName *\n\nSome reader's half-typed comment\n\n*"
+        let result = stage.clean(text)
+        #expect(result.text == Self.story, "\(language)")
+        #expect(result.removed.first?.rule == "boilerplate:comment_form")
+        #expect(result.removed.dropFirst().allSatisfy { $0.rule == "comment_form_tail" })
+    }
+
+    @Test func storyLinesThatMentionTheWordsStay() {
+        let text = """
+            Share prices fell sharply on Monday after the company warned on profits.
+            The minister said she would read more widely before deciding, and would comment later.
+            Readers can print this article? No: the printers' union went on strike over the new presses.
+            The site uses cookies, which the regulator says must be consented to, the report says in its third chapter on privacy.
+            Home secretary Jane Smith visited the scene.
+            """
+        #expect(removed(text).isEmpty)
+    }
+
+    @Test func familiesCanBeTurnedOffAndPatternsAdded() throws {
+        let text = Self.story + "\n\nShare this article\n\nSponsored by Acme Widgets"
+        let options = try StageOptions(stage: "clean", yaml: #"{boilerplate: [cookie], extra_patterns: ["Sponsored by .*"], explain: true}"#)
+        let custom = CleanStage(configuration: try .init(options))
+        let result = custom.clean(text)
+        #expect(result.removed.map(\.rule) == ["extra_pattern"])
+        #expect(result.text.contains("Share this article"))
+        var document = Document(id: "d", text: text, source: SourceLocation(file: "f", line: 1))
+        _ = custom.process(&document)
+        guard case .object(let report)? = document.fields["clean"] else { Issue.record("no clean field"); return }
+        #expect(report["removed_lines"] == .int(1))
+        #expect(report["removed_chars"] == .int(25))
+        #expect(report["removed"] == .array([.object(["line": .string("Sponsored by Acme Widgets"), "rule": .string("extra_pattern")])]))
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: "{boilerplate: [nope]}")) }
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(unclosed"]}"#)) }
+    }
+
+    @Test func c4RulesWhenAsked() throws {
+        let text = "A title without a full stop\nA sentence that ends properly.\nPlease enable JavaScript to view this page.\nLorem ipsum dolor sit amet.\n“A quote that ends.”\nShort one."
+        let c4 = CleanStage(configuration: try .init(StageOptions(stage: "clean", yaml: "{c4_rules: true, min_line_words: 3}")))
+        let result = c4.clean(text)
+        #expect(result.removed.map(\.rule) == ["c4:terminal_punctuation", "c4:javascript", "c4:lorem_ipsum", "min_line_words"])
+        #expect(result.text == "A sentence that ends properly.\n“A quote that ends.”")
+        #expect(removed(text).isEmpty, "off by default")
+    }
+}
