@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,13 +7,16 @@ import Darwin
 
 /// How the records of an input are laid out.
 public enum RecordFormat: String, ChoiceOption {
-    /// Decided per input: `.jsonl`/`.ndjson`/`.json` names are JSONL, `.txt` names are text; otherwise JSONL when the
-    /// first non-blank byte is `{`, else text.
+    /// Decided per input: `.jsonl`/`.ndjson`/`.json` names are JSONL, `.txt` names are text, `.warc`/`.wet` names
+    /// are WARC; otherwise WARC when the input starts with `WARC/`, JSONL when its first non-blank byte is `{`, else
+    /// text.
     case auto
     /// One JSON object a line.
     case jsonl
     /// The whole input is one document.
     case text
+    /// WARC 1.0/1.1 records (Common Crawl WARC and WET files).
+    case warc
 }
 
 /// The raw bytes of one record and where it came from.
@@ -28,6 +32,8 @@ public struct RawRecord: Sendable, Hashable {
     public var ordinal: Int
     /// How to decode it (never `.auto`).
     public var format: RecordFormat
+    /// The input's encoding when it was transcoded to UTF-8 (`utf-16le`, `utf-16be`).
+    public var encoding: String?
     /// Set when the record is the undecodable tail of a broken input: the error, with the file's byte offset.
     public var failure: String?
     public var byteOffset: Int?
@@ -47,12 +53,12 @@ public struct RawBatch: Sendable {
     public func path(of record: RawRecord) -> String { files[record.fileIndex] }
 
     mutating func append(_ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, ordinal: Int, format: RecordFormat,
-                         failure: String? = nil, byteOffset: Int? = nil) {
+                         encoding: String? = nil, failure: String? = nil, byteOffset: Int? = nil) {
         if files.last != file { files.append(file) }
         let start = bytes.count
         bytes.append(contentsOf: line)
         records.append(RawRecord(start: start, end: bytes.count, line: lineNumber, fileIndex: files.count - 1, ordinal: ordinal,
-                                 format: format, failure: failure, byteOffset: byteOffset))
+                                 format: format, encoding: encoding, failure: failure, byteOffset: byteOffset))
     }
 }
 
@@ -85,97 +91,7 @@ public final class BatchReader {
     private var nextSequence = 0
     private var nextOrdinal = 0
     private var finishedCompressedBytes = 0
-    private var current: OpenInput?
-
-    private final class OpenInput {
-        let path: String
-        let decompressor: DecompressingReader
-        var format: RecordFormat
-        var window: UnsafeMutableRawBufferPointer
-        var start = 0
-        var scan = 0
-        var end = 0
-        var line = 1
-        var exhausted = false
-        var failure: (message: String, offset: Int?)?
-
-        init(path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int) {
-            self.path = path
-            self.decompressor = decompressor
-            self.format = format
-            window = .allocate(byteCount: windowSize, alignment: 16)
-        }
-
-        deinit { window.deallocate() }
-
-        /// Reads more bytes behind `end`, moving or growing the window when it is full.
-        func fill() -> Int {
-            if start > 0 && end == window.count {
-                let kept = end - start
-                window.baseAddress!.copyMemory(from: window.baseAddress! + start, byteCount: kept)
-                scan -= start
-                end = kept
-                start = 0
-            }
-            if end == window.count {
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: window.count * 2, alignment: 16)
-                larger.baseAddress!.copyMemory(from: window.baseAddress!, byteCount: end)
-                window.deallocate()
-                window = larger
-            }
-            do {
-                let count = try decompressor.read(into: UnsafeMutableRawBufferPointer(rebasing: window[end...]))
-                if count == 0 { exhausted = true }
-                end += count
-                return count
-            } catch let error as GzipFailure {
-                failure = (error.description, error.offset)
-            } catch {
-                failure = ("\(error)", nil)
-            }
-            exhausted = true
-            return 0
-        }
-
-        /// The next line (without its `\n`), valid until the next call; nil at the end of the input.
-        func nextLine() -> UnsafeRawBufferPointer? {
-            while true {
-                if scan < end, let newline = memchr(window.baseAddress! + scan, 0x0A, end - scan) {
-                    let lineEnd = window.baseAddress!.distance(to: newline)
-                    let result = UnsafeRawBufferPointer(rebasing: window[start..<lineEnd])
-                    start = lineEnd + 1
-                    scan = start
-                    return result
-                }
-                scan = end
-                if exhausted {
-                    guard failure == nil, start < end else { return nil }
-                    let result = UnsafeRawBufferPointer(rebasing: window[start..<end])
-                    start = end
-                    return result
-                }
-                _ = fill()
-            }
-        }
-
-        /// Skips a UTF-8 byte order mark at the start of the input.
-        func skipByteOrderMark() {
-            while end - start < 3 && !exhausted { _ = fill() }
-            if end - start >= 3 && window[start] == 0xEF && window[start + 1] == 0xBB && window[start + 2] == 0xBF {
-                start += 3
-                scan = start
-            }
-        }
-
-        /// Everything left, for whole-file documents.
-        func rest() -> UnsafeRawBufferPointer {
-            while !exhausted { _ = fill() }
-            let result = UnsafeRawBufferPointer(rebasing: window[start..<end])
-            start = end
-            scan = end
-            return result
-        }
-    }
+    private var current: InputWindow?
 
     private let open: (InputFile) throws -> ByteSource
     private let windowSize: Int
@@ -213,29 +129,112 @@ public final class BatchReader {
     }
 
     /// Moves records of `input` into `batch` until the batch is full; returns false when the input is done.
-    private func read(from input: OpenInput, into batch: inout RawBatch) -> Bool {
-        if input.format == .text {
+    private func read(from input: InputWindow, into batch: inout RawBatch) -> Bool {
+        switch input.format {
+        case .text:
             let bytes = input.rest()
-            batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
+            batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
                          failure: input.failure?.message, byteOffset: input.failure?.offset)
             return false
-        }
-        while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
-            let lineNumber = input.line
-            guard let line = input.nextLine() else {
-                if let failure = input.failure {
-                    let partial = UnsafeRawBufferPointer(rebasing: input.window[input.start..<input.end])
-                    batch.append(partial, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl,
-                                 failure: failure.message, byteOffset: failure.offset)
-                }
-                return false
+        case .warc:
+            while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
+                guard readWARCRecord(from: input, into: &batch) else { return false }
             }
-            input.line += 1
-            // A CRLF line end leaves its CR behind; it is not part of the record.
-            let record = line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
-            batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl)
+            return true
+        case .jsonl, .auto:
+            while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
+                let lineNumber = input.line
+                guard let line = input.nextLine() else {
+                    appendFailure(of: input, line: lineNumber, to: &batch)
+                    return false
+                }
+                // A CRLF line end leaves its CR behind; it is not part of the record.
+                let record = line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
+                batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl, encoding: input.encoding)
+            }
+            return true
         }
+    }
+
+    /// When the input broke off: one failed record with what was left unread, the error and the offset.
+    private func appendFailure(of input: InputWindow, line: Int, to batch: inout RawBatch) {
+        guard let failure = input.failure else { return }
+        batch.append(input.rest(), file: input.path, line: line, ordinal: takeOrdinal(), format: input.format,
+                     failure: failure.message, byteOffset: failure.offset)
+    }
+
+    private static let warcMagic = Array("WARC/".utf8)
+    private static let headerEnd = Array("\r\n\r\n".utf8)
+    private static let nextWARC = Array("\nWARC/".utf8)
+
+    /// Moves one WARC record (version line, headers and `Content-Length` bytes of block) into the batch; false at the
+    /// end of the input. Text that is not a record, or a record whose length does not lead to the next one, becomes a
+    /// failed record, and reading resumes at the next line that starts with `WARC/`.
+    private func readWARCRecord(from input: InputWindow, into batch: inout RawBatch) -> Bool {
+        input.ensure(2)
+        while let first = input.pending.first, first == 0x0D || first == 0x0A {
+            _ = input.consume(1)
+            input.ensure(2)
+        }
+        input.ensure(Self.warcMagic.count)
+        let lineNumber = input.line
+        guard !input.pending.isEmpty else {
+            appendFailure(of: input, line: lineNumber, to: &batch)
+            return false
+        }
+        let startOffset = input.offset
+        func reject(_ problem: String, skipping count: Int) -> Bool {
+            let skipped = input.consume(count)
+            batch.append(skipped, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc,
+                         failure: "\(input.path): \(problem) at decompressed byte \(startOffset)")
+            return resynchronize(input)
+        }
+        guard input.pending.starts(with: Self.warcMagic) else {
+            return reject("not a WARC record (expected a line starting with WARC/)", skipping: 0)
+        }
+        guard let headerEnd = input.find(Self.headerEnd, from: input.start, limit: 1 << 20) else {
+            if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
+            return reject("a WARC header without its blank line", skipping: input.pending.count)
+        }
+        let headerLength = headerEnd + 4 - input.start
+        guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])) else {
+            return reject("a WARC record without a valid Content-Length", skipping: headerLength)
+        }
+        let total = headerLength + contentLength
+        input.ensure(total + 4)
+        guard input.pending.count >= total else {
+            if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
+            return reject("a WARC record cut short (Content-Length \(contentLength), \(input.pending.count - headerLength) bytes left)",
+                          skipping: input.pending.count)
+        }
+        let after = input.pending[total...]
+        guard after.isEmpty || after.starts(with: [0x0D, 0x0A]) || after.starts(with: [0x0A]) else {
+            return reject("a WARC record whose Content-Length (\(contentLength)) does not end at the record's end", skipping: headerLength)
+        }
+        let record = input.consume(total)
+        batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc, encoding: input.encoding)
         return true
+    }
+
+    /// Skips to the next line that starts with `WARC/`; false when there is none.
+    private func resynchronize(_ input: InputWindow) -> Bool {
+        guard let next = input.find(Self.nextWARC, from: input.start, limit: Int.max) else {
+            _ = input.rest()
+            return false
+        }
+        _ = input.consume(next + 1 - input.start)
+        return true
+    }
+
+    /// The value of the `Content-Length` header in a WARC header block.
+    static func contentLength(_ header: UnsafeRawBufferPointer) -> Int? {
+        for line in header.split(separator: 0x0A) {
+            let text = String(decoding: line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":"),
+                  text[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == "content-length" else { continue }
+            return Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return nil
     }
 
     private func takeOrdinal() -> Int {
@@ -243,14 +242,14 @@ public final class BatchReader {
         return nextOrdinal
     }
 
-    private func openNext(_ batch: inout RawBatch) -> OpenInput? {
+    private func openNext(_ batch: inout RawBatch) -> InputWindow? {
         while nextInput < inputs.count {
             let file = inputs[nextInput]
             nextInput += 1
             do {
                 let decompressor = DecompressingReader(source: try open(file))
-                let input = OpenInput(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize)
-                input.skipByteOrderMark()
+                let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize)
+                input.readByteOrderMark()
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
                 current = input
                 return input
@@ -265,29 +264,23 @@ public final class BatchReader {
         return nil
     }
 
-    private func close(_ input: OpenInput) {
+    private func close(_ input: InputWindow) {
         if let failure = input.failure { problems.append(InputProblem(path: input.path, message: failure.message)) }
         finishedCompressedBytes += input.decompressor.compressedBytesRead
         filesDone += 1
         current = nil
     }
 
-    /// The format of an input read with `format: auto`: by name, else by its first non-blank byte.
-    private func detectFormat(_ path: String, _ input: OpenInput) -> RecordFormat {
+    /// The format of an input read with `format: auto`: by name, else by its first bytes.
+    private func detectFormat(_ path: String, _ input: InputWindow) -> RecordFormat {
         let name = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json") { return .jsonl }
         if name.hasSuffix(".txt") { return .text }
-        var checked = input.start
-        while true {
-            while checked < input.end {
-                switch input.window[checked] {
-                case 0x20, 0x09, 0x0A, 0x0D: checked += 1
-                case UInt8(ascii: "{"): return .jsonl
-                default: return .text
-                }
-            }
-            if input.exhausted || input.end >= 1 << 16 { return .text }
-            _ = input.fill()
-        }
+        if name.hasSuffix(".warc") || name.hasSuffix(".wet") { return .warc }
+        input.ensure(1 << 12)
+        let head = input.pending
+        if head.starts(with: Self.warcMagic) { return .warc }
+        let firstNonBlank = head.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return firstNonBlank == UInt8(ascii: "{") ? .jsonl : .text
     }
 }

@@ -18,12 +18,20 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
 public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     public var maximumDepth = 512
+    /// Decode strings that are not UTF-8 (as Windows-1252 or with U+FFFD, see `TextEncoding`) instead of failing.
+    public var repairsInvalidUTF8 = false
+    /// For the last value parsed: the encoding its non-UTF-8 strings were decoded as (nil when all were UTF-8) and
+    /// the bad sequences replaced.
+    public private(set) var repairedEncoding: String?
+    public private(set) var replacedSequences = 0
     private var scratch: [UInt8] = []
 
     public init() {}
 
     /// Parses `bytes`, which must hold exactly one JSON object (surrounding whitespace allowed).
     public mutating func parseObject(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONObject {
+        repairedEncoding = nil
+        replacedSequences = 0
         var cursor = Cursor(bytes: bytes)
         cursor.skipWhitespace()
         guard cursor.peek == UInt8(ascii: "{") else {
@@ -37,6 +45,8 @@ public struct JSONParser {
 
     /// Parses `bytes`, which must hold exactly one JSON value.
     public mutating func parseValue(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        repairedEncoding = nil
+        replacedSequences = 0
         var cursor = Cursor(bytes: bytes)
         cursor.skipWhitespace()
         let value = try parseValue(&cursor, depth: 0)
@@ -139,7 +149,8 @@ public struct JSONParser {
         if stop == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: cursor.bytes[start..<cursor.index])
             cursor.index += 1
-            return try Self.makeString(run, validating: sawNonASCII, column: start + 1)
+            if let string = Self.validString(run, validating: sawNonASCII) { return string }
+            return try repairString(run, column: start + 1)
         }
         return try parseEscapedString(&cursor, start: start, openingQuote: openingQuote, sawNonASCII: sawNonASCII)
     }
@@ -154,10 +165,11 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 scratch.append(contentsOf: cursor.bytes[runStart..<cursor.index])
                 cursor.index += 1
-                let column = start + 1
                 let validating = sawNonASCII
-                return try scratch.withUnsafeBytes { bytes in
-                    Result { () throws(JSONSyntaxError) in try Self.makeString(bytes, validating: validating, column: column) }
+                if let string = scratch.withUnsafeBytes({ Self.validString($0, validating: validating) }) { return string }
+                let bytes = scratch
+                return try bytes.withUnsafeBytes { bytes in
+                    Result { () throws(JSONSyntaxError) in try repairString(bytes, column: start + 1) }
                 }.get()
             }
             if byte < 0x20 {
@@ -202,12 +214,24 @@ public struct JSONParser {
         throw JSONSyntaxError(message: "unterminated string (it starts at column \(openingQuote + 1))", column: cursor.bytes.count + 1)
     }
 
-    private static func makeString(_ bytes: UnsafeRawBufferPointer, validating: Bool, column: Int) throws(JSONSyntaxError) -> String {
+    /// The string, or nil when the bytes are not valid UTF-8 (only checked when they hold non-ASCII bytes).
+    private static func validString(_ bytes: UnsafeRawBufferPointer, validating: Bool) -> String? {
         let units = bytes.assumingMemoryBound(to: UInt8.self)
         guard validating else { return String(decoding: units, as: UTF8.self) }
-        if let string = String(validating: units, as: UTF8.self) { return string }
-        let offset = UTF8Validation.firstInvalidOffset(units) ?? 0
-        throw JSONSyntaxError(message: "invalid UTF-8 in a string", column: column + offset)
+        return String(validating: units, as: UTF8.self)
+    }
+
+    /// A string whose bytes are not UTF-8: decoded by `TextEncoding` when `repairsInvalidUTF8`, else an error.
+    private mutating func repairString(_ bytes: UnsafeRawBufferPointer, column: Int) throws(JSONSyntaxError) -> String {
+        let units = bytes.assumingMemoryBound(to: UInt8.self)
+        guard repairsInvalidUTF8 else {
+            let offset = UTF8Validation.firstInvalidOffset(units) ?? 0
+            throw JSONSyntaxError(message: "invalid UTF-8 in a string", column: column + offset)
+        }
+        let decoded = TextEncoding.decodeNonUTF8(units)
+        if repairedEncoding == nil || decoded.encoding == "windows-1252" { repairedEncoding = decoded.encoding }
+        replacedSequences += decoded.replacements
+        return decoded.text
     }
 
     private static func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {

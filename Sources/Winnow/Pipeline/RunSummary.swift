@@ -54,6 +54,10 @@ public struct RunSummary: Sendable {
             let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("  \(stage.name) dropped: \(reasons)")
         }
+        for stage in stages where !stage.notes.isEmpty {
+            let notes = stage.notes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("  \(stage.name): \(notes)")
+        }
         var totals = "  read \(read) = written \(writtenDocuments) + dropped \(dropped) + rejected \(rejected)"
         if unaccounted != 0 { totals += " + \(unaccounted) not finished" }
         lines.append(totals)
@@ -67,9 +71,11 @@ public struct RunSummary: Sendable {
         let stageValues: [JSONValue] = stages.map { stage in
             var dropped = JSONObject()
             for (reason, count) in stage.dropped.sorted(by: { $0.key < $1.key }) { dropped[reason] = .int(count) }
+            var notes = JSONObject()
+            for (note, count) in stage.notes.sorted(by: { $0.key < $1.key }) { notes[note] = .int(count) }
             return .object([
                 "name": .string(stage.name), "in": .int(stage.documentsIn), "kept": .int(stage.kept),
-                "dropped": .object(dropped), "rejected": .int(stage.rejected),
+                "dropped": .object(dropped), "rejected": .int(stage.rejected), "notes": .object(notes),
                 "text_bytes": .int(stage.textBytes), "seconds": .double(stage.seconds),
             ])
         }

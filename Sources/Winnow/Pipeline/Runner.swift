@@ -211,11 +211,21 @@ enum Phase: Sendable {
         raw.bytes.withUnsafeBytes { bytes in
             for record in raw.records {
                 do throws(DecodeStage.RecordError) {
-                    guard let document = try decode.decode(record, of: raw, parser: &parser) else { continue }
-                    counters.documentsIn += 1
-                    counters.kept += 1
-                    counters.textBytes += record.end - record.start
-                    batch.documents.append(document)
+                    switch try decode.decode(record, of: raw, parser: &parser) {
+                    case .skipped(let note):
+                        if let note { counters.notes[note, default: 0] += 1 }
+                    case .document(let document):
+                        counters.documentsIn += 1
+                        counters.kept += 1
+                        counters.textBytes += record.end - record.start
+                        if case .string(let name)? = document.fields["encoding"] {
+                            counters.notes["encoding \(name)", default: 0] += 1
+                            if case .number(let count)? = document.fields["replaced_sequences"], let replaced = Int(count), replaced > 0 {
+                                counters.notes["replaced_sequences", default: 0] += replaced
+                            }
+                        }
+                        batch.documents.append(document)
+                    }
                 } catch {
                     counters.documentsIn += 1
                     counters.rejected += 1

@@ -12,6 +12,8 @@ public struct StageCounters: Sendable, Hashable {
     public var textBytes = 0
     /// Time spent in the stage, summed over workers (core-seconds).
     public var seconds = 0.0
+    /// Other totals a stage reports (`encoding windows-1252`, `replaced_sequences`, `warc_request_records` …).
+    public var notes: [String: Int] = [:]
 
     public init(name: String) { self.name = name }
 
@@ -24,5 +26,6 @@ public struct StageCounters: Sendable, Hashable {
         textBytes += other.textBytes
         seconds += other.seconds
         for (reason, count) in other.dropped { dropped[reason, default: 0] += count }
+        for (note, count) in other.notes { notes[note, default: 0] += count }
     }
 }

@@ -94,7 +94,7 @@ import Testing
         while let batch = reader.next() {
             for record in batch.records {
                 do {
-                    guard let document = try decode.decode(record, of: batch, parser: &parser) else { continue }
+                    guard let document = try decode.decode(record, of: batch, parser: &parser).document else { continue }
                     var writer = JSONWriter()
                     RecordEncoder.append(document, to: &writer)
                     result.append(String(decoding: writer.bytes, as: UTF8.self))

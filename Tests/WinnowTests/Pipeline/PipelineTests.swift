@@ -58,7 +58,7 @@ import Testing
 
         let choice = error("version: 1\nstages:\n  - decode:\n      format: xml\n")
         #expect(choice?.line == 4 && choice?.column == 15)
-        #expect(choice?.message.contains("auto | jsonl | text") == true)
+        #expect(choice?.message.contains("auto | jsonl | text | warc") == true)
 
         let type = error("version: 1\nstages:\n  - clean: { drop_empty: maybe }\n")
         #expect(type?.message.contains("expected true or false") == true)

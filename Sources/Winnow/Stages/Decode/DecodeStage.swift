@@ -1,36 +1,58 @@
+import Foundation
+
 /// Stage `decode`: turns raw input records into documents.
 ///
 /// JSONL: each line is one JSON object (strict RFC 8259); `text_field` becomes the text, `id_field` the id (a
 /// string or a number; absent: `FILE:LINE`), and every other field is kept unchanged under `metadata`. Text: the
-/// whole input is one document whose id is its path, first line included. gzip and uncompressed inputs are both
-/// read (see `DecompressingReader`); a byte order mark is removed. A record that cannot be decoded is rejected with
-/// its file, line and the reason; blank JSONL lines are skipped.
+/// whole input is one document whose id is its path, first line included. WARC/WET: `conversion` and `resource`
+/// records are text, `response` records are HTTP responses whose HTML or plain-text body becomes the text; the id is
+/// the record id and `metadata` gets `url`, `date`, `record_id`, `warc_type` and `content_type` (other record types
+/// are counted and skipped). gzip and uncompressed inputs are both read (see `DecompressingReader`).
+///
+/// Bytes that are not UTF-8 are decoded as Windows-1252 when that reads as text, else with U+FFFD for each bad
+/// sequence (`TextEncoding`); UTF-16 inputs are recognised by their byte order mark. Such a document carries
+/// `encoding` and `replaced_sequences`. With `html: auto` a text that is mostly markup (or a WARC response served as
+/// HTML) is converted from HTML (`HTMLText`); character references are decoded in every mode. A record that cannot
+/// be decoded is rejected with its file, line and the reason; blank JSONL lines are skipped.
 public struct DecodeStage: Sendable {
     public static let name = "decode"
-    static let summary = "Reads records (JSONL or text, gzip or not) into documents with id, text, metadata and source."
+    static let summary = "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
     static let outputFields = [
-        FieldDescription(name: "id", help: "the record's id field, else FILE:LINE (the path for text inputs)"),
-        FieldDescription(name: "text", help: "the record's text field (the whole file for text inputs)"),
-        FieldDescription(name: "metadata", help: "every other input field, unchanged"),
+        FieldDescription(name: "id", help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
+        FieldDescription(name: "text", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
+        FieldDescription(name: "metadata", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
         FieldDescription(name: "source", help: "{file, line}: where the record was read"),
+        FieldDescription(name: "encoding", help: "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"),
+        FieldDescription(name: "replaced_sequences", help: "with encoding: bad byte sequences replaced by U+FFFD"),
     ]
+
+    /// When text is read as HTML.
+    public enum HTMLMode: String, ChoiceOption {
+        /// When it is mostly markup (or a WARC response says text/html).
+        case auto
+        case always
+        case never
+    }
 
     /// The options of `decode`.
     public struct Configuration: StageConfiguration {
-        static let formatOption = StageOption<RecordFormat>("format", default: .auto, help: "record format; auto: by file name, else by the first byte ('{' means JSONL)")
+        static let formatOption = StageOption<RecordFormat>("format", default: .auto, help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
         static let textFieldOption = StageOption<String>("text_field", default: "text", help: "JSONL field holding the document's text") { $0.isEmpty ? "must not be empty" : nil }
         static let idFieldOption = StageOption<String>("id_field", default: "id", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE") { $0.isEmpty ? "must not be empty" : nil }
+        static let htmlOption = StageOption<HTMLMode>("html", default: .auto, help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode")
 
-        public static let optionDescriptions = [formatOption.description, textFieldOption.description, idFieldOption.description]
+        public static let optionDescriptions = [formatOption.description, textFieldOption.description, idFieldOption.description, htmlOption.description]
 
         public var format: RecordFormat
         public var textField: String
         public var idField: String
+        public var html: HTMLMode
 
         public init(_ options: StageOptions) throws(PipelineError) {
             format = try options.value(Self.formatOption)
             textField = try options.value(Self.textFieldOption)
             idField = try options.value(Self.idFieldOption)
+            html = try options.value(Self.htmlOption)
         }
     }
 
@@ -44,21 +66,45 @@ public struct DecodeStage: Sendable {
         public var description: String { message }
     }
 
-    /// Decodes one record of `batch`; nil for a blank JSONL line, which is not a record.
-    public func decode(_ record: RawRecord, of batch: RawBatch, parser: inout JSONParser) throws(RecordError) -> Document? {
+    /// What became of a record.
+    public enum Outcome: Sendable {
+        case document(Document)
+        /// Not a document and not an error: a blank JSONL line (no note), or a WARC record of another type (its note).
+        case skipped(note: String?)
+
+        /// The document, when the record is one.
+        public var document: Document? {
+            if case .document(let document) = self { return document }
+            return nil
+        }
+    }
+
+    /// Decodes one record of `batch`.
+    public func decode(_ record: RawRecord, of batch: RawBatch, parser: inout JSONParser) throws(RecordError) -> Outcome {
         let path = batch.path(of: record)
         let source = SourceLocation(file: path, line: record.line)
         if let failure = record.failure { throw RecordError(message: failure) }
-        let result = batch.bytes.withUnsafeBytes { (all) -> Result<Document?, RecordError> in
-            let bytes = UnsafeRawBufferPointer(rebasing: all[record.start..<record.end])
+        let result = batch.bytes.withUnsafeBytes { (all) -> Result<Outcome, RecordError> in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[record.start..<record.end]).assumingMemoryBound(to: UInt8.self)
             do throws(RecordError) {
+                var outcome: Outcome
                 switch record.format {
                 case .text:
-                    return .success(Document(id: path, text: try Self.text(bytes), source: source, ordinal: record.ordinal))
+                    var document = Document(id: path, text: "", source: source, ordinal: record.ordinal)
+                    document.text = readText(bytes, into: &document, markup: nil)
+                    outcome = .document(document)
                 case .jsonl, .auto:
-                    if Self.isBlank(bytes) { return .success(nil) }
-                    return .success(try decodeJSON(bytes, source: source, ordinal: record.ordinal, parser: &parser))
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .success(.skipped(note: nil)) }
+                    outcome = .document(try decodeJSON(UnsafeRawBufferPointer(bytes), source: source, ordinal: record.ordinal, parser: &parser))
+                case .warc:
+                    outcome = try decodeWARC(bytes, source: source, ordinal: record.ordinal)
                 }
+                if let encoding = record.encoding, case .document(var document) = outcome {
+                    document.fields["encoding"] = .string(encoding)
+                    document.fields["replaced_sequences"] = document.fields["replaced_sequences"] ?? .int(0)
+                    outcome = .document(document)
+                }
+                return .success(outcome)
             } catch {
                 return .failure(error)
             }
@@ -68,6 +114,7 @@ public struct DecodeStage: Sendable {
 
     private func decodeJSON(_ bytes: UnsafeRawBufferPointer, source: SourceLocation, ordinal: Int, parser: inout JSONParser) throws(RecordError) -> Document {
         var object: JSONObject
+        parser.repairsInvalidUTF8 = true
         do {
             object = try parser.parseObject(bytes)
         } catch {
@@ -89,18 +136,100 @@ public struct DecodeStage: Sendable {
         case let other?: throw RecordError(message: "field '\(idField)' is \(other.typeName), expected a string or a number")
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
-        return Document(id: id, text: text, metadata: object, source: source, ordinal: ordinal)
+        var document = Document(id: id, text: readMarkup(text, isHTML: nil), metadata: object, source: source, ordinal: ordinal)
+        if let encoding = parser.repairedEncoding {
+            document.fields["encoding"] = .string(encoding)
+            document.fields["replaced_sequences"] = .int(parser.replacedSequences)
+        }
+        return document
     }
 
-    private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    /// Bytes as text in whatever encoding they are (noting it on the document), then HTML and entities handled.
+    /// `markup`: true when the source says the bytes are HTML, false when it says plain text, nil when unknown.
+    private func readText(_ bytes: UnsafeBufferPointer<UInt8>, into document: inout Document, markup: Bool?) -> String {
+        var text: String
+        if let valid = String(validating: bytes, as: UTF8.self) {
+            text = valid
+        } else {
+            let decoded = TextEncoding.decodeNonUTF8(bytes)
+            document.fields["encoding"] = .string(decoded.encoding)
+            document.fields["replaced_sequences"] = .int(decoded.replacements)
+            text = decoded.text
+        }
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        return readMarkup(text, isHTML: markup)
     }
 
-    /// A text input as a string: it must be UTF-8.
-    private static func text(_ bytes: UnsafeRawBufferPointer) throws(RecordError) -> String {
-        let units = bytes.assumingMemoryBound(to: UInt8.self)
-        if let text = String(validating: units, as: UTF8.self) { return text }
-        let offset = UTF8Validation.firstInvalidOffset(units) ?? 0
-        throw RecordError(message: "not valid UTF-8 (first bad byte at offset \(offset))")
+    /// HTML to text when it is HTML (by the `html` option), else character references decoded.
+    private func readMarkup(_ text: String, isHTML: Bool?) -> String {
+        let html: Bool
+        switch configuration.html {
+        case .always: html = true
+        case .never: html = false
+        case .auto: html = isHTML ?? HTMLText.looksLikeHTML(text)
+        }
+        return html ? HTMLText.text(text) : HTMLEntities.decode(text, html: false)
+    }
+
+    /// A WARC record: the text of `conversion`, `resource` and `response` records with a text body; others skipped.
+    private func decodeWARC(_ bytes: UnsafeBufferPointer<UInt8>, source: SourceLocation, ordinal: Int) throws(RecordError) -> Outcome {
+        guard let split = Self.blankLine(in: bytes) else { throw RecordError(message: "a WARC record without a header") }
+        let header = Self.headerFields(UnsafeBufferPointer(rebasing: bytes[..<split.start]))
+        var block = UnsafeBufferPointer(rebasing: bytes[split.end...])
+        let type = header["warc-type"] ?? "unknown"
+        var contentType = header["content-type"] ?? ""
+        switch type {
+        case "conversion", "resource":
+            break
+        case "response":
+            guard let http = Self.blankLine(in: block) else { throw RecordError(message: "a WARC response without an HTTP header") }
+            let httpHeader = Self.headerFields(UnsafeBufferPointer(rebasing: block[..<http.start]))
+            contentType = httpHeader["content-type"] ?? header["warc-identified-payload-type"] ?? ""
+            block = UnsafeBufferPointer(rebasing: block[http.end...])
+        default:
+            return .skipped(note: "warc_\(type)_records")
+        }
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let isHTML = mediaType == "text/html" || mediaType == "application/xhtml+xml"
+        guard mediaType.isEmpty || isHTML || mediaType.hasPrefix("text/") else {
+            return .skipped(note: "warc_non_text_records")
+        }
+        let recordID = (header["warc-record-id"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        var document = Document(id: recordID.isEmpty ? "\(source.file):\(source.line)" : recordID, text: "", source: source, ordinal: ordinal)
+        document.metadata = [
+            "url": header["warc-target-uri"].map(JSONValue.string) ?? .null,
+            "date": header["warc-date"].map(JSONValue.string) ?? .null,
+            "record_id": .string(recordID),
+            "warc_type": .string(type),
+            "content_type": .string(contentType),
+        ]
+        // A WET conversion is plain text: its markup-looking parts are the page's own words.
+        document.text = readText(block, into: &document, markup: type == "response" ? isHTML : false)
+        // WET and WARC blocks end with the record's CRLF; text never keeps trailing line ends anyway.
+        return .document(document)
+    }
+
+    /// The first blank line (CRLF CRLF, or LF LF) in `bytes`: where the header ends and the body starts.
+    private static func blankLine(in bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A {
+                if i + 1 < bytes.count && bytes[i + 1] == 0x0A { return (i, i + 2) }
+                if i + 2 < bytes.count && bytes[i + 1] == 0x0D && bytes[i + 2] == 0x0A { return (i, i + 3) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Header fields (`Name: value` lines after the first line), names lower-cased.
+    private static func headerFields(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return fields
     }
 }

@@ -1,0 +1,167 @@
+import CPlatform
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One open input, read through a window of decompressed bytes: lines (JSONL), whole files (text) and WARC
+/// records are cut from it without copying more than the window holds.
+///
+/// The window grows only when one line or record is longer than it. A byte order mark at the start is read:
+/// UTF-8's is skipped, UTF-16's (LE or BE) switches the input to a `UTF16Transcoder`, so everything downstream sees
+/// UTF-8. A fault in the stream (a truncated or corrupt gzip member) ends the input; what was read before it is
+/// still handed out, and `failure` says what happened and where.
+final class InputWindow {
+    let path: String
+    let decompressor: DecompressingReader
+    var format: RecordFormat
+    private(set) var window: UnsafeMutableRawBufferPointer
+    private(set) var start = 0
+    private var scan = 0
+    private(set) var end = 0
+    /// 1-based line number of the byte at `start`.
+    var line = 1
+    private(set) var exhausted = false
+    private(set) var failure: (message: String, offset: Int?)?
+    private var transcoder: UTF16Transcoder?
+    /// Decompressed bytes consumed before `start` (the window's offset in the input).
+    private var consumedBefore = 0
+
+    /// The input's encoding when it is not UTF-8 (`utf-16le`, `utf-16be`).
+    var encoding: String? { transcoder?.name }
+
+    init(path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int) {
+        self.path = path
+        self.decompressor = decompressor
+        self.format = format
+        window = .allocate(byteCount: windowSize, alignment: 16)
+    }
+
+    deinit { window.deallocate() }
+
+    /// The bytes not yet handed out.
+    var pending: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: window[start..<end]) }
+
+    /// Offset in the decompressed input of the byte at `start`.
+    var offset: Int { consumedBefore + start }
+
+    /// Reads more bytes behind `end`, moving or growing the window when it is full; returns how many.
+    @discardableResult
+    func fill() -> Int {
+        if start > 0 && end == window.count {
+            let kept = end - start
+            window.baseAddress!.copyMemory(from: window.baseAddress! + start, byteCount: kept)
+            scan -= start
+            consumedBefore += start
+            end = kept
+            start = 0
+        }
+        if end == window.count {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: window.count * 2, alignment: 16)
+            larger.baseAddress!.copyMemory(from: window.baseAddress!, byteCount: end)
+            window.deallocate()
+            window = larger
+        }
+        do {
+            let room = UnsafeMutableRawBufferPointer(rebasing: window[end...])
+            let count = try transcoder.map { try $0.read(into: room, from: decompressor) } ?? decompressor.read(into: room)
+            if count == 0 { exhausted = true }
+            end += count
+            return count
+        } catch let error as GzipFailure {
+            failure = (error.description, error.offset)
+        } catch {
+            failure = ("\(error)", nil)
+        }
+        exhausted = true
+        return 0
+    }
+
+    /// Hands out `count` bytes from `start`, counting the lines they hold.
+    func consume(_ count: Int) -> UnsafeRawBufferPointer {
+        let result = UnsafeRawBufferPointer(rebasing: window[start..<(start + count)])
+        var newlines = 0
+        var position = start
+        while position < start + count, let found = memchr(window.baseAddress! + position, 0x0A, start + count - position) {
+            newlines += 1
+            position = window.baseAddress!.distance(to: found) + 1
+        }
+        line += newlines
+        start += count
+        scan = max(scan, start)
+        return result
+    }
+
+    /// The next line (without its `\n`), valid until the next call; nil at the end of the input.
+    func nextLine() -> UnsafeRawBufferPointer? {
+        while true {
+            if scan < end, let newline = memchr(window.baseAddress! + scan, 0x0A, end - scan) {
+                let lineEnd = window.baseAddress!.distance(to: newline)
+                let result = UnsafeRawBufferPointer(rebasing: window[start..<lineEnd])
+                start = lineEnd + 1
+                scan = start
+                line += 1
+                return result
+            }
+            scan = end
+            if exhausted {
+                guard failure == nil, start < end else { return nil }
+                let result = UnsafeRawBufferPointer(rebasing: window[start..<end])
+                start = end
+                return result
+            }
+            fill()
+        }
+    }
+
+    /// Reads a byte order mark at the start of the input: UTF-8's is skipped, UTF-16's switches to transcoding.
+    func readByteOrderMark() {
+        while end - start < 3 && !exhausted { fill() }
+        let bytes = pending
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            start += 3
+            scan = start
+        } else if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            transcoder = UTF16Transcoder(bigEndian: bytes[0] == 0xFE, pending: Array(bytes.dropFirst(2)))
+            consumedBefore += end
+            start = 0
+            end = 0
+            scan = 0
+            exhausted = false
+        }
+    }
+
+    /// Everything left, for whole-file documents.
+    func rest() -> UnsafeRawBufferPointer {
+        while !exhausted { fill() }
+        let result = pending
+        start = end
+        scan = end
+        return result
+    }
+
+    /// Makes sure `count` bytes from `start` are in the window (fewer only at the end of the input).
+    func ensure(_ count: Int) {
+        while end - start < count && !exhausted { fill() }
+    }
+
+    /// The first index at or after `from` where `pattern` starts, reading more as needed, searching at most
+    /// `limit` bytes past `start`; nil at the end of the input or past the limit.
+    func find(_ pattern: [UInt8], from: Int, limit: Int) -> Int? {
+        var searchFrom = from
+        while true {
+            if end - searchFrom >= pattern.count {
+                let found = pattern.withUnsafeBytes { needle in
+                    memmem(window.baseAddress! + searchFrom, end - searchFrom, needle.baseAddress, pattern.count)
+                }
+                if let found { return window.baseAddress!.distance(to: found) }
+                searchFrom = max(searchFrom, end - pattern.count + 1)
+            }
+            if exhausted || end - start > limit { return nil }
+            let before = start
+            fill()
+            searchFrom -= before - start      // the window may have moved
+        }
+    }
+}
