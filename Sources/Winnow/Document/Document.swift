@@ -39,6 +39,9 @@ public struct Document: Sendable, Hashable {
     public var fields: JSONObject
     /// The record's position among all records of the run (from 0): input order, independent of batching.
     public var ordinal: Int
+    /// Hashes a per-document stage computes in parallel for an ordered stage to look up (the line hashes of
+    /// `repeated_lines`), by the ordered stage's name. Never written out.
+    public var hashes: [String: [UInt64]] = [:]
 
     public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
         self.id = id

@@ -143,7 +143,7 @@ private struct PipelineFileReader {
             }
             if kind.name == DecodeStage.name && index != 0 { throw error(key, "decode must be the first stage") }
             let options = try StageOptions(stage: kind.name, node: value, file: file)
-            steps.append(try kind.build(options))
+            steps.append(contentsOf: try kind.build(options))
         }
         return Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel)
     }

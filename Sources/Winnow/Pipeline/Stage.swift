@@ -67,17 +67,18 @@ public struct StageKind: Sendable {
     public var summary: String
     public var options: [OptionDescription]
     public var outputFields: [FieldDescription]
-    let build: @Sendable (StageOptions) throws(PipelineError) -> PipelineStep
+    /// Reads the options and makes the stage's steps (one, or a per-document step and its ordered half).
+    let build: @Sendable (StageOptions) throws(PipelineError) -> [PipelineStep]
 
     /// Every stage, in the order a pipeline usually lists them.
     public static let all: [StageKind] = [
         StageKind(name: DecodeStage.name, summary: DecodeStage.summary,
                   options: DecodeStage.Configuration.optionDescriptions, outputFields: DecodeStage.outputFields) { options throws(PipelineError) in
-            .decode(DecodeStage(configuration: try .read(options)))
+            [.decode(DecodeStage(configuration: try .read(options)))]
         },
         StageKind(name: CleanStage.name, summary: CleanStage.summary,
                   options: CleanStage.Configuration.optionDescriptions, outputFields: CleanStage.outputFields) { options throws(PipelineError) in
-            .document(CleanStage(configuration: try .read(options)))
+            CleanStage.steps(try .read(options))
         },
     ]
 

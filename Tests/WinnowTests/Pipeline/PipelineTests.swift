@@ -28,7 +28,7 @@ import Testing
         #expect(pipeline.name == "news-en")
         #expect(pipeline.inputPaths == ["Samples", "more/"])
         #expect(pipeline.outputPath == "out/news.jsonl.gz")
-        #expect(pipeline.steps.map(\.name) == ["decode", "clean"])
+        #expect(pipeline.steps.map(\.name) == ["decode", "clean", "repeated_lines"])
         #expect(pipeline.decode.configuration.format == .jsonl)
         #expect(pipeline.decode.configuration.textField == "body")
         guard case .document(let clean as CleanStage) = pipeline.steps[1] else { Issue.record("clean missing"); return }
@@ -37,7 +37,7 @@ import Testing
 
     @Test func decodeDefaultsApplyWhenItIsOmitted() throws {
         let pipeline = try Pipeline.parse("{\"version\": 1, \"stages\": [{\"clean\": {}}]}", file: "p.json")
-        #expect(pipeline.steps.map(\.name) == ["decode", "clean"])
+        #expect(pipeline.steps.map(\.name) == ["decode", "clean", "repeated_lines"])
         #expect(pipeline.decode.configuration.textField == "text")
         #expect(pipeline.decode.configuration.format == .auto)
     }

@@ -19,6 +19,7 @@ struct BoilerplateMatcher: Sendable {
     /// phrase match, and is passed over without being normalised.
     private var firstWords: Set<String> = []
     let families: Set<BoilerplateFamily>
+    private let commentForms, copyright, navigation: Bool
 
     static let maximumLineBytes = 400
     static let maximumPrefixLineWords = 16
@@ -26,6 +27,9 @@ struct BoilerplateMatcher: Sendable {
 
     init(families: Set<BoilerplateFamily>) {
         self.families = families
+        commentForms = families.contains(.commentForm)
+        copyright = families.contains(.copyright)
+        navigation = families.contains(.navigation)
         for (family, phrases) in BoilerplatePhrases.phrases where families.contains(family) {
             for entry in phrases {
                 let kind = entry.first!
@@ -55,9 +59,9 @@ struct BoilerplateMatcher: Sendable {
     func family(of line: UnsafeBufferPointer<UInt8>) -> BoilerplateFamily? {
         guard !families.isEmpty, line.count <= Self.maximumLineBytes, !line.isEmpty else { return nil }
         let trimmed = Self.trimSpaces(line)
-        if trimmed.count == 1 && trimmed[0] == UInt8(ascii: "*") { return families.contains(.commentForm) ? .commentForm : nil }
-        if families.contains(.copyright), Self.isCopyrightLine(trimmed) { return .copyright }
-        if families.contains(.navigation), Self.isNavigationStrip(trimmed) { return .navigation }
+        if trimmed.count == 1 && trimmed[0] == UInt8(ascii: "*") { return commentForms ? .commentForm : nil }
+        if copyright, Self.isCopyrightLine(trimmed) { return .copyright }
+        if navigation, Self.isNavigationStrip(trimmed) { return .navigation }
         let wordCount = Self.countWords(trimmed)
         let mayMatchPhrase = wordCount <= Self.maximumPrefixLineWords && firstWords.contains(Self.firstWord(trimmed))
         let hitGroups = wordCount <= Self.maximumContainsLineWords ? containsGroups.filter { Self.contains(trimmed, $0.trigger) } : []

@@ -4,7 +4,8 @@
 /// invisible characters, exotic spaces, trailing spaces and blank-line runs (`TextTidier`); the text is put in NFC
 /// or NFKC (`UnicodeNormalizer`); then line rules remove boilerplate in eight families and nine languages, the
 /// rest of a document after a comment form near its end, the user's `extra_patterns` and, when asked, C4's line
-/// rules (`LineFilter`). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
+/// rules (`LineFilter`); then, in input order, lines repeated across `min_repeats` documents of one source
+/// (`RepeatedLines`). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
 /// `explain: true` the removed lines with the rule that removed each. A document left with no text is dropped
 /// (reason `empty_text`) unless `drop_empty: false`.
 public struct CleanStage: DocumentStage {
@@ -47,12 +48,17 @@ public struct CleanStage: DocumentStage {
         }
         static let c4RulesOption = StageOption<Bool>("c4_rules", default: false, help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
         static let minLineWordsOption = StageOption<Int>("min_line_words", default: 0, in: 0...1000, help: "drop lines with fewer words (0: off)")
+        static let minRepeatsOption = StageOption<Int>(
+            "min_repeats", default: 10,
+            help: "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off"
+        ) { $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)" }
         static let explainOption = StageOption<Bool>("explain", default: false, help: "list the removed lines and the rule that removed each under clean.removed")
         static let dropEmptyOption = StageOption<Bool>("drop_empty", default: true, help: "drop documents whose cleaned text is empty (reason empty_text)")
 
         public static let optionDescriptions = [
             normalizeOption.description, punctuationOption.description, mojibakeOption.description, boilerplateOption.description,
-            extraPatternsOption.description, c4RulesOption.description, minLineWordsOption.description, explainOption.description,
+            extraPatternsOption.description, c4RulesOption.description, minLineWordsOption.description, minRepeatsOption.description,
+            explainOption.description,
             dropEmptyOption.description,
         ]
 
@@ -63,6 +69,7 @@ public struct CleanStage: DocumentStage {
         public var extraPatterns: [String]
         public var c4Rules: Bool
         public var minLineWords: Int
+        public var minRepeats: Int
         public var explain: Bool
         public var dropEmpty: Bool
 
@@ -74,12 +81,23 @@ public struct CleanStage: DocumentStage {
             extraPatterns = try options.value(Self.extraPatternsOption)
             c4Rules = try options.value(Self.c4RulesOption)
             minLineWords = try options.value(Self.minLineWordsOption)
+            minRepeats = try options.value(Self.minRepeatsOption)
             explain = try options.value(Self.explainOption)
             dropEmpty = try options.value(Self.dropEmptyOption)
         }
     }
 
     public let configuration: Configuration
+
+    /// The pipeline steps of `clean`: this stage, then the ordered repeated-line filter when `min_repeats` is set.
+    static func steps(_ configuration: Configuration) -> [PipelineStep] {
+        var steps: [PipelineStep] = [.document(CleanStage(configuration: configuration))]
+        if configuration.minRepeats > 0 {
+            let (repeats, explain, dropEmpty) = (configuration.minRepeats, configuration.explain, configuration.dropEmpty)
+            steps.append(.ordered(name: RepeatedLines.name) { RepeatedLines(minimumRepeats: repeats, explain: explain, dropEmpty: dropEmpty) })
+        }
+        return steps
+    }
     private let tidier: TextTidier
     private let lineFilter: LineFilter
 
@@ -103,6 +121,7 @@ public struct CleanStage: DocumentStage {
         }
         document.fields[Self.name] = .object(report)
         if document.text.isEmpty && configuration.dropEmpty { return .drop(reason: "empty_text") }
+        if configuration.minRepeats > 0 { document.hashes[RepeatedLines.name] = RepeatedLines.lineHashes(document.text) }
         return .keep
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes HTML character references: all 2,231 HTML5 named references (`&amp;`, `&eacute;`, `&nbsp;`, `&NotEqualTilde;`)
 /// and numeric ones (`&#8217;`, `&#x2019;`).
 ///
@@ -13,7 +19,9 @@ enum HTMLEntities {
     static func decode(_ text: String, html: Bool) -> String {
         var text = text
         return text.withUTF8 { bytes in
-            guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count)
             decode(bytes, html: html, into: &output)
@@ -23,13 +31,12 @@ enum HTMLEntities {
 
     /// Appends `bytes` to `output` with character references decoded.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, html: Bool, into output: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
         var i = 0
         var copied = 0
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "&") else {
-                i += 1
-                continue
-            }
+            guard let ampersand = memchr(base + i, Int32(UInt8(ascii: "&")), bytes.count - i) else { break }
+            i = base.distance(to: ampersand.assumingMemoryBound(to: UInt8.self))
             if let (replacement, length) = reference(bytes, at: i, html: html) {
                 output.append(contentsOf: bytes[copied..<i])
                 output.append(contentsOf: replacement.utf8)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Extracts the text of an HTML document or fragment, as a reader sees it.
 ///
 /// `script`, `style`, `noscript`, `template`, `svg`, `iframe` and `object` are dropped with their content, and so
@@ -22,16 +28,18 @@ enum HTMLText {
     static func looksLikeHTML(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard bytes.contains(UInt8(ascii: "<")) else { return false }
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "<")), bytes.count) != nil else { return false }
             var start = 0
             while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
             let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + 14)]), as: UTF8.self).lowercased()
             if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return true }
             var markup = 0
             var i = 0
-            while i < bytes.count {
-                if bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count, startsTag(bytes[i + 1]),
-                   let end = bytes[(i + 1)...].firstIndex(of: UInt8(ascii: ">")) {
+            while i < bytes.count, let open = memchr(base + i, Int32(UInt8(ascii: "<")), bytes.count - i) {
+                i = base.distance(to: open.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < bytes.count, startsTag(bytes[i + 1]),
+                   let close = memchr(base + i + 1, Int32(UInt8(ascii: ">")), bytes.count - i - 1) {
+                    let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
                     markup += end - i + 1
                     i = end + 1
                 } else {
