@@ -33,6 +33,23 @@ struct CommandLineTests {
         #expect(text(one.stderr).contains("read 32 = written 28 + dropped 0 + rejected 4"))
     }
 
+    @Test func theSeedArticleLosesItsCommentFormAndKeepsItsStory() throws {
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/seed-article.txt.gz", "--no-progress"])
+        #expect(result.status == 0)
+        let record = try #require(try jsonLines(result.stdout).first)
+        let text = try #require(record["text"] as? String)
+        for footer in ["Be the first to comment", "Leave a Reply", "Your email address will not be published."] {
+            #expect(!text.contains(footer), "\(footer)")
+        }
+        #expect(!text.split(separator: "\n").contains("*"))
+        let original = TestSupport.drain(DecompressingReader(source: try FileSource(path: TestSupport.packageRoot.appendingPathComponent("Samples/seed-article.txt.gz").path)))
+        let story = String(decoding: original.bytes, as: UTF8.self).components(separatedBy: "Be the first to comment")[0]
+        let paragraphs = story.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(paragraphs.count == 9, "the title and eight paragraphs")
+        for paragraph in paragraphs { #expect(text.contains(paragraph), "\(paragraph.prefix(40))") }
+        #expect((record["clean"] as? [String: Any])?["removed_lines"] as? Int == 4)
+    }
+
     @Test func malformedRecordsGoToRejectsWithTheirLines() throws {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

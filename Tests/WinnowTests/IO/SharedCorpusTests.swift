@@ -33,4 +33,22 @@ struct SharedCorpusTests {
             #expect(same, "text of \(document.id)")
         }
     }
+
+    /// Clean news: `clean` removes under 0.5% of its lines (it removes none today).
+    @Test func cleanRemovesAlmostNothingFromCleanNews() throws {
+        let reader = BatchReader(inputs: [InputFile(path: Self.bbcPath, size: nil)], format: .jsonl)
+        let decode = DecodeStage()
+        let clean = CleanStage()
+        var parser = JSONParser()
+        var lines = 0, removed = 0
+        while let batch = reader.next() {
+            for record in batch.records {
+                let document = try #require(try decode.decode(record, of: batch, parser: &parser).document)
+                lines += document.text.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.count
+                removed += clean.clean(document.text).removed.count
+            }
+        }
+        #expect(lines > 12_000)
+        #expect(Double(removed) < 0.005 * Double(lines), "\(removed) of \(lines) lines removed")
+    }
 }

@@ -171,3 +171,42 @@ import Testing
         #expect(removed(text).isEmpty, "off by default")
     }
 }
+
+@Suite struct RepeatedLinesTests {
+    func document(_ text: String, url: String? = nil, file: String = "a.jsonl", line: Int) -> Document {
+        var document = Document(id: "\(line)", text: text, source: SourceLocation(file: file, line: line), ordinal: line)
+        if let url { document.metadata["url"] = .string(url) }
+        document.fields["clean"] = .object(["removed_lines": .int(0), "removed_chars": .int(0), "mojibake_repairs": .int(0), "removed": .array([])])
+        return document
+    }
+
+    @Test func linesRepeatedInManyDocumentsOfOneSourceGo() throws {
+        var stage = RepeatedLines(minimumRepeats: 3, explain: true, dropEmpty: true)
+        var texts: [String] = []
+        for index in 1...5 {
+            let name = ["alpha", "beta", "gamma", "delta", "epsilon"][index - 1]
+            var doc = document("Story \(name) is unique.\n\nPosted in News on 2024-0\(index)-01\n\nFollow  our   site", url: "https://news.example.org/\(index)", line: index)
+            _ = try stage.process(&doc)
+            texts.append(doc.text)
+        }
+        // Digits count as 0 and spaces collapse: "Posted in News on …" and "Follow our site" repeat from the first document on.
+        #expect(texts[0].contains("Follow") && texts[1].contains("Follow"), "the first min_repeats − 1 documents keep it")
+        #expect(texts[2] == "Story gamma is unique.")
+        #expect(texts[4] == "Story epsilon is unique.")
+        var other = document("Follow our site", url: "https://other.example.com/x", line: 6)
+        #expect(try stage.process(&other) == .keep, "another host is another source")
+        #expect(other.text == "Follow our site")
+        var empty = document("Follow our site", url: "https://news.example.org/6", line: 7)
+        #expect(try stage.process(&empty) == .drop(reason: "empty_text"))
+        guard case .object(let report)? = empty.fields["clean"] else { Issue.record("no report"); return }
+        #expect(report["removed_lines"] == .int(1))
+        #expect(report["removed"] == .array([.object(["line": .string("Follow our site"), "rule": .string("repeated_line")])]))
+    }
+
+    @Test func aLineRepeatedInsideOneDocumentCountsOnce() throws {
+        var stage = RepeatedLines(minimumRepeats: 2, explain: false, dropEmpty: true)
+        var doc = document("Chorus\nVerse one\nChorus\nVerse two\nChorus", line: 1)
+        _ = try stage.process(&doc)
+        #expect(doc.text == "Chorus\nVerse one\nChorus\nVerse two\nChorus")
+    }
+}

@@ -205,7 +205,6 @@ public struct DecodeStage: Sendable {
         ]
         // A WET conversion is plain text: its markup-looking parts are the page's own words.
         document.text = readText(block, into: &document, markup: type == "response" ? isHTML : false)
-        // WET and WARC blocks end with the record's CRLF; text never keeps trailing line ends anyway.
         return .document(document)
     }
 
