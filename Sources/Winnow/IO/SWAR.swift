@@ -27,4 +27,13 @@ enum SWAR {
     /// Non-zero when some byte of `word` is not ASCII.
     @inline(__always)
     static func containsNonASCII(_ word: UInt64) -> UInt64 { word & highBits }
+
+    /// The high bit set in each byte of `word` that lies in `low...high` (both ASCII), and nothing else.
+    @inline(__always)
+    static func inRange(_ word: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+        let ascii = word & ~highBits
+        let atLeastLow = ascii &+ ones &* UInt64(0x80 - low)
+        let aboveHigh = ascii &+ ones &* UInt64(0x7F - high)
+        return atLeastLow & ~aboveHigh & ~word & highBits
+    }
 }

@@ -185,11 +185,11 @@ import Testing
         var texts: [String] = []
         for index in 1...5 {
             let name = ["alpha", "beta", "gamma", "delta", "epsilon"][index - 1]
-            var doc = document("Story \(name) is unique.\n\nPosted in News on 2024-0\(index)-01\n\nFollow  our   site", url: "https://news.example.org/\(index)", line: index)
+            var doc = document(index == 2 ? "Story \(name) is unique.\n\nposted in news on 1999-12-31\n\nFollow our site" : "Story \(name) is unique.\n\nPosted in NEWS on 2024-0\(index)-01\n\nFollow our site", url: "https://news.example.org/\(index)", line: index)
             _ = try stage.process(&doc)
             texts.append(doc.text)
         }
-        // Digits count as 0 and spaces collapse: "Posted in News on …" and "Follow our site" repeat from the first document on.
+        // Case and digits do not count: "Posted in NEWS on …" and "Follow our site" repeat from the first document on.
         #expect(texts[0].contains("Follow") && texts[1].contains("Follow"), "the first min_repeats − 1 documents keep it")
         #expect(texts[2] == "Story gamma is unique.")
         #expect(texts[4] == "Story epsilon is unique.")
@@ -208,5 +208,22 @@ import Testing
         var doc = document("Chorus\nVerse one\nChorus\nVerse two\nChorus", line: 1)
         _ = try stage.process(&doc)
         #expect(doc.text == "Chorus\nVerse one\nChorus\nVerse two\nChorus")
+    }
+}
+
+@Suite struct LineHashTests {
+    func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { RepeatedLines.hash($0) }
+    }
+
+    @Test func caseAndDigitsDoNotCountOtherBytesDo() {
+        #expect(hash("Posted in NEWS on 2024-01-01") == hash("posted in news on 1999-12-31"))
+        #expect(hash("ÀÉ Straße 12") == hash("ÀÉ STRAßE 99"), "ASCII folds, other bytes stay as they are")
+        #expect(hash("ÀÉ") != hash("àé"))
+        #expect(hash("Posted in News at 2024") != hash("Posted in News on 2024"))
+        #expect(hash("abc") != hash("abc ") && hash("") != hash(" "))
+        #expect(hash("[@`{ /:") != hash("{`@[ :/"), "the bytes around the letter and digit ranges are not folded")
+        #expect(hash("@[`{/:") == hash("@[`{/:"))
     }
 }

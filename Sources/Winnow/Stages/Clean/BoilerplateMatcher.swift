@@ -14,7 +14,8 @@ struct BoilerplateMatcher: Sendable {
     private var prefixes: [String: BoilerplateFamily] = [:]
     /// Contains-phrases grouped by a trigger: their rarest word without its first letter (so `Cookies` and
     /// `cookies` both hit), as bytes. A line holding no trigger needs no contains check.
-    private var containsGroups: [(trigger: [UInt8], phrases: [(phrase: String, family: BoilerplateFamily)])] = []
+    /// Cookie notices are tried in lines of up to 60 words, the other contains-phrases (copyright) up to 20.
+    private var containsGroups: [(trigger: [UInt8], maximumWords: Int, phrases: [(phrase: String, family: BoilerplateFamily)])] = []
     /// First words of the whole-line and prefix phrases: a short line whose first word is not one of them is no
     /// phrase match, and is passed over without being normalised.
     private var firstWords: Set<String> = []
@@ -24,6 +25,7 @@ struct BoilerplateMatcher: Sendable {
     static let maximumLineBytes = 400
     static let maximumPrefixLineWords = 16
     static let maximumContainsLineWords = 60
+    static let maximumShortNoticeWords = 20
 
     init(families: Set<BoilerplateFamily>) {
         self.families = families
@@ -48,7 +50,8 @@ struct BoilerplateMatcher: Sendable {
                     if let group = containsGroups.firstIndex(where: { $0.trigger == tail }) {
                         containsGroups[group].phrases.append((phrase, family))
                     } else {
-                        containsGroups.append((tail, [(phrase, family)]))
+                        let maximumWords = family == .cookie ? Self.maximumContainsLineWords : Self.maximumShortNoticeWords
+                        containsGroups.append((tail, maximumWords, [(phrase, family)]))
                     }
                 }
             }
@@ -59,12 +62,14 @@ struct BoilerplateMatcher: Sendable {
     func family(of line: UnsafeBufferPointer<UInt8>) -> BoilerplateFamily? {
         guard !families.isEmpty, line.count <= Self.maximumLineBytes, !line.isEmpty else { return nil }
         let trimmed = Self.trimSpaces(line)
-        if trimmed.count == 1 && trimmed[0] == UInt8(ascii: "*") { return commentForms ? .commentForm : nil }
-        if copyright, Self.isCopyrightLine(trimmed) { return .copyright }
-        if navigation, Self.isNavigationStrip(trimmed) { return .navigation }
+        // Most lines of an article are longer than any boilerplate: one cheap count sends them away.
         let wordCount = Self.countWords(trimmed)
+        guard wordCount <= Self.maximumContainsLineWords else { return nil }
+        if trimmed.count == 1 && trimmed[0] == UInt8(ascii: "*") { return commentForms ? .commentForm : nil }
+        if copyright, wordCount <= Self.maximumShortNoticeWords, Self.isCopyrightLine(trimmed) { return .copyright }
+        if navigation, wordCount <= 30, Self.isNavigationStrip(trimmed) { return .navigation }
         let mayMatchPhrase = wordCount <= Self.maximumPrefixLineWords && firstWords.contains(Self.firstWord(trimmed))
-        let hitGroups = wordCount <= Self.maximumContainsLineWords ? containsGroups.filter { Self.contains(trimmed, $0.trigger) } : []
+        let hitGroups = containsGroups.filter { wordCount <= $0.maximumWords && Self.contains(trimmed, $0.trigger) }
         guard mayMatchPhrase || !hitGroups.isEmpty, let normalized = Self.normalize(trimmed) else { return nil }
         if let family = exact[normalized] { return family }
         let words = normalized.utf8.split(separator: UInt8(ascii: " "))
@@ -170,7 +175,7 @@ struct BoilerplateMatcher: Sendable {
         return UnsafeBufferPointer(rebasing: line[start..<end])
     }
 
-    /// `© …`, `Copyright …` or `(c) …`, at most 20 words.
+    /// `© …`, `Copyright …` or `(c) …` (the caller checks it is short).
     private static func isCopyrightLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let starts: Bool
         if line.starts(with: [0xC2, 0xA9]) || line.starts(with: Array("(c) ".utf8)) || line.starts(with: Array("(C) ".utf8)) {
@@ -178,7 +183,7 @@ struct BoilerplateMatcher: Sendable {
         } else {
             starts = line.count >= 9 && zip(line.prefix(9), "copyright".utf8).allSatisfy { $0 | 0x20 == $1 }
         }
-        return starts && line.split(separator: 0x20).count <= 20
+        return starts
     }
 
     /// Two or more separators (`» › > | / · • - –`) standing alone between parts of at most four words each.

@@ -7,7 +7,7 @@ import Darwin
 /// `clean`'s ordered half (cc_net style): removes lines that recur across many documents of the same source.
 ///
 /// The source is the host of the document's `metadata.url` when it has one, else its input file. Each line is
-/// normalised (lower case, digits as 0, spaces collapsed) and hashed (64-bit FNV-1a, stable across runs) by `clean`
+/// normalised (ASCII lower case, digits as 0) and hashed (64-bit FNV-1a, stable across runs) by `clean`
 /// on all jobs (`lineHashes`); this half only counts and looks up, in input order. Documents
 /// are seen in input order; a line is removed from a document when, counting that document, it has occurred in at
 /// least `min_repeats` documents of its source. So the window is "everything of this source read so far": the
@@ -105,37 +105,34 @@ struct RepeatedLines: OrderedStage {
         }
     }
 
-    /// A 64-bit hash of the normalised line (ASCII lower-cased, digits as 0, runs of spaces and tabs as one space):
-    /// the line is normalised into a small buffer, then mixed eight bytes at a time (multiply and xor-shift, the
-    /// finaliser of MurmurHash3), which is stable across runs and machines and ≈ 4× faster than byte-wise FNV-1a.
+    /// A 64-bit hash of the normalised line (ASCII letters lower-cased, ASCII digits as 0), stable across runs and
+    /// machines. Eight bytes at a time: the normalisation is done on the word with SWAR masks, and the word mixed in
+    /// with a multiply and xor-shift (the finaliser of MurmurHash3); ≈ 5× faster than byte-wise FNV-1a.
     static func hash(_ line: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: line.count + 8) { buffer in
-            var length = 0
-            var pendingSpace = false
-            for var byte in line {
-                if byte == 0x20 || byte == 0x09 {
-                    pendingSpace = length > 0
-                    continue
-                }
-                if pendingSpace {
-                    buffer[length] = 0x20
-                    length += 1
-                    pendingSpace = false
-                }
-                if byte &- UInt8(ascii: "A") < 26 { byte |= 0x20 } else if byte &- UInt8(ascii: "0") < 10 { byte = UInt8(ascii: "0") }
-                buffer[length] = byte
-                length += 1
-            }
-            for index in length..<(length + 8) { buffer[index] = 0 }
-            let raw = UnsafeRawPointer(buffer.baseAddress!)
-            var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
-            var offset = 0
-            while offset < length {
-                hash = mix(hash ^ SWAR.load(raw, offset))
-                offset += 8
-            }
-            return mix(hash)
+        guard let base = line.baseAddress else { return mix(0x9E37_79B9_7F4A_7C15) }
+        let raw = UnsafeRawPointer(base)
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(line.count)
+        var offset = 0
+        while offset + 8 <= line.count {
+            hash = mix(hash ^ normalized(SWAR.load(raw, offset)))
+            offset += 8
         }
+        if offset < line.count {
+            var tail: UInt64 = 0
+            for index in offset..<line.count { tail |= UInt64(line[index]) << (8 * UInt64(index - offset)) }
+            hash = mix(hash ^ normalized(tail))
+        }
+        return mix(hash)
+    }
+
+    /// Eight bytes with ASCII capitals lower-cased and ASCII digits replaced by `0`.
+    @inline(__always)
+    private static func normalized(_ word: UInt64) -> UInt64 {
+        let capitals = SWAR.inRange(word, UInt8(ascii: "A"), UInt8(ascii: "Z"))
+        let digits = SWAR.inRange(word, UInt8(ascii: "0"), UInt8(ascii: "9"))
+        let lowered = word | (capitals >> 2)                       // 0x80 >> 2 = 0x20 in each capital's byte
+        let digitBytes = (digits >> 7) &* 0xFF
+        return (lowered & ~digitBytes) | (digitBytes & (SWAR.ones &* 0x30))
     }
 
     private static func mix(_ value: UInt64) -> UInt64 {
