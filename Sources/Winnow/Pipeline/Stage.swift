@@ -80,6 +80,10 @@ public struct StageKind: Sendable {
                   options: CleanStage.Configuration.optionDescriptions, outputFields: CleanStage.outputFields) { options throws(PipelineError) in
             CleanStage.steps(try .read(options))
         },
+        StageKind(name: SentenceStage.name, summary: SentenceStage.summary,
+                  options: SentenceStage.Configuration.optionDescriptions, outputFields: SentenceStage.outputFields) { options throws(PipelineError) in
+            [.document(SentenceStage(configuration: try .read(options)))]
+        },
     ]
 
     public static func named(_ name: String) -> StageKind? { all.first { $0.name == name } }

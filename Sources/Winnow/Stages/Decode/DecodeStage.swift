@@ -22,6 +22,7 @@ public struct DecodeStage: Sendable {
         FieldDescription(name: "text", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
         FieldDescription(name: "metadata", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
         FieldDescription(name: "source", help: "{file, line}: where the record was read"),
+        FieldDescription(name: "language", help: "with language_field: the record's language code"),
         FieldDescription(name: "encoding", help: "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"),
         FieldDescription(name: "replaced_sequences", help: "with encoding: bad byte sequences replaced by U+FFFD"),
     ]
@@ -39,19 +40,26 @@ public struct DecodeStage: Sendable {
         static let formatOption = StageOption<RecordFormat>("format", default: .auto, help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
         static let textFieldOption = StageOption<String>("text_field", default: "text", help: "JSONL field holding the document's text") { $0.isEmpty ? "must not be empty" : nil }
         static let idFieldOption = StageOption<String>("id_field", default: "id", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE") { $0.isEmpty ? "must not be empty" : nil }
+        static let languageFieldOption = StageOption<String>(
+            "language_field", default: "", help: "JSONL field holding the document's language code, copied to the language field (empty: none)")
         static let htmlOption = StageOption<HTMLMode>("html", default: .auto, help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode")
 
-        public static let optionDescriptions = [formatOption.description, textFieldOption.description, idFieldOption.description, htmlOption.description]
+        public static let optionDescriptions = [
+            formatOption.description, textFieldOption.description, idFieldOption.description, languageFieldOption.description,
+            htmlOption.description,
+        ]
 
         public var format: RecordFormat
         public var textField: String
         public var idField: String
+        public var languageField: String
         public var html: HTMLMode
 
         public init(_ options: StageOptions) throws(PipelineError) {
             format = try options.value(Self.formatOption)
             textField = try options.value(Self.textFieldOption)
             idField = try options.value(Self.idFieldOption)
+            languageField = try options.value(Self.languageFieldOption)
             html = try options.value(Self.htmlOption)
         }
     }
@@ -137,6 +145,9 @@ public struct DecodeStage: Sendable {
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
         var document = Document(id: id, text: readMarkup(text, isHTML: nil), metadata: object, source: source, ordinal: ordinal)
+        if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField], !language.isEmpty {
+            document.fields["language"] = .string(language)
+        }
         if let encoding = parser.repairedEncoding {
             document.fields["encoding"] = .string(encoding)
             document.fields["replaced_sequences"] = .int(parser.replacedSequences)

@@ -1,0 +1,144 @@
+/// What the sentence splitter knows about a language: abbreviations, titles that precede names, words that start
+/// sentences (to tell "the U.S. How" from "the U.S. Government"), month names (for ordinal dots, "am 3. Oktober"),
+/// and the language's own punctuation habits.
+struct LanguageRules: Sendable {
+    /// Abbreviations without their final dot, lower case (`etc`, `u.s`, `z.b`): a dot after one ends a sentence only
+    /// when a sentence starter follows.
+    var abbreviations: Set<String> = []
+    /// Titles that stand before a name (`mr`, `dr`, `st`): a dot after one never ends a sentence.
+    var titles: Set<String> = []
+    /// Abbreviations that stand before a number (`p`, `no`, `vol`, `fig`): no sentence ends between them and it.
+    var beforeNumbers: Set<String> = []
+    /// Words that begin sentences, lower case (`the`, `he`, `how`).
+    var starters: Set<String> = []
+    /// Month names, lower case: "3. Oktober" is a date where the language writes ordinal dots.
+    var months: Set<String> = []
+    /// Whether the language writes ordinal numbers with a dot (de, da, cs, pl, tr, fi, hu, no).
+    var ordinalDots = false
+    /// Whether `;` is a question mark (Greek).
+    var semicolonAsQuestionMark = false
+
+    /// The union of several languages' rules (for `auto` on Latin script).
+    static func union(_ rules: [LanguageRules]) -> LanguageRules {
+        var result = LanguageRules()
+        for rule in rules {
+            result.abbreviations.formUnion(rule.abbreviations)
+            result.titles.formUnion(rule.titles)
+            result.beforeNumbers.formUnion(rule.beforeNumbers)
+            result.starters.formUnion(rule.starters)
+            result.months.formUnion(rule.months)
+        }
+        return result
+    }
+
+    private static func words(_ text: String) -> Set<String> { Set(text.split(separator: " ").map(String.init)) }
+
+    private static func make(abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
+                             ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false) -> LanguageRules {
+        let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
+        return LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
+                      starters: words(starters), months: words(months),
+                      ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark)
+    }
+
+    /// Rules by ISO 639-1 code.
+    static let byLanguage: [String: LanguageRules] = [
+        "en": make(
+            abbreviations: "a.m p.m etc e.g i.e vs viz approx est inc ltd co corp bros dept univ assn assoc avg a.d b.c u.s u.s.a u.k e.u u.n jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun ft lb lbs oz mi km kg cm mm yr yrs hr hrs min sec ave blvd rd hwy ph.d m.d b.a m.a d.c esp cf ibid ed eds al",
+            titles: "mr mrs ms mx dr prof st mt ft jr sr gen gov sen rep capt col lt sgt maj cmdr adm rev hon pres supt insp messrs mme mlle fr",
+            starters: "a an the he she it i we you they this that these those there here what when where why how who which however but and so then yet in on at for if as after before while his her its our their my your one some many most all no not meanwhile still also thus later today",
+            months: "january february march april may june july august september october november december"),
+        "de": make(
+            abbreviations: "z.b u.a usw bzw d.h u.ä etc vgl ca ggf evtl inkl zzgl bspw sog s.o s.u o.ä i.d.r u.u z.t a.d jh jhd mio mrd tsd std min sek abs nr str tel bd bde",
+            titles: "dr prof hr fr frl st dipl ing mag",
+            beforeNumbers: "abs bd",
+            starters: "der die das ein eine er sie es wir ich du ihr man dies diese dieser doch aber und dann denn so nun in im am auf mit nach bei als wenn wie was wer wo warum auch noch heute",
+            months: "januar jänner februar märz april mai juni juli august september oktober november dezember",
+            ordinalDots: true),
+        "fr": make(
+            abbreviations: "etc cf env av apr j.-c p.ex c.-à-d hab min max ex vol chap éd",
+            titles: "m mm mme mmes mlle mlles dr pr me mgr st ste p pp n° no art fig",
+            starters: "le la les un une il elle on nous vous ils elles je tu ce cette ces c'est mais et donc puis en au dans pour si quand comment pourquoi qui que",
+            months: "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"),
+        "es": make(
+            abbreviations: "etc p.ej aprox núm pág págs cap ej vol ee.uu a.c d.c s.a",
+            titles: "sr sra srta sres dr dra lic ing prof d dña ud uds vd vds sto sta",
+            beforeNumbers: "pág págs núm",
+            starters: "el la los las un una él ella ellos ellas yo tú nosotros usted este esta estos eso pero y entonces en con para si cuando como qué por",
+            months: "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre"),
+        "it": make(
+            abbreviations: "ecc ca es pag cap vol a.c d.c s.p.a",
+            titles: "sig sigg sig.ra sig.na dott dott.ssa prof prof.ssa ing avv arch on geom rag mons",
+            beforeNumbers: "pag n",
+            starters: "il lo la i gli le un una egli ella lui lei noi voi loro io tu questo questa ma e poi in con per se quando come che perché",
+            months: "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"),
+        "pt": make(
+            abbreviations: "etc p.ex aprox pág págs cap vol a.c d.c s.a ltda",
+            titles: "sr sra srta dr dra prof profa eng arq exmo exma v.exa d",
+            beforeNumbers: "pág págs",
+            starters: "o a os as um uma ele ela eles elas eu tu nós você este esta isso mas e então em com para se quando como que por",
+            months: "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"),
+        "nl": make(
+            abbreviations: "enz bijv d.w.z o.a m.a.w i.p.v t.o.v etc ca blz nl resp vnl",
+            titles: "dhr mevr mw dr drs ir ing mr prof st",
+            beforeNumbers: "blz",
+            starters: "de het een hij zij ze het wij we ik jij jullie dit dat deze maar en dan toen in op met voor als wanneer hoe wat waarom",
+            months: "januari februari maart april mei juni juli augustus september oktober november december"),
+        "ru": make(
+            abbreviations: "т.е т.д т.п т.к т.н др пр см ср напр ок руб коп тыс млн млрд г гг в вв",
+            titles: "г гр ул д кв им проф акад доц тов стр с рис п ст",
+            starters: "он она оно они я мы вы ты это этот эта эти но и а в на с по когда как что почему кто однако также",
+            months: "января февраля марта апреля мая июня июля августа сентября октября ноября декабря январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"),
+        "pl": make(
+            abbreviations: "itd itp m.in np tj tzn tzw ok godz min r w ww tys mln mld zł gr ul al pl nr str",
+            titles: "dr prof hab inż mgr lek ks św ul al pl",
+            beforeNumbers: "rys",
+            starters: "on ona ono oni one ja my wy ty to ten ta te ale i a w na z po kiedy jak co dlaczego kto jednak także",
+            months: "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień",
+            ordinalDots: true),
+        "da": make(
+            abbreviations: "bl.a ca dvs etc f.eks fx inkl jf kl mht mv o.l osv pga s.u t.o.m",
+            titles: "hr fr frk dr prof nr s st",
+            starters: "den det de en et han hun vi jeg du i man dette men og så da når hvordan hvad hvorfor",
+            months: "januar februar marts april maj juni juli august september oktober november december",
+            ordinalDots: true),
+        "sv": make(
+            abbreviations: "bl.a ca dvs etc f.d fr.o.m t.o.m m.fl m.m mfl mm o.d osv p.g.a s.k t.ex tex resp",
+            titles: "hr fru frk dr prof nr s st kl",
+            starters: "den det de en ett han hon vi jag du ni man detta men och så då när hur vad varför",
+            months: "januari februari mars april maj juni juli augusti september oktober november december"),
+        "el": make(
+            abbreviations: "κ.λπ κ.ά π.χ δηλ π.χ μ.χ π.μ μ.μ αι",
+            titles: "κ κα δρ καθ αρ σελ",
+            starters: "ο η το οι τα ένας μια ένα αυτός αυτή αυτό εμείς εγώ αλλά και όταν πώς τι γιατί ποιος",
+            months: "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου νοεμβρίου δεκεμβρίου",
+            semicolonAsQuestionMark: true),
+        "cs": make(
+            abbreviations: "atd apod tj tzv např resp cca mj popř př kč tis mil mld hod min",
+            titles: "dr ing mgr prof doc bc judr mudr phdr rndr sv ul nám",
+            beforeNumbers: "č",
+            starters: "on ona ono oni já my vy ty to ten ta ale a v na s po když jak co proč kdo však také",
+            months: "ledna února března dubna května června července srpna září října listopadu prosince leden únor březen duben květen červen červenec srpen říjen listopad prosinec",
+            ordinalDots: true),
+        "tr": make(
+            abbreviations: "vb vs örn bkz yy yüz s.a a.ş ltd şti",
+            titles: "dr prof doç av sn no s",
+            starters: "bu şu o bir ben sen biz siz onlar ama ve fakat çünkü ne nasıl neden kim",
+            months: "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+            ordinalDots: true),
+    ]
+
+    /// Rules for a language code (`en`, `de`, `eng`…), or nil when there are none.
+    static func forLanguage(_ code: String) -> LanguageRules? {
+        let lowered = code.lowercased()
+        if let rules = byLanguage[lowered] { return rules }
+        let threeLetter = ["eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
+                           "nld": "nl", "dut": "nl", "rus": "ru", "pol": "pl", "dan": "da", "swe": "sv", "ell": "el", "gre": "el",
+                           "ces": "cs", "cze": "cs", "tur": "tr"]
+        let base = String(lowered.prefix { $0 != "-" && $0 != "_" })
+        return byLanguage[threeLetter[base] ?? base]
+    }
+
+    /// General rules for Latin-script text of unknown language: every Latin language's lists together.
+    static let latin = union(["en", "de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "cs", "tr"].compactMap { byLanguage[$0] })
+}

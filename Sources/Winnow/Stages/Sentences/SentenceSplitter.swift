@@ -1,0 +1,425 @@
+/// Splits text into sentences, rule by rule, on its UTF-8 bytes.
+///
+/// A sentence ends at `.`, `!`, `?` or an ellipsis (with any closing quotes and brackets after it) when the next
+/// word could start a sentence, and always at CJK `。！？`, Devanagari `। ॥`, Arabic-script `؟ ۔`, Armenian `։`,
+/// Burmese `။`, Ethiopic `። ፧` and, in Greek, `;`. A blank line always ends one; a single line break ends one when
+/// the next line does not start in lower case (a headline, a list item, an article's title line).
+///
+/// A dot does not end a sentence inside a token (`3.14`, `example.com`, `Jane.Doe@x.org`, `Jr.'s`), before a
+/// lower-case word, after a title (`Mr.`, `Dr.`, `Mt.`), after an initial (`J. R. R. Tolkien`; but `you and I. Did`
+/// ends), after an abbreviation or a dotted abbreviation (`etc.`, `U.S.`, `z.B.`) unless a word that starts
+/// sentences follows (`the U.S. How about you?` ends, `the U.S. Government` does not), after `p.`, `No.`, `Fig.`
+/// before a number, after an ordinal number where the language writes them (`am 3. Oktober`), or as part of a list
+/// marker. `a.m.`/`p.m.` end a sentence before a capital only after four words or more (`At 5 a.m. Mr. Smith went`
+/// vs `He left at 6 P.M. Mr. Smith then went`). `!` and `?` end one unless a lower-case word follows (`Yahoo! in`).
+/// A three-dot ellipsis ends one before a capital when written `...` or `…`, never when spaced `. . .`; four dots end
+/// one. Numbered, lettered and bulleted list items (`1.)`, `2)`, `3.`, `a.`, `•`, `⁃`) start sentences when they
+/// form a sequence.
+struct SentenceSplitter: Sendable {
+    let rules: LanguageRules
+
+    /// The byte ranges of the sentences of `text`, trimmed of white space, in order; none is empty.
+    func ranges(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var scanner = Scanner(bytes: text, rules: rules)
+        scanner.run()
+        return scanner.sentences()
+    }
+
+    /// The sentences of `text`.
+    func split(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            ranges(bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+    }
+
+    private struct Scanner {
+        let b: UnsafeBufferPointer<UInt8>
+        let rules: LanguageRules
+        /// Positions where a sentence ends.
+        var cuts: [Int] = []
+        /// Dots that belong to list markers.
+        var markerDots: Set<Int> = []
+        /// Where the current sentence started (for counting its words).
+        var sentenceStart = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, rules: LanguageRules) {
+            b = bytes
+            self.rules = rules
+        }
+
+        var n: Int { b.count }
+
+        mutating func run() {
+            findListItems()
+            let semicolon = rules.semicolonAsQuestionMark
+            let base = UnsafeRawPointer(b.baseAddress)
+            var i = 0
+            while i < n {
+                if let base, i + 8 <= n {
+                    let word = SWAR.load(base, i)
+                    if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x21) | SWAR.contains(word, 0x3F) | SWAR.contains(word, 0x0A)
+                        | (semicolon ? SWAR.contains(word, 0x3B) : 0) | SWAR.containsNonASCII(word) == 0 {
+                        i += 8
+                        continue
+                    }
+                }
+                let byte = b[i]
+                switch byte {
+                case 0x0A:
+                    i = newline(at: i)
+                case 0x2E, 0x21, 0x3F:
+                    i = markDots(at: i)
+                case 0x3B where semicolon:
+                    i = questionOrExclamation(at: i, end: i + 1)
+                case 0xD6, 0xD8, 0xDB, 0xE0, 0xE1, 0xE2, 0xE3, 0xEF:
+                    i = otherScript(at: i)
+                default:
+                    i += 1
+                }
+            }
+        }
+
+        // MARK: Decisions
+
+        mutating func cut(at position: Int) {
+            cuts.append(position)
+            sentenceStart = position
+        }
+
+        /// `.`, `!`, `?` at `i`; returns where scanning goes on.
+        mutating func markDots(at i: Int) -> Int {
+            if markerDots.contains(i) { return i + 1 }
+            if b[i] == 0x2E, i + 2 < n, b[i + 1] == 0x20, b[i + 2] == 0x2E { return spacedEllipsis(at: i) }
+            var j = i
+            var dots = 0
+            var others = false
+            while j < n, b[j] == 0x2E || b[j] == 0x21 || b[j] == 0x3F {
+                if b[j] == 0x2E { dots += 1 } else { others = true }
+                j += 1
+            }
+            if others { return questionOrExclamation(at: i, end: j) }
+            if dots >= 3 {
+                let bracketed = i > 0 && b[i - 1] == UInt8(ascii: "[")
+                if let next = nextWord(after: j), !bracketed, next.kind == .upper { cut(at: next.cutAt) }
+                return j
+            }
+            guard let next = nextWord(after: j) else { return j }
+            if periodEndsSentence(at: i, next: next) { cut(at: next.cutAt) }
+            return j
+        }
+
+        /// `!`, `?` (and runs like `?!`, and Greek `;`) from `i` to `end`: a sentence ends unless a lower-case word follows.
+        mutating func questionOrExclamation(at i: Int, end: Int) -> Int {
+            if let next = nextWord(after: end), next.kind != .lower { cut(at: next.cutAt) }
+            return end
+        }
+
+        /// `. . .` or `. . . .` starting at `i`.
+        mutating func spacedEllipsis(at i: Int) -> Int {
+            var dots = 1
+            var end = i + 1
+            while end + 1 < n, b[end] == 0x20, b[end + 1] == 0x2E {
+                dots += 1
+                end += 2
+            }
+            let attached = i > 0 && !isSpace(b[i - 1])
+            guard dots >= 4, let next = nextWord(after: end), next.kind == .upper else { return end }
+            // "compounds. . . . The": the first dot ends the sentence, the ellipsis opens the next one.
+            cut(at: attached ? i + 1 : next.cutAt)
+            return end
+        }
+
+        /// Whether the single dot at `i` ends a sentence, given the word after it.
+        func periodEndsSentence(at i: Int, next: NextWord) -> Bool {
+            if next.kind == .lower { return false }
+            var wordStart = i
+            while wordStart > 0, !isSpace(b[wordStart - 1]) { wordStart -= 1 }
+            while wordStart < i, isOpener(b[wordStart]) { wordStart += 1 }
+            guard wordStart < i else { return next.kind == .upper }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
+            let lower = word.lowercased()
+            if next.kind == .digit {
+                return !(rules.beforeNumbers.contains(lower) || rules.abbreviations.contains(lower) || rules.titles.contains(lower)
+                         || word.unicodeScalars.count == 1)
+            }
+            if next.kind == .other { return false }
+            if rules.titles.contains(lower) { return false }
+            let scalars = word.unicodeScalars
+            if scalars.count == 1, let letter = scalars.first, letter.properties.isAlphabetic {
+                guard letter.properties.isUppercase else { return true }
+                // An initial, except "I" after a lower-case word: "you and I. Did you…".
+                return word == "I" && previousWordIsLowerCase(before: wordStart)
+            }
+            if isNumber(word) {
+                guard rules.ordinalDots, word.utf8.count <= 3 else { return true }
+                return !(rules.months.contains(next.lowercased) || previousWordIsLowerCase(before: wordStart))
+            }
+            if lower == "a.m" || lower == "p.m" { return wordCount(from: sentenceStart, to: wordStart) >= 4 }
+            if isDottedAbbreviation(lower) || rules.abbreviations.contains(lower) { return rules.starters.contains(next.lowercased) }
+            return true
+        }
+
+        /// A line break at `i`: a blank line ends the sentence; a single break does unless the next line starts in
+        /// lower case or the line before ended with a dot (which `markDots` has decided).
+        mutating func newline(at i: Int) -> Int {
+            var p = i + 1
+            while p < n, b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D { p += 1 }
+            if p < n && b[p] == 0x0A {
+                cut(at: i)
+                return p
+            }
+            var last = i
+            while last > sentenceStart, isSpace(b[last - 1]) { last -= 1 }
+            guard last > sentenceStart, b[last - 1] != 0x2E else { return i + 1 }
+            if let next = nextWord(after: i), next.kind != .lower { cut(at: i) }
+            return i + 1
+        }
+
+        /// Terminators of other scripts, and the ellipsis character, at `i`.
+        mutating func otherScript(at i: Int) -> Int {
+            let length = i + 2 < n && b[i] >= 0xE0 ? 3 : 2
+            guard i + length <= n else { return i + 1 }
+            let mark = Array(b[i..<(i + length)])
+            if mark == [0xE2, 0x80, 0xA6] {                                     // …
+                if let next = nextWord(after: i + 3), next.kind == .upper { cut(at: next.cutAt) }
+                return i + 3
+            }
+            guard Self.terminators.contains(mark) else { return i + 1 }
+            var end = i + length
+            while end < n, b[end] == 0x21 || b[end] == 0x3F { end += 1 }
+            end = skipClosers(from: end)
+            if end < n { cut(at: end) }
+            return end
+        }
+
+        /// 。！？ ． ।  ॥ ؟ ۔ ։ ။ ። ፧ — each ends a sentence wherever it stands.
+        static let terminators: Set<[UInt8]> = [
+            [0xE3, 0x80, 0x82], [0xEF, 0xBC, 0x81], [0xEF, 0xBC, 0x9F], [0xEF, 0xBC, 0x8E], [0xE0, 0xA5, 0xA4], [0xE0, 0xA5, 0xA5],
+            [0xD8, 0x9F], [0xDB, 0x94], [0xD6, 0x89], [0xE1, 0x81, 0x8B], [0xE1, 0x8D, 0xA2], [0xE1, 0x8D, 0xA7],
+        ]
+
+        // MARK: Words
+
+        enum Kind { case lower, upper, digit, other }
+
+        struct NextWord {
+            /// Where a sentence that ends before it is cut (after closing quotes and brackets).
+            var cutAt: Int
+            var kind: Kind
+            /// The word, lower case, without punctuation (for starter and month look-ups).
+            var lowercased: String
+        }
+
+        /// The word after the terminal marks that end at `end`: nil when the marks are inside a token (no white
+        /// space after them and their closers) or at the end of the text.
+        func nextWord(after end: Int) -> NextWord? {
+            let cutAt = skipClosers(from: end)
+            guard cutAt < n, isSpace(b[cutAt]) else { return nil }
+            var start = cutAt
+            while start < n, isSpace(b[start]) { start += 1 }
+            while start < n, isOpener(b[start]) { start += openerLength(at: start) }
+            guard start < n else { return nil }
+            var stop = start
+            while stop < n, !isSpace(b[stop]) { stop += 1 }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
+            guard let first = word.unicodeScalars.first else { return nil }
+            let kind: Kind
+            if first.properties.isLowercase {
+                kind = .lower
+            } else if first.properties.isUppercase || (first.properties.isAlphabetic && !first.properties.changesWhenCaseMapped) {
+                kind = .upper                                              // capitals, and letters of scripts without case
+            } else if first.properties.numericType != nil {
+                kind = .digit
+            } else {
+                kind = .other
+            }
+            let letters = word.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }
+            return NextWord(cutAt: cutAt, kind: kind, lowercased: String(String.UnicodeScalarView(letters)))
+        }
+
+        func skipClosers(from start: Int) -> Int {
+            var i = start
+            while i < n {
+                switch b[i] {
+                case 0x22, 0x27, 0x29, 0x5D, 0x7D: i += 1                    // " ' ) ] }
+                case 0xC2 where i + 1 < n && b[i + 1] == 0xBB: i += 2          // »
+                case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x99 || b[i + 2] == 0x9D || b[i + 2] == 0xBA): i += 3  // ’ ” ›
+                case 0xE3 where i + 2 < n && b[i + 1] == 0x80 && [0x8D, 0x8F, 0x91, 0x95].contains(b[i + 2]): i += 3              // 」』】〕
+                case 0xEF where i + 2 < n && b[i + 1] == 0xBC && b[i + 2] == 0x89: i += 3                                          // ）
+                default: return i
+                }
+            }
+            return i
+        }
+
+        func isOpener(_ byte: UInt8) -> Bool {
+            byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x5B || byte == 0xC2 || byte == 0xE2
+        }
+
+        /// Bytes of the opening quote or bracket at `i` (`"`, `'`, `(`, `[`, `«`, `¿`, `¡`, `“`, `‘`), or 1 to move on.
+        func openerLength(at i: Int) -> Int {
+            switch b[i] {
+            case 0xC2: return i + 1 < n && [0xAB, 0xBF, 0xA1].contains(b[i + 1]) ? 2 : 1
+            case 0xE2: return i + 2 < n && b[i + 1] == 0x80 && [0x9C, 0x98, 0x9E, 0xB9].contains(b[i + 2]) ? 3 : 1
+            default: return 1
+            }
+        }
+
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+
+        func isNumber(_ word: String) -> Bool {
+            word.utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 || $0 == 0x2E || $0 == 0x2C } && word.utf8.contains { $0 &- UInt8(ascii: "0") < 10 }
+        }
+
+        /// `u.s`, `e.g`, `z.b`, `ph.d`, `n.º`: dot-separated pieces of one to four letters (not a URL or a number).
+        func isDottedAbbreviation(_ word: String) -> Bool {
+            let pieces = word.split(separator: ".", omittingEmptySubsequences: false)
+            return pieces.count >= 2 && word.count <= 12
+                && pieces.allSatisfy { (1...4).contains($0.count) && $0.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "º" || $0 == "°" } }
+        }
+
+        func previousWordIsLowerCase(before wordStart: Int) -> Bool {
+            var end = wordStart
+            while end > 0, isSpace(b[end - 1]) { end -= 1 }
+            var start = end
+            while start > 0, !isSpace(b[start - 1]) { start -= 1 }
+            guard start < end else { return false }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+            return word.unicodeScalars.first?.properties.isLowercase ?? false
+        }
+
+        func wordCount(from start: Int, to end: Int) -> Int {
+            var count = 0
+            var inWord = false
+            for index in start..<end {
+                let space = isSpace(b[index])
+                if !space && !inWord { count += 1 }
+                inWord = !space
+            }
+            return count
+        }
+
+        // MARK: Lists
+
+        /// Finds list markers (`1.)`, `2)`, `3.`, `a.`, bullets) that form sequences: each but the first starts a
+        /// sentence, and their dots are not sentence ends.
+        mutating func findListItems() {
+            var numbered: [(position: Int, value: Int, style: UInt8, dots: [Int])] = []
+            var bullets: [UInt32: [Int]] = [:]
+            var i = 0
+            while i < n {
+                let atWordStart = i == 0 || isSpace(b[i - 1]) || isBullet(endingAt: i) != nil
+                if atWordStart, let (scalar, length) = bulletScalar(at: i) {
+                    bullets[scalar, default: []].append(i)
+                    i += length
+                    continue
+                }
+                if atWordStart, let marker = marker(at: i) {
+                    numbered.append((marker.position, marker.value, marker.style, marker.dots))
+                    i = marker.end
+                    continue
+                }
+                i += 1
+            }
+            var forced: [Int] = []
+            var runStart = 0
+            while runStart < numbered.count {
+                var runEnd = runStart + 1
+                while runEnd < numbered.count, numbered[runEnd].value == numbered[runEnd - 1].value + 1,
+                      numbered[runEnd].style == numbered[runStart].style {
+                    runEnd += 1
+                }
+                if runEnd - runStart >= 2 {
+                    for item in numbered[runStart..<runEnd] {
+                        markerDots.formUnion(item.dots)
+                        if item.position > 0 { forced.append(item.position) }
+                    }
+                }
+                runStart = runEnd
+            }
+            for positions in bullets.values where positions.count >= 2 {
+                forced.append(contentsOf: positions.filter { $0 > 0 })
+            }
+            forced.sort()
+            // "• 10. The second item": the bullet starts the item; the number after it does not start another.
+            var previous = 0
+            for position in forced where !bulletOnly(previous..<position) {
+                cuts.append(position)
+                previous = position
+            }
+        }
+
+        func bulletOnly(_ range: Range<Int>) -> Bool {
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if isSpace(b[i]) { i += 1; continue }
+                guard let (_, length) = bulletScalar(at: i) else { return false }
+                i += length
+            }
+            return true
+        }
+
+        /// A bullet (• ⁃ ◦ ▪ ● ‣ –) at `i`, as its scalar and byte length.
+        func bulletScalar(at i: Int) -> (UInt32, Int)? {
+            guard i + 2 < n, b[i] == 0xE2 else { return nil }
+            let scalar = UInt32(b[i] & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+            return [0x2022, 0x2043, 0x25E6, 0x25AA, 0x25CF, 0x2023].contains(scalar) ? (scalar, 3) : nil
+        }
+
+        /// The bullet that ends right before `i`, if any.
+        func isBullet(endingAt i: Int) -> UInt32? {
+            guard i >= 3 else { return nil }
+            return bulletScalar(at: i - 3)?.0
+        }
+
+        /// A list marker at `i`: 1–2 digits or one lower-case letter, then `.)`, `)` or `.`, then a space and a
+        /// word that does not start in lower case.
+        func marker(at i: Int) -> (position: Int, value: Int, style: UInt8, dots: [Int], end: Int)? {
+            var j = i
+            var value = 0
+            var style: UInt8
+            while j < n, j - i < 2, b[j] &- UInt8(ascii: "0") < 10 {
+                value = value * 10 + Int(b[j] - UInt8(ascii: "0"))
+                j += 1
+            }
+            if j == i {
+                guard j < n, b[j] &- UInt8(ascii: "a") < 26 else { return nil }
+                value = 1000 + Int(b[j] - UInt8(ascii: "a"))                   // letters count on from 1000
+                j += 1
+            }
+            var dots: [Int] = []
+            if j < n && b[j] == 0x2E {
+                dots.append(j)
+                j += 1
+                style = 0x2E
+                if j < n && b[j] == 0x29 { j += 1; style = 0x29 + 0x2E }
+            } else if j < n && b[j] == 0x29 {
+                j += 1
+                style = 0x29
+            } else {
+                return nil
+            }
+            guard j + 1 < n, b[j] == 0x20, !(b[j + 1] &- UInt8(ascii: "a") < 26) else { return nil }
+            if value >= 1000 && dots.isEmpty { style = 0x29 }
+            return (i, value, style, dots, j)
+        }
+
+        // MARK: Result
+
+        func sentences() -> [Range<Int>] {
+            var ends = cuts.sorted()
+            ends.append(n)
+            var result: [Range<Int>] = []
+            var start = 0
+            for end in ends where end >= start {
+                var s = start, e = end
+                while s < e, isSpace(b[s]) { s += 1 }
+                while e > s, isSpace(b[e - 1]) { e -= 1 }
+                if s < e { result.append(s..<e) }
+                start = end
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// Stage `sentences`: adds `sentences`, the document's sentences in order, each trimmed; joined they hold every
+/// non-space character of the text, in order. With `spans: true` also `sentence_spans`, `[start, end)` offsets in
+/// Unicode code points (as Python indexes strings).
+///
+/// The rules follow the document's language: the `language` field (from the `language` stage, or decode's
+/// `language_field`), else the stage's `language` option; `auto` guesses from the script — Latin text gets every
+/// Latin language's abbreviations, Greek text the Greek rules, Cyrillic the Russian ones. See `SentenceSplitter`.
+public struct SentenceStage: DocumentStage {
+    public static let name = "sentences"
+    static let summary = "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
+    static let outputFields = [
+        FieldDescription(name: "sentences", help: "the sentences, in order, trimmed"),
+        FieldDescription(name: "sentence_spans", help: "with spans: true: [[start, end], …] in code points"),
+    ]
+
+    /// The options of `sentences`.
+    public struct Configuration: StageConfiguration {
+        static let languageOption = StageOption<String>(
+            "language", default: "auto",
+            help: "rules when the document has no language field: auto (by script) or a code (" + LanguageRules.byLanguage.keys.sorted().joined(separator: ", ") + ")"
+        ) { $0 == "auto" || LanguageRules.forLanguage($0) != nil ? nil : "is not auto or a language with rules (\(LanguageRules.byLanguage.keys.sorted().joined(separator: ", ")))" }
+        static let spansOption = StageOption<Bool>("spans", default: false, help: "add sentence_spans in Unicode code points")
+
+        public static let optionDescriptions = [languageOption.description, spansOption.description]
+
+        public var language: String
+        public var spans: Bool
+
+        public init(_ options: StageOptions) throws(PipelineError) {
+            language = try options.value(Self.languageOption)
+            spans = try options.value(Self.spansOption)
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration = .defaults) { self.configuration = configuration }
+
+    public func process(_ document: inout Document) -> Verdict {
+        let splitter = SentenceSplitter(rules: rules(for: document))
+        var text = document.text
+        let (sentences, spans) = text.withUTF8 { bytes in
+            let ranges = splitter.ranges(bytes)
+            let sentences = ranges.map { JSONValue.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) }
+            return (sentences, configuration.spans ? Self.codePointSpans(ranges, in: bytes) : [])
+        }
+        document.fields["sentences"] = .array(sentences)
+        if configuration.spans { document.fields["sentence_spans"] = .array(spans) }
+        return .keep
+    }
+
+    /// The rules for a document: its language, else the option, else a guess from its script.
+    func rules(for document: Document) -> LanguageRules {
+        if case .string(let code)? = document.fields["language"], let rules = LanguageRules.forLanguage(code) { return rules }
+        if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) { return rules }
+        for scalar in document.text.unicodeScalars.prefix(400) where scalar.properties.isAlphabetic {
+            switch scalar.value {
+            case 0x370...0x3FF, 0x1F00...0x1FFF: return LanguageRules.byLanguage["el"]!
+            case 0x400...0x4FF: return LanguageRules.byLanguage["ru"]!
+            default: if scalar.value < 0x250 { return LanguageRules.latin }
+            }
+        }
+        return LanguageRules.latin
+    }
+
+    /// Byte ranges as `[start, end]` code-point offsets.
+    static func codePointSpans(_ ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>) -> [JSONValue] {
+        var spans: [JSONValue] = []
+        var byte = 0
+        var codePoint = 0
+        func advance(to target: Int) {
+            while byte < target {
+                if bytes[byte] & 0xC0 != 0x80 { codePoint += 1 }
+                byte += 1
+            }
+        }
+        for range in ranges {
+            advance(to: range.lowerBound)
+            let start = codePoint
+            advance(to: range.upperBound)
+            spans.append(.array([.int(start), .int(codePoint)]))
+        }
+        return spans
+    }
+}
