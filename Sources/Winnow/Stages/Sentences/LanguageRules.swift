@@ -18,6 +18,33 @@ struct LanguageRules: Sendable {
     /// Whether `;` is a question mark (Greek).
     var semicolonAsQuestionMark = false
 
+    /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
+    /// packed into an integer: the splitter's look-up for every dot, without making a string.
+    private(set) var packedKinds: [UInt64: UInt8] = [:]
+    static let abbreviationBit: UInt8 = 1, titleBit: UInt8 = 2, beforeNumberBit: UInt8 = 4
+
+    /// Lower-case ASCII bytes of at most 8 packed into an integer, or nil.
+    static func pack<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt64? {
+        guard bytes.count <= 8 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            let lower = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            value = value << 8 | UInt64(lower)
+        }
+        return value
+    }
+
+    /// Fills `packedKinds` from the sets.
+    mutating func index() {
+        packedKinds = [:]
+        for (set, bit) in [(abbreviations, Self.abbreviationBit), (titles, Self.titleBit), (beforeNumbers, Self.beforeNumberBit)] {
+            for word in set {
+                if let key = Self.pack(word.utf8) { packedKinds[key, default: 0] |= bit }
+            }
+        }
+    }
+
     /// The union of several languages' rules (for `auto` on Latin script).
     static func union(_ rules: [LanguageRules]) -> LanguageRules {
         var result = LanguageRules()
@@ -28,6 +55,7 @@ struct LanguageRules: Sendable {
             result.starters.formUnion(rule.starters)
             result.months.formUnion(rule.months)
         }
+        result.index()
         return result
     }
 
@@ -36,9 +64,11 @@ struct LanguageRules: Sendable {
     private static func make(abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
                              ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false) -> LanguageRules {
         let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
-        return LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
-                      starters: words(starters), months: words(months),
-                      ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark)
+        var rules = LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
+                                  starters: words(starters), months: words(months),
+                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark)
+        rules.index()
+        return rules
     }
 
     /// Rules by ISO 639-1 code.

@@ -137,26 +137,30 @@ struct SentenceSplitter: Sendable {
             while wordStart > 0, !isSpace(b[wordStart - 1]) { wordStart -= 1 }
             while wordStart < i, isOpener(b[wordStart]) { wordStart += 1 }
             guard wordStart < i else { return next.kind == .upper }
-            let word = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
-            let lower = word.lowercased()
-            if next.kind == .digit {
-                return !(rules.beforeNumbers.contains(lower) || rules.abbreviations.contains(lower) || rules.titles.contains(lower)
-                         || word.unicodeScalars.count == 1)
-            }
+            let length = i - wordStart
+            // Abbreviations, titles, initials and ordinals are short: a longer word ends its sentence (before a
+            // number or a capital) unless it is a dotted abbreviation.
+            if length > 12 { return next.kind != .other }
+            let kinds = wordKinds(wordStart..<i)
+            if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
             if next.kind == .other { return false }
-            if rules.titles.contains(lower) { return false }
-            let scalars = word.unicodeScalars
-            if scalars.count == 1, let letter = scalars.first, letter.properties.isAlphabetic {
+            if kinds & LanguageRules.titleBit != 0 { return false }
+            if length <= 4, isSingleCharacter(wordStart..<i), let letter = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
+                .unicodeScalars.first, letter.properties.isAlphabetic {
                 guard letter.properties.isUppercase else { return true }
                 // An initial, except "I" after a lower-case word: "you and I. Did you…".
-                return word == "I" && previousWordIsLowerCase(before: wordStart)
+                return letter == "I" && previousWordIsLowerCase(before: wordStart)
             }
-            if isNumber(word) {
-                guard rules.ordinalDots, word.utf8.count <= 3 else { return true }
-                return !(rules.months.contains(next.lowercased) || previousWordIsLowerCase(before: wordStart))
+            if isNumber(wordStart..<i) {
+                guard rules.ordinalDots, length <= 3 else { return true }
+                return !(rules.months.contains(lowercasedLetters(next.range)) || previousWordIsLowerCase(before: wordStart))
             }
-            if lower == "a.m" || lower == "p.m" { return wordCount(from: sentenceStart, to: wordStart) >= 4 }
-            if isDottedAbbreviation(lower) || rules.abbreviations.contains(lower) { return rules.starters.contains(next.lowercased) }
+            if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
+                return wordCount(from: sentenceStart, to: wordStart) >= 4
+            }
+            if isDottedAbbreviation(wordStart..<i) || kinds & LanguageRules.abbreviationBit != 0 {
+                return rules.starters.contains(lowercasedLetters(next.range))
+            }
             return true
         }
 
@@ -207,8 +211,8 @@ struct SentenceSplitter: Sendable {
             /// Where a sentence that ends before it is cut (after closing quotes and brackets).
             var cutAt: Int
             var kind: Kind
-            /// The word, lower case, without punctuation (for starter and month look-ups).
-            var lowercased: String
+            /// The word's bytes, opening quotes and brackets skipped.
+            var range: Range<Int>
         }
 
         /// The word after the terminal marks that end at `end`: nil when the marks are inside a token (no white
@@ -222,20 +226,33 @@ struct SentenceSplitter: Sendable {
             guard start < n else { return nil }
             var stop = start
             while stop < n, !isSpace(b[stop]) { stop += 1 }
-            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
-            guard let first = word.unicodeScalars.first else { return nil }
-            let kind: Kind
-            if first.properties.isLowercase {
-                kind = .lower
-            } else if first.properties.isUppercase || (first.properties.isAlphabetic && !first.properties.changesWhenCaseMapped) {
-                kind = .upper                                              // capitals, and letters of scripts without case
-            } else if first.properties.numericType != nil {
-                kind = .digit
-            } else {
-                kind = .other
+            return NextWord(cutAt: cutAt, kind: kind(at: start), range: start..<stop)
+        }
+
+        /// Whether the character at `i` is a lower-case letter, a capital (or a letter of a script without case), a
+        /// digit, or something else. ASCII is decided from the byte.
+        func kind(at i: Int) -> Kind {
+            let byte = b[i]
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): return .lower
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): return .upper
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return .digit
+            case ..<0x80: return .other
+            default:
+                var iterator = UnsafeBufferPointer(rebasing: b[i..<min(n, i + 4)]).makeIterator()
+                var decoder = UTF8()
+                guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return .other }
+                let properties = scalar.properties
+                if properties.isLowercase { return .lower }
+                if properties.isUppercase || (properties.isAlphabetic && !properties.changesWhenCaseMapped) { return .upper }
+                return properties.numericType != nil ? .digit : .other
             }
-            let letters = word.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }
-            return NextWord(cutAt: cutAt, kind: kind, lowercased: String(String.UnicodeScalarView(letters)))
+        }
+
+        /// The next word in lower case with its punctuation removed (for starter and month look-ups).
+        func lowercasedLetters(_ range: Range<Int>) -> String {
+            let word = String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self).lowercased()
+            return String(String.UnicodeScalarView(word.unicodeScalars.filter { $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }))
         }
 
         func skipClosers(from start: Int) -> Int {
@@ -268,15 +285,48 @@ struct SentenceSplitter: Sendable {
 
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
 
-        func isNumber(_ word: String) -> Bool {
-            word.utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 || $0 == 0x2E || $0 == 0x2C } && word.utf8.contains { $0 &- UInt8(ascii: "0") < 10 }
+        func isNumber(_ range: Range<Int>) -> Bool {
+            b[range].allSatisfy { $0 &- UInt8(ascii: "0") < 10 || $0 == 0x2E || $0 == 0x2C } && b[range].contains { $0 &- UInt8(ascii: "0") < 10 }
+        }
+
+        static let am = LanguageRules.pack("a.m".utf8)!, pm = LanguageRules.pack("p.m".utf8)!
+
+        /// The abbreviation, title and before-number bits of a word: from the packed table for short ASCII words,
+        /// else from the sets (lower-casing the word).
+        func wordKinds(_ range: Range<Int>) -> UInt8 {
+            if let packed = LanguageRules.pack(b[range]) { return rules.packedKinds[packed] ?? 0 }
+            guard b[range].contains(where: { $0 >= 0x80 }) else { return 0 }    // a longer ASCII word is in no list
+            let lower = String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self).lowercased()
+            var kinds: UInt8 = 0
+            if rules.abbreviations.contains(lower) { kinds |= LanguageRules.abbreviationBit }
+            if rules.titles.contains(lower) { kinds |= LanguageRules.titleBit }
+            if rules.beforeNumbers.contains(lower) { kinds |= LanguageRules.beforeNumberBit }
+            return kinds
+        }
+
+        /// Whether the bytes hold one code point (a letter like `p`, `§`, `č`).
+        func isSingleCharacter(_ range: Range<Int>) -> Bool {
+            b[range].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } == 1
         }
 
         /// `u.s`, `e.g`, `z.b`, `ph.d`, `n.º`: dot-separated pieces of one to four letters (not a URL or a number).
-        func isDottedAbbreviation(_ word: String) -> Bool {
-            let pieces = word.split(separator: ".", omittingEmptySubsequences: false)
-            return pieces.count >= 2 && word.count <= 12
-                && pieces.allSatisfy { (1...4).contains($0.count) && $0.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "º" || $0 == "°" } }
+        func isDottedAbbreviation(_ range: Range<Int>) -> Bool {
+            var pieces = 0
+            var pieceLength = 0
+            for index in range {
+                let byte = b[index]
+                if byte == 0x2E {
+                    guard pieceLength > 0 else { return false }
+                    pieces += 1
+                    pieceLength = 0
+                } else if byte >= 0x80 || (byte | 0x20) &- UInt8(ascii: "a") < 26 {
+                    if byte & 0xC0 != 0x80 { pieceLength += 1 }
+                    if pieceLength > 4 { return false }
+                } else {
+                    return false
+                }
+            }
+            return pieces >= 1 && pieceLength > 0
         }
 
         func previousWordIsLowerCase(before wordStart: Int) -> Bool {
@@ -307,15 +357,24 @@ struct SentenceSplitter: Sendable {
         mutating func findListItems() {
             var numbered: [(position: Int, value: Int, style: UInt8, dots: [Int])] = []
             var bullets: [UInt32: [Int]] = [:]
+            let base = UnsafeRawPointer(b.baseAddress)
             var i = 0
             while i < n {
-                let atWordStart = i == 0 || isSpace(b[i - 1]) || isBullet(endingAt: i) != nil
-                if atWordStart, let (scalar, length) = bulletScalar(at: i) {
+                // Markers end in "." or ")"; bullets start with 0xE2. Words without either are skipped whole.
+                if let base, i + 8 <= n {
+                    let word = SWAR.load(base, i)
+                    if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x29) | SWAR.contains(word, 0xE2) == 0 {
+                        i += 8
+                        continue
+                    }
+                }
+                let byte = b[i]
+                if byte == 0xE2, i == 0 || isSpace(b[i - 1]) || isBullet(endingAt: i) != nil, let (scalar, length) = bulletScalar(at: i) {
                     bullets[scalar, default: []].append(i)
                     i += length
                     continue
                 }
-                if atWordStart, let marker = marker(at: i) {
+                if byte == 0x2E || byte == 0x29, let start = markerStart(endingBefore: i), let marker = marker(at: start) {
                     numbered.append((marker.position, marker.value, marker.style, marker.dots))
                     i = marker.end
                     continue
@@ -348,6 +407,18 @@ struct SentenceSplitter: Sendable {
                 cuts.append(position)
                 previous = position
             }
+        }
+
+        /// Where a marker that has its `.` or `)` at `i` would start: one or two digits or one letter at a word start.
+        func markerStart(endingBefore i: Int) -> Int? {
+            var start = i
+            while start > 0, i - start < 2, b[start - 1] &- UInt8(ascii: "0") < 10 { start -= 1 }
+            if start == i {
+                guard i > 0, b[i - 1] &- UInt8(ascii: "a") < 26 else { return nil }
+                start = i - 1
+            }
+            guard start == 0 || isSpace(b[start - 1]) || isBullet(endingAt: start) != nil else { return nil }
+            return start
         }
 
         func bulletOnly(_ range: Range<Int>) -> Bool {

@@ -53,14 +53,20 @@ public struct SentenceStage: DocumentStage {
     func rules(for document: Document) -> LanguageRules {
         if case .string(let code)? = document.fields["language"], let rules = LanguageRules.forLanguage(code) { return rules }
         if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) { return rules }
-        for scalar in document.text.unicodeScalars.prefix(400) where scalar.properties.isAlphabetic {
-            switch scalar.value {
-            case 0x370...0x3FF, 0x1F00...0x1FFF: return LanguageRules.byLanguage["el"]!
-            case 0x400...0x4FF: return LanguageRules.byLanguage["ru"]!
-            default: if scalar.value < 0x250 { return LanguageRules.latin }
+        // The first letters decide: Greek and Cyrillic lead bytes are CE–CF and D0–D3; ASCII letters are Latin.
+        var text = document.text
+        let script: LanguageRules? = text.withUTF8 { bytes in
+            for byte in bytes.prefix(400) {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): return LanguageRules.latin
+                case 0xCE, 0xCF: return LanguageRules.byLanguage["el"]
+                case 0xD0...0xD3: return LanguageRules.byLanguage["ru"]
+                default: continue
+                }
             }
+            return nil
         }
-        return LanguageRules.latin
+        return script ?? LanguageRules.latin
     }
 
     /// Byte ranges as `[start, end]` code-point offsets.
