@@ -9,6 +9,9 @@ struct LanguageRules: Sendable {
     var titles: Set<String> = []
     /// Abbreviations that stand before a number (`p`, `no`, `vol`, `fig`): no sentence ends between them and it.
     var beforeNumbers: Set<String> = []
+    /// Abbreviations that end the enumeration they close (`etc`, `usw`, `т.д`): before a capital they end the
+    /// sentence.
+    var enders: Set<String> = []
     /// Words that begin sentences, lower case (`the`, `he`, `how`).
     var starters: Set<String> = []
     /// Month names, lower case: "3. Oktober" is a date where the language writes ordinal dots.
@@ -21,7 +24,7 @@ struct LanguageRules: Sendable {
     /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
     /// packed into an integer: the splitter's look-up for every dot, without making a string.
     private(set) var packedKinds: [UInt64: UInt8] = [:]
-    static let abbreviationBit: UInt8 = 1, titleBit: UInt8 = 2, beforeNumberBit: UInt8 = 4
+    static let abbreviationBit: UInt8 = 1, titleBit: UInt8 = 2, beforeNumberBit: UInt8 = 4, enderBit: UInt8 = 8
 
     /// Lower-case ASCII bytes of at most 8 packed into an integer, or nil.
     static func pack<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt64? {
@@ -38,7 +41,8 @@ struct LanguageRules: Sendable {
     /// Fills `packedKinds` from the sets.
     mutating func index() {
         packedKinds = [:]
-        for (set, bit) in [(abbreviations, Self.abbreviationBit), (titles, Self.titleBit), (beforeNumbers, Self.beforeNumberBit)] {
+        for (set, bit) in [(abbreviations, Self.abbreviationBit), (titles, Self.titleBit), (beforeNumbers, Self.beforeNumberBit),
+                           (enders, Self.enderBit)] {
             for word in set {
                 if let key = Self.pack(word.utf8) { packedKinds[key, default: 0] |= bit }
             }
@@ -52,6 +56,7 @@ struct LanguageRules: Sendable {
             result.abbreviations.formUnion(rule.abbreviations)
             result.titles.formUnion(rule.titles)
             result.beforeNumbers.formUnion(rule.beforeNumbers)
+            result.enders.formUnion(rule.enders)
             result.starters.formUnion(rule.starters)
             result.months.formUnion(rule.months)
         }
@@ -65,7 +70,7 @@ struct LanguageRules: Sendable {
                              ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false) -> LanguageRules {
         let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
         var rules = LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
-                                  starters: words(starters), months: words(months),
+                                  enders: words("etc usw т.д т.п itd itp atd apod osv enz ecc κ.λπ vb"), starters: words(starters), months: words(months),
                                   ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark)
         rules.index()
         return rules

@@ -7,8 +7,8 @@
 ///
 /// A dot does not end a sentence inside a token (`3.14`, `example.com`, `Jane.Doe@x.org`, `Jr.'s`), before a
 /// lower-case word, after a title (`Mr.`, `Dr.`, `Mt.`), after an initial (`J. R. R. Tolkien`; but `you and I. Did`
-/// ends), after an abbreviation or a dotted abbreviation (`etc.`, `U.S.`, `z.B.`) unless a word that starts
-/// sentences follows (`the U.S. How about you?` ends, `the U.S. Government` does not), after `p.`, `No.`, `Fig.`
+/// ends), after an abbreviation or a dotted abbreviation (`Co.`, `U.S.`, `z.B.`) unless a word that starts
+/// sentences follows (abbreviations that close a sentence by nature, `etc.`, `usw.`, `т.д.`, end it before any capital) (`the U.S. How about you?` ends, `the U.S. Government` does not), after `p.`, `No.`, `Fig.`
 /// before a number, after an ordinal number where the language writes them (`am 3. Oktober`), or as part of a list
 /// marker. `a.m.`/`p.m.` end a sentence before a capital only after four words or more (`At 5 a.m. Mr. Smith went`
 /// vs `He left at 6 P.M. Mr. Smith then went`). `!` and `?` end one unless a lower-case word follows (`Yahoo! in`).
@@ -145,6 +145,13 @@ struct SentenceSplitter: Sendable {
             if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
             if next.kind == .other { return false }
             if kinds & LanguageRules.titleBit != 0 { return false }
+            if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
+                return wordCount(from: sentenceStart, to: wordStart) >= 4
+            }
+            if kinds & LanguageRules.enderBit != 0 { return true }
+            if kinds & LanguageRules.abbreviationBit != 0 || isDottedAbbreviation(wordStart..<i) {
+                return rules.starters.contains(lowercasedLetters(next.range))
+            }
             if length <= 4, isSingleCharacter(wordStart..<i), let letter = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
                 .unicodeScalars.first, letter.properties.isAlphabetic {
                 guard letter.properties.isUppercase else { return true }
@@ -153,13 +160,8 @@ struct SentenceSplitter: Sendable {
             }
             if isNumber(wordStart..<i) {
                 guard rules.ordinalDots, length <= 3 else { return true }
-                return !(rules.months.contains(lowercasedLetters(next.range)) || previousWordIsLowerCase(before: wordStart))
-            }
-            if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
-                return wordCount(from: sentenceStart, to: wordStart) >= 4
-            }
-            if isDottedAbbreviation(wordStart..<i) || kinds & LanguageRules.abbreviationBit != 0 {
-                return rules.starters.contains(lowercasedLetters(next.range))
+                // "am 3. Oktober", "der 2. Weltkrieg": a month follows, or a short word (article, preposition) precedes.
+                return !(rules.months.contains(lowercasedLetters(next.range)) || previousWordIsShort(before: wordStart))
             }
             return true
         }
@@ -260,8 +262,9 @@ struct SentenceSplitter: Sendable {
             while i < n {
                 switch b[i] {
                 case 0x22, 0x27, 0x29, 0x5D, 0x7D: i += 1                    // " ' ) ] }
-                case 0xC2 where i + 1 < n && b[i + 1] == 0xBB: i += 2          // »
-                case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x99 || b[i + 2] == 0x9D || b[i + 2] == 0xBA): i += 3  // ’ ” ›
+                case 0xC2 where i + 1 < n && (b[i + 1] == 0xBB || b[i + 1] == 0xAB): i += 2                                     // » «
+                case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && [0x98, 0x99, 0x9C, 0x9D, 0xBA, 0xB9].contains(b[i + 2]): i += 3  // ‘ ’ “ ” › ‹
+                case 0x20 where i + 2 < n && b[i + 1] == 0xC2 && b[i + 2] == 0xBB && (i + 3 == n || isSpace(b[i + 3])): i += 3  // French " »"
                 case 0xE3 where i + 2 < n && b[i + 1] == 0x80 && [0x8D, 0x8F, 0x91, 0x95].contains(b[i + 2]): i += 3              // 」』】〕
                 case 0xEF where i + 2 < n && b[i + 1] == 0xBC && b[i + 2] == 0x89: i += 3                                          // ）
                 default: return i
@@ -301,6 +304,7 @@ struct SentenceSplitter: Sendable {
             if rules.abbreviations.contains(lower) { kinds |= LanguageRules.abbreviationBit }
             if rules.titles.contains(lower) { kinds |= LanguageRules.titleBit }
             if rules.beforeNumbers.contains(lower) { kinds |= LanguageRules.beforeNumberBit }
+            if rules.enders.contains(lower) { kinds |= LanguageRules.enderBit }
             return kinds
         }
 
@@ -327,6 +331,15 @@ struct SentenceSplitter: Sendable {
                 }
             }
             return pieces >= 1 && pieceLength > 0
+        }
+
+        func previousWordIsShort(before wordStart: Int) -> Bool {
+            var end = wordStart
+            while end > 0, isSpace(b[end - 1]) { end -= 1 }
+            var start = end
+            while start > 0, !isSpace(b[start - 1]) { start -= 1 }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+            return (1...4).contains(word.count) && word.allSatisfy(\.isLetter)
         }
 
         func previousWordIsLowerCase(before wordStart: Int) -> Bool {
