@@ -140,7 +140,7 @@ struct CommandLineTests {
         #expect((lines[0]["source"] as? [String: Any])?["file"] as? String == "-")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any])
         #expect(summary["read"] as? Int == 40 && summary["written"] as? Int == 40)
-        #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "output"])
+        #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "output"])
     }
 
     @Test func interruptLeavesNoFinishedOutputAndExits130() throws {
@@ -170,7 +170,7 @@ struct CommandLineTests {
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.map { $0["jobs"] as? Int } == [1, 2])
-        #expect((results[0]["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "output"])
+        #expect((results[0]["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "output"])
         #expect(report["peak_rss_bytes"] as? Int ?? 0 > 0)
     }
 }
