@@ -25,14 +25,6 @@ struct SentenceSplitter: Sendable {
         return scanner.sentences()
     }
 
-    /// The sentences of `text`.
-    func split(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { bytes in
-            ranges(bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-        }
-    }
-
     private struct Scanner {
         let b: UnsafeBufferPointer<UInt8>
         let rules: LanguageRules
