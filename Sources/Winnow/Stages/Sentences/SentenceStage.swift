@@ -39,10 +39,14 @@ public struct SentenceStage: DocumentStage {
     public func process(_ document: inout Document) -> Verdict {
         let splitter = SentenceSplitter(rules: rules(for: document))
         var text = document.text
-        let (sentences, spans) = text.withUTF8 { bytes in
+        let (ranges, spans) = text.withUTF8 { bytes in
             let ranges = splitter.ranges(bytes)
-            let sentences = ranges.map { JSONValue.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) }
-            return (sentences, configuration.spans ? Self.codePointSpans(ranges, in: bytes) : [])
+            return (ranges, configuration.spans ? Self.codePointSpans(ranges, in: bytes) : [])
+        }
+        // Copied out as substrings of the text: already valid UTF-8, so not validated again.
+        let utf8 = text.utf8
+        let sentences = ranges.map { range in
+            JSONValue.string(String(text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
         }
         document.fields["sentences"] = .array(sentences)
         if configuration.spans { document.fields["sentence_spans"] = .array(spans) }
