@@ -325,23 +325,23 @@ struct SentenceSplitter: Sendable {
             return pieces >= 1 && pieceLength > 0
         }
 
-        func previousWordIsShort(before wordStart: Int) -> Bool {
+        /// The word before the one that starts at `wordStart`, or nil at the start of the text.
+        func previousWord(before wordStart: Int) -> String? {
             var end = wordStart
             while end > 0, isSpace(b[end - 1]) { end -= 1 }
             var start = end
             while start > 0, !isSpace(b[start - 1]) { start -= 1 }
-            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+            return start < end ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : nil
+        }
+
+        /// An article or preposition, say: one to four letters.
+        func previousWordIsShort(before wordStart: Int) -> Bool {
+            guard let word = previousWord(before: wordStart) else { return false }
             return (1...4).contains(word.count) && word.allSatisfy(\.isLetter)
         }
 
         func previousWordIsLowerCase(before wordStart: Int) -> Bool {
-            var end = wordStart
-            while end > 0, isSpace(b[end - 1]) { end -= 1 }
-            var start = end
-            while start > 0, !isSpace(b[start - 1]) { start -= 1 }
-            guard start < end else { return false }
-            let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
-            return word.unicodeScalars.first?.properties.isLowercase ?? false
+            previousWord(before: wordStart)?.unicodeScalars.first?.properties.isLowercase ?? false
         }
 
         func wordCount(from start: Int, to end: Int) -> Int {
