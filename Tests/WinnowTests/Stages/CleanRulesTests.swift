@@ -227,3 +227,18 @@ import Testing
         #expect(hash("@[`{/:") == hash("@[`{/:"))
     }
 }
+
+@Suite struct LineCountsTests {
+    @Test func countsOncePerDocumentAndSurvivesGrowth() {
+        var table = LineCounts(capacity: 8)
+        for document in 0..<3 {
+            for hash in 1...5000 as ClosedRange<UInt64> {
+                let count = table.count(hash &* 0x9E37_79B9_7F4A_7C15, inDocument: document)
+                #expect(count == document + 1)
+                #expect(table.count(hash &* 0x9E37_79B9_7F4A_7C15, inDocument: document) == document + 1, "a repeat in one document counts once")
+            }
+        }
+        #expect(table.count == 5000)
+        #expect(table.count(0, inDocument: 9) == 1, "hash 0 is a key like any other")
+    }
+}

@@ -14,8 +14,8 @@ import Darwin
 /// first `min_repeats − 1` documents with a line keep it, every later one loses it. This needs no second pass over
 /// the input and gives the same output for any `--jobs` and batch size.
 ///
-/// Memory: one 8-byte hash and a 4-byte count per distinct line per source, ≈ 40 bytes with the hash table's
-/// overhead. A source's table is emptied when it passes `maximumLinesPerSource` (2 million lines, ≈ 80 MB), which
+/// Memory: per distinct line per source an 8-byte hash, a 4-byte count and the 4-byte ordinal of the last document
+/// that counted it, in an open-addressing table at most half full: ≈ 32 bytes. A source's table is emptied when it passes `maximumLinesPerSource` (2 million lines, ≈ 64 MB), which
 /// starts its window again.
 struct RepeatedLines: OrderedStage {
     static let name = "repeated_lines"
@@ -24,9 +24,10 @@ struct RepeatedLines: OrderedStage {
     let minimumRepeats: Int
     let explain: Bool
     let dropEmpty: Bool
-    private var counts: [String: [UInt64: UInt32]] = [:]
-    /// The hashes of the document being looked at (kept to reuse its storage).
-    private var seen = Set<UInt64>()
+    /// Tables of the sources seen before the current one.
+    private var tables: [String: LineCounts] = [:]
+    private var currentSource = ""
+    private var current = LineCounts()
 
     init(minimumRepeats: Int, explain: Bool, dropEmpty: Bool) {
         self.minimumRepeats = minimumRepeats
@@ -36,26 +37,29 @@ struct RepeatedLines: OrderedStage {
 
     mutating func process(_ document: inout Document) throws -> Verdict {
         let source = Self.source(of: document)
-        var table = counts.removeValue(forKey: source) ?? [:]
-        if table.count > Self.maximumLinesPerSource { table = [:] }
-        seen.removeAll(keepingCapacity: true)
+        if source != currentSource {
+            tables[currentSource] = current
+            current = tables.removeValue(forKey: source) ?? LineCounts()
+            currentSource = source
+        }
+        if current.count > Self.maximumLinesPerSource { current = LineCounts() }
+        let hashes = document.hashes.removeValue(forKey: Self.name) ?? Self.lineHashes(document.text)
+        // Count first; look for the lines' places in the text only when one of them is to go.
+        var repeated: [Bool] = []
+        for (index, hash) in hashes.enumerated() where current.count(hash, inDocument: document.ordinal) >= minimumRepeats {
+            if repeated.isEmpty { repeated = [Bool](repeating: false, count: hashes.count) }
+            repeated[index] = true
+        }
+        guard !repeated.isEmpty else { return .keep }
         var removed: [Range<Int>] = []
         var text = document.text
-        let hashes = document.hashes.removeValue(forKey: Self.name) ?? Self.lineHashes(text)
         text.withUTF8 { bytes in
             var lineIndex = 0
             Self.forEachLine(bytes) { range in
-                let hash = hashes[lineIndex]
+                if repeated[lineIndex] { removed.append(range) }
                 lineIndex += 1
-                var count = table[hash] ?? 0
-                if seen.insert(hash).inserted {
-                    count += 1
-                    table[hash] = count
-                }
-                if count >= minimumRepeats { removed.append(range) }
             }
         }
-        counts[source] = table
         guard !removed.isEmpty else { return .keep }
         let removedLines = text.withUTF8 { bytes in removed.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) } }
         document.text = Self.text(text, without: removed)
@@ -166,6 +170,54 @@ struct RepeatedLines: OrderedStage {
                 start = end + 1
             }
             return String(decoding: output, as: UTF8.self)
+        }
+    }
+}
+
+/// Counts of line hashes for one source: open addressing with linear probing over the (already well mixed) 64-bit
+/// hashes, faster than `Dictionary`, which hashes every key again with SipHash.
+struct LineCounts {
+    private var keys: [UInt64]
+    private var counts: [UInt32]
+    private var lastDocument: [Int32]
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        keys = [UInt64](repeating: 0, count: capacity)
+        counts = [UInt32](repeating: 0, count: capacity)
+        lastDocument = [Int32](repeating: -1, count: capacity)
+    }
+
+    /// Counts `hash` once for `document` (repeats inside one document count once) and returns its count so far.
+    mutating func count(_ hash: UInt64, inDocument document: Int) -> Int {
+        if count * 2 >= keys.count { grow() }
+        let key = hash == 0 ? 1 : hash
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        if keys[slot] == 0 {
+            keys[slot] = key
+            count += 1
+        }
+        let documentTag = Int32(truncatingIfNeeded: document)
+        if lastDocument[slot] != documentTag {
+            lastDocument[slot] = documentTag
+            counts[slot] += 1
+        }
+        return Int(counts[slot])
+    }
+
+    private mutating func grow() {
+        let old = (keys, counts, lastDocument)
+        self = LineCounts(capacity: keys.count * 2)
+        let mask = keys.count - 1
+        for index in old.0.indices where old.0[index] != 0 {
+            var slot = Int(truncatingIfNeeded: old.0[index]) & mask
+            while keys[slot] != 0 { slot = (slot + 1) & mask }
+            keys[slot] = old.0[index]
+            counts[slot] = old.1[index]
+            lastDocument[slot] = old.2[index]
+            count += 1
         }
     }
 }
