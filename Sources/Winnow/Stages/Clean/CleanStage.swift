@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage `clean`: repairs a document's text and removes what is not the article.
 ///
 /// In order: mojibake is repaired (`MojibakeRepair`); one pass over the UTF-8 bytes tidies line ends, control and
@@ -131,12 +137,16 @@ public struct CleanStage: DocumentStage {
         var mojibakeRepairs = 0
         if configuration.mojibake { (repaired, mojibakeRepairs) = MojibakeRepair.repair(text) }
         var tidied: [UInt8] = []
-        repaired.withUTF8 { tidier.tidy($0, into: &tidied) }
+        // When the pass changed nothing (the common case for clean text) the string is kept, not rebuilt.
+        let unchanged = repaired.withUTF8 { bytes in
+            tidier.tidy(bytes, into: &tidied)
+            return tidied.count == bytes.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, tidied, bytes.count) == 0)
+        }
         var normalized = tidied.withUnsafeBufferPointer { bytes in
             switch configuration.normalize {
-            case .nfc: UnicodeNormalizer.nfc(bytes)
+            case .nfc: NFCQuickCheck.isCertainlyNFC(bytes) && unchanged ? repaired : UnicodeNormalizer.nfc(bytes)
             case .nfkc: UnicodeNormalizer.nfkc(bytes)
-            case .none: String(decoding: bytes, as: UTF8.self)
+            case .none: unchanged ? repaired : String(decoding: bytes, as: UTF8.self)
             }
         }
         let (kept, removed) = normalized.withUTF8 { lineFilter.filter($0) }

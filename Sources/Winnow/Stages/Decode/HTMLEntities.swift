@@ -17,16 +17,15 @@ enum HTMLEntities {
 
     /// `text` with its character references decoded (the same string when it has no `&`).
     static func decode(_ text: String, html: Bool) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else {
-                return String(decoding: bytes, as: UTF8.self)
-            }
+        var copy = text
+        let decoded: String? = copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count)
             decode(bytes, html: html, into: &output)
             return String(decoding: output, as: UTF8.self)
         }
+        return decoded ?? text
     }
 
     /// Appends `bytes` to `output` with character references decoded.
