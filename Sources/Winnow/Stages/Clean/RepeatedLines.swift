@@ -7,7 +7,7 @@ import Darwin
 /// `clean`'s ordered half (cc_net style): removes lines that recur across many documents of the same source.
 ///
 /// The source is the host of the document's `metadata.url` when it has one, else its input file. Each line is
-/// normalised (ASCII lower case, digits as 0) and hashed (64-bit FNV-1a, stable across runs) by `clean`
+/// normalised (ASCII lower case, digits as 0) and hashed (64 bits, stable across runs) by `clean`
 /// on all jobs (`lineHashes`); this half only counts and looks up, in input order. Documents
 /// are seen in input order; a line is removed from a document when, counting that document, it has occurred in at
 /// least `min_repeats` documents of its source. So the window is "everything of this source read so far": the
