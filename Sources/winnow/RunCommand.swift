@@ -58,11 +58,31 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Fail the run (exit 1, no output file) when any record is rejected.")
     var strict = false
 
+    @Option(help: ArgumentHelp("Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8.", valueName: "I/N"))
+    var shard: String?
+
     @OptionGroup var tuning: RunTuning
+
+    func validate() throws {
+        if let shard { _ = try Self.parseShard(shard) }
+    }
+
+    /// `I/N` with 1 ≤ I ≤ N.
+    static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else {
+            throw ValidationError("--shard must be I/N with 1 <= I <= N, e.g. 2/8; got '\(text)'")
+        }
+        return (index, count)
+    }
 
     func run() async throws {
         let loaded = try loadPipeline(pipeline)
-        let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        var inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        if let shard {
+            let (index, count) = try Self.parseShard(shard)
+            inputFiles = InputFile.shard(inputFiles, index: index, of: count)
+        }
         let trap = SignalTrap()
         let outputFile: OutputFile
         var rejectsFile: OutputFile?

@@ -69,4 +69,16 @@ public struct InputFile: Sendable, Hashable {
     private static func fileSize(_ path: String) -> Int? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
+
+    /// The inputs of shard `index` (1-based) of `count`: each file goes to the shard given by a stable hash of its
+    /// path (64-bit FNV-1a), so N processes running the same pipeline with `--shard 1/N` … `--shard N/N` read every
+    /// file exactly once, and a file keeps its shard when others are added. Standard input goes to shard 1.
+    public static func shard(_ files: [InputFile], index: Int, of count: Int) -> [InputFile] {
+        files.filter { file in
+            guard file.path != "-" else { return index == 1 }
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in file.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return Int(hash % UInt64(count)) == index - 1
+        }
+    }
 }

@@ -109,6 +109,18 @@ struct CommandLineTests {
         #expect(text(missing.stderr).contains("no/such/input.jsonl"))
     }
 
+    @Test func shardsPartitionTheInputs() throws {
+        let whole = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "--no-progress"])
+        var lines: [Substring] = []
+        for index in 1...3 {
+            let part = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "--shard", "\(index)/3", "--no-progress"])
+            #expect(part.status == 0)
+            lines += text(part.stdout).split(separator: "\n")
+        }
+        #expect(lines.sorted() == text(whole.stdout).split(separator: "\n").sorted(), "every record in exactly one shard")
+        #expect(try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "--shard", "4/3"]).status == 2)
+    }
+
     @Test func aMissingOutputDirectoryIsARuntimeError() throws {
         let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "-o", "/no/such/directory/out.jsonl"])
         #expect(result.status == 1)
