@@ -10,8 +10,6 @@ import Darwin
 public final class OutputFile {
     public let path: String
     public let isGzip: Bool
-    public var isStandardOutput: Bool { path == "-" }
-    public private(set) var bytesWritten = 0
     private let temporaryPath: String?
     private var descriptor: Int32
 
@@ -60,7 +58,6 @@ public final class OutputFile {
             }
         }
         if let failure { throw failure }
-        bytesWritten += bytes.count
     }
 
     /// Makes the output final: flushes the file to disk and renames it into place.
