@@ -268,6 +268,7 @@ def main():
     bad += line({"id": "bad/good-2", "text": "The second good record, after the broken ones.", "tags": ["a", 1, None, 2.50]})
     gz("malformed.jsonl.gz", bad)
 
+    warc_sample()
     gz("notiz-de.txt.gz", """Notiz aus dem Stadtrat
 
 Der Stadtrat hat am Montag beschlossen, die Öffnungszeiten des Freibads in diesem Sommer bis 21 Uhr zu verlängern.\r
@@ -277,6 +278,38 @@ Die Mehrkosten von rund 40.000 Euro trägt der Förderverein.   \r
 \r
 Die Saison beginnt am 15. Mai.\u00a0Der Eintritt bleibt bei 4 Euro.
 """.encode("utf-8"))
+
+def warc_record(kind, uri, record_id, content_type, body: bytes) -> bytes:
+    header = ("WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: %s\r\nWARC-Date: 2026-03-05T10:00:00Z\r\n"
+              "WARC-Record-ID: <urn:uuid:%s>\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
+              % (kind, uri, record_id, content_type, len(body))).encode()
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as f:
+        f.write(header + body + b"\r\n\r\n")
+    return buffer.getvalue()
+
+def warc_sample():
+    """A small crawl in WARC form, one gzip member per record: a warcinfo record, two WET conversions (one of the
+    harbour story with a site's footer) and an HTTP response with HTML, as a crawler stores them."""
+    out = warc_record("warcinfo", "", "0b1c6f0e-0000-4000-8000-000000000001", "application/warc-fields",
+                      b"software: winnow sample maker\r\nformat: WARC File Format 1.0\r\n")
+    out += warc_record("conversion", "https://news.example.org/harbour", "0b1c6f0e-0000-4000-8000-000000000002",
+                       "text/plain", (EN[0][2] + "\nCookie settings | Privacy policy | Terms of use").encode())
+    out += warc_record("conversion", "https://news.example.org/bees", "0b1c6f0e-0000-4000-8000-000000000003",
+                       "text/plain", EN[3][2].encode())
+    html = ("<!DOCTYPE html><html><head><title>Library lends out tools</title><script>track()</script></head><body>"
+            "<nav><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/local'>Local</a></nav>"
+            "<article><h1>Library lends out tools as well as books</h1><p>A public library in Greyford has started "
+            "lending drills, ladders, sewing machines and soil testers alongside its books.</p><p>Borrowers need only a "
+            "library card &amp; items can be kept for a week.</p></article><footer>&copy; 2026 Greyford Gazette. All rights "
+            "reserved.</footer></body></html>")
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html.encode()
+    out += warc_record("response", "https://news.example.org/library", "0b1c6f0e-0000-4000-8000-000000000004",
+                       "application/http; msgtype=response", response)
+    gz_raw("crawl.warc.gz", out)
+
+def gz_raw(name, data: bytes):
+    open(os.path.join(SAMPLES, name), "wb").write(data)
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,7 @@ struct CommandLineTests {
         let identical = one.stdout == two.stdout
         #expect(identical, "--jobs 1 and --jobs 2 (and other batch sizes) give the same bytes")
         let records = try jsonLines(one.stdout)
-        #expect(records.count == 28)
+        #expect(records.count == 31)
         for record in records {
             #expect(record["id"] is String && record["text"] is String && record["metadata"] is [String: Any])
             #expect((record["source"] as? [String: Any])?["line"] is Int)
@@ -30,7 +30,7 @@ struct CommandLineTests {
         #expect((seed["text"] as? String)?.hasPrefix("Kosovo Set Donbas Precedent") == true, "the first line of a text input is kept")
         let rail = try #require(records.first { ($0["id"] as? String) == "news-en/en-rail" })
         #expect((rail["metadata"] as? [String: Any])?["published"] as? String == "2026-03-02")
-        #expect(text(one.stderr).contains("read 32 = written 28 + dropped 0 + rejected 4"))
+        #expect(text(one.stderr).contains("read 35 = written 31 + dropped 0 + rejected 4"))
     }
 
     @Test func theSeedArticleLosesItsCommentFormAndKeepsItsStory() throws {
