@@ -163,6 +163,9 @@ public final class BatchReader {
                      failure: failure.message, byteOffset: failure.offset)
     }
 
+    /// The largest WARC block read (a lying Content-Length must not pull a whole file into memory; Common Crawl
+    /// truncates payloads at 1 MB).
+    static let maximumWARCBlock = 256 << 20
     private static let warcMagic = Array("WARC/".utf8)
     private static let headerEnd = Array("\r\n\r\n".utf8)
     private static let nextWARC = Array("\nWARC/".utf8)
@@ -199,6 +202,9 @@ public final class BatchReader {
         let headerLength = headerEnd + 4 - input.start
         guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])) else {
             return reject("a WARC record without a valid Content-Length", skipping: headerLength)
+        }
+        guard contentLength <= Self.maximumWARCBlock else {
+            return reject("a WARC record of \(contentLength) bytes (more than \(Self.maximumWARCBlock >> 20) MB are not read)", skipping: headerLength)
         }
         let total = headerLength + contentLength
         input.ensure(total + 4)

@@ -189,6 +189,18 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
         #expect(docs.first?.metadata["content_type"] == .string("text/html; charset=utf-8"))
     }
 
+    @Test func anAbsurdContentLengthIsNotRead() throws {
+        var huge = Self.record("conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "body")
+        if let range = huge.firstRange(of: Array("Content-Length: 4".utf8)) {
+            huge.replaceSubrange(range, with: Array("Content-Length: 99999999999".utf8))
+        }
+        let good = Self.record("conversion", uri: "https://example.org/y", id: "y", contentType: "text/plain", body: "good body")
+        let outcomes = try decodeInput(huge + good, name: "huge.warc")
+        #expect(outcomes.count == 2)
+        if case .failure(let error) = outcomes.first { #expect(error.message.contains("more than 256 MB")) } else { Issue.record("not rejected") }
+        #expect(try outcomes.last?.get().document?.id == "urn:uuid:y")
+    }
+
     @Test func aRecordWhoseLengthLiesIsRejectedAndReadingGoesOn() throws {
         var broken = Self.record("conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "short body")
         let lie = Array("Content-Length: 10".utf8), bigger = Array("Content-Length: 99".utf8)
