@@ -95,6 +95,9 @@ public final class BatchReader {
 
     private let open: (InputFile) throws -> ByteSource
     private let windowSize: Int
+    /// The longest JSONL line read (256 MB by default): a longer one becomes a rejected record, and memory stays
+    /// bounded however long a line is.
+    public var maximumLineBytes = 256 << 20
 
     /// Reads files (and stdin for `-`); `cancellation` ends waits on pipes and terminals (see `FileSource`).
     public convenience init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
@@ -147,6 +150,11 @@ public final class BatchReader {
                 guard let line = input.nextLine() else {
                     appendFailure(of: input, line: lineNumber, to: &batch)
                     return false
+                }
+                if let length = input.takeOversizedLine() {
+                    batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: lineNumber, ordinal: takeOrdinal(),
+                                 format: .jsonl, failure: "a line of \(length) bytes, longer than the \(maximumLineBytes)-byte limit (not read)")
+                    continue
                 }
                 // A CRLF line end leaves its CR behind; it is not part of the record.
                 let record = line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
@@ -254,7 +262,8 @@ public final class BatchReader {
             nextInput += 1
             do {
                 let decompressor = DecompressingReader(source: try open(file))
-                let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize)
+                let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
+                                        maximumLineBytes: maximumLineBytes)
                 input.readByteOrderMark()
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
                 current = input

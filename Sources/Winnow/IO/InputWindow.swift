@@ -27,12 +27,23 @@ final class InputWindow {
     private var transcoder: UTF16Transcoder?
     /// Decompressed bytes consumed before `start` (the window's offset in the input).
     private var consumedBefore = 0
+    /// The longest line kept; a longer one is dropped as it is read, so memory stays bounded.
+    let maximumLineBytes: Int
+    private var skippedBytes = 0
+    private var oversizedLine: Int?
+
+    /// The length of the line just returned when it was longer than `maximumLineBytes` (it was returned empty).
+    func takeOversizedLine() -> Int? {
+        defer { oversizedLine = nil }
+        return oversizedLine
+    }
 
     /// The input's encoding when it is not UTF-8 (`utf-16le`, `utf-16be`).
     var encoding: String? { transcoder?.name }
 
-    init(path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int) {
+    init(path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int, maximumLineBytes: Int = 256 << 20) {
         self.path = path
+        self.maximumLineBytes = maximumLineBytes
         self.decompressor = decompressor
         self.format = format
         window = .allocate(byteCount: windowSize, alignment: 16)
@@ -102,13 +113,30 @@ final class InputWindow {
                 start = lineEnd + 1
                 scan = start
                 line += 1
+                if skippedBytes > 0 {
+                    // The end of an over-long line: it comes out as an empty line, and `takeOversizedLine` says why.
+                    oversizedLine = skippedBytes + result.count
+                    skippedBytes = 0
+                    return UnsafeRawBufferPointer(rebasing: window[lineEnd..<lineEnd])
+                }
                 return result
             }
             scan = end
+            if end - start > maximumLineBytes {
+                // No line is kept whole past the limit: the bytes are dropped (and counted) until the line ends.
+                skippedBytes += end - start
+                start = end
+                scan = end
+            }
             if exhausted {
-                guard failure == nil, start < end else { return nil }
+                guard failure == nil, start < end || skippedBytes > 0 else { return nil }
                 let result = UnsafeRawBufferPointer(rebasing: window[start..<end])
                 start = end
+                if skippedBytes > 0 {
+                    oversizedLine = skippedBytes + result.count
+                    skippedBytes = 0
+                    return UnsafeRawBufferPointer(rebasing: window[end..<end])
+                }
                 return result
             }
             fill()

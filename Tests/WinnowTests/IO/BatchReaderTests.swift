@@ -129,3 +129,27 @@ import Testing
         #expect(documents(Array("\n\n  \n".utf8), name: "blank.jsonl", chunks: [], window: 64).isEmpty)
     }
 }
+
+@Suite struct LongLineTests {
+    @Test func aLineOverTheLimitIsRejectedAndTheRestIsRead() {
+        let long = "{\"text\": \"" + String(repeating: "x", count: 5000) + "\"}"
+        for tail in ["\n{\"text\": \"after\"}\n", ""] {
+            let content = Array(("{\"text\": \"before\"}\n" + long + tail).utf8)
+            let reader = BatchReader(inputs: [InputFile(path: "long.jsonl", size: nil)], format: .jsonl, windowSize: 64) { file in
+                MemorySource(content, path: file.path, chunkSizes: [37])
+            }
+            reader.maximumLineBytes = 1000
+            var records: [(line: Int, text: String, failure: String?)] = []
+            while let batch = reader.next() {
+                for record in batch.records {
+                    records.append((record.line, String(decoding: batch.bytes[record.start..<record.end], as: UTF8.self), record.failure))
+                }
+            }
+            #expect(records.count == (tail.isEmpty ? 2 : 3))
+            #expect(records[0].text == "{\"text\": \"before\"}")
+            #expect(records[1].line == 2)
+            #expect(records[1].failure?.contains("a line of 5012 bytes") == true, "\(String(describing: records[1].failure))")
+            if !tail.isEmpty { #expect(records[2].text == "{\"text\": \"after\"}" && records[2].line == 3) }
+        }
+    }
+}
