@@ -95,8 +95,8 @@ public final class BatchReader {
 
     private let open: (InputFile) throws -> ByteSource
     private let windowSize: Int
-    /// The longest JSONL line read (256 MB by default): a longer one becomes a rejected record, and memory stays
-    /// bounded however long a line is.
+    /// The longest JSONL line or text input read (256 MB by default): a longer one becomes a rejected record, and
+    /// memory stays bounded however long a line or file is.
     public var maximumLineBytes = 256 << 20
 
     /// Reads files (and stdin for `-`); `cancellation` ends waits on pipes and terminals (see `FileSource`).
@@ -135,7 +135,12 @@ public final class BatchReader {
     private func read(from input: InputWindow, into batch: inout RawBatch) -> Bool {
         switch input.format {
         case .text:
-            let bytes = input.rest()
+            guard let bytes = input.rest(limit: maximumLineBytes) else {
+                batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
+                             failure: input.failure?.message ?? "a text input longer than the \(maximumLineBytes)-byte limit (not read)",
+                             byteOffset: input.failure?.offset)
+                return false
+            }
             batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
                          failure: input.failure?.message, byteOffset: input.failure?.offset)
             return false

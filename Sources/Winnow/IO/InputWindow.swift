@@ -160,7 +160,25 @@ final class InputWindow {
         }
     }
 
-    /// Everything left, for whole-file documents.
+    /// Everything left, for whole-file documents; nil (and the input skipped to its end) past `limit` bytes.
+    func rest(limit: Int) -> UnsafeRawBufferPointer? {
+        while !exhausted {
+            fill()
+            if end - start > limit {
+                while !exhausted {
+                    start = end
+                    scan = end
+                    fill()
+                }
+                start = end
+                scan = end
+                return nil
+            }
+        }
+        return rest()
+    }
+
+    /// Everything left.
     func rest() -> UnsafeRawBufferPointer {
         while !exhausted { fill() }
         let result = pending

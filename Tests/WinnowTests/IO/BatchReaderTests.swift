@@ -152,4 +152,22 @@ import Testing
             if !tail.isEmpty { #expect(records[2].text == "{\"text\": \"after\"}" && records[2].line == 3) }
         }
     }
+
+    @Test func aTextInputOverTheLimitIsRejected() {
+        let content = Array(String(repeating: "Long text. ", count: 500).utf8)
+        let reader = BatchReader(inputs: [InputFile(path: "big.txt", size: nil), InputFile(path: "small.txt", size: nil)],
+                                 format: .text, windowSize: 64) { file in
+            MemorySource(file.path == "big.txt" ? content : Array("Small.".utf8), path: file.path, chunkSizes: [100])
+        }
+        reader.maximumLineBytes = 1000
+        var records: [RawRecord] = []
+        var texts: [String] = []
+        while let batch = reader.next() {
+            records += batch.records
+            texts += batch.records.map { String(decoding: batch.bytes[$0.start..<$0.end], as: UTF8.self) }
+        }
+        #expect(records.count == 2)
+        #expect(records[0].failure?.contains("text input longer than") == true)
+        #expect(texts[1] == "Small.")
+    }
 }
