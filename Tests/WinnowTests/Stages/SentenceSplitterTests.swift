@@ -217,6 +217,13 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
         ("tr", "O dedi ki: \"Geliyorum.\" Sonra gitti.", ["O dedi ki: \"Geliyorum.\"", "Sonra gitti."]),
         ("tr", "İstanbul büyük bir şehir. Ankara başkenttir.", ["İstanbul büyük bir şehir.", "Ankara başkenttir."]),
         ("tr", "Toplantı saat 10.30'da başlıyor. Geç kalmayın.", ["Toplantı saat 10.30'da başlıyor.", "Geç kalmayın."]),
+        // Finnish, Hungarian, Norwegian: ordinal dots and a few abbreviations each
+        ("fi", "Hän syntyi 3. toukokuuta 1990. Sitten hän muutti.", ["Hän syntyi 3. toukokuuta 1990.", "Sitten hän muutti."]),
+        ("fi", "Kokous alkaa klo 10 huomenna. Tule ajoissa.", ["Kokous alkaa klo 10 huomenna.", "Tule ajoissa."]),
+        ("hu", "Március 15. nemzeti ünnep. Mindenki ünnepel.", ["Március 15. nemzeti ünnep.", "Mindenki ünnepel."]),
+        ("hu", "Dr. Kovács ma rendel. Ő nagyon jó orvos.", ["Dr. Kovács ma rendel.", "Ő nagyon jó orvos."]),
+        ("no", "Han kom den 17. mai. Det var fest.", ["Han kom den 17. mai.", "Det var fest."]),
+        ("no", "Vi kjøpte f.eks. brød og melk. Så gikk vi hjem.", ["Vi kjøpte f.eks. brød og melk.", "Så gikk vi hjem."]),
     ])
     func languageConventions(language: String, text: String, expected: [String]) {
         #expect(sentences(text, language: language) == expected)

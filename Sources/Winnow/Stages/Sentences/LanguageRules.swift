@@ -155,6 +155,24 @@ struct LanguageRules: Sendable {
             starters: "on ona ono oni já my vy ty to ten ta ale a v na s po když jak co proč kdo však také",
             months: "ledna února března dubna května června července srpna září října listopadu prosince leden únor březen duben květen červen červenec srpen říjen listopad prosinec",
             ordinalDots: true),
+        "fi": make(
+            abbreviations: "esim ym jne yms ns mm vrt ks klo n noin eaa jaa",
+            titles: "tri prof maist fil",
+            starters: "hän he se ne me minä sinä tämä tuo mutta ja kun jos niin sitten miksi miten mitä",
+            months: "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
+            ordinalDots: true),
+        "hu": make(
+            abbreviations: "pl stb ill ún kb ld vö uo sz évf",
+            titles: "dr id ifj özv prof",
+            starters: "a az ez egy ő ők mi én te de és ha amikor miért hogyan mit",
+            months: "január február március április május június július augusztus szeptember október november december január februárja márciusa áprilisa májusa júniusa júliusa augusztusa szeptembere októbere novembere decembere",
+            ordinalDots: true),
+        "nb": make(
+            abbreviations: "bl.a ca dvs etc f.eks mht m.m osv pga s.k",
+            titles: "hr fru frk dr prof nr s st kl",
+            starters: "den det de en et han hun vi jeg du dere man dette men og så da når hvordan hva hvorfor",
+            months: "januar februar mars april mai juni juli august september oktober november desember",
+            ordinalDots: true),
         "tr": make(
             abbreviations: "vb vs örn bkz yy yüz s.a a.ş ltd şti",
             titles: "dr prof doç av sn no s",
@@ -169,11 +187,12 @@ struct LanguageRules: Sendable {
         if let rules = byLanguage[lowered] { return rules }
         let threeLetter = ["eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
                            "nld": "nl", "dut": "nl", "rus": "ru", "pol": "pl", "dan": "da", "swe": "sv", "ell": "el", "gre": "el",
-                           "ces": "cs", "cze": "cs", "tur": "tr"]
+                           "ces": "cs", "cze": "cs", "tur": "tr", "fin": "fi", "hun": "hu", "nob": "nb", "nor": "nb", "no": "nb",
+                           "nno": "nb", "nn": "nb"]
         let base = String(lowered.prefix { $0 != "-" && $0 != "_" })
         return byLanguage[threeLetter[base] ?? base]
     }
 
     /// General rules for Latin-script text of unknown language: every Latin language's lists together.
-    static let latin = union(["en", "de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "cs", "tr"].compactMap { byLanguage[$0] })
+    static let latin = union(["en", "de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "nb", "fi", "hu", "cs", "tr"].compactMap { byLanguage[$0] })
 }
