@@ -203,7 +203,7 @@ public struct JSONParser {
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
                 }
-                Self.appendUTF8(scalar, to: &scratch)
+                UTF8Bytes.append(scalar, to: &scratch)
             default:
                 cursor.index -= 1
                 throw cursor.error("invalid escape '\\\(Cursor.describe(escape))' in a string")
@@ -225,32 +225,13 @@ public struct JSONParser {
     private mutating func repairString(_ bytes: UnsafeRawBufferPointer, column: Int) throws(JSONSyntaxError) -> String {
         let units = bytes.assumingMemoryBound(to: UInt8.self)
         guard repairsInvalidUTF8 else {
-            let offset = UTF8Validation.firstInvalidOffset(units) ?? 0
+            let offset = UTF8Bytes.firstInvalidOffset(units) ?? 0
             throw JSONSyntaxError(message: "invalid UTF-8 in a string", column: column + offset)
         }
         let decoded = TextEncoding.decodeNonUTF8(units)
         if repairedEncoding == nil || decoded.encoding == "windows-1252" { repairedEncoding = decoded.encoding }
         replacedSequences += decoded.replacements
         return decoded.text
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            buffer.append(UInt8(scalar))
-        case 0x80..<0x800:
-            buffer.append(UInt8(0xC0 | (scalar >> 6)))
-            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            buffer.append(UInt8(0xE0 | (scalar >> 12)))
-            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            buffer.append(UInt8(0xF0 | (scalar >> 18)))
-            buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
     }
 }
 

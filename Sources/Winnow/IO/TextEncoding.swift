@@ -28,14 +28,14 @@ enum TextEncoding {
         var replacements = 0
         var i = 0
         while i < bytes.count {
-            let length = UTF8Validation.validSequenceLength(bytes, at: i)
+            let length = UTF8Bytes.validSequenceLength(bytes, at: i)
             if length > 0 {
                 output.append(contentsOf: bytes[i..<(i + length)])
                 i += length
             } else {
                 output.append(contentsOf: [0xEF, 0xBF, 0xBD])
                 replacements += 1
-                i += max(1, UTF8Validation.maximalSubpartLength(bytes, at: i))
+                i += max(1, UTF8Bytes.maximalSubpartLength(bytes, at: i))
             }
         }
         return Decoded(text: String(decoding: output, as: UTF8.self), encoding: "utf-8", replacements: replacements)
@@ -49,7 +49,7 @@ enum TextEncoding {
             case 0x81, 0x8D, 0x8F, 0x90, 0x9D: return false
             case 0x00...0x08, 0x0B, 0x0E...0x1F: return false
             case 0xC2...0xF4:
-                let length = UTF8Validation.validSequenceLength(bytes, at: i)
+                let length = UTF8Bytes.validSequenceLength(bytes, at: i)
                 if length > 1 { return false }
                 i += 1
             default:

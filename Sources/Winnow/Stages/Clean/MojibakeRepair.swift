@@ -40,7 +40,7 @@ enum MojibakeRepair {
         while let i = position {
             if let (scalar, consumed) = candidate(input, at: i) {
                 output.append(contentsOf: input[copied..<i])
-                appendUTF8(scalar, to: &output)
+                UTF8Bytes.append(scalar, to: &output)
                 copied = i + consumed
                 repairs += 1
                 position = firstCandidate(input, from: copied)
@@ -76,7 +76,7 @@ enum MojibakeRepair {
             bytes.append(byte)
             position += width
         }
-        guard let scalar = decodeUTF8(bytes), isPlausible(scalar) else { return nil }
+        guard let scalar = UTF8Bytes.scalar(of: bytes), isPlausible(scalar) else { return nil }
         return (scalar, position - i)
     }
 
@@ -107,23 +107,6 @@ enum MojibakeRepair {
     static let windows1252Specials: [UInt32: UInt8] = Dictionary(uniqueKeysWithValues: (0x80...0x9F as ClosedRange<UInt8>)
         .map { (TextEncoding.windows1252Scalar($0), $0) }.filter { $0.0 > 0xFF })
 
-    /// The scalar of a well-formed UTF-8 sequence (no overlong forms, no surrogates), else nil.
-    private static func decodeUTF8(_ bytes: [UInt8]) -> UInt32? {
-        switch bytes.count {
-        case 2:
-            guard bytes[0] >= 0xC2 else { return nil }
-            return UInt32(bytes[0] & 0x1F) << 6 | UInt32(bytes[1] & 0x3F)
-        case 3:
-            let scalar = UInt32(bytes[0] & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F)
-            guard scalar >= 0x800, !(0xD800...0xDFFF).contains(scalar) else { return nil }
-            return scalar
-        default:
-            let scalar = UInt32(bytes[0] & 0x07) << 18 | UInt32(bytes[1] & 0x3F) << 12 | UInt32(bytes[2] & 0x3F) << 6 | UInt32(bytes[3] & 0x3F)
-            guard (0x10000...0x10FFFF).contains(scalar) else { return nil }
-            return scalar
-        }
-    }
-
     /// Code points that real text is made of; a repair that would produce anything else is not made.
     private static func isPlausible(_ scalar: UInt32) -> Bool {
         switch scalar {
@@ -134,9 +117,5 @@ enum MojibakeRepair {
         default:
             return false
         }
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
-        output.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
     }
 }

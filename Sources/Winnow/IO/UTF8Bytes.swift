@@ -1,6 +1,34 @@
-/// UTF-8 well-formedness (Unicode Table 3-7), for error positions and repairs; the fast yes/no check is the
-/// standard library's.
-enum UTF8Validation {
+/// UTF-8 at the byte level: well-formedness (Unicode Table 3-7) for error positions and repairs, and encoding one
+/// scalar. The fast yes/no check is the standard library's.
+enum UTF8Bytes {
+    /// Appends the UTF-8 encoding of `scalar` (a valid code point).
+    static func append(_ scalar: UInt32, to buffer: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            buffer.append(UInt8(scalar))
+        case 0x80..<0x800:
+            buffer.append(UInt8(0xC0 | (scalar >> 6)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        case 0x800..<0x10000:
+            buffer.append(UInt8(0xE0 | (scalar >> 12)))
+            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            buffer.append(UInt8(0xF0 | (scalar >> 18)))
+            buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+
+    /// The scalar of the well-formed sequence that fills `bytes` exactly (no overlong form, no surrogate), or nil.
+    static func scalar(of bytes: [UInt8]) -> UInt32? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard !buffer.isEmpty, validSequenceLength(buffer, at: 0) == buffer.count else { return nil }
+            return String(decoding: buffer, as: UTF8.self).unicodeScalars.first?.value
+        }
+    }
+
     /// The offset of the first byte that does not start a well-formed UTF-8 sequence, or nil.
     static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
