@@ -63,7 +63,7 @@ struct BoilerplateMatcher: Sendable {
         guard !families.isEmpty, line.count <= Self.maximumLineBytes, !line.isEmpty else { return nil }
         let trimmed = Self.trimSpaces(line)
         // Most lines of an article are longer than any boilerplate: one cheap count sends them away.
-        let wordCount = Self.countWords(trimmed)
+        let wordCount = TextLines.wordCount(trimmed)
         guard wordCount <= Self.maximumContainsLineWords else { return nil }
         if trimmed.count == 1 && trimmed[0] == UInt8(ascii: "*") { return commentForms ? .commentForm : nil }
         if copyright, wordCount <= Self.maximumShortNoticeWords, Self.isCopyrightLine(trimmed) { return .copyright }
@@ -88,17 +88,6 @@ struct BoilerplateMatcher: Sendable {
             for candidate in group.phrases where normalized.contains(candidate.phrase) { return candidate.family }
         }
         return nil
-    }
-
-    private static func countWords(_ line: UnsafeBufferPointer<UInt8>) -> Int {
-        var words = 0
-        var inWord = false
-        for byte in line {
-            let space = byte == 0x20 || byte == 0x09
-            if !space && !inWord { words += 1 }
-            inWord = !space
-        }
-        return words
     }
 
     /// The first word as `normalize` would give it, cheaply: leading non-letters skipped, lower-cased, cut at the

@@ -1,10 +1,3 @@
-import CPlatform
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `clean`'s line rules: boilerplate families, the comment-form tail, the user's `extra_patterns`, and the C4
 /// rules. It looks at each line of tidied text (UTF-8 bytes) and says which go and why.
 struct LineFilter: Sendable {
@@ -30,16 +23,7 @@ struct LineFilter: Sendable {
 
     /// The kept text (nil when every line stays) and the removed lines with their rules.
     func filter(_ text: UnsafeBufferPointer<UInt8>) -> (kept: [UInt8]?, removed: [Removal]) {
-        var lines: [Range<Int>] = []
-        var start = 0
-        if let base = text.baseAddress {
-            while start < text.count, let newline = memchr(base + start, 0x0A, text.count - start) {
-                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                lines.append(start..<end)
-                start = end + 1
-            }
-        }
-        lines.append(start..<text.count)
+        let lines = TextLines.ranges(text)
         var keep = [Bool](repeating: true, count: lines.count)
         var removed: [Removal] = []
         let compiled = extraPatterns.compactMap { try? Regex($0) }
@@ -58,22 +42,7 @@ struct LineFilter: Sendable {
             }
         }
         guard !removed.isEmpty else { return (nil, []) }
-        var result: [UInt8] = []
-        result.reserveCapacity(text.count)
-        var blankPending = false
-        for (index, range) in lines.enumerated() where keep[index] {
-            if range.isEmpty {
-                blankPending = !result.isEmpty
-                continue
-            }
-            if !result.isEmpty {
-                result.append(0x0A)
-                if blankPending { result.append(0x0A) }
-            }
-            blankPending = false
-            result.append(contentsOf: text[range])
-        }
-        return (result, removed)
+        return (TextLines.join(text, lines) { keep[$0] }, removed)
     }
 
     private func rule(for line: UnsafeBufferPointer<UInt8>, _ compiled: [Regex<AnyRegexOutput>]) -> String? {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `clean`'s ordered half (cc_net style): removes lines that recur across many documents of the same source.
 ///
 /// The source is the host of the document's `metadata.url` when it has one, else its input file. Each line is
@@ -51,20 +45,23 @@ struct RepeatedLines: OrderedStage {
             repeated[index] = true
         }
         guard !repeated.isEmpty else { return .keep }
-        var removed: [Range<Int>] = []
+        var removedLines: [String] = []
         var text = document.text
-        text.withUTF8 { bytes in
-            var lineIndex = 0
-            Self.forEachLine(bytes) { range in
-                if repeated[lineIndex] { removed.append(range) }
-                lineIndex += 1
+        document.text = text.withUTF8 { bytes in
+            let lines = TextLines.ranges(bytes)
+            var keep = [Bool](repeating: true, count: lines.count)
+            var nonEmpty = 0
+            for (index, range) in lines.enumerated() where !range.isEmpty {
+                if repeated[nonEmpty] {
+                    keep[index] = false
+                    removedLines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+                }
+                nonEmpty += 1
             }
+            return String(decoding: TextLines.join(bytes, lines) { keep[$0] }, as: UTF8.self)
         }
-        guard !removed.isEmpty else { return .keep }
-        let removedLines = text.withUTF8 { bytes in removed.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) } }
-        document.text = Self.text(text, without: removed)
         if case .object(var report)? = document.fields[CleanStage.name] {
-            if case .number(let lines)? = report["removed_lines"], let count = Int(lines) { report["removed_lines"] = .int(count + removed.count) }
+            if case .number(let lines)? = report["removed_lines"], let count = Int(lines) { report["removed_lines"] = .int(count + removedLines.count) }
             if case .number(let chars)? = report["removed_chars"], let count = Int(chars) {
                 report["removed_chars"] = .int(count + removedLines.reduce(0) { $0 + $1.unicodeScalars.count })
             }
@@ -93,19 +90,8 @@ struct RepeatedLines: OrderedStage {
         var text = text
         return text.withUTF8 { bytes in
             var hashes: [UInt64] = []
-            forEachLine(bytes) { hashes.append(hash(UnsafeBufferPointer(rebasing: bytes[$0]))) }
+            TextLines.forEach(bytes) { if !$0.isEmpty { hashes.append(hash(UnsafeBufferPointer(rebasing: bytes[$0]))) } }
             return hashes
-        }
-    }
-
-    /// Calls `body` with the byte range of each non-empty line.
-    static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        guard let base = bytes.baseAddress else { return }
-        var start = 0
-        while start < bytes.count {
-            let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
-            if end > start { body(start..<end) }
-            start = end + 1
         }
     }
 
@@ -144,33 +130,6 @@ struct RepeatedLines: OrderedStage {
         x ^= x >> 33
         x = x &* 0xC4CE_B9FE_1A85_EC53
         return x ^ (x >> 33)
-    }
-
-    /// `text` without the given line ranges, with at most one blank line in a row and none at the ends.
-    static func text(_ text: String, without removed: [Range<Int>]) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var removals = removed.makeIterator()
-            var nextRemoval = removals.next()
-            var start = 0
-            var blankPending = false
-            while start <= bytes.count {
-                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-                if let removal = nextRemoval, removal.lowerBound == start {
-                    nextRemoval = removals.next()
-                } else if end == start {
-                    blankPending = !output.isEmpty
-                } else {
-                    if !output.isEmpty { output.append(contentsOf: blankPending ? [0x0A, 0x0A] : [0x0A]) }
-                    blankPending = false
-                    output.append(contentsOf: bytes[start..<end])
-                }
-                start = end + 1
-            }
-            return String(decoding: output, as: UTF8.self)
-        }
     }
 }
 

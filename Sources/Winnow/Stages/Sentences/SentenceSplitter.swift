@@ -138,7 +138,7 @@ struct SentenceSplitter: Sendable {
             if next.kind == .other { return false }
             if kinds & LanguageRules.titleBit != 0 { return false }
             if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
-                return wordCount(from: sentenceStart, to: wordStart) >= 4
+                return TextLines.wordCount(UnsafeBufferPointer(rebasing: b[sentenceStart..<wordStart])) >= 4
             }
             if kinds & LanguageRules.enderBit != 0 { return true }
             if kinds & LanguageRules.abbreviationBit != 0 || isDottedAbbreviation(wordStart..<i) {
@@ -342,17 +342,6 @@ struct SentenceSplitter: Sendable {
 
         func previousWordIsLowerCase(before wordStart: Int) -> Bool {
             previousWord(before: wordStart)?.unicodeScalars.first?.properties.isLowercase ?? false
-        }
-
-        func wordCount(from start: Int, to end: Int) -> Int {
-            var count = 0
-            var inWord = false
-            for index in start..<end {
-                let space = isSpace(b[index])
-                if !space && !inWord { count += 1 }
-                inWord = !space
-            }
-            return count
         }
 
         // MARK: Lists
