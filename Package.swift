@@ -20,8 +20,13 @@ let package = Package(
         ),
         .systemLibrary(name: "CPlatform"),
         .target(
+            name: "CEmbeddedModels",
+            cSettings: [.define("WINNOW_LID176_PATH", to: "\"\(Context.packageDirectory)/Sources/Winnow/Resources/lid.176.ftz\"")]
+        ),
+        .target(
             name: "Winnow",
-            dependencies: ["CZlib", "CPlatform", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", .product(name: "Yams", package: "Yams")],
+            exclude: ["Resources"]
         ),
         .executableTarget(
             name: "winnow",

@@ -21,6 +21,23 @@ enum UTF8Bytes {
         }
     }
 
+    /// The scalar at `i` of well-formed UTF-8 (a `String`'s bytes) and its length in bytes.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
+        let lead = bytes[i]
+        switch lead {
+        case 0..<0x80:
+            return (UInt32(lead), 1)
+        case 0x80..<0xE0:
+            return (UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2)
+        case 0xE0..<0xF0:
+            return (UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3)
+        default:
+            let high = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+            return (high | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F), 4)
+        }
+    }
+
     /// The scalar of the well-formed sequence that fills `bytes` exactly (no overlong form, no surrogate), or nil.
     static func scalar(of bytes: [UInt8]) -> UInt32? {
         bytes.withUnsafeBufferPointer { buffer in

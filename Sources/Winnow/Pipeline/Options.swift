@@ -193,6 +193,12 @@ public struct StageOptions {
         }
     }
 
+    /// An error at the value of option `name` (or at the stage when it is absent), for problems found after reading it.
+    public func error(at name: String, _ message: String) -> PipelineError {
+        let node = members.first(where: { $0.key == name })?.value
+        return PipelineError(file: file, line: (node?.mark ?? mark)?.line, column: (node?.mark ?? mark)?.column, message: message)
+    }
+
     private func positioned(_ node: Node, _ message: String) -> PipelineError {
         let mark = node.mark ?? self.mark
         return PipelineError(file: file, line: mark?.line, column: mark?.column, message: message)

@@ -84,6 +84,10 @@ public struct StageKind: Sendable {
                   options: SentenceStage.Configuration.optionDescriptions, outputFields: SentenceStage.outputFields) { options throws(PipelineError) in
             [.document(SentenceStage(configuration: try .read(options)))]
         },
+        StageKind(name: LanguageStage.name, summary: LanguageStage.summary,
+                  options: LanguageStage.Configuration.optionDescriptions, outputFields: LanguageStage.outputFields) { options throws(PipelineError) in
+            [.document(LanguageStage(configuration: try .read(options)))]
+        },
     ]
 
     public static func named(_ name: String) -> StageKind? { all.first { $0.name == name } }

@@ -23,19 +23,8 @@ enum NFCQuickCheck {
             }
             let lead = bytes[i]
             if lead < 0xCC { i &+= 1; continue }
-            var scalar: UInt32
-            switch lead {
-            case 0xCC..<0xE0:
-                scalar = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                i &+= 2
-            case 0xE0..<0xF0:
-                scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-                i &+= 3
-            default:
-                scalar = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
-                scalar |= UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
-                i &+= 4
-            }
+            let (scalar, length) = UTF8Bytes.decode(bytes, at: i)
+            i &+= length
             if scalar < limit && bits[Int(scalar >> 6)] & (1 << UInt64(scalar & 63)) != 0 { return false }
         }
         return true
