@@ -64,8 +64,8 @@ enum TestSupport {
 
     /// Runs `winnow` with arguments in the package root; returns exit status, stdout and stderr (captured in files,
     /// so a large output never blocks the child).
-    static func runWinnow(_ arguments: [String], stdin: URL? = nil) throws -> (status: Int32, stdout: Data, stderr: Data) {
-        guard let binary = winnowBinary else { throw CocoaError(.fileNoSuchFile) }
+    static func runWinnow(_ arguments: [String], stdin: URL? = nil, binary: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: Data) {
+        guard let binary = binary ?? winnowBinary else { throw CocoaError(.fileNoSuchFile) }
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
@@ -74,6 +74,7 @@ enum TestSupport {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = packageRoot
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)

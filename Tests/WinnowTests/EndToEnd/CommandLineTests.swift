@@ -33,6 +33,43 @@ struct CommandLineTests {
         #expect(text(one.stderr).contains("read 35 = written 31 + dropped 0 + rejected 4"))
     }
 
+    /// The bundled model names each sample's language as its `lang` says, and its script.
+    @Test func languageMatchesTheSamplesDeclaredLanguages() throws {
+        let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/news-multi.jsonl.gz", "--no-progress"])
+        #expect(result.status == 0, "\(text(result.stderr))")
+        let records = try jsonLines(result.stdout)
+        #expect(records.count == 16)
+        for record in records {
+            let declared = try #require((record["metadata"] as? [String: Any])?["lang"] as? String)
+            #expect(record["language"] as? String == declared, "\(record["id"] ?? "")")
+            #expect((record["language_score"] as? Double ?? 0) > 0.9)
+            #expect((record["languages"] as? [[String: Any]])?.count == 3)
+            #expect(record["script"] as? String == (declared == "ru" ? "Cyrl" : "Latn"))
+        }
+    }
+
+    /// The model is inside the binary: a copy elsewhere still identifies languages. Other models are found in
+    /// $WINNOW_MODELS.
+    @Test func theBinaryCarriesItsModelAndFindsOthersInWinnowModels() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("winnow")
+        try FileManager.default.copyItem(at: try #require(TestSupport.winnowBinary), to: copy)
+        let input = directory.appendingPathComponent("in.jsonl")
+        TestSupport.write(Array(#"{"id":"1","text":"Das ist ein kleiner deutscher Satz über Sprachen."}"#.utf8) + [0x0A], to: input)
+        let pipeline = directory.appendingPathComponent("p.yaml")
+        TestSupport.write(Array("version: 1\nstages:\n  - language: {}\n  - language: {model: tiny-softmax.bin, field: quality, script: false}\n".utf8), to: pipeline)
+        let result = try TestSupport.runWinnow(["run", pipeline.path, input.path, "--no-progress"], binary: copy,
+                                               environment: ["WINNOW_MODELS": TestSupport.fixture("language")])
+        #expect(result.status == 0, "\(text(result.stderr))")
+        let record = try #require(try jsonLines(result.stdout).first)
+        #expect(record["language"] as? String == "de")
+        #expect(record["quality"] is String && record["quality_labels"] is [Any])
+        let missing = try TestSupport.runWinnow(["validate", pipeline.path], binary: copy, environment: ["WINNOW_MODELS": directory.path])
+        #expect(missing.status != 0)
+        #expect(text(missing.stderr).contains("p.yaml:4:"), "\(text(missing.stderr))")
+    }
+
     @Test func theSeedArticleLosesItsCommentFormAndKeepsItsStory() throws {
         let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/seed-article.txt.gz", "--no-progress"])
         #expect(result.status == 0)
@@ -94,7 +131,7 @@ struct CommandLineTests {
     @Test func badPipelineFilesExitTwoWithAPosition() throws {
         let unknown = try TestSupport.runWinnow(["validate", "Tests/WinnowTests/Fixtures/unknown-stage.yaml"])
         #expect(unknown.status == 2)
-        #expect(text(unknown.stderr).contains("unknown-stage.yaml:4:5: unknown stage 'nosuchstage' (stages: decode, clean, sentences)"))
+        #expect(text(unknown.stderr).contains("unknown-stage.yaml:4:5: unknown stage 'nosuchstage' (stages: decode, clean, sentences, language)"))
         let option = try TestSupport.runWinnow(["run", "Tests/WinnowTests/Fixtures/bad-option.yaml", "Samples"])
         #expect(option.status == 2)
         #expect(text(option.stderr).contains("bad-option.yaml:4:15"))
@@ -152,7 +189,7 @@ struct CommandLineTests {
         #expect((lines[0]["source"] as? [String: Any])?["file"] as? String == "-")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any])
         #expect(summary["read"] as? Int == 40 && summary["written"] as? Int == 40)
-        #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "output"])
+        #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "language", "output"])
     }
 
     @Test func interruptLeavesNoFinishedOutputAndExits130() throws {
@@ -182,7 +219,7 @@ struct CommandLineTests {
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.map { $0["jobs"] as? Int } == [1, 2])
-        #expect((results[0]["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "output"])
+        #expect((results[0]["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "language", "output"])
         #expect(report["peak_rss_bytes"] as? Int ?? 0 > 0)
     }
 }

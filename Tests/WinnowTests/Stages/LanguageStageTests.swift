@@ -68,6 +68,20 @@ struct LanguageStageTests {
         #expect(model.predict("one\ntwo three", k: 3) == model.predict("one two three", k: 3))
     }
 
+    /// Each thread memoises token rows; answers from many tasks at once equal the answers one at a time.
+    @Test func concurrentPredictionsEqualSerialOnes() async throws {
+        let model = FastTextModel.languageIdentification176
+        let texts = try Self.references("lid176-reference.jsonl.gz").prefix(600).map(\.text)
+        let serial = texts.map { model.predict($0, k: 3) }
+        let parallel = await withTaskGroup(of: (Int, [FastTextPrediction]).self) { group in
+            for (index, text) in texts.enumerated() { group.addTask { (index, model.predict(text, k: 3)) } }
+            var results = [[FastTextPrediction]](repeating: [], count: texts.count)
+            for await (index, predictions) in group { results[index] = predictions }
+            return results
+        }
+        #expect(parallel == serial)
+    }
+
     static let lid176Bytes: [UInt8] = Array(FastTextModel.embeddedLID176)
 
     static func loadError(_ bytes: [UInt8]) -> String? {

@@ -84,7 +84,7 @@ struct FastTextDictionary: Sendable {
             if entry.bytes != Self.endOfSentence {
                 let marked = [UInt8(ascii: "<")] + entry.bytes + [UInt8(ascii: ">")]
                 marked.withUnsafeBufferPointer { marked in
-                    Self.forEachNgram(of: marked, minn: minn, maxn: maxn, buckets: buckets, pruneIndex: pruneIndex, words: words) { rows.append($0) }
+                    Self.appendNgramRows(of: marked, minn: minn, maxn: maxn, buckets: buckets, pruneIndex: pruneIndex, words: words, to: &rows)
                 }
             }
             starts.append(Int32(rows.count))
@@ -127,11 +127,34 @@ struct FastTextDictionary: Sendable {
         }
     }
 
-    /// Calls `body` with the input row of each character n-gram of `word` (which carries its `<` `>` markers),
-    /// in fastText's order: by start character, then by length.
+    /// Appends the rows `token` contributes (fastText's `addSubwords`): a vocabulary word's own row and its
+    /// n-grams' (precomputed), an unknown token's n-grams'; returns false for a label, which contributes nothing.
+    /// `marked` has room for the token and two more bytes.
+    func appendRows(of token: UnsafeBufferPointer<UInt8>, hash: UInt32, to rows: inout [Int32], marked: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let entry = entry(token, hash: hash)
+        let isLabel = entry.map { entries[$0].type == .label } ?? token.starts(with: Self.labelPrefix)
+        if isLabel { return false }
+        if let entry {
+            if maxn <= 0 {
+                rows.append(Int32(entry))
+            } else {
+                rows.append(contentsOf: entryRows[Int(entryRowStarts[entry])..<Int(entryRowStarts[entry + 1])])
+            }
+        } else if !token.elementsEqual(Self.endOfSentence) {
+            marked[0] = UInt8(ascii: "<")
+            _ = UnsafeMutableBufferPointer(rebasing: marked[1...]).initialize(from: token)
+            marked[token.count + 1] = UInt8(ascii: ">")
+            Self.appendNgramRows(of: UnsafeBufferPointer(rebasing: marked[..<(token.count + 2)]), minn: minn, maxn: maxn,
+                                 buckets: buckets, pruneIndex: pruneIndex, words: wordCount, to: &rows)
+        }
+        return true
+    }
+
+    /// Appends the input row of each character n-gram of `word` (which carries its `<` `>` markers), in fastText's
+    /// order: by start character, then by length.
     @inline(__always)
-    static func forEachNgram(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, buckets: UInt32, pruneIndex: PruneIndex?,
-                             words: Int, _ body: (Int32) -> Void) {
+    static func appendNgramRows(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, buckets: UInt32, pruneIndex: PruneIndex?,
+                                words: Int, to rows: inout [Int32]) {
         guard maxn > 0, buckets > 0 else { return }
         let length = word.count
         for start in 0..<length where word[start] & 0xC0 != 0x80 {
@@ -146,7 +169,7 @@ struct FastTextDictionary: Sendable {
                     end += 1
                 }
                 if characters >= minn && !(characters == 1 && (start == 0 || end == length)) {
-                    if let row = row(ofBucket: hash % buckets, pruneIndex: pruneIndex, words: words) { body(row) }
+                    if let row = row(ofBucket: hash % buckets, pruneIndex: pruneIndex, words: words) { rows.append(row) }
                 }
                 characters += 1
             }
@@ -161,44 +184,42 @@ struct FastTextDictionary: Sendable {
     }
 }
 
-/// A pruned model's map from n-gram bucket to compacted row, as an open-addressing table (fastText uses a
-/// `std::unordered_map`; this is the lookup every n-gram of every unknown word pays).
+/// A pruned model's map from n-gram bucket to compacted row, as an open-addressing table of packed
+/// `key << 32 | value` pairs, one cache line read a look-up (fastText uses a `std::unordered_map`; this is the
+/// look-up every n-gram of every unknown word pays).
 struct PruneIndex: Sendable {
-    private let keys: [Int32]
-    private let values: [Int32]
+    private static let empty = UInt64.max
+    private let slots: [UInt64]
     let largestRow: Int
     /// fastText skips every n-gram when the index is present but empty.
     private let isEmpty: Bool
 
     init(_ pairs: [(Int32, Int32)]) {
-        let capacity = max(16, (pairs.count * 2).nextPowerOfTwo)
-        var keys = [Int32](repeating: -1, count: capacity)
-        var values = [Int32](repeating: 0, count: capacity)
+        let capacity = max(16, (pairs.count * 3 / 2).nextPowerOfTwo)
+        var slots = [UInt64](repeating: Self.empty, count: capacity)
         for (key, value) in pairs where key >= 0 {
             var slot = Self.slot(key, capacity - 1)
-            while keys[slot] >= 0 && keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
-            keys[slot] = key
-            values[slot] = value
+            while slots[slot] != Self.empty && Int32(truncatingIfNeeded: slots[slot] >> 32) != key { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(UInt32(bitPattern: value))
         }
-        self.keys = keys
-        self.values = values
+        self.slots = slots
         largestRow = Int(pairs.map(\.1).max() ?? -1)
         isEmpty = pairs.isEmpty
     }
 
     @inline(__always)
-    private static func slot(_ key: Int32, _ mask: Int) -> Int { Int(UInt32(bitPattern: key) &* 0x9E37_79B1 >> 7) & mask }
+    private static func slot(_ key: Int32, _ mask: Int) -> Int { Int((UInt32(bitPattern: key) &* 0x9E37_79B1) >> 7) & mask }
 
     @inline(__always)
     subscript(key: Int32) -> Int32? {
         if isEmpty || key < 0 { return nil }
-        return keys.withUnsafeBufferPointer { keys in
-            let mask = keys.count - 1
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
             var slot = Self.slot(key, mask)
             while true {
-                let stored = keys[slot]
-                if stored == key { return values[slot] }
-                if stored < 0 { return nil }
+                let stored = slots[slot]
+                if stored == Self.empty { return nil }
+                if Int32(truncatingIfNeeded: stored >> 32) == key { return Int32(truncatingIfNeeded: stored) }
                 slot = (slot + 1) & mask
             }
         }

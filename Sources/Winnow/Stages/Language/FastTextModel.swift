@@ -25,6 +25,8 @@ public final class FastTextModel: Sendable {
     let input: DecodedMatrix
     let output: DecodedMatrix
     let loss: FastTextLoss
+    /// Tells this model's per-thread token caches from those of other models.
+    let serial = FastTextTokenCache.serials.add(1, ordering: .relaxed).newValue
 
     /// Reads a model from its bytes; `name` is used in errors.
     public init(bytes: UnsafeRawBufferPointer, name: String) throws(FastTextModelError) {
@@ -103,76 +105,67 @@ public final class FastTextModel: Sendable {
 
     /// Averages the input rows of the text's tokens into `hidden`; false when there are none.
     private func averageRows(_ text: UnsafeBufferPointer<UInt8>, into hidden: UnsafeMutableBufferPointer<Float>) -> Bool {
-        hidden.initialize(repeating: 0)
-        var rowCount = 0
+        let cache = FastTextTokenCache.forCurrentThread(model: serial)
+        var rows: [Int32] = []
+        rows.reserveCapacity(256)
         var wordHashes: [Int32] = []
-        let dimension = arguments.dimension
-        let dictionary = self.dictionary
-        input.values.withUnsafeBufferPointer { values in
-            dictionary.entryRows.withUnsafeBufferPointer { entryRows in
-                @inline(__always) func add(_ row: Int32) {
-                    let base = values.baseAddress! + Int(row) * dimension
-                    for column in 0..<dimension { hidden[column] += base[column] }
-                    rowCount += 1
-                }
-                /// Adds one token's rows; false for a literal `</s>`, where fastText stops reading the line.
-                func addToken(_ token: UnsafeBufferPointer<UInt8>, marked: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let wordNgrams = arguments.wordNgrams
+        return input.values.withUnsafeBufferPointer { values in
+            var sum = RowSum(values: values.baseAddress!, dimension: arguments.dimension, hidden: hidden.baseAddress!)
+            // Room for the longest token with its `<` `>` markers.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 4) + 2) { marked in
+                var position = 0
+                while true {
+                    while position < text.count && Self.isSeparator(text[position]) { position += 1 }
+                    let start = position
+                    while position < text.count && !Self.isSeparator(text[position]) { position += 1 }
+                    let token = UnsafeBufferPointer(rebasing: text[start..<position])
+                    // The newline fastText's Python `predict` appends ends the line with `</s>`; a literal `</s>` in
+                    // the text ends it there too (fastText stops reading at it).
+                    if start == position || token.elementsEqual(FastTextDictionary.endOfSentence) {
+                        let hash = FastTextDictionary.hash(FastTextDictionary.endOfSentence)
+                        rows.removeAll(keepingCapacity: true)
+                        let isWord = FastTextDictionary.endOfSentence.withUnsafeBufferPointer {
+                            dictionary.appendRows(of: $0, hash: hash, to: &rows, marked: marked)
+                        }
+                        sum.add(rows)
+                        if isWord && wordNgrams > 1 { wordHashes.append(Int32(bitPattern: hash)) }
+                        break
+                    }
                     let hash = FastTextDictionary.hash(token)
-                    let entry = dictionary.entry(token, hash: hash)
-                    let isEndOfSentence = token.elementsEqual(FastTextDictionary.endOfSentence)
-                    let isLabel = entry.map { dictionary.entries[$0].type == .label } ?? token.starts(with: FastTextDictionary.labelPrefix)
-                    guard !isLabel else { return !isEndOfSentence }
-                    if let entry {
-                        if dictionary.maxn <= 0 {
-                            add(Int32(entry))
-                        } else {
-                            for index in Int(dictionary.entryRowStarts[entry])..<Int(dictionary.entryRowStarts[entry + 1]) { add(entryRows[index]) }
-                        }
-                    } else if !isEndOfSentence {
-                        marked[0] = UInt8(ascii: "<")
-                        _ = UnsafeMutableBufferPointer(rebasing: marked[1...]).initialize(from: token)
-                        marked[token.count + 1] = UInt8(ascii: ">")
-                        FastTextDictionary.forEachNgram(of: UnsafeBufferPointer(rebasing: marked[..<(token.count + 2)]),
-                                                        minn: dictionary.minn, maxn: dictionary.maxn, buckets: dictionary.buckets,
-                                                        pruneIndex: dictionary.pruneIndex, words: dictionary.wordCount, add)
+                    if let (cached, isWord) = cache.rows(of: token, hash: hash) {
+                        sum.add(cached)
+                        if isWord && wordNgrams > 1 { wordHashes.append(Int32(bitPattern: hash)) }
+                        continue
                     }
-                    if arguments.wordNgrams > 1 { wordHashes.append(Int32(bitPattern: hash)) }
-                    return !isEndOfSentence
+                    rows.removeAll(keepingCapacity: true)
+                    let isWord = dictionary.appendRows(of: token, hash: hash, to: &rows, marked: marked)
+                    rows.withUnsafeBufferPointer { cache.insert(token, hash: hash, rows: $0, isWord: isWord) }
+                    sum.add(rows)
+                    if isWord && wordNgrams > 1 { wordHashes.append(Int32(bitPattern: hash)) }
                 }
-                // Room for the longest token with its `<` `>` markers.
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 4) + 2) { marked in
-                    var position = 0
-                    while true {
-                        while position < text.count && Self.isSeparator(text[position]) { position += 1 }
-                        let start = position
-                        while position < text.count && !Self.isSeparator(text[position]) { position += 1 }
-                        if start == position {
-                            // The newline fastText's Python `predict` appends ends the line with `</s>`.
-                            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { addToken($0, marked: marked) }
-                            break
-                        }
-                        guard addToken(UnsafeBufferPointer(rebasing: text[start..<position]), marked: marked) else { break }
-                    }
-                }
-                addWordNgrams(wordHashes, add)
             }
+            if wordNgrams > 1 {
+                rows.removeAll(keepingCapacity: true)
+                appendWordNgramRows(wordHashes, to: &rows)
+                sum.add(rows)
+            }
+            guard sum.count > 0 else { return false }
+            sum.scale(by: Float(1.0 / Double(sum.count)))
+            return true
         }
-        guard rowCount > 0 else { return false }
-        let scale = Float(1.0 / Double(rowCount))
-        for column in 0..<dimension { hidden[column] *= scale }
-        return true
     }
 
     /// fastText's `addWordNgrams`: hashes of 2…wordNgrams consecutive tokens, combined in 64 bits.
-    private func addWordNgrams(_ hashes: [Int32], _ add: (Int32) -> Void) {
-        guard arguments.wordNgrams > 1, dictionary.buckets > 0 else { return }
+    private func appendWordNgramRows(_ hashes: [Int32], to rows: inout [Int32]) {
+        guard dictionary.buckets > 0 else { return }
         for i in hashes.indices {
             var hash = UInt64(bitPattern: Int64(hashes[i]))
             for j in (i + 1)..<min(hashes.count, i + arguments.wordNgrams) {
                 hash = hash &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
                 let bucket = Int32(truncatingIfNeeded: hash % UInt64(dictionary.buckets))
                 if let row = FastTextDictionary.row(ofBucket: UInt32(bitPattern: bucket), pruneIndex: dictionary.pruneIndex, words: dictionary.wordCount) {
-                    add(row)
+                    rows.append(row)
                 }
             }
         }
@@ -182,5 +175,41 @@ public final class FastTextModel: Sendable {
     @inline(__always)
     static func isSeparator(_ byte: UInt8) -> Bool {
         byte <= 32 && (UInt64(0x1_0000_3E01) >> UInt64(byte)) & 1 == 1
+    }
+}
+
+/// The running sum of input rows, added in order one `Float` column at a time (vectorised across columns, which
+/// keeps each column's sum exactly fastText's).
+struct RowSum {
+    let values: UnsafePointer<Float>
+    let dimension: Int
+    let hidden: UnsafeMutablePointer<Float>
+    private(set) var count = 0
+
+    init(values: UnsafePointer<Float>, dimension: Int, hidden: UnsafeMutablePointer<Float>) {
+        self.values = values
+        self.dimension = dimension
+        self.hidden = hidden
+        hidden.initialize(repeating: 0, count: dimension)
+    }
+
+    @inline(__always)
+    mutating func add(_ rows: some Collection<Int32>) {
+        count += rows.count
+        if dimension == 16 {
+            // lid.176's width: the sum stays in registers.
+            var total = UnsafeRawPointer(hidden).loadUnaligned(as: SIMD16<Float>.self)
+            for row in rows { total += UnsafeRawPointer(values + Int(row) * 16).loadUnaligned(as: SIMD16<Float>.self) }
+            UnsafeMutableRawPointer(hidden).storeBytes(of: total, as: SIMD16<Float>.self)
+            return
+        }
+        for row in rows {
+            let base = values + Int(row) * dimension
+            for column in 0..<dimension { hidden[column] += base[column] }
+        }
+    }
+
+    func scale(by factor: Float) {
+        for column in 0..<dimension { hidden[column] *= factor }
     }
 }
