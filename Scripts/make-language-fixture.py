@@ -110,3 +110,19 @@ with gzip.GzipFile(out_path, "wb", mtime=0) as out:
         item["probabilities"] = [float(p) for p in probabilities]
         out.write((json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8"))
 print(len(texts), "texts in", len({l for t in texts for l in t["lang"].split("+") if l}), "languages ->", out_path)
+
+# fastText's answers for the corpora in ../shared (the texts stay there; only ids and answers are written here).
+shared = os.path.join(root, "..", "shared", "data")
+if os.path.isdir(shared):
+    out_path = os.path.join(root, "Tests", "WinnowTests", "Fixtures", "language", "shared-lid176-reference.jsonl.gz")
+    with gzip.GzipFile(out_path, "wb", mtime=0) as out:
+        def write(corpus, key, text):
+            labels, probabilities = model.predict(text.replace("\n", " "), k=3)
+            out.write((json.dumps({"corpus": corpus, "key": key, "labels": [l[len("__label__"):] for l in labels],
+                                   "probabilities": [float(p) for p in probabilities]}) + "\n").encode("utf-8"))
+        for line in gzip.open(os.path.join(shared, "news", "bbc.jsonl.gz"), "rt", encoding="utf-8"):
+            record = json.loads(line)
+            write("bbc", record["id"], record["text"])
+        for number, line in enumerate(open(os.path.join(shared, "language", "whatlang-examples.jsonl"), encoding="utf-8"), 1):
+            write("whatlang", str(number), json.loads(line)["text"])
+    print("answers for ../shared ->", out_path)

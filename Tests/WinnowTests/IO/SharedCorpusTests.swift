@@ -51,4 +51,41 @@ struct SharedCorpusTests {
         #expect(lines > 12_000)
         #expect(Double(removed) < 0.005 * Double(lines), "\(removed) of \(lines) lines removed")
     }
+
+    /// The bundled lid.176 against fastText's answers (committed; the texts stay in ../shared) on every BBC article
+    /// and the 69 whatlang passages: the same three labels, probabilities within 1e-4.
+    @Test func lid176AgreesWithFastTextOnTheSharedCorpora() throws {
+        let answers = TestSupport.drain(DecompressingReader(source: try FileSource(path: TestSupport.fixture("language/shared-lid176-reference.jsonl.gz"))))
+        var expected: [String: (labels: [String], probabilities: [Double])] = [:]
+        for line in answers.bytes.split(separator: 0x0A) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            expected["\(object["corpus"]!)/\(object["key"]!)"] = (object["labels"] as! [String], object["probabilities"] as! [Double])
+        }
+        var texts: [(key: String, text: String)] = []
+        // The texts as stored (decode would turn the corpus's `&#233;` into `é`; fastText saw the raw text).
+        let bbc = TestSupport.drain(DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
+        for line in bbc.bytes.split(separator: 0x0A) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            texts.append(("bbc/\(object["id"]!)", try #require(object["text"] as? String)))
+        }
+        let whatlang = try String(contentsOfFile: TestSupport.packageRoot.appendingPathComponent("../shared/data/language/whatlang-examples.jsonl").path, encoding: .utf8)
+        for (number, line) in whatlang.split(separator: "\n").enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            texts.append(("whatlang/\(number + 1)", try #require(object["text"] as? String)))
+        }
+        #expect(texts.count == 2225 + 69)
+        let model = FastTextModel.languageIdentification176
+        var sameTop = 0, largestDifference = 0.0
+        for (key, text) in texts {
+            let reference = try #require(expected[key], "\(key)")
+            let predictions = model.predict(text, k: 3)
+            #expect(predictions.map { model.labels[$0.label] } == reference.labels, "\(key)")
+            if predictions.first.map({ model.labels[$0.label] }) == reference.labels.first { sameTop += 1 }
+            for (prediction, probability) in zip(predictions, reference.probabilities) {
+                largestDifference = max(largestDifference, abs(Double(prediction.probability) - probability))
+            }
+        }
+        #expect(sameTop == texts.count)
+        #expect(largestDifference <= 1e-4, "largest difference \(largestDifference)")
+    }
 }
