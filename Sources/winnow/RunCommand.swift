@@ -99,7 +99,9 @@ struct RunCommand: AsyncParsableCommand {
             reporter = ProgressReporter(totalFiles: inputFiles.count,
                                         totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
         }
-        let runner = Runner(pipeline: loaded, options: tuning.runnerOptions())
+        var options = tuning.runnerOptions()
+        options.collectCorpusStatistics = stats != nil
+        let runner = Runner(pipeline: loaded, options: options)
         var summary = await runner.run(inputs: inputFiles, to: .init(output: outputFile, rejects: rejectsFile,
                                                                     progress: reporter, cancellation: trap.flag))
         let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0)
@@ -125,13 +127,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func writeStats(_ summary: RunSummary, to path: String) {
-        var writer = JSONWriter()
-        writer.write(summary.json)
-        writer.appendByte(0x0A)
         do {
-            let file = try OutputFile(path: path)
-            try file.write(writer.bytes)
-            try file.commit()
+            try summary.write(to: path)
         } catch {
             printError("winnow: cannot write the stats: \(error)")
         }

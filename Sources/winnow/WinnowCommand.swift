@@ -10,7 +10,7 @@ struct WinnowCommand: AsyncParsableCommand {
         commandName: "winnow",
         abstract: "Turns article batches into clean, annotated, de-duplicated JSONL.",
         discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted.",
-        subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self, ReportCommand.self]
     )
 
     /// Parses and runs a subcommand, mapping argument errors to exit code 2 as the interface contract says.

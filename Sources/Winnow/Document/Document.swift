@@ -42,6 +42,9 @@ public struct Document: Sendable, Hashable {
     /// Hashes a per-document stage computes in parallel for an ordered stage to look up (the line hashes of
     /// `repeated_lines`), by the ordered stage's name. Never written out.
     public var hashes: [String: [UInt64]] = [:]
+    /// The `stats` stage's statistics of the text, kept for `filter` and the corpus statistics so they are not
+    /// computed twice. Never written out (the `stats` field is).
+    public var statistics: TextStatistics?
 
     public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
         self.id = id

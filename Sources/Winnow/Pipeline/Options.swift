@@ -66,6 +66,49 @@ extension Array: OptionValue where Element == String {
     public var yamlText: String { "[" + joined(separator: ", ") + "]" }
 }
 
+/// Names with numbers, as an option value: `{mean_word_length: 3, digit_ratio: 0.2}` (order kept).
+public struct NumberMapping: OptionValue, Hashable {
+    public var entries: [(name: String, value: Double)]
+
+    public init(_ entries: [(name: String, value: Double)] = []) { self.entries = entries }
+
+    public static var typeDescription: String { "mapping of names to numbers" }
+    public static func read(_ node: Node) throws(OptionValueError) -> NumberMapping {
+        guard case .mapping(let mapping) = node else { throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}") }
+        var entries: [(name: String, value: Double)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let name) = key, case .scalar = value, let number = value.float, number.isFinite else {
+                throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}")
+            }
+            entries.append((name.string, number))
+        }
+        return NumberMapping(entries)
+    }
+    public var yamlText: String { "{" + entries.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}" }
+    public static func == (lhs: NumberMapping, rhs: NumberMapping) -> Bool { lhs.entries.elementsEqual(rhs.entries) { $0 == $1 } }
+    public func hash(into hasher: inout Hasher) { for entry in entries { hasher.combine(entry.name); hasher.combine(entry.value) } }
+}
+
+/// A named rule set as an option value: `false`, `true` (its defaults) or a mapping of thresholds that replace
+/// some of the defaults (`{min_words: 20}`, which also switches it on).
+public struct RuleSetOption: OptionValue, Hashable {
+    public var enabled: Bool
+    public var thresholds: NumberMapping
+
+    public init(enabled: Bool, thresholds: NumberMapping = NumberMapping()) {
+        self.enabled = enabled
+        self.thresholds = thresholds
+    }
+
+    public static var typeDescription: String { "true | false | mapping of thresholds" }
+    public static func read(_ node: Node) throws(OptionValueError) -> RuleSetOption {
+        if case .mapping = node { return RuleSetOption(enabled: true, thresholds: try NumberMapping.read(node)) }
+        guard case .scalar = node, let value = node.bool else { throw OptionValueError("expected true, false or a mapping of thresholds") }
+        return RuleSetOption(enabled: value)
+    }
+    public var yamlText: String { thresholds.entries.isEmpty ? (enabled ? "true" : "false") : thresholds.yamlText }
+}
+
 /// A closed set of names as an option value: `format: auto | jsonl | text`.
 public protocol ChoiceOption: OptionValue, RawRepresentable<String>, CaseIterable {}
 

@@ -16,6 +16,8 @@ public struct RunSummary: Sendable {
     public var inputProblems: [InputProblem] = []
     /// The error that stopped the run early (a write failure), if any.
     public var failure: String?
+    /// Corpus figures of the written documents, when asked for (`--stats`).
+    public var corpus: CorpusStatistics?
 
     public init(stageNames: [String]) {
         stages = stageNames.map(StageCounters.init(name:))
@@ -90,7 +92,89 @@ public struct RunSummary: Sendable {
             "input_errors": .array(inputProblems.map { .object(["file": .string($0.path), "error": .string($0.message)]) }),
         ]
         if let failure { object["error"] = .string(failure) }
+        if let corpus { object["corpus"] = corpus.json }
         return .object(object)
+    }
+
+    /// Reads a summary from the JSON `--stats` wrote.
+    public init(json: JSONValue) throws(StatsFileError) {
+        guard case .object(let object) = json, case .array(let stageValues)? = object["stages"],
+              case .object(let inputs)? = object["inputs"] else { throw StatsFileError("not a winnow stats file (no stages or inputs)") }
+        stages = []
+        for value in stageValues {
+            guard case .object(let fields) = value, let name = fields["name"]?.stringValue else { throw StatsFileError("a stage has no name") }
+            var counters = StageCounters(name: name)
+            counters.documentsIn = try StatsFileError.int(fields["in"], "\(name).in")
+            counters.kept = try StatsFileError.int(fields["kept"], "\(name).kept")
+            counters.rejected = try StatsFileError.int(fields["rejected"], "\(name).rejected")
+            counters.textBytes = try StatsFileError.int(fields["text_bytes"], "\(name).text_bytes")
+            counters.seconds = try StatsFileError.double(fields["seconds"], "\(name).seconds")
+            if case .object(let dropped)? = fields["dropped"] {
+                for (reason, count) in dropped.members { counters.dropped[reason] = try StatsFileError.int(count, "\(name).dropped") }
+            }
+            if case .object(let notes)? = fields["notes"] {
+                for (note, count) in notes.members { counters.notes[note] = try StatsFileError.int(count, "\(name).notes") }
+            }
+            stages.append(counters)
+        }
+        filesTotal = try StatsFileError.int(inputs["total"], "inputs.total")
+        filesDone = try StatsFileError.int(inputs["done"], "inputs.done")
+        compressedBytes = try StatsFileError.int(inputs["compressed_bytes"], "inputs.compressed_bytes")
+        writtenDocuments = try StatsFileError.int(object["written"], "written")
+        outputBytes = try StatsFileError.int(object["output_bytes"], "output_bytes")
+        wallSeconds = try StatsFileError.double(object["seconds"], "seconds")
+        interrupted = object["status"]?.stringValue == "interrupted"
+        failure = object["error"]?.stringValue
+        if case .array(let problems)? = object["input_errors"] {
+            inputProblems = problems.compactMap { value in
+                guard case .object(let fields) = value else { return nil }
+                return InputProblem(path: fields["file"]?.stringValue ?? "", message: fields["error"]?.stringValue ?? "")
+            }
+        }
+        if let corpusValue = object["corpus"] { corpus = try CorpusStatistics(json: corpusValue) }
+    }
+
+    /// Reads a stats file (`--stats`, `winnow stats merge`).
+    public static func load(path: String) throws(StatsFileError) -> RunSummary {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StatsFileError("\(path): cannot read the file") }
+        do {
+            var parser = JSONParser()
+            let object = try [UInt8](data).withUnsafeBytes { try parser.parseObject($0) }
+            return try RunSummary(json: .object(object))
+        } catch let error as StatsFileError {
+            throw StatsFileError("\(path): \(error.message)")
+        } catch {
+            throw StatsFileError("\(path): not JSON (\(error))")
+        }
+    }
+
+    /// Writes the summary as a stats file (temporary name, then renamed).
+    public func write(to path: String) throws {
+        var writer = JSONWriter()
+        writer.write(json)
+        writer.appendByte(0x0A)
+        let file = try OutputFile(path: path)
+        try file.write(writer.bytes)
+        try file.commit()
+    }
+
+    /// Adds another run of the same pipeline (a shard): counts, bytes and seconds add up, as do the corpus figures.
+    public mutating func merge(_ other: RunSummary) throws(StatsFileError) {
+        guard stages.map(\.name) == other.stages.map(\.name) else {
+            throw StatsFileError("the runs have different stages (\(stages.map(\.name).joined(separator: ", ")) and \(other.stages.map(\.name).joined(separator: ", ")))")
+        }
+        guard (corpus == nil) == (other.corpus == nil) else { throw StatsFileError("one run has corpus statistics and the other has none") }
+        for index in stages.indices { stages[index].merge(other.stages[index]) }
+        filesTotal += other.filesTotal
+        filesDone += other.filesDone
+        compressedBytes += other.compressedBytes
+        writtenDocuments += other.writtenDocuments
+        outputBytes += other.outputBytes
+        wallSeconds += other.wallSeconds
+        interrupted = interrupted || other.interrupted
+        failure = failure ?? other.failure
+        inputProblems += other.inputProblems
+        if let otherCorpus = other.corpus { corpus?.merge(otherCorpus) }
     }
 
     /// A byte count for people: `812 B`, `9.9 kB`, `40.3 MB`, `1.20 GB`.

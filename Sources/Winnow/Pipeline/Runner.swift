@@ -30,6 +30,8 @@ public struct Runner {
         public var maximumBatchRecords = 1000
         /// Discard the encoded output instead of writing it (benchmarks): the work is the same.
         public var discardOutput = false
+        /// Collect `CorpusStatistics` of the written documents (for `--stats`).
+        public var collectCorpusStatistics = false
 
         public init(jobs: Int = Runner.defaultJobs) { self.jobs = max(1, jobs) }
     }
@@ -67,12 +69,13 @@ public struct Runner {
         let phases = Phase.plan(pipeline.steps)
         var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
         summary.filesTotal = inputs.count
+        if options.collectCorpusStatistics { summary.corpus = CorpusStatistics() }
         let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
                                  maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
                                  cancellation: destinations.cancellation)
         let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
                                     gzipRejects: destinations.rejects?.isGzip ?? false, compressionLevel: Int32(pipeline.compressionLevel),
-                                    discardOutput: options.discardOutput)
+                                    discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
         let limit = 2 * options.jobs
         let start = Clock.now
@@ -133,6 +136,7 @@ public struct Runner {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
         // After a failed write nothing more is written: those documents count as "not finished".
         guard summary.failure == nil else { return }
+        if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
         do {
             if let output = destinations.output, !batch.output.isEmpty {
                 try output.write(batch.output)
@@ -153,6 +157,7 @@ struct EncodingPlan: Sendable {
     var gzipRejects: Bool
     var compressionLevel: Int32
     var discardOutput: Bool
+    var collectCorpusStatistics: Bool
 }
 
 /// A rejected record, encoded, with its input position so the rejects come out in input order.
@@ -175,6 +180,8 @@ struct WorkBatch: Sendable {
     var output: [UInt8] = []
     /// One per pipeline step, then `output`.
     var counters: [StageCounters]
+    /// The written documents' corpus figures, when collected; filled by the last phase.
+    var corpus: CorpusStatistics?
 }
 
 /// A step of the run: per-document stages in parallel, or one ordered stage on the run's task.
@@ -306,6 +313,7 @@ enum Phase: Sendable {
             RecordEncoder.append(document, to: &writer)
         }
         batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes, level: encoding.compressionLevel) : writer.bytes
+        if encoding.collectCorpusStatistics { batch.corpus = CorpusStatistics(batch.documents) }
         if encoding.discardOutput { batch.output = [] }
         if !batch.rejects.isEmpty {
             // Stages reject at different times; sorting restores input order, so rejects never depend on batching.

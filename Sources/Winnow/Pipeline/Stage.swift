@@ -88,6 +88,14 @@ public struct StageKind: Sendable {
                   options: LanguageStage.Configuration.optionDescriptions, outputFields: LanguageStage.outputFields) { options throws(PipelineError) in
             [.document(LanguageStage(configuration: try .read(options)))]
         },
+        StageKind(name: StatsStage.name, summary: StatsStage.summary,
+                  options: StatsStage.Configuration.optionDescriptions, outputFields: StatsStage.outputFields) { options throws(PipelineError) in
+            [.document(StatsStage(configuration: try .read(options)))]
+        },
+        StageKind(name: FilterStage.name, summary: FilterStage.summary,
+                  options: FilterStage.Configuration.optionDescriptions, outputFields: []) { options throws(PipelineError) in
+            [.document(FilterStage(configuration: try .read(options)))]
+        },
     ]
 
     public static func named(_ name: String) -> StageKind? { all.first { $0.name == name } }

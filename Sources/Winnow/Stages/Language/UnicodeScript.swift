@@ -2,7 +2,8 @@
 ///
 /// Every letter (general category L*) counts once for its script (the Unicode `Script` property, from the
 /// generated tables beside this file); digits, punctuation, marks and letters of the Common and Inherited scripts
-/// do not count. Ties go to the script seen first. A text without letters has script `Zyyy` (Common).
+/// do not count. Ties go to the script seen first. Japanese (Han with Hiragana or Katakana) is `Jpan`, Korean with
+/// Han `Kore`. A text without letters has script `Zyyy` (Common).
 public enum UnicodeScript {
     /// The code for a text without letters.
     public static let common = "Zyyy"
@@ -66,8 +67,17 @@ public enum UnicodeScript {
                 best = number
             }
         }
-        return best == 0 ? common : codes[best - 1]
+        guard best != 0 else { return common }
+        // Japanese mixes Han with kana, Korean may mix Han with Hangul: ISO 15924 names those mixtures.
+        let kana = counts[number("Hira")] + counts[number("Kana")], han = counts[number("Hani")], hangul = counts[number("Hang")]
+        switch codes[best - 1] {
+        case "Hani", "Hira", "Kana" where kana > 0: return "Jpan"
+        case "Hani", "Hang" where hangul > 0 && han > 0: return "Kore"
+        default: return codes[best - 1]
+        }
     }
+
+    private static func number(_ code: String) -> Int { codes.firstIndex(of: code)! + 1 }
 
     private static let latinNumber = codes.firstIndex(of: "Latn")! + 1
 }

@@ -1,0 +1,73 @@
+/// What a code point is, for the statistics: letter, upper case, digit, punctuation, white space, part of a word,
+/// a character of a script written without spaces (each such character is a word), a word joiner.
+struct CharacterClasses: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let letter = CharacterClasses(rawValue: 1)
+    static let uppercase = CharacterClasses(rawValue: 2)
+    static let digit = CharacterClasses(rawValue: 4)
+    static let punctuation = CharacterClasses(rawValue: 8)
+    static let whitespace = CharacterClasses(rawValue: 16)
+    /// Letters, marks and numbers (Unicode L*, M*, N*): what words are made of.
+    static let wordCharacter = CharacterClasses(rawValue: 32)
+    /// Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar: scripts written without spaces between words.
+    static let unspaced = CharacterClasses(rawValue: 64)
+    /// `'` `’` `-` `‐` `.` `,` `_`: inside a word when a word character follows (`don't`, `e-mail`, `3.14`).
+    static let joiner = CharacterClasses(rawValue: 128)
+
+    /// The classes of every code point of the Basic Multilingual Plane, computed once from Unicode properties.
+    private static let basicPlane: [CharacterClasses] = (0..<0x10000).map { value in
+        Unicode.Scalar(UInt32(value)).map(compute) ?? []
+    }
+
+    @inline(__always)
+    static func of(_ scalar: UInt32) -> CharacterClasses {
+        scalar < 0x10000 ? basicPlane[Int(scalar)] : Unicode.Scalar(scalar).map(compute) ?? []
+    }
+
+    private static let unspacedScripts: Set<String> = ["Hani", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr"]
+
+    private static func compute(_ scalar: Unicode.Scalar) -> CharacterClasses {
+        var classes: CharacterClasses = []
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .uppercaseLetter:
+            classes.formUnion([.letter, .uppercase, .wordCharacter])
+        case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            classes.formUnion([.letter, .wordCharacter])
+        case .nonspacingMark, .spacingMark, .enclosingMark, .letterNumber, .otherNumber:
+            classes.insert(.wordCharacter)
+        case .decimalNumber:
+            classes.formUnion([.digit, .wordCharacter])
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation:
+            classes.insert(.punctuation)
+        default:
+            break
+        }
+        if isPythonSpace(scalar.value) { classes.insert(.whitespace) }
+        if classes.contains(.letter), let code = UnicodeScript.code(of: scalar), unspacedScripts.contains(code) { classes.insert(.unspaced) }
+        if "'’-‐.,_".unicodeScalars.contains(scalar) { classes.insert(.joiner) }
+        return classes
+    }
+
+    /// Python's `str.isspace()`, which `strip()` and `split()` use.
+    static func isPythonSpace(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+
+    /// The code point's lower-case form when that is one code point (else itself): for words compared without case.
+    @inline(__always)
+    static func lowercase(_ scalar: UInt32) -> UInt32 {
+        if scalar < 0x80 { return scalar &- 0x41 < 26 ? scalar | 0x20 : scalar }
+        return scalar < 0x10000 ? UInt32(lowercaseBasicPlane[Int(scalar)]) : scalar
+    }
+
+    private static let lowercaseBasicPlane: [UInt16] = (0..<0x10000).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)), scalar.properties.changesWhenLowercased else { return UInt16(value) }
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars
+        return lower.count == 1 && lower.first!.value < 0x10000 ? UInt16(lower.first!.value) : UInt16(value)
+    }
+}

@@ -1,0 +1,432 @@
+/// The statistics of one document that the `stats` stage reports and the `filter` stage tests.
+///
+/// Computed from the text's UTF-8 bytes: one pass over the code points (character classes, words), one over the
+/// lines, one over the paragraphs, and one over the word hashes per n-gram size. Counts are kept here; the ratios
+/// users see (`fields`) are derived from them. Definitions follow Gopher (Rae et al. 2021) as datatrove implements
+/// it, and FineWeb's line rules; the README lists every field.
+///
+/// Words: a word is a run of letters, marks and digits, kept together across a joiner (`'` `’` `-` `‐` `.` `,` `_`)
+/// that has a word character on both sides (`don't`, `e-mail`, `3.14`, `1,000`); every character of a script written
+/// without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) is a word by itself. Punctuation, symbols and
+/// emoji are not words. N-grams of words are compared by 64-bit hashes (FNV-1a of each word), so two different
+/// n-grams could in principle collide (about one chance in 10¹⁹ per pair).
+public struct TextStatistics: Sendable, Hashable {
+    public var chars = 0
+    public var bytes = 0
+    public var words = 0
+    /// Lines: the text split at `\n` (a final `\n` does not start another line); blank lines count.
+    public var lines = 0
+    /// Paragraphs: the stripped text split at runs of two or more `\n`; 0 for a blank text.
+    public var paragraphs = 0
+    /// The length of the `sentences` field, when the `sentences` stage ran.
+    public var sentences: Int?
+
+    var letters = 0, uppercase = 0, digits = 0, punctuation = 0, whitespace = 0, nonASCII = 0
+    var wordCharacters = 0, wordsWithLetter = 0, distinctWords = 0
+    /// Words in the language's stop-word list; nil when the language has none (or is unknown).
+    var stopWords: Int?
+    /// Distinct words among Gopher's eight English stop words (case kept, as datatrove compares).
+    var gopherStopWords = 0
+    var hashSigns = 0, ellipses = 0, bulletLines = 0, ellipsisLines = 0, newlines = 0
+    /// FineWeb's line measures, over the lines that are not blank.
+    var nonBlankLines = 0, punctuatedLines = 0, shortLines = 0, duplicateNonBlankLineChars = 0
+    /// Gopher's line and paragraph repetition: elements of `re.split("\n+", text)` and of the paragraphs.
+    var lineElements = 0, duplicateLines = 0, duplicateLineChars = 0, duplicateParagraphs = 0, duplicateParagraphChars = 0
+    /// Characters in the most frequent 2-, 3- and 4-gram (words joined by spaces) times its count.
+    var topNgramChars: [Int] = [0, 0, 0]
+    /// Characters in repeated 5- … 10-grams, Gopher's `find_all_duplicate`.
+    var duplicateNgramChars: [Int] = [0, 0, 0, 0, 0, 0]
+
+    public init() {}
+
+    /// Computes the statistics of `text`; `language` picks the stop-word list, `sentences` is the sentence count.
+    /// `ngrams: false` skips the n-gram repetition measures (the costliest part), leaving them 0.
+    public init(text: String, language: String?, sentences: Int?, ngrams: Bool = true) {
+        var text = text
+        self.init()
+        self.sentences = sentences
+        text.withUTF8 { bytes in
+            let words = Self.words(bytes)
+            self.words = words.count
+            scanCharacters(bytes)
+            scanLines(bytes)
+            scanParagraphs(bytes)
+            countWords(words, language: language)
+            if ngrams { countNgrams(words) }
+        }
+    }
+
+    // MARK: - The passes
+
+    /// Characters by class, `#` signs, ellipses and newlines.
+    private mutating func scanCharacters(_ text: UnsafeBufferPointer<UInt8>) {
+        bytes = text.count
+        var position = 0
+        var dotsInARow = 0
+        while position < text.count {
+            let (scalar, length) = UTF8Bytes.decode(text, at: position)
+            chars += 1
+            let classes = CharacterClasses.of(scalar)
+            if classes.contains(.letter) { letters += 1 }
+            if classes.contains(.uppercase) { uppercase += 1 }
+            if classes.contains(.digit) { digits += 1 }
+            if classes.contains(.punctuation) { punctuation += 1 }
+            if classes.contains(.whitespace) { whitespace += 1 }
+            if scalar >= 0x80 { nonASCII += 1 }
+            switch scalar {
+            case 0x23: hashSigns += 1
+            case 0x2026: ellipses += 1
+            case 0x0A: newlines += 1
+            default: break
+            }
+            // "..." counted as Python's str.count does: runs of three, not overlapping.
+            if scalar == 0x2E {
+                dotsInARow += 1
+                if dotsInARow == 3 {
+                    ellipses += 1
+                    dotsInARow = 0
+                }
+            } else {
+                dotsInARow = 0
+            }
+            position += length
+        }
+    }
+
+    /// The words with their hashes (as written and in lower case), lengths and whether they hold a letter.
+    private static func words(_ text: UnsafeBufferPointer<UInt8>) -> WordList {
+        var words = WordList()
+        WordSegmenter.forEachWord(in: text) { range, characters, hasLetter in
+            var hash = WordList.seed, lower = WordList.seed
+            var position = range.lowerBound
+            while position < range.upperBound {
+                let (scalar, length) = UTF8Bytes.decode(text, at: position)
+                for index in position..<position + length { hash = WordList.mix(hash, text[index]) }
+                let lowercased = CharacterClasses.lowercase(scalar)
+                if lowercased == scalar {
+                    for index in position..<position + length { lower = WordList.mix(lower, text[index]) }
+                } else {
+                    lower = WordList.mix(lower, scalar: lowercased)
+                }
+                position += length
+            }
+            words.append(hash: hash, lower: lower, length: characters, hasLetter: hasLetter)
+        }
+        return words
+    }
+
+    /// Lines: bullets, ellipses, FineWeb's punctuation, length and duplicate measures, Gopher's line repetition.
+    private mutating func scanLines(_ text: UnsafeBufferPointer<UInt8>) {
+        var seenNonBlank = HashSet(capacity: 64), seenElements = HashSet(capacity: 64)
+        let count = text.count
+        // `re.split("\n+", text)` also yields an empty first element when the text starts with a newline, and an
+        // empty last one when it ends with one.
+        if count > 0 && text[0] == 0x0A { addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
+        var start = 0
+        while start < count {
+            var end = start
+            while end < count && text[end] != 0x0A { end += 1 }
+            lines += 1
+            let line = UnsafeBufferPointer(rebasing: text[start..<end])
+            let lineChars = Self.scalarCount(line)
+            if !Self.isBlank(line) {
+                let body = Self.strippingPythonSpace(line)
+                if body.starts(with: Self.bullet) || body.first == UInt8(ascii: "-") { bulletLines += 1 }
+                if Self.hasSuffix(body, Self.threeDots) || Self.hasSuffix(body, Self.ellipsis) { ellipsisLines += 1 }
+                nonBlankLines += 1
+                if Self.endsWithTerminalPunctuation(line) { punctuatedLines += 1 }
+                if lineChars <= 30 { shortLines += 1 }
+                if !seenNonBlank.insert(WordList.hash(line)) { duplicateNonBlankLineChars += lineChars }
+            }
+            if end > start { addLineElement(hash: WordList.hash(line), chars: lineChars, seen: &seenElements) }
+            start = end + 1
+        }
+        if count > 0 && text[count - 1] == 0x0A { addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
+    }
+
+    private mutating func addLineElement(hash: UInt64, chars: Int, seen: inout HashSet) {
+        lineElements += 1
+        if !seen.insert(hash) {
+            duplicateLines += 1
+            duplicateLineChars += chars
+        }
+    }
+
+    /// Gopher's paragraphs: `re.split(r"\n{2,}", text.strip())`.
+    private mutating func scanParagraphs(_ text: UnsafeBufferPointer<UInt8>) {
+        let stripped = Self.strippingPythonSpace(text)
+        guard !stripped.isEmpty else { return }
+        var seen = HashSet(capacity: 16)
+        var start = 0, position = 0
+        func add(_ end: Int) {
+            paragraphs += 1
+            let paragraph = UnsafeBufferPointer(rebasing: stripped[start..<end])
+            if !seen.insert(WordList.hash(paragraph)) {
+                duplicateParagraphs += 1
+                duplicateParagraphChars += Self.scalarCount(paragraph)
+            }
+        }
+        while position < stripped.count {
+            if stripped[position] == 0x0A, position + 1 < stripped.count, stripped[position + 1] == 0x0A {
+                add(position)
+                while position < stripped.count && stripped[position] == 0x0A { position += 1 }
+                start = position
+            } else {
+                position += 1
+            }
+        }
+        add(stripped.count)
+    }
+
+    private mutating func countWords(_ words: WordList, language: String?) {
+        wordCharacters = words.lengths.reduce(0) { $0 + Int($1) }
+        wordsWithLetter = words.hasLetter.reduce(0) { $0 + ($1 ? 1 : 0) }
+        var distinct = HashSet(capacity: words.count)
+        for hash in words.lowerHashes where distinct.insert(hash) { distinctWords += 1 }
+        let stopList = language.flatMap { StopWordHashes.byLanguage[LanguageCode.normalized($0)] }
+        if let stopList { stopWords = words.lowerHashes.reduce(0) { $0 + (stopList.contains($1) ? 1 : 0) } }
+        gopherStopWords = StopWordHashes.gopher.filter { words.hashes.contains($0) }.count
+    }
+
+    /// Gopher's top 2-, 3- and 4-gram and duplicate 5- … 10-gram measures over the words as written.
+    private mutating func countNgrams(_ words: WordList) {
+        let hashes = words.hashes, lengths = words.lengths
+        for (slot, n) in (2...4).enumerated() where hashes.count >= n {
+            var counts = HashCounter(capacity: hashes.count)
+            var best = 0, bestChars = 0
+            // Counter.most_common(1): the highest count, the earliest n-gram among equals.
+            var firstIndexOfBest = Int.max
+            for start in 0...(hashes.count - n) {
+                let (count, first) = counts.add(Self.ngramHash(hashes, start, n), index: start)
+                if count > best || (count == best && first < firstIndexOfBest) {
+                    best = count
+                    firstIndexOfBest = first
+                    bestChars = (first..<first + n).reduce(n - 1) { $0 + Int(lengths[$1]) }
+                }
+            }
+            topNgramChars[slot] = best * bestChars
+        }
+        for (slot, n) in (5...10).enumerated() where hashes.count >= n {
+            var seen = HashSet(capacity: hashes.count)
+            var repeated = 0, index = 0
+            while index <= hashes.count - n {
+                if seen.insert(Self.ngramHash(hashes, index, n)) {
+                    index += 1
+                } else {
+                    repeated += (index..<index + n).reduce(0) { $0 + Int(lengths[$1]) }
+                    index += n
+                }
+            }
+            duplicateNgramChars[slot] = repeated
+        }
+    }
+
+    @inline(__always)
+    private static func ngramHash(_ hashes: [UInt64], _ start: Int, _ n: Int) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(n)
+        for index in start..<start + n { hash = (hash ^ hashes[index]) &* 0x0000_0100_0000_01B3 }
+        return hash ^ (hash >> 29)
+    }
+
+    // MARK: - Byte helpers
+
+    static let bullet = Array("•".utf8), threeDots = Array("...".utf8), ellipsis = Array("…".utf8)
+
+    static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+    }
+
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var position = 0
+        while position < line.count {
+            let (scalar, length) = UTF8Bytes.decode(line, at: position)
+            if !CharacterClasses.isPythonSpace(scalar) { return false }
+            position += length
+        }
+        return true
+    }
+
+    static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+        bytes.count >= suffix.count && zip(bytes[(bytes.count - suffix.count)...], suffix).allSatisfy { $0 == $1 }
+    }
+
+    static func trimmingTrailingSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = bytes.count
+        while end > 0 {
+            var start = end - 1
+            while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            guard CharacterClasses.isPythonSpace(UTF8Bytes.decode(bytes, at: start).scalar) else { break }
+            end = start
+        }
+        return UnsafeBufferPointer(rebasing: bytes[..<end])
+    }
+
+    static func strippingPythonSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let trailing = trimmingTrailingSpace(bytes)
+        var start = 0
+        while start < trailing.count {
+            let (scalar, length) = UTF8Bytes.decode(trailing, at: start)
+            guard CharacterClasses.isPythonSpace(scalar) else { break }
+            start += length
+        }
+        return UnsafeBufferPointer(rebasing: trailing[start...])
+    }
+
+    /// FineWeb's test: the line (as it is, not trimmed) ends with a terminal punctuation mark.
+    static func endsWithTerminalPunctuation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !line.isEmpty else { return false }
+        var start = line.count - 1
+        while start > 0 && line[start] & 0xC0 == 0x80 { start -= 1 }
+        return terminalPunctuation.contains(UTF8Bytes.decode(line, at: start).scalar)
+    }
+
+    /// Sentence-ending marks of many scripts (datatrove's `TERMINAL_PUNCTUATION` covers these and rarer ones).
+    static let terminalPunctuation: Set<UInt32> = Set("!.?…。！？．｡؟۔।॥።፧፨᙮‼⁇⁈⁉։܀܁܂߹჻၊။᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿⳹⳾⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗".unicodeScalars.map(\.value))
+}
+
+/// Splits text into words: runs of letters, marks and digits, joined across `'` `’` `-` `‐` `.` `,` `_` when a word
+/// character follows; each character of a script written without spaces is a word of its own.
+public enum WordSegmenter {
+    /// Calls `body` with each word's byte range, its length in code points and whether it holds a letter.
+    public static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int, Bool) -> Void) {
+        var position = 0
+        var start = -1, characters = 0, hasLetter = false
+        while position < text.count {
+            let (scalar, length) = UTF8Bytes.decode(text, at: position)
+            let classes = CharacterClasses.of(scalar)
+            if classes.contains(.unspaced) {
+                if start >= 0 { body(start..<position, characters, hasLetter) }
+                body(position..<position + length, 1, true)
+                start = -1
+            } else if classes.contains(.wordCharacter) || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length)) {
+                if start < 0 {
+                    start = position
+                    characters = 0
+                    hasLetter = false
+                }
+                characters += 1
+                if classes.contains(.letter) { hasLetter = true }
+            } else if start >= 0 {
+                body(start..<position, characters, hasLetter)
+                start = -1
+            }
+            position += length
+        }
+        if start >= 0 { body(start..<text.count, characters, hasLetter) }
+    }
+
+    /// The number of words in a text.
+    public static func count(_ text: String) -> Int {
+        var text = text
+        var count = 0
+        text.withUTF8 { forEachWord(in: $0) { _, _, _ in count += 1 } }
+        return count
+    }
+
+    private static func followedByWordCharacter(_ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Bool {
+        guard position < text.count else { return false }
+        let classes = CharacterClasses.of(UTF8Bytes.decode(text, at: position).scalar)
+        return classes.contains(.wordCharacter) && !classes.contains(.unspaced)
+    }
+}
+
+/// The words of a text as the statistics need them: hash as written, hash in lower case, length, has a letter.
+struct WordList {
+    static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+    var hashes: [UInt64] = []
+    var lowerHashes: [UInt64] = []
+    var lengths: [Int32] = []
+    var hasLetter: [Bool] = []
+    var count: Int { hashes.count }
+
+    mutating func append(hash: UInt64, lower: UInt64, length: Int, hasLetter: Bool) {
+        hashes.append(hash)
+        lowerHashes.append(lower)
+        lengths.append(Int32(length))
+        self.hasLetter.append(hasLetter)
+    }
+
+    @inline(__always)
+    static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+
+    /// Mixes in a code point's UTF-8 bytes.
+    static func mix(_ hash: UInt64, scalar: UInt32) -> UInt64 {
+        var bytes: [UInt8] = []
+        UTF8Bytes.append(scalar, to: &bytes)
+        return bytes.reduce(hash, mix)
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { bytes.reduce(seed, mix) }
+    static func hash(_ string: String) -> UInt64 { string.utf8.reduce(seed, mix) }
+}
+
+/// Stop-word lists as sets of lower-case word hashes, the form `TextStatistics` compares.
+enum StopWordHashes {
+    static let byLanguage: [String: Set<UInt64>] = StopWords.byLanguage.mapValues { Set($0.map(WordList.hash)) }
+    static let gopher: [UInt64] = StopWords.gopher.map(WordList.hash)
+}
+
+/// An open-addressing set of 64-bit hashes (0 stands for empty; a hash of 0 is stored as 1).
+struct HashSet {
+    private var slots: [UInt64]
+    private var mask: Int
+
+    init(capacity: Int) {
+        let size = max(16, (capacity * 2).nextPowerOfTwo)
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Inserts; false when the hash was there already.
+    @inline(__always)
+    mutating func insert(_ hash: UInt64) -> Bool {
+        let key = hash == 0 ? 1 : hash
+        var slot = Int(truncatingIfNeeded: key >> 17) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == key { return false }
+            if stored == 0 {
+                slots[slot] = key
+                return true
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// Counts hashes and remembers where each was first seen.
+struct HashCounter {
+    private var keys: [UInt64]
+    private var counts: [Int32]
+    private var firsts: [Int32]
+    private var mask: Int
+
+    init(capacity: Int) {
+        let size = max(16, (capacity * 2).nextPowerOfTwo)
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [Int32](repeating: 0, count: size)
+        firsts = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Adds one occurrence; returns the new count and the index of the first occurrence.
+    @inline(__always)
+    mutating func add(_ hash: UInt64, index: Int) -> (count: Int, first: Int) {
+        let key = hash == 0 ? 1 : hash
+        var slot = Int(truncatingIfNeeded: key >> 17) & mask
+        while true {
+            let stored = keys[slot]
+            if stored == key {
+                counts[slot] += 1
+                return (Int(counts[slot]), Int(firsts[slot]))
+            }
+            if stored == 0 {
+                keys[slot] = key
+                counts[slot] = 1
+                firsts[slot] = Int32(index)
+                return (1, index)
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
