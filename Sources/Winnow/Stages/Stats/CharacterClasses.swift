@@ -15,14 +15,18 @@ struct CharacterClasses: OptionSet, Sendable {
     static let joiner = CharacterClasses(rawValue: 128)
 
     /// The classes of every code point of the Basic Multilingual Plane, computed once from Unicode properties.
-    private static let basicPlane: [CharacterClasses] = (0..<0x10000).map { value in
-        Unicode.Scalar(UInt32(value)).map(compute) ?? []
+    /// Loops fetch it once (`Table.shared`) rather than through a global accessor per character.
+    struct Table: Sendable {
+        let basicPlane: [CharacterClasses]
+        static let shared = Table(basicPlane: (0..<0x10000).map { value in Unicode.Scalar(UInt32(value)).map(compute) ?? [] })
+
+        @inline(__always)
+        func of(_ scalar: UInt32) -> CharacterClasses {
+            scalar < 0x10000 ? basicPlane.withUnsafeBufferPointer { $0[Int(scalar)] } : Unicode.Scalar(scalar).map(compute) ?? []
+        }
     }
 
-    @inline(__always)
-    static func of(_ scalar: UInt32) -> CharacterClasses {
-        scalar < 0x10000 ? basicPlane[Int(scalar)] : Unicode.Scalar(scalar).map(compute) ?? []
-    }
+    static func of(_ scalar: UInt32) -> CharacterClasses { Table.shared.of(scalar) }
 
     private static let unspacedScripts: Set<String> = ["Hani", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr"]
 

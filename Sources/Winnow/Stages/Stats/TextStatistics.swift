@@ -14,6 +14,9 @@ public struct TextStatistics: Sendable, Hashable {
     public var chars = 0
     public var bytes = 0
     public var words = 0
+    /// Words and symbol tokens (runs of one punctuation or symbol character): the token count of a word tokeniser
+    /// such as spaCy's, which Gopher's and FineWeb's ratios divide by in datatrove.
+    public var tokens = 0
     /// Lines: the text split at `\n` (a final `\n` does not start another line); blank lines count.
     public var lines = 0
     /// Paragraphs: the stripped text split at runs of two or more `\n`; 0 for a blank text.
@@ -48,6 +51,7 @@ public struct TextStatistics: Sendable, Hashable {
         text.withUTF8 { bytes in
             let words = Self.words(bytes)
             self.words = words.count
+            tokens = words.count + words.symbolTokens
             scanCharacters(bytes)
             scanLines(bytes)
             scanParagraphs(bytes)
@@ -61,45 +65,62 @@ public struct TextStatistics: Sendable, Hashable {
     /// Characters by class, `#` signs, ellipses and newlines.
     private mutating func scanCharacters(_ text: UnsafeBufferPointer<UInt8>) {
         bytes = text.count
+        let table = CharacterClasses.Table.shared
+        var counts = (letters: 0, uppercase: 0, digits: 0, punctuation: 0, whitespace: 0, nonASCII: 0, chars: 0)
         var position = 0
         var dotsInARow = 0
         while position < text.count {
-            let (scalar, length) = UTF8Bytes.decode(text, at: position)
-            chars += 1
-            let classes = CharacterClasses.of(scalar)
-            if classes.contains(.letter) { letters += 1 }
-            if classes.contains(.uppercase) { uppercase += 1 }
-            if classes.contains(.digit) { digits += 1 }
-            if classes.contains(.punctuation) { punctuation += 1 }
-            if classes.contains(.whitespace) { whitespace += 1 }
-            if scalar >= 0x80 { nonASCII += 1 }
+            let byte = text[position]
+            let scalar: UInt32, length: Int
+            if byte < 0x80 {
+                (scalar, length) = (UInt32(byte), 1)
+            } else {
+                (scalar, length) = UTF8Bytes.decode(text, at: position)
+                counts.nonASCII += 1
+            }
+            counts.chars += 1
+            let classes = table.of(scalar).rawValue
+            counts.letters &+= Int(classes & CharacterClasses.letter.rawValue)
+            counts.uppercase &+= Int((classes & CharacterClasses.uppercase.rawValue) >> 1)
+            counts.digits &+= Int((classes & CharacterClasses.digit.rawValue) >> 2)
+            counts.punctuation &+= Int((classes & CharacterClasses.punctuation.rawValue) >> 3)
+            counts.whitespace &+= Int((classes & CharacterClasses.whitespace.rawValue) >> 4)
             switch scalar {
             case 0x23: hashSigns += 1
             case 0x2026: ellipses += 1
             case 0x0A: newlines += 1
-            default: break
-            }
-            // "..." counted as Python's str.count does: runs of three, not overlapping.
-            if scalar == 0x2E {
+            case 0x2E:
+                // "..." counted as Python's str.count does: runs of three, not overlapping.
                 dotsInARow += 1
                 if dotsInARow == 3 {
                     ellipses += 1
                     dotsInARow = 0
                 }
-            } else {
-                dotsInARow = 0
+                position += 1
+                continue
+            default: break
             }
+            dotsInARow = 0
             position += length
         }
+        (letters, uppercase, digits, punctuation, whitespace, nonASCII, chars) = counts
     }
 
     /// The words with their hashes (as written and in lower case), lengths and whether they hold a letter.
     private static func words(_ text: UnsafeBufferPointer<UInt8>) -> WordList {
         var words = WordList()
-        WordSegmenter.forEachWord(in: text) { range, characters, hasLetter in
+        words.reserveCapacity(text.count / 5)
+        words.symbolTokens = WordSegmenter.forEachWord(in: text) { range, characters, hasLetter in
             var hash = WordList.seed, lower = WordList.seed
             var position = range.lowerBound
             while position < range.upperBound {
+                let byte = text[position]
+                if byte < 0x80 {
+                    hash = WordList.mix(hash, byte)
+                    lower = WordList.mix(lower, byte &- 0x41 < 26 ? byte | 0x20 : byte)
+                    position += 1
+                    continue
+                }
                 let (scalar, length) = UTF8Bytes.decode(text, at: position)
                 for index in position..<position + length { hash = WordList.mix(hash, text[index]) }
                 let lowercased = CharacterClasses.lowercase(scalar)
@@ -189,43 +210,60 @@ public struct TextStatistics: Sendable, Hashable {
     }
 
     /// Gopher's top 2-, 3- and 4-gram and duplicate 5- … 10-gram measures over the words as written.
+    ///
+    /// N-grams are hashed with a rolling polynomial over the word hashes (one multiply-add a position), and one
+    /// table serves every n, cleared in between.
     private mutating func countNgrams(_ words: WordList) {
         let hashes = words.hashes, lengths = words.lengths
-        for (slot, n) in (2...4).enumerated() where hashes.count >= n {
-            var counts = HashCounter(capacity: hashes.count)
-            var best = 0, bestChars = 0
-            // Counter.most_common(1): the highest count, the earliest n-gram among equals.
-            var firstIndexOfBest = Int.max
-            for start in 0...(hashes.count - n) {
-                let (count, first) = counts.add(Self.ngramHash(hashes, start, n), index: start)
-                if count > best || (count == best && first < firstIndexOfBest) {
-                    best = count
-                    firstIndexOfBest = first
-                    bestChars = (first..<first + n).reduce(n - 1) { $0 + Int(lengths[$1]) }
+        guard hashes.count >= 2 else { return }
+        var counter = HashCounter(capacity: hashes.count)
+        var ngrams = [UInt64](repeating: 0, count: hashes.count)
+        for n in 2...10 where hashes.count >= n {
+            Self.rollingHashes(hashes, n, into: &ngrams)
+            counter.removeAll()
+            if n <= 4 {
+                var best = 0, bestChars = 0
+                // Counter.most_common(1): the highest count, the earliest n-gram among equals.
+                var firstIndexOfBest = Int.max
+                for start in 0...(hashes.count - n) {
+                    let (count, first) = counter.add(ngrams[start], index: start)
+                    if count > best || (count == best && first < firstIndexOfBest) {
+                        best = count
+                        firstIndexOfBest = first
+                        bestChars = (first..<first + n).reduce(n - 1) { $0 + Int(lengths[$1]) }
+                    }
                 }
-            }
-            topNgramChars[slot] = best * bestChars
-        }
-        for (slot, n) in (5...10).enumerated() where hashes.count >= n {
-            var seen = HashSet(capacity: hashes.count)
-            var repeated = 0, index = 0
-            while index <= hashes.count - n {
-                if seen.insert(Self.ngramHash(hashes, index, n)) {
-                    index += 1
-                } else {
-                    repeated += (index..<index + n).reduce(0) { $0 + Int(lengths[$1]) }
-                    index += n
+                topNgramChars[n - 2] = best * bestChars
+            } else {
+                var repeated = 0, index = 0
+                while index <= hashes.count - n {
+                    if counter.add(ngrams[index], index: index).count == 1 {
+                        index += 1
+                    } else {
+                        repeated += (index..<index + n).reduce(0) { $0 + Int(lengths[$1]) }
+                        index += n
+                    }
                 }
+                duplicateNgramChars[n - 5] = repeated
             }
-            duplicateNgramChars[slot] = repeated
         }
     }
 
-    @inline(__always)
-    private static func ngramHash(_ hashes: [UInt64], _ start: Int, _ n: Int) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(n)
-        for index in start..<start + n { hash = (hash ^ hashes[index]) &* 0x0000_0100_0000_01B3 }
-        return hash ^ (hash >> 29)
+    /// The hash of every n-gram: Σ h[i+k]·B^(n−1−k) over 64 bits, rolled along, then mixed.
+    private static func rollingHashes(_ hashes: [UInt64], _ n: Int, into result: inout [UInt64]) {
+        let base: UInt64 = 0x100_0000_01B3
+        var power: UInt64 = 1
+        for _ in 1..<n { power = power &* base }
+        var rolling: UInt64 = 0
+        for index in 0..<n { rolling = rolling &* base &+ hashes[index] }
+        result.withUnsafeMutableBufferPointer { result in
+            hashes.withUnsafeBufferPointer { hashes in
+                for start in 0...(hashes.count - n) {
+                    result[start] = (rolling ^ (rolling >> 31)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+                    if start + n < hashes.count { rolling = (rolling &- hashes[start] &* power) &* base &+ hashes[start + n] }
+                }
+            }
+        }
     }
 
     // MARK: - Byte helpers
@@ -288,17 +326,24 @@ public struct TextStatistics: Sendable, Hashable {
 /// character follows; each character of a script written without spaces is a word of its own.
 public enum WordSegmenter {
     /// Calls `body` with each word's byte range, its length in code points and whether it holds a letter.
-    public static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int, Bool) -> Void) {
+    /// Returns the number of symbol tokens: runs of one repeated character that is neither white space nor part of
+    /// a word (`.`, `,`, `"`, `...`, `--`, `#`), which word tokenisers such as spaCy's also return as tokens.
+    @discardableResult
+    public static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int, Bool) -> Void) -> Int {
+        let table = CharacterClasses.Table.shared
         var position = 0
         var start = -1, characters = 0, hasLetter = false
+        var symbolTokens = 0, previousSymbol: UInt32 = 0
         while position < text.count {
-            let (scalar, length) = UTF8Bytes.decode(text, at: position)
-            let classes = CharacterClasses.of(scalar)
+            let byte = text[position]
+            let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
+            let classes = table.of(scalar)
             if classes.contains(.unspaced) {
                 if start >= 0 { body(start..<position, characters, hasLetter) }
                 body(position..<position + length, 1, true)
                 start = -1
-            } else if classes.contains(.wordCharacter) || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length)) {
+            } else if classes.contains(.wordCharacter)
+                        || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
                 if start < 0 {
                     start = position
                     characters = 0
@@ -306,13 +351,23 @@ public enum WordSegmenter {
                 }
                 characters += 1
                 if classes.contains(.letter) { hasLetter = true }
-            } else if start >= 0 {
-                body(start..<position, characters, hasLetter)
-                start = -1
+            } else {
+                if start >= 0 {
+                    body(start..<position, characters, hasLetter)
+                    start = -1
+                }
+                if !classes.contains(.whitespace) {
+                    if scalar != previousSymbol { symbolTokens += 1 }
+                    previousSymbol = scalar
+                    position += length
+                    continue
+                }
             }
+            previousSymbol = 0
             position += length
         }
         if start >= 0 { body(start..<text.count, characters, hasLetter) }
+        return symbolTokens
     }
 
     /// The number of words in a text.
@@ -323,9 +378,9 @@ public enum WordSegmenter {
         return count
     }
 
-    private static func followedByWordCharacter(_ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Bool {
+    private static func followedByWordCharacter(_ text: UnsafeBufferPointer<UInt8>, _ position: Int, _ table: CharacterClasses.Table) -> Bool {
         guard position < text.count else { return false }
-        let classes = CharacterClasses.of(UTF8Bytes.decode(text, at: position).scalar)
+        let classes = table.of(UTF8Bytes.decode(text, at: position).scalar)
         return classes.contains(.wordCharacter) && !classes.contains(.unspaced)
     }
 }
@@ -337,7 +392,16 @@ struct WordList {
     var lowerHashes: [UInt64] = []
     var lengths: [Int32] = []
     var hasLetter: [Bool] = []
+    /// Runs of punctuation or symbols (see `WordSegmenter.forEachWord`).
+    var symbolTokens = 0
     var count: Int { hashes.count }
+
+    mutating func reserveCapacity(_ capacity: Int) {
+        hashes.reserveCapacity(capacity)
+        lowerHashes.reserveCapacity(capacity)
+        lengths.reserveCapacity(capacity)
+        hasLetter.reserveCapacity(capacity)
+    }
 
     mutating func append(hash: UInt64, lower: UInt64, length: Int, hasLetter: Bool) {
         hashes.append(hash)
@@ -366,10 +430,11 @@ enum StopWordHashes {
     static let gopher: [UInt64] = StopWords.gopher.map(WordList.hash)
 }
 
-/// An open-addressing set of 64-bit hashes (0 stands for empty; a hash of 0 is stored as 1).
+/// An open-addressing set of 64-bit hashes (0 stands for empty; a hash of 0 is stored as 1); grows at half full.
 struct HashSet {
     private var slots: [UInt64]
     private var mask: Int
+    private var count = 0
 
     init(capacity: Int) {
         let size = max(16, (capacity * 2).nextPowerOfTwo)
@@ -387,9 +452,22 @@ struct HashSet {
             if stored == key { return false }
             if stored == 0 {
                 slots[slot] = key
+                count += 1
+                if count * 2 > slots.count { grow() }
                 return true
             }
             slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for key in old where key != 0 {
+            var slot = Int(truncatingIfNeeded: key >> 17) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = key
         }
     }
 }
@@ -407,6 +485,10 @@ struct HashCounter {
         counts = [Int32](repeating: 0, count: size)
         firsts = [Int32](repeating: 0, count: size)
         mask = size - 1
+    }
+
+    mutating func removeAll() {
+        keys.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     /// Adds one occurrence; returns the new count and the index of the first occurrence.
