@@ -101,7 +101,7 @@ public enum ReportPage {
 
     /// Labelled horizontal bars, longest first as given; with `total`, each bar also shows its share.
     static func horizontalBars(_ rows: [(label: String, value: Double)], total: Double?, format: (Double) -> String) -> String {
-        let rowHeight = 26.0, labelWidth = 250.0, barWidth = 470.0, width = 900.0
+        let rowHeight = 26.0, labelWidth = 330.0, barWidth = 420.0, width = 900.0
         let maximum = max(rows.map(\.value).max() ?? 1, 1e-9)
         var svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(Double(rows.count) * rowHeight + 8))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
         for (index, row) in rows.enumerated() {
@@ -109,7 +109,7 @@ public enum ReportPage {
             let length = max(row.value / maximum * barWidth, row.value > 0 ? 2 : 0)
             var text = format(row.value)
             if let total, total > 0 { text += String(format: "  (%.1f%%)", row.value / total * 100) }
-            svg += "<text x=\"\(Int(labelWidth - 10))\" y=\"\(number(y + 17))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(row.label, 34)))</text>"
+            svg += "<text x=\"\(Int(labelWidth - 10))\" y=\"\(number(y + 17))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(row.label, 48)))</text>"
             svg += "<rect x=\"\(Int(labelWidth))\" y=\"\(number(y + 3))\" width=\"\(number(length))\" height=\"\(number(rowHeight - 8))\" rx=\"3\" class=\"bar\"/>"
             svg += "<text x=\"\(number(labelWidth + length + 8))\" y=\"\(number(y + 17))\" class=\"value\">\(escape(text))</text>"
         }
@@ -127,7 +127,7 @@ public enum ReportPage {
         for fraction in [0.0, 0.5, 1.0] {
             let y = top + plotHeight * (1 - fraction)
             svg += "<line x1=\"\(Int(left))\" x2=\"\(Int(width - 10))\" y1=\"\(number(y))\" y2=\"\(number(y))\" class=\"grid\"/>"
-            svg += "<text x=\"\(Int(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" class=\"axis\">\(escape(compact(maximum * fraction)))</text>"
+            svg += "<text x=\"\(Int(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" class=\"axis\">\(escape(integer(Int((maximum * fraction).rounded()))))</text>"
         }
         let labelEvery = max(1, Int((Double(histogram.counts.count) * (small ? 34 : 48) / plotWidth).rounded(.up)))
         for (index, count) in histogram.counts.enumerated() {

@@ -70,11 +70,10 @@ public enum UnicodeScript {
         guard best != 0 else { return common }
         // Japanese mixes Han with kana, Korean may mix Han with Hangul: ISO 15924 names those mixtures.
         let kana = counts[number("Hira")] + counts[number("Kana")], han = counts[number("Hani")], hangul = counts[number("Hang")]
-        switch codes[best - 1] {
-        case "Hani", "Hira", "Kana" where kana > 0: return "Jpan"
-        case "Hani", "Hang" where hangul > 0 && han > 0: return "Kore"
-        default: return codes[best - 1]
-        }
+        let code = codes[best - 1]
+        if ["Hani", "Hira", "Kana"].contains(code) && kana > 0 { return "Jpan" }
+        if ["Hani", "Hang"].contains(code) && hangul > 0 && han > 0 { return "Kore" }
+        return code
     }
 
     private static func number(_ code: String) -> Int { codes.firstIndex(of: code)! + 1 }

@@ -31,7 +31,7 @@ public struct StatisticField: Sendable {
     public static let all: [StatisticField] = [
         count("chars", "Unicode code points (Python's len)") { $0.chars },
         count("bytes", "UTF-8 bytes") { $0.bytes },
-        count("words", "words (see above: letters, marks and digits; one per character in unspaced scripts)") { $0.words },
+        count("words", "words: runs of letters, marks and digits; each character of Han, kana, Thai, Lao, Khmer, Myanmar") { $0.words },
         count("tokens", "words plus symbol tokens (runs of one punctuation or symbol character), as a word tokeniser counts") { $0.tokens },
         count("lines", "lines: the text split at \\n, blank ones included", edges: smallCountEdges) { $0.lines },
         count("paragraphs", "paragraphs: the stripped text split at two or more \\n", edges: smallCountEdges) { $0.paragraphs },

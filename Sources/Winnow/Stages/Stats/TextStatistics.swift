@@ -49,12 +49,9 @@ public struct TextStatistics: Sendable, Hashable {
         self.init()
         self.sentences = sentences
         text.withUTF8 { bytes in
-            let words = Self.words(bytes)
+            let words = scan(bytes)
             self.words = words.count
             tokens = words.count + words.symbolTokens
-            scanCharacters(bytes)
-            scanLines(bytes)
-            scanParagraphs(bytes)
             countWords(words, language: language)
             if ngrams { countNgrams(words) }
         }
@@ -62,29 +59,23 @@ public struct TextStatistics: Sendable, Hashable {
 
     // MARK: - The passes
 
-    /// Characters by class, `#` signs, ellipses and newlines.
-    private mutating func scanCharacters(_ text: UnsafeBufferPointer<UInt8>) {
+    /// One pass over the code points: character classes, `#` signs, ellipses, lines, paragraphs, and the words
+    /// (with their hashes, lengths and whether they hold a letter).
+    private mutating func scan(_ text: UnsafeBufferPointer<UInt8>) -> WordList {
         bytes = text.count
-        let table = CharacterClasses.Table.shared
-        var counts = (letters: 0, uppercase: 0, digits: 0, punctuation: 0, whitespace: 0, nonASCII: 0, chars: 0)
-        var position = 0
+        var lines = LineScanner(paragraphBounds: Self.strippedBounds(text))
+        var words = WordList()
+        words.reserveCapacity(text.count / 5)
         var dotsInARow = 0
-        while position < text.count {
-            let byte = text[position]
-            let scalar: UInt32, length: Int
-            if byte < 0x80 {
-                (scalar, length) = (UInt32(byte), 1)
-            } else {
-                (scalar, length) = UTF8Bytes.decode(text, at: position)
-                counts.nonASCII += 1
-            }
-            counts.chars += 1
-            let classes = table.of(scalar).rawValue
-            counts.letters &+= Int(classes & CharacterClasses.letter.rawValue)
-            counts.uppercase &+= Int((classes & CharacterClasses.uppercase.rawValue) >> 1)
-            counts.digits &+= Int((classes & CharacterClasses.digit.rawValue) >> 2)
-            counts.punctuation &+= Int((classes & CharacterClasses.punctuation.rawValue) >> 3)
-            counts.whitespace &+= Int((classes & CharacterClasses.whitespace.rawValue) >> 4)
+        words.symbolTokens = WordSegmenter.scan(text, onScalar: { position, scalar, length, classes in
+            chars += 1
+            let bits = classes.rawValue
+            letters &+= Int(bits & CharacterClasses.letter.rawValue)
+            uppercase &+= Int((bits & CharacterClasses.uppercase.rawValue) >> 1)
+            digits &+= Int((bits & CharacterClasses.digit.rawValue) >> 2)
+            punctuation &+= Int((bits & CharacterClasses.punctuation.rawValue) >> 3)
+            whitespace &+= Int((bits & CharacterClasses.whitespace.rawValue) >> 4)
+            if scalar >= 0x80 { nonASCII += 1 }
             switch scalar {
             case 0x23: hashSigns += 1
             case 0x2026: ellipses += 1
@@ -96,21 +87,11 @@ public struct TextStatistics: Sendable, Hashable {
                     ellipses += 1
                     dotsInARow = 0
                 }
-                position += 1
-                continue
             default: break
             }
-            dotsInARow = 0
-            position += length
-        }
-        (letters, uppercase, digits, punctuation, whitespace, nonASCII, chars) = counts
-    }
-
-    /// The words with their hashes (as written and in lower case), lengths and whether they hold a letter.
-    private static func words(_ text: UnsafeBufferPointer<UInt8>) -> WordList {
-        var words = WordList()
-        words.reserveCapacity(text.count / 5)
-        words.symbolTokens = WordSegmenter.forEachWord(in: text) { range, characters, hasLetter in
+            if scalar != 0x2E { dotsInARow = 0 }
+            lines.add(text, position, scalar, length, classes, into: &self)
+        }, onWord: { range, characters, hasLetter in
             var hash = WordList.seed, lower = WordList.seed
             var position = range.lowerBound
             while position < range.upperBound {
@@ -132,71 +113,35 @@ public struct TextStatistics: Sendable, Hashable {
                 position += length
             }
             words.append(hash: hash, lower: lower, length: characters, hasLetter: hasLetter)
-        }
+        })
+        lines.finish(text, into: &self)
         return words
     }
 
-    /// Lines: bullets, ellipses, FineWeb's punctuation, length and duplicate measures, Gopher's line repetition.
-    private mutating func scanLines(_ text: UnsafeBufferPointer<UInt8>) {
-        var seenNonBlank = HashSet(capacity: 64), seenElements = HashSet(capacity: 64)
-        let count = text.count
-        // `re.split("\n+", text)` also yields an empty first element when the text starts with a newline, and an
-        // empty last one when it ends with one.
-        if count > 0 && text[0] == 0x0A { addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
-        var start = 0
-        while start < count {
-            var end = start
-            while end < count && text[end] != 0x0A { end += 1 }
-            lines += 1
-            let line = UnsafeBufferPointer(rebasing: text[start..<end])
-            let lineChars = Self.scalarCount(line)
-            if !Self.isBlank(line) {
-                let body = Self.strippingPythonSpace(line)
-                if body.starts(with: Self.bullet) || body.first == UInt8(ascii: "-") { bulletLines += 1 }
-                if Self.hasSuffix(body, Self.threeDots) || Self.hasSuffix(body, Self.ellipsis) { ellipsisLines += 1 }
-                nonBlankLines += 1
-                if Self.endsWithTerminalPunctuation(line) { punctuatedLines += 1 }
-                if lineChars <= 30 { shortLines += 1 }
-                if !seenNonBlank.insert(WordList.hash(line)) { duplicateNonBlankLineChars += lineChars }
-            }
-            if end > start { addLineElement(hash: WordList.hash(line), chars: lineChars, seen: &seenElements) }
-            start = end + 1
+    /// Where Python's `text.strip()` would start and end.
+    static func strippedBounds(_ text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var end = text.count
+        while end > 0 {
+            var start = end - 1
+            while start > 0 && text[start] & 0xC0 == 0x80 { start -= 1 }
+            guard CharacterClasses.isPythonSpace(UTF8Bytes.decode(text, at: start).scalar) else { break }
+            end = start
         }
-        if count > 0 && text[count - 1] == 0x0A { addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
+        var start = 0
+        while start < end {
+            let (scalar, length) = UTF8Bytes.decode(text, at: start)
+            guard CharacterClasses.isPythonSpace(scalar) else { break }
+            start += length
+        }
+        return start..<end
     }
 
-    private mutating func addLineElement(hash: UInt64, chars: Int, seen: inout HashSet) {
+    fileprivate mutating func addLineElement(hash: UInt64, chars: Int, seen: inout HashSet) {
         lineElements += 1
         if !seen.insert(hash) {
             duplicateLines += 1
             duplicateLineChars += chars
         }
-    }
-
-    /// Gopher's paragraphs: `re.split(r"\n{2,}", text.strip())`.
-    private mutating func scanParagraphs(_ text: UnsafeBufferPointer<UInt8>) {
-        let stripped = Self.strippingPythonSpace(text)
-        guard !stripped.isEmpty else { return }
-        var seen = HashSet(capacity: 16)
-        var start = 0, position = 0
-        func add(_ end: Int) {
-            paragraphs += 1
-            let paragraph = UnsafeBufferPointer(rebasing: stripped[start..<end])
-            if !seen.insert(WordList.hash(paragraph)) {
-                duplicateParagraphs += 1
-                duplicateParagraphChars += Self.scalarCount(paragraph)
-            }
-        }
-        while position < stripped.count {
-            if stripped[position] == 0x0A, position + 1 < stripped.count, stripped[position + 1] == 0x0A {
-                add(position)
-                while position < stripped.count && stripped[position] == 0x0A { position += 1 }
-                start = position
-            } else {
-                position += 1
-            }
-        }
-        add(stripped.count)
     }
 
     private mutating func countWords(_ words: WordList, language: String?) {
@@ -219,6 +164,8 @@ public struct TextStatistics: Sendable, Hashable {
         var counter = HashCounter(capacity: hashes.count)
         var ngrams = [UInt64](repeating: 0, count: hashes.count)
         for n in 2...10 where hashes.count >= n {
+            // A repeated n-gram contains a repeated (n−1)-gram: once no 5-gram or longer repeats, none longer does.
+            if n > 5 && duplicateNgramChars[n - 6] == 0 { break }
             Self.rollingHashes(hashes, n, into: &ngrams)
             counter.removeAll()
             if n <= 4 {
@@ -268,54 +215,8 @@ public struct TextStatistics: Sendable, Hashable {
 
     // MARK: - Byte helpers
 
-    static let bullet = Array("•".utf8), threeDots = Array("...".utf8), ellipsis = Array("…".utf8)
-
     static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
-    }
-
-    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var position = 0
-        while position < line.count {
-            let (scalar, length) = UTF8Bytes.decode(line, at: position)
-            if !CharacterClasses.isPythonSpace(scalar) { return false }
-            position += length
-        }
-        return true
-    }
-
-    static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
-        bytes.count >= suffix.count && zip(bytes[(bytes.count - suffix.count)...], suffix).allSatisfy { $0 == $1 }
-    }
-
-    static func trimmingTrailingSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var end = bytes.count
-        while end > 0 {
-            var start = end - 1
-            while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
-            guard CharacterClasses.isPythonSpace(UTF8Bytes.decode(bytes, at: start).scalar) else { break }
-            end = start
-        }
-        return UnsafeBufferPointer(rebasing: bytes[..<end])
-    }
-
-    static func strippingPythonSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        let trailing = trimmingTrailingSpace(bytes)
-        var start = 0
-        while start < trailing.count {
-            let (scalar, length) = UTF8Bytes.decode(trailing, at: start)
-            guard CharacterClasses.isPythonSpace(scalar) else { break }
-            start += length
-        }
-        return UnsafeBufferPointer(rebasing: trailing[start...])
-    }
-
-    /// FineWeb's test: the line (as it is, not trimmed) ends with a terminal punctuation mark.
-    static func endsWithTerminalPunctuation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !line.isEmpty else { return false }
-        var start = line.count - 1
-        while start > 0 && line[start] & 0xC0 == 0x80 { start -= 1 }
-        return terminalPunctuation.contains(UTF8Bytes.decode(line, at: start).scalar)
     }
 
     /// Sentence-ending marks of many scripts (datatrove's `TERMINAL_PUNCTUATION` covers these and rarer ones).
@@ -330,6 +231,14 @@ public enum WordSegmenter {
     /// a word (`.`, `,`, `"`, `...`, `--`, `#`), which word tokenisers such as spaCy's also return as tokens.
     @discardableResult
     public static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int, Bool) -> Void) -> Int {
+        scan(text, onScalar: { _, _, _, _ in }, onWord: body)
+    }
+
+    /// The segmentation with a look at every code point on the way (`TextStatistics` counts in the same pass):
+    /// `onScalar(position, scalar, length, classes)` for each code point, `onWord` for each word as it ends.
+    @inline(__always)
+    static func scan(_ text: UnsafeBufferPointer<UInt8>, onScalar: (Int, UInt32, Int, CharacterClasses) -> Void,
+                     onWord body: (Range<Int>, Int, Bool) -> Void) -> Int {
         let table = CharacterClasses.Table.shared
         var position = 0
         var start = -1, characters = 0, hasLetter = false
@@ -338,10 +247,12 @@ public enum WordSegmenter {
             let byte = text[position]
             let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
             let classes = table.of(scalar)
+            onScalar(position, scalar, length, classes)
             if classes.contains(.unspaced) {
                 if start >= 0 { body(start..<position, characters, hasLetter) }
                 body(position..<position + length, 1, true)
                 start = -1
+                previousSymbol = 0
             } else if classes.contains(.wordCharacter)
                         || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
                 if start < 0 {
@@ -351,19 +262,19 @@ public enum WordSegmenter {
                 }
                 characters += 1
                 if classes.contains(.letter) { hasLetter = true }
+                previousSymbol = 0
             } else {
                 if start >= 0 {
                     body(start..<position, characters, hasLetter)
                     start = -1
                 }
-                if !classes.contains(.whitespace) {
+                if classes.contains(.whitespace) {
+                    previousSymbol = 0
+                } else {
                     if scalar != previousSymbol { symbolTokens += 1 }
                     previousSymbol = scalar
-                    position += length
-                    continue
                 }
             }
-            previousSymbol = 0
             position += length
         }
         if start >= 0 { body(start..<text.count, characters, hasLetter) }
@@ -382,6 +293,89 @@ public enum WordSegmenter {
         guard position < text.count else { return false }
         let classes = table.of(UTF8Bytes.decode(text, at: position).scalar)
         return classes.contains(.wordCharacter) && !classes.contains(.unspaced)
+    }
+}
+
+/// Lines and paragraphs, followed code point by code point during `TextStatistics`' scan.
+///
+/// Lines are the text split at `\n`; for each: blank or not, first and last character, whether it ends (before
+/// trailing space) with an ellipsis, its length and hash. Paragraphs are the stripped text split at runs of two or
+/// more `\n` (Gopher); `re.split("\n+", text)`'s elements are the non-empty lines plus an empty first or last one.
+struct LineScanner {
+    let paragraphBounds: Range<Int>
+    private var lineStart = 0, lineChars = 0, lineHash = WordList.seed, lineBlank = true
+    private var firstNonSpace: UInt32 = 0, lastScalar: UInt32 = 0, dotRun = 0, endsWithEllipsis = false
+    private var seenNonBlank = HashSet(capacity: 64), seenElements = HashSet(capacity: 64)
+    private var paragraphHash = WordList.seed, paragraphChars = 0, pendingNewlines = 0, paragraphOpen = false
+    private var seenParagraphs = HashSet(capacity: 16)
+
+    init(paragraphBounds: Range<Int>) { self.paragraphBounds = paragraphBounds }
+
+    @inline(__always)
+    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ position: Int, _ scalar: UInt32, _ length: Int,
+                      _ classes: CharacterClasses, into statistics: inout TextStatistics) {
+        if scalar == 0x0A {
+            if position == 0 { statistics.addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
+            endLine(into: &statistics)
+            lineStart = position + 1
+        } else {
+            lineChars += 1
+            for index in position..<position + length { lineHash = WordList.mix(lineHash, text[index]) }
+            if classes.contains(.whitespace) {
+                dotRun = 0
+            } else {
+                lineBlank = false
+                if firstNonSpace == 0 { firstNonSpace = scalar }
+                dotRun = scalar == 0x2E ? dotRun + 1 : 0
+                endsWithEllipsis = scalar == 0x2026 || dotRun >= 3
+            }
+            lastScalar = scalar
+        }
+        guard paragraphBounds.contains(position) else { return }
+        if scalar == 0x0A {
+            pendingNewlines += 1
+            return
+        }
+        if pendingNewlines >= 2 {
+            endParagraph(into: &statistics)
+        } else if pendingNewlines == 1 {
+            paragraphHash = WordList.mix(paragraphHash, 0x0A)
+            paragraphChars += 1
+        }
+        pendingNewlines = 0
+        paragraphOpen = true
+        paragraphChars += 1
+        for index in position..<position + length { paragraphHash = WordList.mix(paragraphHash, text[index]) }
+    }
+
+    mutating func finish(_ text: UnsafeBufferPointer<UInt8>, into statistics: inout TextStatistics) {
+        if lineStart < text.count { endLine(into: &statistics) }
+        if let last = text.last, last == 0x0A { statistics.addLineElement(hash: WordList.seed, chars: 0, seen: &seenElements) }
+        if paragraphOpen { endParagraph(into: &statistics) }
+    }
+
+    private mutating func endLine(into statistics: inout TextStatistics) {
+        statistics.lines += 1
+        if !lineBlank {
+            if firstNonSpace == 0x2022 || firstNonSpace == 0x2D { statistics.bulletLines += 1 }
+            if endsWithEllipsis { statistics.ellipsisLines += 1 }
+            statistics.nonBlankLines += 1
+            if TextStatistics.terminalPunctuation.contains(lastScalar) { statistics.punctuatedLines += 1 }
+            if lineChars <= 30 { statistics.shortLines += 1 }
+            if !seenNonBlank.insert(lineHash) { statistics.duplicateNonBlankLineChars += lineChars }
+        }
+        if lineChars > 0 { statistics.addLineElement(hash: lineHash, chars: lineChars, seen: &seenElements) }
+        (lineChars, lineHash, lineBlank, firstNonSpace, lastScalar, dotRun, endsWithEllipsis) = (0, WordList.seed, true, 0, 0, 0, false)
+    }
+
+    private mutating func endParagraph(into statistics: inout TextStatistics) {
+        statistics.paragraphs += 1
+        if !seenParagraphs.insert(paragraphHash) {
+            statistics.duplicateParagraphs += 1
+            statistics.duplicateParagraphChars += paragraphChars
+        }
+        paragraphHash = WordList.seed
+        paragraphChars = 0
     }
 }
 
