@@ -26,8 +26,6 @@ struct CharacterClasses: OptionSet, Sendable {
         }
     }
 
-    static func of(_ scalar: UInt32) -> CharacterClasses { Table.shared.of(scalar) }
-
     private static let unspacedScripts: Set<String> = ["Hani", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr"]
 
     private static func compute(_ scalar: Unicode.Scalar) -> CharacterClasses {

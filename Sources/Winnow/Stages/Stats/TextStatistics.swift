@@ -151,7 +151,10 @@ public struct TextStatistics: Sendable, Hashable {
         for hash in words.lowerHashes where distinct.insert(hash) { distinctWords += 1 }
         let stopList = language.flatMap { StopWordHashes.byLanguage[LanguageCode.normalized($0)] }
         if let stopList { stopWords = words.lowerHashes.reduce(0) { $0 + (stopList.contains($1) ? 1 : 0) } }
-        gopherStopWords = StopWordHashes.gopher.filter { words.hashes.contains($0) }.count
+        // One pass over the words (not one per stop word): the distinct Gopher stop words present.
+        var found = Set<UInt64>()
+        for hash in words.hashes where StopWordHashes.gopher.contains(hash) { found.insert(hash) }
+        gopherStopWords = found.count
     }
 
     /// Gopher's top 2-, 3- and 4-gram and duplicate 5- … 10-gram measures over the words as written.
@@ -421,7 +424,7 @@ struct WordList {
 /// Stop-word lists as sets of lower-case word hashes, the form `TextStatistics` compares.
 enum StopWordHashes {
     static let byLanguage: [String: Set<UInt64>] = StopWords.byLanguage.mapValues { Set($0.map(WordList.hash)) }
-    static let gopher: [UInt64] = StopWords.gopher.map(WordList.hash)
+    static let gopher: Set<UInt64> = Set(StopWords.gopher.map(WordList.hash))
 }
 
 /// An open-addressing set of 64-bit hashes (0 stands for empty; a hash of 0 is stored as 1); grows at half full.
