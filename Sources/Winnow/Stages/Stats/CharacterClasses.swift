@@ -14,6 +14,12 @@ struct CharacterClasses: OptionSet, Sendable {
     /// `'` `’` `-` `‐` `.` `,` `_`: inside a word when a word character follows (`don't`, `e-mail`, `3.14`).
     static let joiner = CharacterClasses(rawValue: 128)
 
+    /// For each combination of the five counted classes (letter, upper case, digit, punctuation, white space: bits
+    /// 0–4), the increment of five 12-bit counters packed in one word (`TextStatistics` counts with it).
+    static let packedIncrements: [UInt64] = (0..<32).map { bits in
+        (0..<5).reduce(0) { $0 | (UInt64((bits >> $1) & 1) << UInt64(12 * $1)) }
+    }
+
     /// The classes of every code point of the Basic Multilingual Plane, computed once from Unicode properties.
     /// Loops fetch it once (`Table.shared`) rather than through a global accessor per character.
     struct Table: Sendable {
