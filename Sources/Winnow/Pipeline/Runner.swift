@@ -77,6 +77,10 @@ public struct Runner {
                                     gzipRejects: destinations.rejects?.isGzip ?? false, compressionLevel: Int32(pipeline.compressionLevel),
                                     discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
+        do { try scheduler.start() } catch {
+            summary.failure = "\(error)"
+            return summary
+        }
         let limit = 2 * options.jobs
         let start = Clock.now
         let steps = pipeline.steps
@@ -122,6 +126,9 @@ public struct Runner {
                 let progress = readAhead.progress
                 destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
             }
+        }
+        if summary.failure == nil && !summary.interrupted {
+            do { try scheduler.finish() } catch { summary.failure = "\(error)" }
         }
         let progress = readAhead.progress
         summary.filesDone = progress.filesDone
@@ -342,6 +349,16 @@ struct Scheduler {
                 orderedStages[index] = make()
             }
         }
+    }
+
+    /// Starts every ordered stage, in pipeline order.
+    mutating func start() throws {
+        for index in orderedStages.keys.sorted() { try orderedStages[index]!.start() }
+    }
+
+    /// Finishes every ordered stage, in pipeline order.
+    mutating func finish() throws {
+        for index in orderedStages.keys.sorted() { try orderedStages[index]!.finish() }
     }
 
     /// Takes a batch that finished a parallel phase; returns the batches that now need a parallel phase, or are done

@@ -13,7 +13,17 @@ public protocol DocumentStage: Sendable {
 /// work belongs in a `DocumentStage` before it, so this half stays cheap.
 public protocol OrderedStage {
     static var name: String { get }
+    /// Called once before the first document (the dedup index loads its file here); an error fails the run.
+    mutating func start() throws
     mutating func process(_ document: inout Document) throws -> Verdict
+    /// Called once after the last document of a run that was neither interrupted nor failed (the dedup index saves
+    /// itself here); an error fails the run.
+    mutating func finish() throws
+}
+
+extension OrderedStage {
+    public mutating func start() throws {}
+    public mutating func finish() throws {}
 }
 
 /// The typed options of a stage, read from its entry in a pipeline file; every option has a default.
@@ -91,6 +101,10 @@ public struct StageKind: Sendable {
         StageKind(name: StatsStage.name, summary: StatsStage.summary,
                   options: StatsStage.Configuration.optionDescriptions, outputFields: StatsStage.outputFields) { options throws(PipelineError) in
             [.document(StatsStage(configuration: try .read(options)))]
+        },
+        StageKind(name: DedupStage.name, summary: DedupStage.summary,
+                  options: DedupStage.Configuration.optionDescriptions, outputFields: DedupStage.outputFields) { options throws(PipelineError) in
+            DedupStage.steps(try .read(options))
         },
         StageKind(name: FilterStage.name, summary: FilterStage.summary,
                   options: FilterStage.Configuration.optionDescriptions, outputFields: []) { options throws(PipelineError) in

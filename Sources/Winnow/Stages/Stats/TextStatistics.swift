@@ -629,6 +629,13 @@ struct HashSet: Sendable {
         }
     }
 
+    var memoryBytes: Int { 8 * slots.count }
+
+    /// Calls `body` with every hash in the set (a stored 1 may stand for 0).
+    func forEach(_ body: (UInt64) -> Void) {
+        for key in slots where key != 0 { body(key) }
+    }
+
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: old.count * 2)

@@ -1,0 +1,316 @@
+import Foundation
+
+/// The state of deduplication: every document seen (its id, exact hash, LSH band keys, a compact sketch of its
+/// MinHash signature, its cluster), the seen paragraphs, and the tables that find them. A library type with a small
+/// API — add, look up, estimate, save, load, merge — so the phases of a large job can run as separate jobs.
+///
+/// Memory per document, with `bands` b and `permutations` k (README "dedup" has the figures):
+/// 8 (exact hash) + 4b (band keys) + k/2 (4-bit sketch) + 4 (cluster) + 4 + id bytes (id arena)
+/// + 4(b + 1)/load (the two tables of document numbers, load between 0.4 and 0.8).
+/// At b = 14, k = 112: 132 + id + ≈ 100 bytes. Each distinct paragraph (with `paragraphs: true`) costs 8/load.
+public struct DedupIndex: Sendable {
+    /// What must agree for two indexes to be comparable.
+    public struct Parameters: Sendable, Equatable {
+        public var bands: Int
+        public var rows: Int
+        public var seed: UInt64
+        public var ngram: Int
+        public var stripDiacritics: Bool
+
+        public init(bands: Int, rows: Int, seed: UInt64, ngram: Int, stripDiacritics: Bool) {
+            (self.bands, self.rows, self.seed, self.ngram, self.stripDiacritics) = (bands, rows, seed, ngram, stripDiacritics)
+        }
+
+        var sketchWords: Int { (bands * rows + 15) / 16 }
+    }
+
+    public let parameters: Parameters
+    private var idBytes: [UInt8] = []
+    private var idEnds: [UInt32] = []
+    private var exactHashes: [UInt64] = []
+    private var bandKeys: [UInt32] = []
+    private var sketches: [UInt64] = []
+    private var parents: [UInt32] = []
+    private var exactTable = DocumentTable()
+    private var bandTable = DocumentTable()
+    private var paragraphs = HashSet(capacity: 1024)
+
+    public init(parameters: Parameters) { self.parameters = parameters }
+
+    /// Documents in the index.
+    public var count: Int { idEnds.count }
+    /// Distinct paragraphs seen.
+    public var paragraphCount: Int { paragraphs.count }
+
+    /// Bytes of memory the index holds (arrays and tables at their capacity).
+    public var memoryBytes: Int {
+        idBytes.capacity + 4 * idEnds.capacity + 8 * exactHashes.capacity + 4 * bandKeys.capacity + 8 * sketches.capacity
+            + 4 * parents.capacity + exactTable.memoryBytes + bandTable.memoryBytes + paragraphs.memoryBytes
+    }
+
+    // MARK: - Looking up
+
+    /// The first document with this exact hash.
+    public func document(withExactHash hash: UInt64) -> Int? {
+        exactTable.find(hash) { exactHashes[$0] == hash }
+    }
+
+    /// The entry (document × bands + band) holding `key` in `band`.
+    private func findBandEntry(_ band: Int, _ key: UInt32) -> Int? {
+        let bands = parameters.bands
+        return bandTable.find(Self.bandSlotHash(band, key)) { $0 % bands == band && bandKeys[$0] == key }
+    }
+
+    /// The documents that share a band key with `keys`, each once, in the order they were added.
+    public func candidates(bandKeys keys: [UInt32]) -> [Int] {
+        var found: [Int] = []
+        for (band, key) in keys.enumerated() {
+            if let entry = findBandEntry(band, key), !found.contains(entry / parameters.bands) {
+                found.append(entry / parameters.bands)
+            }
+        }
+        return found.sorted()
+    }
+
+    /// The Jaccard similarity estimated from two sketches: matching 4-bit values m of k, corrected for the 1/16 of
+    /// chance matches (b-bit minwise hashing, Li and König 2010): (m/k − 1/16) / (15/16).
+    public func estimatedSimilarity(_ sketch: [UInt64], to document: Int) -> Double {
+        let permutations = parameters.bands * parameters.rows
+        var matches = 0
+        for word in 0..<parameters.sketchWords {
+            var difference = sketch[word] ^ sketches[document * parameters.sketchWords + word]
+            difference |= difference >> 1
+            difference |= difference >> 2
+            let valuesInWord = min(16, permutations - word * 16)
+            matches += valuesInWord - (difference & 0x1111_1111_1111_1111).nonzeroBitCount
+        }
+        let fraction = Double(matches) / Double(permutations)
+        return min(1, max(0, (fraction - 1.0 / 16) / (15.0 / 16)))
+    }
+
+    /// The 4-bit sketch of a signature: 16 values to a word, each value's low bits after a mix (the minima's own
+    /// high bits are mostly 0).
+    public static func sketch(of signature: [UInt64]) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (signature.count + 15) / 16)
+        for (index, value) in signature.enumerated() {
+            var mixed = value &* 0x9E37_79B9_7F4A_7C15
+            mixed ^= mixed >> 32
+            words[index / 16] |= (mixed & 0xF) << UInt64(4 * (index % 16))
+        }
+        return words
+    }
+
+    /// The document that stands for the cluster of `document` (its first member).
+    public func root(of document: Int) -> Int {
+        var current = document
+        while Int(parents[current]) != current { current = Int(parents[current]) }
+        return current
+    }
+
+    public func id(of document: Int) -> String {
+        let start = document == 0 ? 0 : Int(idEnds[document - 1])
+        return String(decoding: idBytes[start..<Int(idEnds[document])], as: UTF8.self)
+    }
+
+    // MARK: - Adding
+
+    /// Adds a document; with `duplicateOf`, into that document's cluster. Returns its number.
+    @discardableResult
+    public mutating func add(id: String, exactHash: UInt64, bandKeys keys: [UInt32], sketch: [UInt64], duplicateOf: Int? = nil) -> Int {
+        precondition(keys.count == parameters.bands && sketch.count == parameters.sketchWords)
+        let document = count
+        idBytes.append(contentsOf: id.utf8)
+        idEnds.append(UInt32(idBytes.count))
+        exactHashes.append(exactHash)
+        bandKeys.append(contentsOf: keys)
+        sketches.append(contentsOf: sketch)
+        parents.append(UInt32(duplicateOf.map(root(of:)) ?? document))
+        insertIntoTables(document)
+        return document
+    }
+
+    /// Puts two clusters together; the one whose first document came first stands for both.
+    public mutating func union(_ first: Int, _ second: Int) {
+        let (a, b) = (root(of: first), root(of: second))
+        guard a != b else { return }
+        parents[max(a, b)] = UInt32(min(a, b))
+    }
+
+    /// Records a paragraph hash; false when it was seen before.
+    public mutating func insertParagraph(_ hash: UInt64) -> Bool { paragraphs.insert(hash) }
+
+    private mutating func insertIntoTables(_ document: Int) {
+        let exactHash = exactHashes[document]
+        if self.document(withExactHash: exactHash) == nil {
+            exactTable.insert(document, hash: exactHash) { [exactHashes] in exactHashes[$0] }
+        }
+        let bands = parameters.bands
+        for band in 0..<bands {
+            let entry = document * bands + band
+            guard findBandEntry(band, bandKeys[entry]) == nil else { continue }
+            bandTable.insert(entry, hash: Self.bandSlotHash(band, bandKeys[entry])) { [bandKeys] other in
+                Self.bandSlotHash(other % bands, bandKeys[other])
+            }
+        }
+    }
+
+    static func bandSlotHash(_ band: Int, _ key: UInt32) -> UInt64 {
+        var mixed = (UInt64(band) << 32 | UInt64(key)) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 29
+        return mixed &* 0xBF58_476D_1CE4_E5B9
+    }
+
+    // MARK: - Merging, saving, loading
+
+    /// Appends the documents and paragraphs of `other` (same parameters) after this index's: its clusters stay
+    /// its own; a key both have keeps pointing at this index's document.
+    public mutating func merge(_ other: DedupIndex) throws(DedupIndexError) {
+        guard other.parameters == parameters else { throw DedupIndexError("cannot merge indexes made with different parameters") }
+        let offset = UInt32(count)
+        let idOffset = UInt32(idBytes.count)
+        idBytes.append(contentsOf: other.idBytes)
+        idEnds.append(contentsOf: other.idEnds.map { $0 + idOffset })
+        exactHashes.append(contentsOf: other.exactHashes)
+        bandKeys.append(contentsOf: other.bandKeys)
+        sketches.append(contentsOf: other.sketches)
+        parents.append(contentsOf: other.parents.map { $0 + offset })
+        for document in Int(offset)..<count { insertIntoTables(document) }
+        other.paragraphs.forEach { _ = paragraphs.insert($0) }
+    }
+
+    private static let magic: [UInt8] = Array("WNDXIDX1".utf8)
+
+    /// The index as bytes: a header (magic, parameters, counts), then the arrays, little-endian. Tables are rebuilt
+    /// on loading.
+    public func serialized() -> [UInt8] {
+        var out = Self.magic
+        func put(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        func putArray<T: FixedWidthInteger>(_ array: [T]) {
+            put(UInt64(array.count))
+            for value in array { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        }
+        put(UInt64(parameters.bands)); put(UInt64(parameters.rows)); put(parameters.seed); put(UInt64(parameters.ngram))
+        put(parameters.stripDiacritics ? 1 : 0)
+        putArray(idBytes); putArray(idEnds); putArray(exactHashes); putArray(bandKeys); putArray(sketches); putArray(parents)
+        var paragraphHashes: [UInt64] = []
+        paragraphs.forEach { paragraphHashes.append($0) }
+        putArray(paragraphHashes.sorted())
+        return out
+    }
+
+    /// Reads what `serialized()` wrote; any inconsistency is an error naming what is wrong.
+    public init(serialized bytes: [UInt8]) throws(DedupIndexError) {
+        var reader = ByteReader(bytes: bytes)
+        guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else { throw DedupIndexError("not a winnow dedup index (bad magic)") }
+        reader.position = 8
+        let bands = Int(try reader.read()), rows = Int(try reader.read()), seed = try reader.read(), ngram = Int(try reader.read())
+        let strip = try reader.read() == 1
+        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram) else { throw DedupIndexError("parameters out of range") }
+        self.init(parameters: Parameters(bands: bands, rows: rows, seed: seed, ngram: ngram, stripDiacritics: strip))
+        idBytes = try reader.readArray()
+        idEnds = try reader.readArray()
+        exactHashes = try reader.readArray()
+        bandKeys = try reader.readArray()
+        sketches = try reader.readArray()
+        parents = try reader.readArray()
+        let paragraphHashes: [UInt64] = try reader.readArray()
+        let documents = idEnds.count
+        guard reader.position == bytes.count, exactHashes.count == documents, bandKeys.count == documents * bands,
+              sketches.count == documents * parameters.sketchWords, parents.count == documents,
+              zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }), (idEnds.last.map(Int.init) ?? 0) == idBytes.count,
+              parents.enumerated().allSatisfy({ Int($1) <= $0 }) else {
+            throw DedupIndexError("inconsistent index (truncated or corrupt)")
+        }
+        for document in 0..<documents { insertIntoTables(document) }
+        for hash in paragraphHashes { _ = paragraphs.insert(hash) }
+    }
+
+    public static func load(path: String) throws(DedupIndexError) -> DedupIndex {
+        guard let data = FileManager.default.contents(atPath: path) else { throw DedupIndexError("cannot read \(path)") }
+        do { return try DedupIndex(serialized: [UInt8](data)) } catch { throw DedupIndexError("\(path): \(error.message)") }
+    }
+
+    /// Writes the index to `path` atomically: a temporary file beside it, then a rename.
+    public func save(path: String) throws(DedupIndexError) {
+        let temporary = path + ".tmp-\(getpid())"
+        do {
+            try Data(serialized()).write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, path) != 0 { throw DedupIndexError("cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))") }
+        } catch let error as DedupIndexError {
+            unlink(temporary)
+            throw error
+        } catch {
+            unlink(temporary)
+            throw DedupIndexError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Why an index could not be read, written or merged.
+public struct DedupIndexError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Little-endian reading with bounds checks.
+private struct ByteReader {
+    let bytes: [UInt8]
+    var position = 0
+
+    mutating func read() throws(DedupIndexError) -> UInt64 {
+        guard position + 8 <= bytes.count else { throw DedupIndexError("truncated index") }
+        defer { position += 8 }
+        return bytes[position..<position + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    mutating func readArray<T: FixedWidthInteger>() throws(DedupIndexError) -> [T] {
+        let count = try read()
+        let size = MemoryLayout<T>.size
+        guard count <= UInt64(bytes.count - position) / UInt64(size) else { throw DedupIndexError("truncated index") }
+        var result = [T](repeating: 0, count: Int(count))
+        result.withUnsafeMutableBytes { $0.copyBytes(from: bytes[position..<position + Int(count) * size]) }
+        position += Int(count) * size
+        return result.map { T(littleEndian: $0) }
+    }
+}
+
+/// An open-addressing table of 32-bit entries (document numbers, or document × bands + band), placed by a 64-bit
+/// hash; what an entry stands for is the caller's business. Grows ×2 at 80% full.
+struct DocumentTable: Sendable {
+    private static let empty = UInt32.max
+    private var slots = [UInt32](repeating: DocumentTable.empty, count: 1024)
+    private var filled = 0
+
+    var memoryBytes: Int { 4 * slots.count }
+
+    func find(_ hash: UInt64, where matches: (Int) -> Bool) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+        while slots[slot] != Self.empty {
+            if matches(Int(slots[slot])) { return Int(slots[slot]) }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Inserts an entry; `hashOf` gives the placing hash of any entry already in the table (for growing).
+    mutating func insert(_ document: Int, hash: UInt64, hashOf: (Int) -> UInt64) {
+        if (filled + 1) * 5 > slots.count * 4 { grow(hashOf) }
+        place(UInt32(document), hash)
+        filled += 1
+    }
+
+    private mutating func place(_ document: UInt32, _ hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+        while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+        slots[slot] = document
+    }
+
+    private mutating func grow(_ hashOf: (Int) -> UInt64) {
+        let old = slots
+        slots = [UInt32](repeating: Self.empty, count: old.count * 2)
+        for document in old where document != Self.empty { place(document, hashOf(Int(document))) }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+
+/// Stage `dedup`: exact and near-duplicate documents (MinHash + LSH over word shingles), and optionally paragraphs
+/// seen before (cc_net style).
+///
+/// Two halves. `DedupSignatures` runs on all jobs: it normalises the text (`DedupNormalizer`), hashes it (exact),
+/// shingles it, computes the MinHash signature, its band keys and 4-bit sketch, and the paragraphs' hashes.
+/// `DedupLookup` sees the documents in input order: it removes seen paragraphs, looks the document up in the
+/// `DedupIndex`, verifies each candidate, clusters by union-find, and adds the document. The first document of a
+/// cluster in input order is kept. Output: `dedup: {cluster, duplicate_of, similarity}` (and `paragraphs_removed`).
+public enum DedupStage {
+    public static let name = "dedup"
+    static let summary = "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
+    static let outputFields = [
+        FieldDescription(name: "dedup", help: "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"),
+    ]
+
+    public enum Mode: String, ChoiceOption { case drop, annotate }
+    public enum Verification: String, ChoiceOption { case estimate, exact }
+    public enum Diacritics: String, ChoiceOption { case strip, keep }
+
+    /// The options of `dedup`.
+    public struct Configuration: StageConfiguration {
+        static let modeOption = StageOption<Mode>("mode", default: .drop, help: "drop: duplicates go to the rejects (exact_duplicate, near_duplicate); annotate: every document kept")
+        static let exactOption = StageOption<Bool>("exact", default: true, help: "find documents whose normalised text is identical")
+        static let nearOption = StageOption<Bool>("near", default: true, help: "find near-duplicates with MinHash + LSH")
+        static let thresholdOption = StageOption<Double>("threshold", default: 0.8, in: 0.01...1, help: "Jaccard similarity of shingle sets at or above which two documents are near-duplicates")
+        static let ngramOption = StageOption<Int>("ngram", default: 5, in: 1...50, help: "words in a shingle (characters, for text in scripts written without spaces)")
+        static let bandsOption = StageOption<Int>("bands", default: 14, in: 0...512, help: "LSH bands; 0: choose bands and rows for the threshold from `permutations` (datasketch's rule)")
+        static let rowsOption = StageOption<Int>("rows", default: 8, in: 1...64, help: "signature values per band (permutations = bands × rows)")
+        static let permutationsOption = StageOption<Int>("permutations", default: 112, in: 1...1024, help: "signature length when bands is 0")
+        static let seedOption = StageOption<Int>("seed", default: 1, in: 0...Int.max, help: "seed of the MinHash permutations (SplitMix64)")
+        static let verifyOption = StageOption<Verification>("verify", default: .estimate, help: "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)")
+        static let diacriticsOption = StageOption<Diacritics>("diacritics", default: .strip, help: "strip (é → e, as datatrove) or keep diacritics when normalising")
+        static let paragraphsOption = StageOption<Bool>("paragraphs", default: false, help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)")
+        static let indexOption = StageOption<String>("index", default: "", help: "index file: loaded when it exists, saved (atomically) at the end of the run")
+        public static let optionDescriptions = [
+            modeOption.description, exactOption.description, nearOption.description, thresholdOption.description, ngramOption.description,
+            bandsOption.description, rowsOption.description, permutationsOption.description, seedOption.description,
+            verifyOption.description, diacriticsOption.description, paragraphsOption.description, indexOption.description,
+        ]
+
+        public var mode: Mode
+        public var exact: Bool
+        public var near: Bool
+        public var threshold: Double
+        public var verify: Verification
+        public var paragraphs: Bool
+        public var indexPath: String
+        public var parameters: DedupIndex.Parameters
+
+        public init(_ options: StageOptions) throws(PipelineError) {
+            mode = try options.value(Self.modeOption)
+            exact = try options.value(Self.exactOption)
+            near = try options.value(Self.nearOption)
+            threshold = try options.value(Self.thresholdOption)
+            verify = try options.value(Self.verifyOption)
+            paragraphs = try options.value(Self.paragraphsOption)
+            indexPath = try options.value(Self.indexOption)
+            var bands = try options.value(Self.bandsOption), rows = try options.value(Self.rowsOption)
+            if bands == 0 {
+                (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: try options.value(Self.permutationsOption))
+            }
+            parameters = DedupIndex.Parameters(bands: bands, rows: rows, seed: UInt64(try options.value(Self.seedOption)),
+                                               ngram: try options.value(Self.ngramOption),
+                                               stripDiacritics: try options.value(Self.diacriticsOption) == .strip)
+        }
+    }
+
+    static func steps(_ configuration: Configuration) -> [PipelineStep] {
+        let signatures = DedupSignatures(configuration: configuration)
+        return [.document(signatures), .ordered(name: DedupLookup.name) { DedupLookup(configuration: configuration) }]
+    }
+}
+
+/// What `DedupSignatures` computes for one document.
+struct DocumentSignature: Sendable {
+    var exactHash: UInt64
+    /// Empty when the normalised text has no words.
+    var bandKeys: [UInt32]
+    var sketch: [UInt64]
+    var shingles: [UInt64]
+    /// The normalised hash of each line (0: nothing left after normalising; never removed).
+    var paragraphHashes: [UInt64]
+
+    /// Packed into the document's `hashes` side channel.
+    var packed: [UInt64] {
+        [exactHash, UInt64(bandKeys.count), UInt64(sketch.count), UInt64(shingles.count)]
+            + bandKeys.map(UInt64.init) + sketch + shingles + paragraphHashes
+    }
+
+    init(exactHash: UInt64, bandKeys: [UInt32], sketch: [UInt64], shingles: [UInt64], paragraphHashes: [UInt64]) {
+        (self.exactHash, self.bandKeys, self.sketch, self.shingles, self.paragraphHashes) = (exactHash, bandKeys, sketch, shingles, paragraphHashes)
+    }
+
+    init(packed: [UInt64]) {
+        exactHash = packed[0]
+        let (bands, sketchWords, shingleCount) = (Int(packed[1]), Int(packed[2]), Int(packed[3]))
+        var position = 4
+        bandKeys = packed[position..<position + bands].map { UInt32(truncatingIfNeeded: $0) }
+        position += bands
+        sketch = Array(packed[position..<position + sketchWords])
+        position += sketchWords
+        shingles = Array(packed[position..<position + shingleCount])
+        position += shingleCount
+        paragraphHashes = Array(packed[position...])
+    }
+}
+
+/// `dedup`'s per-document half: normalising, hashing, shingling and signatures, on all jobs.
+struct DedupSignatures: DocumentStage {
+    static let name = "dedup_signatures"
+    let configuration: DedupStage.Configuration
+    let hasher: MinHasher
+    let normalizer: DedupNormalizer
+
+    init(configuration: DedupStage.Configuration) {
+        self.configuration = configuration
+        hasher = MinHasher(bands: configuration.parameters.bands, rows: configuration.parameters.rows, seed: configuration.parameters.seed)
+        normalizer = configuration.parameters.stripDiacritics ? .stripping : .keeping
+    }
+
+    func process(_ document: inout Document) -> Verdict {
+        document.hashes[DedupLookup.name] = signature(of: document.text).packed
+        return .keep
+    }
+
+    func signature(of text: String) -> DocumentSignature {
+        let words = normalizer.words(of: text)
+        let exactHash = words.bytes.withUnsafeBytes { XXHash64.hash($0) }
+        var bandKeys: [UInt32] = [], sketch: [UInt64] = [], shingles: [UInt64] = []
+        if configuration.near && words.count > 0 {
+            shingles = words.shingleHashes(configuration.parameters.ngram)
+            let signature = hasher.signature(shingles)
+            bandKeys = hasher.bandKeys(signature)
+            sketch = DedupIndex.sketch(of: signature)
+            if configuration.verify == .estimate { shingles = [] } else { shingles = Array(Set(shingles)).sorted() }
+        }
+        var paragraphHashes: [UInt64] = []
+        if configuration.paragraphs {
+            var text = text
+            text.withUTF8 { bytes in
+                TextLines.forEach(bytes) { line in
+                    let lineWords = normalizer.words(of: UnsafeBufferPointer(rebasing: bytes[line]))
+                    paragraphHashes.append(lineWords.count == 0 ? 0 : lineWords.bytes.withUnsafeBytes { XXHash64.hash($0) } | 1)
+                }
+            }
+        }
+        return DocumentSignature(exactHash: exactHash, bandKeys: bandKeys, sketch: sketch, shingles: shingles, paragraphHashes: paragraphHashes)
+    }
+}
+
+/// `dedup`'s ordered half: paragraphs, look-up, verification, clustering and insertion, in input order.
+struct DedupLookup: OrderedStage {
+    static let name = "dedup"
+    let configuration: DedupStage.Configuration
+    var index: DedupIndex
+    /// Shingle sets of this run's documents, for `verify: exact` (documents from a loaded index fall back to the
+    /// estimate).
+    private var shingleSets: [Int: [UInt64]] = [:]
+
+    init(configuration: DedupStage.Configuration) {
+        self.configuration = configuration
+        index = DedupIndex(parameters: configuration.parameters)
+    }
+
+    mutating func start() throws {
+        guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else { return }
+        let loaded = try DedupIndex.load(path: configuration.indexPath)
+        guard loaded.parameters == configuration.parameters else {
+            throw DedupIndexError("\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, diacritics) than this pipeline's")
+        }
+        index = loaded
+    }
+
+    mutating func finish() throws {
+        guard !configuration.indexPath.isEmpty else { return }
+        try index.save(path: configuration.indexPath)
+    }
+
+    mutating func process(_ document: inout Document) throws -> Verdict {
+        let signature = document.hashes.removeValue(forKey: Self.name).map(DocumentSignature.init(packed:))
+            ?? DedupSignatures(configuration: configuration).signature(of: document.text)
+        var result: JSONObject = [:]
+        if configuration.paragraphs { result["paragraphs_removed"] = .int(removeSeenParagraphs(&document, signature.paragraphHashes)) }
+
+        var duplicateOf: Int?, similarity = 1.0, reason = ""
+        if configuration.exact, let match = index.document(withExactHash: signature.exactHash) {
+            duplicateOf = index.root(of: match)
+            reason = "exact_duplicate"
+        } else if configuration.near && !signature.bandKeys.isEmpty {
+            var best = -1.0
+            for candidate in index.candidates(bandKeys: signature.bandKeys) {
+                let score = verify(signature, candidate)
+                guard score >= configuration.threshold else { continue }
+                if let current = duplicateOf { index.union(current, candidate) }
+                duplicateOf = index.root(of: candidate)
+                best = max(best, score)
+            }
+            if duplicateOf != nil {
+                similarity = best
+                reason = "near_duplicate"
+            }
+        }
+        // Exact duplicates add nothing the index lacks; every other document goes in, so chains of near-duplicates join.
+        if reason != "exact_duplicate" {
+            let bandKeys = signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: configuration.parameters.bands) : signature.bandKeys
+            let sketch = signature.sketch.isEmpty ? [UInt64](repeating: 0, count: configuration.parameters.sketchWords) : signature.sketch
+            let number = index.add(id: document.id, exactHash: signature.exactHash, bandKeys: bandKeys, sketch: sketch, duplicateOf: duplicateOf)
+            if configuration.verify == .exact { shingleSets[number] = signature.shingles }
+        }
+        let cluster = duplicateOf.map { index.id(of: $0) } ?? document.id
+        result["cluster"] = .string(cluster)
+        result["duplicate_of"] = duplicateOf.map { .string(index.id(of: $0)) } ?? .null
+        result["similarity"] = .double((similarity * 10_000).rounded() / 10_000)
+        document.fields["dedup"] = .object(result)
+        return duplicateOf != nil && configuration.mode == .drop ? .drop(reason: reason) : .keep
+    }
+
+    private func verify(_ signature: DocumentSignature, _ candidate: Int) -> Double {
+        if configuration.verify == .exact, let other = shingleSets[candidate] {
+            return Self.jaccard(signature.shingles, other)
+        }
+        return index.estimatedSimilarity(signature.sketch, to: candidate)
+    }
+
+    /// The Jaccard similarity of two sorted sets.
+    static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        var (i, j, shared) = (0, 0, 0)
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+
+    /// Removes the lines whose normalised hash was seen before; returns how many went.
+    private mutating func removeSeenParagraphs(_ document: inout Document, _ hashes: [UInt64]) -> Int {
+        var keep = [Bool](repeating: true, count: hashes.count), removed = 0
+        for (line, hash) in hashes.enumerated() where hash != 0 && !index.insertParagraph(hash) {
+            keep[line] = false
+            removed += 1
+        }
+        guard removed > 0 else { return 0 }
+        var text = document.text
+        document.text = text.withUTF8 { bytes in
+            let lines = TextLines.ranges(bytes)
+            return String(decoding: TextLines.join(bytes, lines) { keep[$0] }, as: UTF8.self)
+        }
+        return removed
+    }
+}
