@@ -23,9 +23,10 @@ let package = Package(
             name: "CEmbeddedModels",
             cSettings: [.define("WINNOW_LID176_PATH", to: "\"\(Context.packageDirectory)/Sources/Winnow/Resources/lid.176.ftz\"")]
         ),
+        .target(name: "CMinHash"),
         .target(
             name: "Winnow",
-            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", "CMinHash", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources"]
         ),
         .executableTarget(

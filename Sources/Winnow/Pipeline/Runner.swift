@@ -384,7 +384,9 @@ struct Scheduler {
     }
 
     private mutating func runOrdered(_ index: Int, on batch: inout WorkBatch) {
-        guard var stage = orderedStages[index] else { return }
+        // Taken out of the dictionary while it runs, so its state (a dedup index of hundreds of MB) has one owner and
+        // is changed in place rather than copied on write for every batch.
+        guard var stage = orderedStages.removeValue(forKey: index) else { return }
         let started = Clock.threadCPU
         var counters = batch.counters[index]
         batch.documents = Phase.apply(stageNamed: type(of: stage).name, to: batch.documents, counters: &counters,

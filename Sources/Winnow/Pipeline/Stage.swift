@@ -102,13 +102,13 @@ public struct StageKind: Sendable {
                   options: StatsStage.Configuration.optionDescriptions, outputFields: StatsStage.outputFields) { options throws(PipelineError) in
             [.document(StatsStage(configuration: try .read(options)))]
         },
-        StageKind(name: DedupStage.name, summary: DedupStage.summary,
-                  options: DedupStage.Configuration.optionDescriptions, outputFields: DedupStage.outputFields) { options throws(PipelineError) in
-            DedupStage.steps(try .read(options))
-        },
         StageKind(name: FilterStage.name, summary: FilterStage.summary,
                   options: FilterStage.Configuration.optionDescriptions, outputFields: []) { options throws(PipelineError) in
             [.document(FilterStage(configuration: try .read(options)))]
+        },
+        StageKind(name: DedupStage.name, summary: DedupStage.summary,
+                  options: DedupStage.Configuration.optionDescriptions, outputFields: DedupStage.outputFields) { options throws(PipelineError) in
+            DedupStage.steps(try .read(options))
         },
     ]
 

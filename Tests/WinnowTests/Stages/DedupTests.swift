@@ -41,14 +41,17 @@ import Testing
     }
 
     @Test func signaturesEstimateJaccard() {
-        let hasher = MinHasher(bands: 32, rows: 8)
+        let hasher = MinHasher(bands: 64, rows: 4)
         let a = (0..<1000).map { XXHash64.hash("shingle \($0)") }
         let b = Array(a[200...]) + (0..<200).map { XXHash64.hash("other \($0)") }   // Jaccard 800/1200 = 0.667
         let (sa, sb) = (hasher.signature(a), hasher.signature(b))
         #expect(hasher.signature(a.reversed()) == sa)
+        #expect(hasher.portableSignature(a) == sa)
+        #expect(MinHasher(bands: 3, rows: 5).signature(b) == MinHasher(bands: 3, rows: 5).portableSignature(b))
+        #expect(hasher.signature([]) == [UInt32](repeating: .max, count: 256))
         let full = Double(zip(sa, sb).filter { $0 == $1 }.count) / Double(sa.count)
         #expect(abs(full - 2.0 / 3) < 0.08)
-        var index = DedupIndex(parameters: .init(bands: 32, rows: 8, seed: 1, ngram: 5, stripDiacritics: true))
+        var index = DedupIndex(parameters: .init(bands: 64, rows: 4, seed: 1, ngram: 5, stripDiacritics: true))
         index.add(id: "a", exactHash: 1, bandKeys: hasher.bandKeys(sa), sketch: DedupIndex.sketch(of: sa))
         #expect(abs(index.estimatedSimilarity(DedupIndex.sketch(of: sb), to: 0) - 2.0 / 3) < 0.1)
         #expect(index.estimatedSimilarity(DedupIndex.sketch(of: sa), to: 0) == 1)

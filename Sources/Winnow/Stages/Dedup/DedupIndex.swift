@@ -25,12 +25,12 @@ public struct DedupIndex: Sendable {
     }
 
     public let parameters: Parameters
-    private var idBytes: [UInt8] = []
-    private var idEnds: [UInt32] = []
-    private var exactHashes: [UInt64] = []
-    private var bandKeys: [UInt32] = []
-    private var sketches: [UInt64] = []
-    private var parents: [UInt32] = []
+    private var idBytes = ChunkedArray<UInt8>()
+    private var idEnds = ChunkedArray<UInt32>()
+    private var exactHashes = ChunkedArray<UInt64>()
+    private var bandKeys = ChunkedArray<UInt32>()
+    private var sketches = ChunkedArray<UInt64>()
+    private var parents = ChunkedArray<UInt32>()
     private var exactTable = DocumentTable()
     private var bandTable = DocumentTable()
     private var paragraphs = HashSet(capacity: 1024)
@@ -44,8 +44,8 @@ public struct DedupIndex: Sendable {
 
     /// Bytes of memory the index holds (arrays and tables at their capacity).
     public var memoryBytes: Int {
-        idBytes.capacity + 4 * idEnds.capacity + 8 * exactHashes.capacity + 4 * bandKeys.capacity + 8 * sketches.capacity
-            + 4 * parents.capacity + exactTable.memoryBytes + bandTable.memoryBytes + paragraphs.memoryBytes
+        idBytes.memoryBytes + idEnds.memoryBytes + exactHashes.memoryBytes + bandKeys.memoryBytes + sketches.memoryBytes
+            + parents.memoryBytes + exactTable.memoryBytes + bandTable.memoryBytes + paragraphs.memoryBytes
     }
 
     // MARK: - Looking up
@@ -90,10 +90,10 @@ public struct DedupIndex: Sendable {
 
     /// The 4-bit sketch of a signature: 16 values to a word, each value's low bits after a mix (the minima's own
     /// high bits are mostly 0).
-    public static func sketch(of signature: [UInt64]) -> [UInt64] {
+    public static func sketch(of signature: [UInt32]) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: (signature.count + 15) / 16)
         for (index, value) in signature.enumerated() {
-            var mixed = value &* 0x9E37_79B9_7F4A_7C15
+            var mixed = UInt64(value) &* 0x9E37_79B9_7F4A_7C15
             mixed ^= mixed >> 32
             words[index / 16] |= (mixed & 0xF) << UInt64(4 * (index % 16))
         }
@@ -109,7 +109,7 @@ public struct DedupIndex: Sendable {
 
     public func id(of document: Int) -> String {
         let start = document == 0 ? 0 : Int(idEnds[document - 1])
-        return String(decoding: idBytes[start..<Int(idEnds[document])], as: UTF8.self)
+        return String(decoding: idBytes.elements(start..<Int(idEnds[document])), as: UTF8.self)
     }
 
     // MARK: - Adding
@@ -142,15 +142,23 @@ public struct DedupIndex: Sendable {
     private mutating func insertIntoTables(_ document: Int) {
         let exactHash = exactHashes[document]
         if self.document(withExactHash: exactHash) == nil {
-            exactTable.insert(document, hash: exactHash) { [exactHashes] in exactHashes[$0] }
+            if exactTable.isFull {
+                let old = exactTable
+                exactTable = old.larger()
+                old.forEach { exactTable.place($0, hash: exactHashes[$0]) }
+            }
+            exactTable.place(document, hash: exactHash)
         }
         let bands = parameters.bands
         for band in 0..<bands {
             let entry = document * bands + band
             guard findBandEntry(band, bandKeys[entry]) == nil else { continue }
-            bandTable.insert(entry, hash: Self.bandSlotHash(band, bandKeys[entry])) { [bandKeys] other in
-                Self.bandSlotHash(other % bands, bandKeys[other])
+            if bandTable.isFull {
+                let old = bandTable
+                bandTable = old.larger()
+                old.forEach { bandTable.place($0, hash: Self.bandSlotHash($0 % bands, bandKeys[$0])) }
             }
+            bandTable.place(entry, hash: Self.bandSlotHash(band, bandKeys[entry]))
         }
     }
 
@@ -168,34 +176,46 @@ public struct DedupIndex: Sendable {
         guard other.parameters == parameters else { throw DedupIndexError("cannot merge indexes made with different parameters") }
         let offset = UInt32(count)
         let idOffset = UInt32(idBytes.count)
-        idBytes.append(contentsOf: other.idBytes)
-        idEnds.append(contentsOf: other.idEnds.map { $0 + idOffset })
-        exactHashes.append(contentsOf: other.exactHashes)
-        bandKeys.append(contentsOf: other.bandKeys)
-        sketches.append(contentsOf: other.sketches)
-        parents.append(contentsOf: other.parents.map { $0 + offset })
+        for index in 0..<other.idBytes.count { idBytes.append(other.idBytes[index]) }
+        for index in 0..<other.count {
+            idEnds.append(other.idEnds[index] + idOffset)
+            exactHashes.append(other.exactHashes[index])
+            parents.append(other.parents[index] + offset)
+        }
+        for index in 0..<other.bandKeys.count { bandKeys.append(other.bandKeys[index]) }
+        for index in 0..<other.sketches.count { sketches.append(other.sketches[index]) }
         for document in Int(offset)..<count { insertIntoTables(document) }
         other.paragraphs.forEach { _ = paragraphs.insert($0) }
     }
 
     private static let magic: [UInt8] = Array("WNDXIDX1".utf8)
 
-    /// The index as bytes: a header (magic, parameters, counts), then the arrays, little-endian. Tables are rebuilt
-    /// on loading.
+    /// The index as bytes: a header (magic, parameters), then each array as its count and its elements,
+    /// little-endian. Tables are rebuilt on loading.
     public func serialized() -> [UInt8] {
-        var out = Self.magic
-        func put(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
-        func putArray<T: FixedWidthInteger>(_ array: [T]) {
-            put(UInt64(array.count))
-            for value in array { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        var out: [UInt8] = []
+        write { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Hands the serialised index to `sink` piece by piece (the arrays' own memory, not a copy of the index).
+    private func write(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        #if _endian(big)
+        fatalError("dedup index files are little-endian; this host is not")
+        #endif
+        try Self.magic.withUnsafeBytes(sink)
+        func put(_ value: UInt64) throws { try withUnsafeBytes(of: value.littleEndian, sink) }
+        func putArray<T: FixedWidthInteger>(_ array: ChunkedArray<T>) throws {
+            try put(UInt64(array.count))
+            try array.forEachChunk(sink)
         }
-        put(UInt64(parameters.bands)); put(UInt64(parameters.rows)); put(parameters.seed); put(UInt64(parameters.ngram))
-        put(parameters.stripDiacritics ? 1 : 0)
-        putArray(idBytes); putArray(idEnds); putArray(exactHashes); putArray(bandKeys); putArray(sketches); putArray(parents)
+        try put(UInt64(parameters.bands)); try put(UInt64(parameters.rows)); try put(parameters.seed)
+        try put(UInt64(parameters.ngram)); try put(parameters.stripDiacritics ? 1 : 0)
+        try putArray(idBytes); try putArray(idEnds); try putArray(exactHashes); try putArray(bandKeys)
+        try putArray(sketches); try putArray(parents)
         var paragraphHashes: [UInt64] = []
         paragraphs.forEach { paragraphHashes.append($0) }
-        putArray(paragraphHashes.sorted())
-        return out
+        try putArray(ChunkedArray(paragraphHashes.sorted()))
     }
 
     /// Reads what `serialized()` wrote; any inconsistency is an error naming what is wrong.
@@ -207,12 +227,9 @@ public struct DedupIndex: Sendable {
         let strip = try reader.read() == 1
         guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram) else { throw DedupIndexError("parameters out of range") }
         self.init(parameters: Parameters(bands: bands, rows: rows, seed: seed, ngram: ngram, stripDiacritics: strip))
-        idBytes = try reader.readArray()
-        idEnds = try reader.readArray()
-        exactHashes = try reader.readArray()
-        bandKeys = try reader.readArray()
-        sketches = try reader.readArray()
-        parents = try reader.readArray()
+        let idBytes: [UInt8] = try reader.readArray(), idEnds: [UInt32] = try reader.readArray()
+        let exactHashes: [UInt64] = try reader.readArray(), bandKeys: [UInt32] = try reader.readArray()
+        let sketches: [UInt64] = try reader.readArray(), parents: [UInt32] = try reader.readArray()
         let paragraphHashes: [UInt64] = try reader.readArray()
         let documents = idEnds.count
         guard reader.position == bytes.count, exactHashes.count == documents, bandKeys.count == documents * bands,
@@ -221,6 +238,8 @@ public struct DedupIndex: Sendable {
               parents.enumerated().allSatisfy({ Int($1) <= $0 }) else {
             throw DedupIndexError("inconsistent index (truncated or corrupt)")
         }
+        (self.idBytes, self.idEnds, self.exactHashes) = (ChunkedArray(idBytes), ChunkedArray(idEnds), ChunkedArray(exactHashes))
+        (self.bandKeys, self.sketches, self.parents) = (ChunkedArray(bandKeys), ChunkedArray(sketches), ChunkedArray(parents))
         for document in 0..<documents { insertIntoTables(document) }
         for hash in paragraphHashes { _ = paragraphs.insert(hash) }
     }
@@ -230,18 +249,29 @@ public struct DedupIndex: Sendable {
         do { return try DedupIndex(serialized: [UInt8](data)) } catch { throw DedupIndexError("\(path): \(error.message)") }
     }
 
-    /// Writes the index to `path` atomically: a temporary file beside it, then a rename.
+    /// Writes the index to `path` atomically: a temporary file beside it, flushed to disk, then renamed.
     public func save(path: String) throws(DedupIndexError) {
         let temporary = path + ".tmp-\(getpid())"
+        guard let file = fopen(temporary, "wb") else {
+            throw DedupIndexError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        struct WriteFailed: Error {}
         do {
-            try Data(serialized()).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 { throw DedupIndexError("cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))") }
-        } catch let error as DedupIndexError {
-            unlink(temporary)
-            throw error
+            try write { bytes in
+                guard bytes.isEmpty || fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count else { throw WriteFailed() }
+            }
+            guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw WriteFailed() }
         } catch {
+            let reason = String(cString: strerror(errno))
+            fclose(file)
             unlink(temporary)
-            throw DedupIndexError("cannot write \(path): \(error.localizedDescription)")
+            throw DedupIndexError("cannot write \(path): \(reason)")
+        }
+        fclose(file)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw DedupIndexError("cannot rename \(temporary) to \(path): \(reason)")
         }
     }
 }
@@ -276,41 +306,50 @@ private struct ByteReader {
 }
 
 /// An open-addressing table of 32-bit entries (document numbers, or document × bands + band), placed by a 64-bit
-/// hash; what an entry stands for is the caller's business. Grows ×2 at 80% full.
+/// hash; what an entry stands for is the caller's business, who also moves the entries to a `larger()` table when
+/// `isFull` (85%). Sizes grow by half (not double) and a slot is the hash's high bits scaled to the size, so the
+/// table stays 57–85% full: ≈ 5.6 bytes an entry.
 struct DocumentTable: Sendable {
     private static let empty = UInt32.max
-    private var slots = [UInt32](repeating: DocumentTable.empty, count: 1024)
+    private var slots: [UInt32]
     private var filled = 0
 
+    init(size: Int = 1024) {
+        slots = [UInt32](repeating: Self.empty, count: size)
+    }
+
     var memoryBytes: Int { 4 * slots.count }
+    var isFull: Bool { (filled + 1) * 20 > slots.count * 17 }
+    func larger() -> DocumentTable { DocumentTable(size: slots.count + slots.count / 2) }
+
+    func forEach(_ body: (Int) -> Void) {
+        for entry in slots where entry != Self.empty { body(Int(entry)) }
+    }
+
+    @inline(__always)
+    private func home(_ hash: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(size)).high)
+    }
 
     func find(_ hash: UInt64, where matches: (Int) -> Bool) -> Int? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
-        while slots[slot] != Self.empty {
-            if matches(Int(slots[slot])) { return Int(slots[slot]) }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            var slot = home(hash, slots.count)
+            while slots[slot] != Self.empty {
+                if matches(Int(slots[slot])) { return Int(slots[slot]) }
+                slot += 1
+                if slot == slots.count { slot = 0 }
+            }
+            return nil
         }
-        return nil
     }
 
-    /// Inserts an entry; `hashOf` gives the placing hash of any entry already in the table (for growing).
-    mutating func insert(_ document: Int, hash: UInt64, hashOf: (Int) -> UInt64) {
-        if (filled + 1) * 5 > slots.count * 4 { grow(hashOf) }
-        place(UInt32(document), hash)
+    mutating func place(_ entry: Int, hash: UInt64) {
+        var slot = home(hash, slots.count)
+        while slots[slot] != Self.empty {
+            slot += 1
+            if slot == slots.count { slot = 0 }
+        }
+        slots[slot] = UInt32(entry)
         filled += 1
-    }
-
-    private mutating func place(_ document: UInt32, _ hash: UInt64) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
-        while slots[slot] != Self.empty { slot = (slot + 1) & mask }
-        slots[slot] = document
-    }
-
-    private mutating func grow(_ hashOf: (Int) -> UInt64) {
-        let old = slots
-        slots = [UInt32](repeating: Self.empty, count: old.count * 2)
-        for document in old where document != Self.empty { place(document, hashOf(Int(document))) }
     }
 }

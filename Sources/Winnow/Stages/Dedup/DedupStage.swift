@@ -154,14 +154,27 @@ struct DedupSignatures: DocumentStage {
 struct DedupLookup: OrderedStage {
     static let name = "dedup"
     let configuration: DedupStage.Configuration
-    var index: DedupIndex
-    /// Shingle sets of this run's documents, for `verify: exact` (documents from a loaded index fall back to the
-    /// estimate).
-    private var shingleSets: [Int: [UInt64]] = [:]
+    /// The index and shingle sets live in an object: the runner keeps ordered stages as existentials, and copying
+    /// one (as the runner may between batches) must not make the index's arrays shared, which would copy all of
+    /// them on the next insertion (that made a 1-million-document run quadratic).
+    private let state: State
+
+    final class State {
+        var index: DedupIndex
+        /// Shingle sets of this run's documents, for `verify: exact` (documents from a loaded index fall back to
+        /// the estimate).
+        var shingleSets: [Int: [UInt64]] = [:]
+        init(index: DedupIndex) { self.index = index }
+    }
+
+    private var index: DedupIndex {
+        get { state.index }
+        nonmutating _modify { yield &state.index }
+    }
 
     init(configuration: DedupStage.Configuration) {
         self.configuration = configuration
-        index = DedupIndex(parameters: configuration.parameters)
+        state = State(index: DedupIndex(parameters: configuration.parameters))
     }
 
     mutating func start() throws {
@@ -207,7 +220,7 @@ struct DedupLookup: OrderedStage {
             let bandKeys = signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: configuration.parameters.bands) : signature.bandKeys
             let sketch = signature.sketch.isEmpty ? [UInt64](repeating: 0, count: configuration.parameters.sketchWords) : signature.sketch
             let number = index.add(id: document.id, exactHash: signature.exactHash, bandKeys: bandKeys, sketch: sketch, duplicateOf: duplicateOf)
-            if configuration.verify == .exact { shingleSets[number] = signature.shingles }
+            if configuration.verify == .exact { state.shingleSets[number] = signature.shingles }
         }
         let cluster = duplicateOf.map { index.id(of: $0) } ?? document.id
         result["cluster"] = .string(cluster)
@@ -218,7 +231,7 @@ struct DedupLookup: OrderedStage {
     }
 
     private func verify(_ signature: DocumentSignature, _ candidate: Int) -> Double {
-        if configuration.verify == .exact, let other = shingleSets[candidate] {
+        if configuration.verify == .exact, let other = state.shingleSets[candidate] {
             return Self.jaccard(signature.shingles, other)
         }
         return index.estimatedSimilarity(signature.sketch, to: candidate)

@@ -1,18 +1,20 @@
+import CMinHash
 import Foundation
 
 /// MinHash signatures and LSH band keys over 64-bit shingle hashes.
 ///
-/// Permutation i maps a shingle hash x to `a[i] &* x &+ b[i]` (mod 2⁶⁴, `a` odd: a bijection); the signature is the
-/// minimum of each over the shingles. `a` and `b` come from SplitMix64 seeded with `seed` (default 1): a = next | 1,
-/// b = next, alternately, for i = 0, 1, … — fixed, so signatures are the same on every run and machine.
-/// Band j's key is XXH64 of the little-endian bytes of signature values j·rows ..< (j+1)·rows with seed j, cut to
-/// 32 bits (a collision only makes a candidate, which is then verified).
+/// A shingle enters as the low 32 bits x of its XXH64. Permutation i maps x to `a[i] &* x &+ b[i]` (mod 2³², `a` odd:
+/// a bijection); the signature is the minimum of each over the shingles (32-bit values, as rensa's and datatrove's).
+/// `a` and `b` are the low 32 bits of SplitMix64 outputs seeded with `seed` (default 1): a = next | 1, b = next,
+/// alternately, for i = 0, 1, … — fixed, so signatures are the same on every run and machine. The loop is C
+/// (`CMinHash`, AVX2 when present). Band j's key is XXH64 of the little-endian bytes of signature values
+/// j·rows ..< (j+1)·rows with seed j, cut to 32 bits (a collision only makes a candidate, which is then verified).
 public struct MinHasher: Sendable, Equatable {
     public let bands: Int
     public let rows: Int
     public let seed: UInt64
-    private let multipliers: [UInt64]
-    private let increments: [UInt64]
+    private let multipliers: [UInt32]
+    private let increments: [UInt32]
 
     public var permutations: Int { bands * rows }
 
@@ -21,10 +23,10 @@ public struct MinHasher: Sendable, Equatable {
         self.rows = rows
         self.seed = seed
         var state = seed
-        var multipliers: [UInt64] = [], increments: [UInt64] = []
+        var multipliers: [UInt32] = [], increments: [UInt32] = []
         for _ in 0..<(bands * rows) {
-            multipliers.append(Self.splitMix(&state) | 1)
-            increments.append(Self.splitMix(&state))
+            multipliers.append(UInt32(truncatingIfNeeded: Self.splitMix(&state)) | 1)
+            increments.append(UInt32(truncatingIfNeeded: Self.splitMix(&state)))
         }
         self.multipliers = multipliers
         self.increments = increments
@@ -38,44 +40,29 @@ public struct MinHasher: Sendable, Equatable {
         return z ^ (z >> 31)
     }
 
-    /// The signature of a set of shingle hashes (all `UInt64.max` for none).
-    ///
-    /// Four shingles at a time: each permutation's parameters and running minimum are loaded once per four
-    /// products (the loop is bound by loads and stores otherwise; ≈ 1.7× faster here).
-    public func signature(_ shingles: [UInt64]) -> [UInt64] {
-        var minimums = [UInt64](repeating: .max, count: permutations)
-        minimums.withUnsafeMutableBufferPointer { minimums in
-            multipliers.withUnsafeBufferPointer { a in
-                increments.withUnsafeBufferPointer { b in
-                    shingles.withUnsafeBufferPointer { shingles in
-                        var start = 0
-                        while start + 4 <= shingles.count {
-                            let (x0, x1, x2, x3) = (shingles[start], shingles[start + 1], shingles[start + 2], shingles[start + 3])
-                            for index in 0..<minimums.count {
-                                let (multiplier, increment) = (a[index], b[index])
-                                let first = min(multiplier &* x0 &+ increment, multiplier &* x1 &+ increment)
-                                let second = min(multiplier &* x2 &+ increment, multiplier &* x3 &+ increment)
-                                minimums[index] = min(minimums[index], min(first, second))
-                            }
-                            start += 4
-                        }
-                        for shingle in shingles[start...] {
-                            for index in 0..<minimums.count {
-                                minimums[index] = min(minimums[index], a[index] &* shingle &+ b[index])
-                            }
-                        }
-                    }
-                }
-            }
+    /// The signature of a set of shingle hashes (all `UInt32.max` for none).
+    public func signature(_ shingles: [UInt64]) -> [UInt32] {
+        let values = shingles.map { UInt32(truncatingIfNeeded: $0) }
+        return [UInt32](unsafeUninitializedCapacity: permutations) { minimums, initialized in
+            winnow_minhash32(values, values.count, multipliers, increments, minimums.baseAddress, permutations)
+            initialized = permutations
         }
-        return minimums
+    }
+
+    /// The signature computed without vector instructions, for tests.
+    func portableSignature(_ shingles: [UInt64]) -> [UInt32] {
+        let values = shingles.map { UInt32(truncatingIfNeeded: $0) }
+        return [UInt32](unsafeUninitializedCapacity: permutations) { minimums, initialized in
+            winnow_minhash32_portable(values, values.count, multipliers, increments, minimums.baseAddress, permutations)
+            initialized = permutations
+        }
     }
 
     /// The LSH key of each band of a signature.
-    public func bandKeys(_ signature: [UInt64]) -> [UInt32] {
+    public func bandKeys(_ signature: [UInt32]) -> [UInt32] {
         signature.withUnsafeBytes { raw in
             (0..<bands).map { band in
-                let slice = UnsafeRawBufferPointer(rebasing: raw[band * rows * 8..<(band + 1) * rows * 8])
+                let slice = UnsafeRawBufferPointer(rebasing: raw[band * rows * 4..<(band + 1) * rows * 4])
                 return UInt32(truncatingIfNeeded: XXHash64.hash(slice, seed: UInt64(band)))
             }
         }
