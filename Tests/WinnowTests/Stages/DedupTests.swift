@@ -198,4 +198,42 @@ import Testing
         #expect((second.rejects[0]["dedup"] as! [String: Any])["duplicate_of"] as? String == "a")
         #expect(try DedupIndex.load(path: indexPath).count == 3)
     }
+
+    /// The quality measurement of `Scripts/dedup-quality.py` on a small synthetic sample: near-duplicates made with
+    /// known substitution, deletion and insertion rates, judged against brute-force Jaccard of the same shingles.
+    @Test func nearDuplicatesAgreeWithBruteForceJaccard() async throws {
+        var random = SeededGenerator(seed: 11)
+        let vocabulary = (0..<3000).map { Self.word($0 * 13 + 5) }
+        var texts: [(String, String)] = []
+        for number in 0..<120 { texts.append(("base-\(number)", (0..<150).map { _ in vocabulary[Int(random.next() % 3000)] }.joined(separator: " "))) }
+        let rates = [0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1]
+        for number in 0..<140 {
+            var words = texts[Int(random.next() % 120)].1.split(separator: " ").map(String.init)
+            let rate = rates[number % rates.count]
+            for index in stride(from: words.count - 1, through: 0, by: -1) where Double(random.next() % 10_000) / 10_000 < rate {
+                switch number % 3 {
+                case 0: words[index] = vocabulary[Int(random.next() % 3000)]
+                case 1: words.remove(at: index)
+                default: words.insert(vocabulary[Int(random.next() % 3000)], at: index)
+                }
+            }
+            texts.append(("variant-\(number)", words.joined(separator: " ")))
+        }
+        // Brute force: does some earlier document have Jaccard ≥ 0.8 with this one?
+        let sets = texts.map { Set(DedupNormalizer.stripping.words(of: $0.1).shingleHashes(5)) }
+        let truth = sets.indices.map { index in
+            (0..<index).contains { other in
+                Double(sets[index].intersection(sets[other]).count) / Double(sets[index].union(sets[other]).count) >= 0.8
+            }
+        }
+        let (output, _) = try await Self.run("version: 1\nstages:\n  - dedup: {mode: annotate, verify: exact}\n", Self.records(texts))
+        let marked = output.map { !((($0["dedup"] as! [String: Any])["duplicate_of"]) is NSNull) }
+        let truePositives = zip(marked, truth).filter { $0 && $1 }.count
+        let precision = Double(truePositives) / Double(marked.filter { $0 }.count)
+        let recall = Double(truePositives) / Double(truth.filter { $0 }.count)
+        #expect(truth.filter { $0 }.count > 50, "the sample has near-duplicates on both sides of 0.8")
+        #expect(truth.filter { !$0 }.count > 150)
+        #expect(precision >= 0.99, "precision \(precision)")
+        #expect(recall >= 0.95, "recall \(recall)")
+    }
 }
