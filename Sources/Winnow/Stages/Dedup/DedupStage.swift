@@ -4,7 +4,7 @@ import Foundation
 /// seen before (cc_net style).
 ///
 /// Two halves. `DedupSignatures` runs on all jobs: it normalises the text (`DedupNormalizer`), hashes it (exact),
-/// shingles it, computes the MinHash signature, its band keys and 4-bit sketch, and the paragraphs' hashes.
+/// shingles it, computes the MinHash signature, its band keys and 2-bit sketch, and the paragraphs' hashes.
 /// `DedupLookup` sees the documents in input order: it removes seen paragraphs, looks the document up in the
 /// `DedupIndex`, verifies each candidate, clusters by union-find, and adds the document. The first document of a
 /// cluster in input order is kept. Output: `dedup: {cluster, duplicate_of, similarity}` (and `paragraphs_removed`).
