@@ -33,6 +33,30 @@ struct CommandLineTests {
         #expect(text(one.stderr).contains("read 35 = written 31 + dropped 0 + rejected 4"))
     }
 
+    /// The whole pipeline (through stats, filter and dedup) on the samples: the same output and rejects for any
+    /// jobs and batch size, every record accounted for, the samples' copies found as duplicates of their originals.
+    @Test func corpusPipelineIsDeterministicAndFindsTheSamplesDuplicates() throws {
+        let directory = TestSupport.temporaryDirectory()
+        func run(_ extra: [String], _ name: String) throws -> (output: Data, rejects: Data, stderr: String) {
+            let rejects = directory.appendingPathComponent(name).path
+            let result = try TestSupport.runWinnow(["run", "Pipelines/corpus.yaml", "--no-progress", "--rejects", rejects] + extra)
+            #expect(result.status == 0, "\(text(result.stderr))")
+            return (result.stdout, try Data(contentsOf: URL(fileURLWithPath: rejects)), text(result.stderr))
+        }
+        let one = try run(["--jobs", "1"], "one.jsonl")
+        let two = try run(["--jobs", "2", "--batch-records", "2"], "two.jsonl")
+        #expect(one.output == two.output && one.rejects == two.rejects)
+        #expect(one.stderr.contains("read 35 = written 20 + dropped 11 + rejected 4"))
+        let duplicates = try jsonLines(one.rejects).filter { ($0["dropped"] as? [String: Any])?["stage"] as? String == "dedup" }
+        #expect(duplicates.count == 6)
+        let kept = Set(try jsonLines(one.output).compactMap { $0["id"] as? String })
+        for duplicate in duplicates {
+            let original = try #require((duplicate["dedup"] as? [String: Any])?["duplicate_of"] as? String)
+            #expect(kept.contains(original), "a duplicate points at a document that was written")
+        }
+        for record in try jsonLines(one.output) { #expect(record["stats"] is [String: Any] && record["dedup"] is [String: Any]) }
+    }
+
     /// The bundled model names each sample's language as its `lang` says, and its script.
     @Test func languageMatchesTheSamplesDeclaredLanguages() throws {
         let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples/news-multi.jsonl.gz", "--no-progress"])

@@ -131,4 +131,15 @@ import Testing
         writer.write(.array([.double(0.97), .double(3), .double(.nan), .double(1e-7), .int(-4)]))
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "[0.97,3,null,1e-07,-4]")
     }
+
+    @Test func fourDecimalsReadsAsTheRoundedDouble() {
+        let cases: [(Double, String)] = [(0.09781, "0.0978"), (1, "1"), (12.5, "12.5"), (0.00004, "0"), (-0.25, "-0.25"),
+                                         (0.1, "0.1"), (3.14159, "3.1416"), (0.0001, "0.0001"), (-0.00004, "0"), (7.00005, "7.0001")]
+        for (value, text) in cases { #expect(JSONValue.fourDecimals(value) == .number(text), "\(value)") }
+        var random = SeededGenerator(seed: 5)
+        for _ in 0..<20_000 {
+            let value = Double(random.next() % 100_000_000) / Double(1 + random.next() % 100_000)
+            #expect(JSONValue.fourDecimals(value) == .double((value * 10_000).rounded() / 10_000), "\(value)")
+        }
+    }
 }

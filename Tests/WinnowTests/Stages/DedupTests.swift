@@ -197,6 +197,15 @@ import Testing
         #expect(second.output.map { $0["id"] as! String } == ["d"])
         #expect((second.rejects[0]["dedup"] as! [String: Any])["duplicate_of"] as? String == "a")
         #expect(try DedupIndex.load(path: indexPath).count == 3)
+
+        // A damaged index fails the run at the start, naming the file; nothing is written over it.
+        TestSupport.write(Array("WNDXIDX2 but then nothing".utf8), to: URL(fileURLWithPath: indexPath))
+        var options = Runner.Options(jobs: 1)
+        options.discardOutput = true
+        let summary = await Runner(pipeline: try Pipeline.parse(yaml, file: "test.yaml"), options: options)
+            .run(inputs: [], to: .init(output: nil, rejects: nil))
+        #expect(summary.failure?.contains(indexPath) == true, "\(summary.failure ?? "no failure")")
+        #expect(try String(contentsOfFile: indexPath, encoding: .utf8) == "WNDXIDX2 but then nothing")
     }
 
     /// The quality measurement of `Scripts/dedup-quality.py` on a small synthetic sample: near-duplicates made with

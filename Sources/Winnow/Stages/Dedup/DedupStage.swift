@@ -194,8 +194,7 @@ struct DedupLookup: OrderedStage {
     mutating func process(_ document: inout Document) throws -> Verdict {
         let signature = document.hashes.removeValue(forKey: Self.name).map(DocumentSignature.init(packed:))
             ?? DedupSignatures(configuration: configuration).signature(of: document.text)
-        var result: JSONObject = [:]
-        if configuration.paragraphs { result["paragraphs_removed"] = .int(removeSeenParagraphs(&document, signature.paragraphHashes)) }
+        let paragraphsRemoved = configuration.paragraphs ? removeSeenParagraphs(&document, signature.paragraphHashes) : nil
 
         var duplicateOf: Int?, similarity = 1.0, reason = ""
         if configuration.exact, let match = index.document(withExactHash: signature.exactHash) {
@@ -223,9 +222,11 @@ struct DedupLookup: OrderedStage {
             if configuration.verify == .exact { state.shingleSets[number] = signature.shingles }
         }
         let cluster = duplicateOf.map { index.id(of: $0) } ?? document.id
+        var result: JSONObject = [:]
         result["cluster"] = .string(cluster)
         result["duplicate_of"] = duplicateOf.map { .string(index.id(of: $0)) } ?? .null
-        result["similarity"] = .double((similarity * 10_000).rounded() / 10_000)
+        result["similarity"] = .fourDecimals(similarity)
+        if let paragraphsRemoved { result["paragraphs_removed"] = .int(paragraphsRemoved) }
         document.fields["dedup"] = .object(result)
         return duplicateOf != nil && configuration.mode == .drop ? .drop(reason: reason) : .keep
     }

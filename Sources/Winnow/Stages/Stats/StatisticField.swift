@@ -80,7 +80,7 @@ extension TextStatistics {
         var object = JSONObject()
         for field in StatisticField.all {
             guard let value = field.value(of: self) else { continue }
-            object.members.append((field.name, field.isCount ? .int(Int(value)) : .double((value * 10_000).rounded() / 10_000)))
+            object.members.append((field.name, field.isCount ? .int(Int(value)) : .fourDecimals(value)))
         }
         return .object(object)
     }
