@@ -15,10 +15,10 @@ public struct DedupIndex: Sendable {
         public var rows: Int
         public var seed: UInt64
         public var ngram: Int
-        public var stripDiacritics: Bool
+        public var normalization: DedupNormalizer.Options
 
-        public init(bands: Int, rows: Int, seed: UInt64, ngram: Int, stripDiacritics: Bool) {
-            (self.bands, self.rows, self.seed, self.ngram, self.stripDiacritics) = (bands, rows, seed, ngram, stripDiacritics)
+        public init(bands: Int, rows: Int, seed: UInt64, ngram: Int, normalization: DedupNormalizer.Options = .datatrove) {
+            (self.bands, self.rows, self.seed, self.ngram, self.normalization) = (bands, rows, seed, ngram, normalization)
         }
 
         var sketchWords: Int { (bands * rows + 31) / 32 }
@@ -203,7 +203,7 @@ public struct DedupIndex: Sendable {
             try array.forEachChunk(sink)
         }
         try put(UInt64(parameters.bands)); try put(UInt64(parameters.rows)); try put(parameters.seed)
-        try put(UInt64(parameters.ngram)); try put(parameters.stripDiacritics ? 1 : 0)
+        try put(UInt64(parameters.ngram)); try put(UInt64(parameters.normalization.rawValue))
         try putArray(idBytes); try putArray(idEnds); try putArray(exactHashes); try putArray(bandKeys)
         try putArray(sketches); try putArray(parents)
         var paragraphHashes: [UInt64] = []
@@ -217,9 +217,12 @@ public struct DedupIndex: Sendable {
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else { throw DedupIndexError("not a winnow dedup index (bad magic)") }
         reader.position = 8
         let bands = Int(try reader.read()), rows = Int(try reader.read()), seed = try reader.read(), ngram = Int(try reader.read())
-        let strip = try reader.read() == 1
-        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram) else { throw DedupIndexError("parameters out of range") }
-        self.init(parameters: Parameters(bands: bands, rows: rows, seed: seed, ngram: ngram, stripDiacritics: strip))
+        let normalization = try reader.read()
+        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram), normalization < 16 else {
+            throw DedupIndexError("parameters out of range")
+        }
+        self.init(parameters: Parameters(bands: bands, rows: rows, seed: seed, ngram: ngram,
+                                         normalization: DedupNormalizer.Options(rawValue: UInt8(normalization))))
         let idBytes: [UInt8] = try reader.readArray(), idEnds: [UInt32] = try reader.readArray()
         let exactHashes: [UInt64] = try reader.readArray(), bandKeys: [UInt32] = try reader.readArray()
         let sketches: [UInt64] = try reader.readArray(), parents: [UInt32] = try reader.readArray()

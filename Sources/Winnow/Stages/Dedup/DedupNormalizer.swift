@@ -1,42 +1,65 @@
 /// The text `dedup` compares: datatrove's `simplify_text` (the normalisation its MinHash uses), done in one pass over
 /// the UTF-8 bytes.
 ///
-/// In order: lower case; every number (`\p{Nd}+`, optionally one `.` `,` `،` `٫` `⎖` `⎗` `⎘` and more digits) becomes
-/// `0`; datatrove's punctuation (`DedupTables.swift`, generated from its `PUNCTUATION_SET`) and white space become
-/// one space; with `diacritics: strip` (datatrove's default) each letter loses its combining marks (NFD, category Mn
-/// removed: `é` → `e`). The result is words separated by single spaces, without leading or trailing space.
+/// In order, each step switchable (`Options`; all on by default, as datatrove): lower case; every number (`\p{Nd}+`,
+/// optionally one `.` `,` `،` `٫` `⎖` `⎗` `⎘` and more digits) becomes `0`; datatrove's punctuation
+/// (`DedupTables.swift`, generated from its `PUNCTUATION_SET`) becomes a space; each letter loses its combining marks
+/// (NFD, category Mn removed: `é` → `e`). White space always becomes one space. The result is words separated by
+/// single spaces, without leading or trailing space.
 ///
 /// For text mostly in a script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) the words are the
 /// characters themselves: the normalised text is kept without spaces and each character is a "word", so shingles
 /// become runs of `ngram` characters.
 public struct DedupNormalizer: Sendable {
+    /// Which of datatrove's steps run (white space is always collapsed).
+    public struct Options: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let lowercase = Options(rawValue: 1)
+        public static let numbers = Options(rawValue: 2)
+        public static let punctuation = Options(rawValue: 4)
+        public static let stripDiacritics = Options(rawValue: 8)
+        /// datatrove's `simplify_text` defaults: all four.
+        public static let datatrove: Options = [.lowercase, .numbers, .punctuation, .stripDiacritics]
+    }
+
+    public let options: Options
     /// What a code point becomes, for the Basic Multilingual Plane: a code point, or one of the markers below.
     private let basicPlane: [UInt32]
-    public let stripDiacritics: Bool
 
     private static let space: UInt32 = 0xFFFF_FFFF, removed: UInt32 = 0xFFFF_FFFE, digit: UInt32 = 0xFFFF_FFFD
 
-    public static let stripping = DedupNormalizer(stripDiacritics: true)
-    public static let keeping = DedupNormalizer(stripDiacritics: false)
+    /// The default normaliser (datatrove's), built once.
+    public static let datatrove = DedupNormalizer(options: .datatrove)
 
-    private init(stripDiacritics: Bool) {
-        self.stripDiacritics = stripDiacritics
-        basicPlane = (0..<0x10000).map { Self.compute(UInt32($0), stripDiacritics: stripDiacritics) }
+    /// A normaliser; building one computes a 256 KB table (≈ 10 ms), so stages build theirs once.
+    public init(options: Options) {
+        self.options = options
+        basicPlane = (0..<0x10000).map { Self.compute(UInt32($0), options) }
     }
 
     private static let punctuationSet = Set(punctuation)
     private static let foldMap = Dictionary(folds, uniquingKeysWith: { first, _ in first })
 
-    private static func compute(_ scalar: UInt32, stripDiacritics: Bool) -> UInt32 {
-        if punctuationSet.contains(scalar) || CharacterClasses.isPythonSpace(scalar) { return space }
-        if CharacterClasses.Table.shared.of(scalar).contains(.digit) { return digit }
-        if stripDiacritics, let folded = foldMap[scalar] { return folded == 0 ? removed : folded }
-        return CharacterClasses.lowercase(scalar)
+    private static func compute(_ scalar: UInt32, _ options: Options) -> UInt32 {
+        if CharacterClasses.isPythonSpace(scalar) || (options.contains(.punctuation) && punctuationSet.contains(scalar)) { return space }
+        let classes = CharacterClasses.Table.shared.of(scalar)
+        if options.contains(.numbers) && classes.contains(.digit) { return digit }
+        if options.contains(.stripDiacritics), let folded = foldMap[scalar] {
+            guard folded != 0 else { return removed }
+            // The table folds case too; without `lowercase` an upper-case letter keeps its case.
+            if !options.contains(.lowercase) && classes.contains(.uppercase),
+               let upper = Unicode.Scalar(folded)?.properties.uppercaseMapping.unicodeScalars, upper.count == 1 {
+                return upper.first!.value
+            }
+            return folded
+        }
+        return options.contains(.lowercase) ? CharacterClasses.lowercase(scalar) : scalar
     }
 
     @inline(__always)
     private func map(_ scalar: UInt32) -> UInt32 {
-        scalar < 0x10000 ? basicPlane[Int(scalar)] : Self.compute(scalar, stripDiacritics: stripDiacritics)
+        scalar < 0x10000 ? basicPlane[Int(scalar)] : Self.compute(scalar, options)
     }
 
     /// Whether a number may continue past this separator (`3.5`, `1,000`).

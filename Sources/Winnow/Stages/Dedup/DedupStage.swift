@@ -31,13 +31,17 @@ public enum DedupStage {
         static let permutationsOption = StageOption<Int>("permutations", default: 112, in: 1...1024, help: "signature length when bands is 0")
         static let seedOption = StageOption<Int>("seed", default: 1, in: 0...Int.max, help: "seed of the MinHash permutations (SplitMix64)")
         static let verifyOption = StageOption<Verification>("verify", default: .estimate, help: "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)")
+        static let lowercaseOption = StageOption<Bool>("lowercase", default: true, help: "compare in lower case (datatrove: yes)")
+        static let numbersOption = StageOption<Bool>("numbers", default: true, help: "every number becomes 0 (datatrove: yes)")
+        static let punctuationOption = StageOption<Bool>("punctuation", default: true, help: "punctuation becomes a space (datatrove's set; datatrove: yes)")
         static let diacriticsOption = StageOption<Diacritics>("diacritics", default: .strip, help: "strip (é → e, as datatrove) or keep diacritics when normalising")
         static let paragraphsOption = StageOption<Bool>("paragraphs", default: false, help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)")
         static let indexOption = StageOption<String>("index", default: "", help: "index file: loaded when it exists, saved (atomically) at the end of the run")
         public static let optionDescriptions = [
             modeOption.description, exactOption.description, nearOption.description, thresholdOption.description, ngramOption.description,
             bandsOption.description, rowsOption.description, permutationsOption.description, seedOption.description,
-            verifyOption.description, diacriticsOption.description, paragraphsOption.description, indexOption.description,
+            verifyOption.description, lowercaseOption.description, numbersOption.description, punctuationOption.description,
+            diacriticsOption.description, paragraphsOption.description, indexOption.description,
         ]
 
         public var mode: Mode
@@ -61,9 +65,13 @@ public enum DedupStage {
             if bands == 0 {
                 (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: try options.value(Self.permutationsOption))
             }
+            var normalization: DedupNormalizer.Options = []
+            if try options.value(Self.lowercaseOption) { normalization.insert(.lowercase) }
+            if try options.value(Self.numbersOption) { normalization.insert(.numbers) }
+            if try options.value(Self.punctuationOption) { normalization.insert(.punctuation) }
+            if try options.value(Self.diacriticsOption) == .strip { normalization.insert(.stripDiacritics) }
             parameters = DedupIndex.Parameters(bands: bands, rows: rows, seed: UInt64(try options.value(Self.seedOption)),
-                                               ngram: try options.value(Self.ngramOption),
-                                               stripDiacritics: try options.value(Self.diacriticsOption) == .strip)
+                                               ngram: try options.value(Self.ngramOption), normalization: normalization)
         }
     }
 
@@ -117,7 +125,8 @@ struct DedupSignatures: DocumentStage {
     init(configuration: DedupStage.Configuration) {
         self.configuration = configuration
         hasher = MinHasher(bands: configuration.parameters.bands, rows: configuration.parameters.rows, seed: configuration.parameters.seed)
-        normalizer = configuration.parameters.stripDiacritics ? .stripping : .keeping
+        let options = configuration.parameters.normalization
+        normalizer = options == .datatrove ? .datatrove : DedupNormalizer(options: options)
     }
 
     func process(_ document: inout Document) -> Verdict {
@@ -181,7 +190,7 @@ struct DedupLookup: OrderedStage {
         guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else { return }
         let loaded = try DedupIndex.load(path: configuration.indexPath)
         guard loaded.parameters == configuration.parameters else {
-            throw DedupIndexError("\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, diacritics) than this pipeline's")
+            throw DedupIndexError("\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, normalisation) than this pipeline's")
         }
         index = loaded
     }
