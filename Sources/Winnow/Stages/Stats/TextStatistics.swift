@@ -56,85 +56,21 @@ public struct TextStatistics: Sendable, Hashable {
         self.init()
         self.sentences = sentences
         let stopList = language.flatMap { StopWordHashes.byLanguage[LanguageCode.normalized($0)] }
-        text.withUTF8 { bytes in
-            countCharacters(bytes)
-            var wordScan = WordScan(text: bytes, stopList: stopList, keepWords: ngrams)
-            let symbolTokens = WordSegmenter.scan(bytes, &wordScan)
+        text.withUTF8 { utf8 in
+            var wordScan = WordScan(text: utf8, stopList: stopList, keepWords: ngrams)
+            let counts = WordSegmenter.scan(utf8, &wordScan)
             wordScan.finish(into: &self)
-            tokens = words + symbolTokens
-            countLines(bytes)
-            countParagraphs(bytes)
+            bytes = utf8.count
+            (chars, nonASCII, hashSigns, ellipses) = (counts.chars, counts.nonASCII, counts.hashSigns, counts.ellipses)
+            (letters, uppercase, digits, punctuation, whitespace) = (counts.letters, counts.uppercase, counts.digits, counts.punctuation, counts.whitespace)
+            tokens = words + counts.symbolTokens
+            countLines(utf8)
+            countParagraphs(utf8)
             if ngrams { countNgrams(wordScan.words) }
         }
     }
 
     // MARK: - The passes
-
-    /// The code points: character classes, non-ASCII, `#` signs and ellipses (`…`, and `...` counted as Python's
-    /// `str.count` does: runs of three, not overlapping).
-    ///
-    /// Five class counters share one 64-bit word (12 bits each: letter, upper case, digit, punctuation, white space)
-    /// so a code point costs one table load and one addition; the word is emptied into the totals every 4,095 code
-    /// points, before a lane can overflow.
-    private mutating func countCharacters(_ text: UnsafeBufferPointer<UInt8>) {
-        let table = CharacterClasses.Table.shared
-        let increments = CharacterClasses.packedIncrements
-        var packed: UInt64 = 0, inLanes = 0
-        var chars = 0, nonASCII = 0, hashSigns = 0, ellipses = 0, dotsInARow = 0
-        var totals = (0, 0, 0, 0, 0)
-        func empty(_ packed: UInt64) {
-            let lane: UInt64 = 0xFFF
-            totals.0 += Int(packed & lane)
-            totals.1 += Int((packed >> 12) & lane)
-            totals.2 += Int((packed >> 24) & lane)
-            totals.3 += Int((packed >> 36) & lane)
-            totals.4 += Int((packed >> 48) & lane)
-        }
-        table.basicPlane.withUnsafeBufferPointer { basicPlane in
-            increments.withUnsafeBufferPointer { increments in
-                var position = 0
-                while position < text.count {
-                    let byte = text[position]
-                    if byte < 0x80 {
-                        packed &+= increments[Int(basicPlane[Int(byte)].rawValue & 0x1F)]
-                        if byte == 0x2E {
-                            dotsInARow += 1
-                            if dotsInARow == 3 {
-                                ellipses += 1
-                                dotsInARow = 0
-                            }
-                        } else {
-                            dotsInARow = 0
-                            if byte == 0x23 { hashSigns += 1 }
-                        }
-                        position += 1
-                    } else {
-                        let (scalar, length) = UTF8Bytes.decode(text, at: position)
-                        let classes = scalar < 0x10000 ? basicPlane[Int(scalar)] : table.of(scalar)
-                        packed &+= increments[Int(classes.rawValue & 0x1F)]
-                        nonASCII += 1
-                        if scalar == 0x2026 { ellipses += 1 }
-                        dotsInARow = 0
-                        position += length
-                    }
-                    chars += 1
-                    inLanes += 1
-                    if inLanes == 0xFFF {
-                        empty(packed)
-                        packed = 0
-                        inLanes = 0
-                    }
-                }
-            }
-        }
-        empty(packed)
-        bytes = text.count
-        self.chars = chars
-        self.nonASCII = nonASCII
-        self.hashSigns = hashSigns
-        self.ellipses = ellipses
-        (letters, uppercase, digits, punctuation, whitespace) = totals
-    }
 
     /// The lines: FineWeb's and Gopher's line measures, and the elements of `re.split("\n+", text)` (the non-empty
     /// lines, plus an empty first or last one when the text starts or ends with `\n`).
@@ -398,71 +334,127 @@ protocol WordVisitor {
 /// Splits text into words: runs of letters, marks and digits, joined across `'` `’` `-` `‐` `.` `,` `_` when a word
 /// character follows; each character of a script written without spaces is a word of its own.
 public enum WordSegmenter {
+    /// What `scan` counts on the way besides the words.
+    struct Counts {
+        /// Runs of one repeated character that is neither white space nor part of a word (`.`, `,`, `"`, `...`,
+        /// `--`, `#`): word tokenisers such as spaCy's also return them as tokens.
+        var symbolTokens = 0
+        var chars = 0, nonASCII = 0, hashSigns = 0
+        /// `…` and `...` (counted as Python's `str.count` does: runs of three, not overlapping).
+        var ellipses = 0
+        var letters = 0, uppercase = 0, digits = 0, punctuation = 0, whitespace = 0
+
+        /// Adds five 12-bit counters packed in one word (letter, upper case, digit, punctuation, white space):
+        /// counting a code point costs one table load and one addition.
+        mutating func add(packed: UInt64) {
+            let lane: UInt64 = 0xFFF
+            letters += Int(packed & lane)
+            uppercase += Int((packed >> 12) & lane)
+            digits += Int((packed >> 24) & lane)
+            punctuation += Int((packed >> 36) & lane)
+            whitespace += Int((packed >> 48) & lane)
+        }
+    }
+
     /// Walks the code points of `text`, telling `visitor` about each word (its byte range, its length in code points,
-    /// whether it holds a letter). Returns the number of symbol tokens: runs of one repeated
-    /// character that is neither white space nor part of a word (`.`, `,`, `"`, `...`, `--`, `#`), which word
-    /// tokenisers such as spaCy's also return as tokens.
+    /// whether it holds a letter), and counts code points by class on the way.
     @inline(__always)
-    static func scan<Visitor: WordVisitor>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Int {
+    static func scan<Visitor: WordVisitor>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Counts {
         let table = CharacterClasses.Table.shared
-        return table.basicPlane.withUnsafeBufferPointer { basicPlane in
-            var position = 0
-            var start = -1, characters = 0, hasLetter = false
-            var symbolTokens = 0, previousSymbol: UInt32 = 0
-            while position < text.count {
-                let byte = text[position]
-                // Fast path: a run of ASCII word characters, consumed in a tight loop.
-                if byte < 0x80 && basicPlane[Int(byte)].contains(.wordCharacter) {
-                    if start < 0 {
-                        start = position
-                        characters = 0
-                        hasLetter = false
+        var counts = Counts()
+        table.basicPlane.withUnsafeBufferPointer { basicPlane in
+            CharacterClasses.packedIncrements.withUnsafeBufferPointer { increments in
+                var position = 0
+                var start = -1, characters = 0, hasLetter = false
+                var previousSymbol: UInt32 = 0, dotsInARow = 0
+                // Packed class counters, emptied into `counts` before a 12-bit lane can overflow.
+                var packed: UInt64 = 0, inLanes = 0
+                while position < text.count {
+                    if inLanes >= 3000 {
+                        counts.add(packed: packed)
+                        (packed, inLanes) = (0, 0)
                     }
-                    var classesInRun = basicPlane[Int(byte)].rawValue, end = position + 1
-                    while end < text.count, text[end] < 0x80, basicPlane[Int(text[end])].contains(.wordCharacter) {
-                        classesInRun |= basicPlane[Int(text[end])].rawValue
-                        end += 1
+                    let byte = text[position]
+                    // Fast path: a run of ASCII word characters (at most 1,024: the lanes must not overflow),
+                    // consumed in a tight loop.
+                    if byte < 0x80 && basicPlane[Int(byte)].contains(.wordCharacter) {
+                        if start < 0 {
+                            start = position
+                            characters = 0
+                            hasLetter = false
+                        }
+                        var classesInRun = basicPlane[Int(byte)].rawValue, end = position + 1
+                        packed &+= increments[Int(classesInRun & 0x1F)]
+                        let limit = min(text.count, position + 1024)
+                        while end < limit, text[end] < 0x80, basicPlane[Int(text[end])].contains(.wordCharacter) {
+                            let classes = basicPlane[Int(text[end])].rawValue
+                            classesInRun |= classes
+                            packed &+= increments[Int(classes & 0x1F)]
+                            end += 1
+                        }
+                        characters += end - position
+                        inLanes += end - position
+                        counts.chars += end - position
+                        if classesInRun & CharacterClasses.letter.rawValue != 0 { hasLetter = true }
+                        previousSymbol = 0
+                        dotsInARow = 0
+                        position = end
+                        continue
                     }
-                    characters += end - position
-                    if classesInRun & CharacterClasses.letter.rawValue != 0 { hasLetter = true }
-                    previousSymbol = 0
-                    position = end
-                    continue
-                }
-                let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
-                let classes = scalar < 0x10000 ? basicPlane[Int(scalar)] : table.of(scalar)
-                if classes.contains(.unspaced) {
-                    if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter) }
-                    visitor.visitWord(position..<position + length, characters: 1, hasLetter: true)
-                    start = -1
-                    previousSymbol = 0
-                } else if classes.contains(.wordCharacter)
-                            || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
-                    if start < 0 {
-                        start = position
-                        characters = 0
-                        hasLetter = false
+                    let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
+                    let classes = scalar < 0x10000 ? basicPlane[Int(scalar)] : table.of(scalar)
+                    packed &+= increments[Int(classes.rawValue & 0x1F)]
+                    inLanes += 1
+                    counts.chars += 1
+                    if scalar >= 0x80 {
+                        counts.nonASCII += 1
+                        if scalar == 0x2026 { counts.ellipses += 1 }
+                    } else if scalar == 0x23 {
+                        counts.hashSigns += 1
                     }
-                    characters += 1
-                    if classes.contains(.letter) { hasLetter = true }
-                    previousSymbol = 0
-                } else {
-                    if start >= 0 {
-                        visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
+                    if scalar == 0x2E {
+                        dotsInARow += 1
+                        if dotsInARow == 3 {
+                            counts.ellipses += 1
+                            dotsInARow = 0
+                        }
+                    } else {
+                        dotsInARow = 0
+                    }
+                    if classes.contains(.unspaced) {
+                        if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter) }
+                        visitor.visitWord(position..<position + length, characters: 1, hasLetter: true)
                         start = -1
-                    }
-                    if classes.contains(.whitespace) {
+                        previousSymbol = 0
+                    } else if classes.contains(.wordCharacter)
+                                || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
+                        if start < 0 {
+                            start = position
+                            characters = 0
+                            hasLetter = false
+                        }
+                        characters += 1
+                        if classes.contains(.letter) { hasLetter = true }
                         previousSymbol = 0
                     } else {
-                        if scalar != previousSymbol { symbolTokens += 1 }
-                        previousSymbol = scalar
+                        if start >= 0 {
+                            visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
+                            start = -1
+                        }
+                        if classes.contains(.whitespace) {
+                            previousSymbol = 0
+                        } else {
+                            if scalar != previousSymbol { counts.symbolTokens += 1 }
+                            previousSymbol = scalar
+                        }
                     }
+                    position += length
                 }
-                position += length
+                if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter) }
+                counts.add(packed: packed)
             }
-            if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter) }
-            return symbolTokens
         }
+        return counts
     }
 
     /// The number of words in a text.
@@ -650,41 +642,40 @@ struct HashSet: Sendable {
 
 /// Counts hashes and remembers where each was first seen.
 struct HashCounter {
-    private var keys: [UInt64]
-    private var counts: [Int32]
-    private var firsts: [Int32]
+    private struct Slot {
+        var key: UInt64
+        var count: Int32
+        var first: Int32
+    }
+    /// Key, count and first index side by side: one cache line per probe.
+    private var slots: [Slot]
     private var mask: Int
 
     init(capacity: Int) {
         let size = max(16, (capacity * 2).nextPowerOfTwo)
-        keys = [UInt64](repeating: 0, count: size)
-        counts = [Int32](repeating: 0, count: size)
-        firsts = [Int32](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: 0, count: 0, first: 0), count: size)
         mask = size - 1
-    }
-
-    mutating func removeAll() {
-        keys.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     /// Adds one occurrence; returns the new count and the index of the first occurrence.
     @inline(__always)
     mutating func add(_ hash: UInt64, index: Int) -> (count: Int, first: Int) {
         let key = hash == 0 ? 1 : hash
-        var slot = Int(truncatingIfNeeded: key >> 17) & mask
-        while true {
-            let stored = keys[slot]
-            if stored == key {
-                counts[slot] += 1
-                return (Int(counts[slot]), Int(firsts[slot]))
+        let mask = self.mask
+        return slots.withUnsafeMutableBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: key >> 17) & mask
+            while true {
+                let stored = slots[slot].key
+                if stored == key {
+                    slots[slot].count += 1
+                    return (Int(slots[slot].count), Int(slots[slot].first))
+                }
+                if stored == 0 {
+                    slots[slot] = Slot(key: key, count: 1, first: Int32(index))
+                    return (1, index)
+                }
+                slot = (slot + 1) & mask
             }
-            if stored == 0 {
-                keys[slot] = key
-                counts[slot] = 1
-                firsts[slot] = Int32(index)
-                return (1, index)
-            }
-            slot = (slot + 1) & mask
         }
     }
 }
