@@ -229,7 +229,12 @@ struct CommandLineTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         input.fileHandleForWriting.write(Data(#"{"id": "a", "text": "some text"}"#.utf8 + [0x0A]))
-        usleep(300_000)
+        // Interrupt once the run has begun: its temporary output exists (the signal trap is set before it). A fixed
+        // sleep was too short for a binary built with a sanitizer.
+        for _ in 0..<200 where (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty != false {
+            usleep(50_000)
+        }
+        usleep(100_000)
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)

@@ -181,9 +181,13 @@ struct DedupLookup: OrderedStage {
         nonmutating _modify { yield &state.index }
     }
 
+    /// Computes a signature when the per-document half did not (a document that reached this stage another way).
+    private let signatures: DedupSignatures
+
     init(configuration: DedupStage.Configuration) {
         self.configuration = configuration
         state = State(index: DedupIndex(parameters: configuration.parameters))
+        signatures = DedupSignatures(configuration: configuration)
     }
 
     mutating func start() throws {
@@ -202,7 +206,7 @@ struct DedupLookup: OrderedStage {
 
     mutating func process(_ document: inout Document) throws -> Verdict {
         let signature = document.hashes.removeValue(forKey: Self.name).map(DocumentSignature.init(packed:))
-            ?? DedupSignatures(configuration: configuration).signature(of: document.text)
+            ?? signatures.signature(of: document.text)
         let paragraphsRemoved = configuration.paragraphs ? removeSeenParagraphs(&document, signature.paragraphHashes) : nil
 
         var duplicateOf: Int?, similarity = 1.0, reason = ""
