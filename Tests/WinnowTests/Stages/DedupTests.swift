@@ -102,6 +102,21 @@ import Testing
         #expect(throws: DedupIndexError.self) { try DedupIndex(serialized: Array("not an index".utf8)) }
     }
 
+    /// The README's formula: ≈ 100 + id bytes in arrays and ≈ 78 in tables a document at 14 × 8.
+    @Test func indexMemoryFollowsTheFormula() {
+        var index = DedupIndex(parameters: .init(bands: 14, rows: 8, seed: 1, ngram: 5))
+        var random = SeededGenerator(seed: 3)
+        for number in 0..<60_000 {
+            index.add(id: String(format: "s%07d", number), exactHash: random.next(),
+                      bandKeys: (0..<14).map { _ in UInt32(truncatingIfNeeded: random.next()) }, sketch: [random.next(), random.next(), random.next(), random.next()])
+        }
+        for hash in 0..<1000 { _ = index.insertParagraph(UInt64(hash) * 2 + 1) }  // as paragraph hashes are: odd, never 0
+        #expect(index.paragraphCount == 1000)
+        let perDocument = Double(index.memoryBytes) / Double(index.count)
+        // 60,000 is not a multiple of the 65,536-element chunks, so the arrays carry some room; tables 68–85% full.
+        #expect(perDocument > 150 && perDocument < 240, "\(perDocument) bytes a document")
+    }
+
     // MARK: - The stage in a pipeline
 
     /// A word made of letters for a number (digits would all normalise to 0).
