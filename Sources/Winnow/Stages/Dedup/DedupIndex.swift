@@ -213,31 +213,26 @@ public struct DedupIndex: Sendable {
 
     /// Reads what `serialized()` wrote; any inconsistency is an error naming what is wrong.
     public init(serialized bytes: [UInt8]) throws(DedupIndexError) {
-        var reader = ByteReader(bytes: bytes)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else { throw DedupIndexError("not a winnow dedup index (bad magic)") }
-        reader.position = 8
-        let bands = Int(try reader.read()), rows = Int(try reader.read()), seed = try reader.read(), ngram = Int(try reader.read())
-        let normalization = try reader.read()
-        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram), normalization < 16 else {
+        guard let fields = bytes.withUnsafeBytes(SerializedFields.init) else { throw DedupIndexError("truncated index") }
+        let (bands, rows, ngram) = (Int(fields.header[0]), Int(fields.header[1]), Int(fields.header[3]))
+        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram), fields.header[4] < 16 else {
             throw DedupIndexError("parameters out of range")
         }
-        self.init(parameters: Parameters(bands: bands, rows: rows, seed: seed, ngram: ngram,
-                                         normalization: DedupNormalizer.Options(rawValue: UInt8(normalization))))
-        let idBytes: [UInt8] = try reader.readArray(), idEnds: [UInt32] = try reader.readArray()
-        let exactHashes: [UInt64] = try reader.readArray(), bandKeys: [UInt32] = try reader.readArray()
-        let sketches: [UInt64] = try reader.readArray(), parents: [UInt32] = try reader.readArray()
-        let paragraphHashes: [UInt64] = try reader.readArray()
-        let documents = idEnds.count
-        guard reader.position == bytes.count, exactHashes.count == documents, bandKeys.count == documents * bands,
-              sketches.count == documents * parameters.sketchWords, parents.count == documents,
-              zip(idEnds, idEnds.dropFirst()).allSatisfy({ $0 <= $1 }), (idEnds.last.map(Int.init) ?? 0) == idBytes.count,
-              parents.enumerated().allSatisfy({ Int($1) <= $0 }) else {
+        self.init(parameters: Parameters(bands: bands, rows: rows, seed: fields.header[2], ngram: ngram,
+                                         normalization: DedupNormalizer.Options(rawValue: UInt8(fields.header[4]))))
+        let documents = fields.idEnds.count
+        guard fields.complete, fields.exactHashes.count == documents, fields.bandKeys.count == documents * bands,
+              fields.sketches.count == documents * parameters.sketchWords, fields.parents.count == documents,
+              zip(fields.idEnds, fields.idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
+              (fields.idEnds.last.map(Int.init) ?? 0) == fields.idBytes.count,
+              fields.parents.enumerated().allSatisfy({ Int($1) <= $0 }) else {
             throw DedupIndexError("inconsistent index (truncated or corrupt)")
         }
-        (self.idBytes, self.idEnds, self.exactHashes) = (ChunkedArray(idBytes), ChunkedArray(idEnds), ChunkedArray(exactHashes))
-        (self.bandKeys, self.sketches, self.parents) = (ChunkedArray(bandKeys), ChunkedArray(sketches), ChunkedArray(parents))
+        (idBytes, idEnds, exactHashes) = (ChunkedArray(fields.idBytes), ChunkedArray(fields.idEnds), ChunkedArray(fields.exactHashes))
+        (bandKeys, sketches, parents) = (ChunkedArray(fields.bandKeys), ChunkedArray(fields.sketches), ChunkedArray(fields.parents))
         for document in 0..<documents { insertIntoTables(document) }
-        for hash in paragraphHashes { _ = paragraphs.insert(hash) }
+        for hash in fields.paragraphHashes { _ = paragraphs.insert(hash) }
     }
 
     public static func load(path: String) throws(DedupIndexError) -> DedupIndex {
@@ -279,25 +274,28 @@ public struct DedupIndexError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Little-endian reading with bounds checks.
-private struct ByteReader {
-    let bytes: [UInt8]
-    var position = 0
+/// The fields of a serialised index, as read (checked for consistency by `DedupIndex.init(serialized:)`).
+private struct SerializedFields {
+    var header: [UInt64]
+    var idBytes: [UInt8], idEnds: [UInt32], exactHashes: [UInt64], bandKeys: [UInt32], sketches: [UInt64], parents: [UInt32]
+    var paragraphHashes: [UInt64]
+    /// Whether the arrays end exactly at the end of the bytes.
+    var complete: Bool
 
-    mutating func read() throws(DedupIndexError) -> UInt64 {
-        guard position + 8 <= bytes.count else { throw DedupIndexError("truncated index") }
-        defer { position += 8 }
-        return bytes[position..<position + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
-    }
-
-    mutating func readArray<T: FixedWidthInteger>() throws(DedupIndexError) -> [T] {
-        let count = try read()
-        let size = MemoryLayout<T>.size
-        guard count <= UInt64(bytes.count - position) / UInt64(size) else { throw DedupIndexError("truncated index") }
-        var result = [T](repeating: 0, count: Int(count))
-        result.withUnsafeMutableBytes { $0.copyBytes(from: bytes[position..<position + Int(count) * size]) }
-        position += Int(count) * size
-        return result.map { T(littleEndian: $0) }
+    /// Nil when the bytes end inside a field.
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        var reader = LittleEndianReader(bytes)
+        func array<T: FixedWidthInteger>() -> [T]? {
+            guard let count: UInt64 = reader.integer(), count <= UInt64(Int.max) else { return nil }
+            return reader.integers(Int(count))
+        }
+        guard reader.take(8) != nil, let header: [UInt64] = reader.integers(5),
+              let idBytes: [UInt8] = array(), let idEnds: [UInt32] = array(), let exactHashes: [UInt64] = array(),
+              let bandKeys: [UInt32] = array(), let sketches: [UInt64] = array(), let parents: [UInt32] = array(),
+              let paragraphHashes: [UInt64] = array() else { return nil }
+        (self.header, self.idBytes, self.idEnds, self.exactHashes) = (header, idBytes, idEnds, exactHashes)
+        (self.bandKeys, self.sketches, self.parents, self.paragraphHashes) = (bandKeys, sketches, parents, paragraphHashes)
+        complete = reader.remaining == 0
     }
 }
 

@@ -77,7 +77,7 @@ public enum DedupStage {
 
     static func steps(_ configuration: Configuration) -> [PipelineStep] {
         let signatures = DedupSignatures(configuration: configuration)
-        return [.document(signatures), .ordered(name: DedupLookup.name) { DedupLookup(configuration: configuration) }]
+        return [.document(signatures), .ordered(name: DedupLookup.name) { DedupLookup(signatures: signatures) }]
     }
 }
 
@@ -184,10 +184,11 @@ struct DedupLookup: OrderedStage {
     /// Computes a signature when the per-document half did not (a document that reached this stage another way).
     private let signatures: DedupSignatures
 
-    init(configuration: DedupStage.Configuration) {
-        self.configuration = configuration
+    /// Shares the per-document half's `DedupSignatures` (and so its normaliser's table).
+    init(signatures: DedupSignatures) {
+        configuration = signatures.configuration
         state = State(index: DedupIndex(parameters: configuration.parameters))
-        signatures = DedupSignatures(configuration: configuration)
+        self.signatures = signatures
     }
 
     mutating func start() throws {

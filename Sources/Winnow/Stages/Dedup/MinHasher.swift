@@ -41,19 +41,17 @@ public struct MinHasher: Sendable, Equatable {
     }
 
     /// The signature of a set of shingle hashes (all `UInt32.max` for none).
-    public func signature(_ shingles: [UInt64]) -> [UInt32] {
-        let values = shingles.map { UInt32(truncatingIfNeeded: $0) }
-        return [UInt32](unsafeUninitializedCapacity: permutations) { minimums, initialized in
-            winnow_minhash32(values, values.count, multipliers, increments, minimums.baseAddress, permutations)
-            initialized = permutations
-        }
-    }
+    public func signature(_ shingles: [UInt64]) -> [UInt32] { minimums(shingles, winnow_minhash32) }
 
     /// The signature computed without vector instructions, for tests.
-    func portableSignature(_ shingles: [UInt64]) -> [UInt32] {
+    func portableSignature(_ shingles: [UInt64]) -> [UInt32] { minimums(shingles, winnow_minhash32_portable) }
+
+    private typealias Kernel = (UnsafePointer<UInt32>?, Int, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?, UnsafeMutablePointer<UInt32>?, Int) -> Void
+
+    private func minimums(_ shingles: [UInt64], _ kernel: Kernel) -> [UInt32] {
         let values = shingles.map { UInt32(truncatingIfNeeded: $0) }
         return [UInt32](unsafeUninitializedCapacity: permutations) { minimums, initialized in
-            winnow_minhash32_portable(values, values.count, multipliers, increments, minimums.baseAddress, permutations)
+            kernel(values, values.count, multipliers, increments, minimums.baseAddress, permutations)
             initialized = permutations
         }
     }

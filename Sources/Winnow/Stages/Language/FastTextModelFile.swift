@@ -34,60 +34,59 @@ struct ModelFileReader {
     /// The newest file format fastText writes (its `FASTTEXT_VERSION`); older versions 11 and 12 are read.
     static let newestVersion: Int32 = 12
 
-    let bytes: UnsafeRawBufferPointer
+    private var reader: LittleEndianReader
     let file: String
-    private(set) var offset = 0
+    var offset: Int { reader.offset }
+    private var bytes: UnsafeRawBufferPointer { reader.bytes }
 
     init(_ bytes: UnsafeRawBufferPointer, file: String) {
-        self.bytes = bytes
+        reader = LittleEndianReader(bytes)
         self.file = file
     }
 
     func error(_ message: String) -> FastTextModelError { FastTextModelError(file: file, message: message) }
 
+    private func truncated(_ what: String, _ count: Int) -> FastTextModelError {
+        error("truncated: \(what) needs \(count) bytes at byte \(offset), the file has \(bytes.count)")
+    }
+
     private mutating func take(_ count: Int, _ what: String) throws(FastTextModelError) -> Int {
-        guard count >= 0, count <= bytes.count - offset else {
-            throw error("truncated: \(what) needs \(count) bytes at byte \(offset), the file has \(bytes.count)")
-        }
-        defer { offset += count }
-        return offset
+        guard let at = reader.take(count) else { throw truncated(what, count) }
+        return at
     }
 
-    mutating func int32(_ what: String) throws(FastTextModelError) -> Int32 {
-        let at = try take(4, what)
-        return Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self))
+    private mutating func integer<T: FixedWidthInteger>(_ what: String) throws(FastTextModelError) -> T {
+        guard let value: T = reader.integer() else { throw truncated(what, MemoryLayout<T>.size) }
+        return value
     }
 
-    mutating func int64(_ what: String) throws(FastTextModelError) -> Int64 {
-        let at = try take(8, what)
-        return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self))
-    }
+    mutating func int32(_ what: String) throws(FastTextModelError) -> Int32 { try integer(what) }
 
-    mutating func double(_ what: String) throws(FastTextModelError) -> Double {
-        let at = try take(8, what)
-        return Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
-    }
+    mutating func int64(_ what: String) throws(FastTextModelError) -> Int64 { try integer(what) }
 
-    mutating func byte(_ what: String) throws(FastTextModelError) -> UInt8 { bytes[try take(1, what)] }
+    mutating func double(_ what: String) throws(FastTextModelError) -> Double { Double(bitPattern: try integer(what)) }
+
+    mutating func byte(_ what: String) throws(FastTextModelError) -> UInt8 { try integer(what) }
 
     mutating func bool(_ what: String) throws(FastTextModelError) -> Bool { try byte(what) != 0 }
 
     mutating func bytes(_ count: Int, _ what: String) throws(FastTextModelError) -> [UInt8] {
-        let at = try take(count, what)
-        return Array(bytes[at..<at + count])
+        guard let values: [UInt8] = reader.integers(count) else { throw truncated(what, count) }
+        return values
     }
 
     mutating func floats(_ count: Int, _ what: String) throws(FastTextModelError) -> [Float] {
         guard count >= 0, count <= Int.max / 4 else { throw error("\(what): impossible count \(count)") }
-        let at = try take(count * 4, what)
-        return (0..<count).map { Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + $0 * 4, as: UInt32.self))) }
+        guard let values: [UInt32] = reader.integers(count) else { throw truncated(what, count * 4) }
+        return values.map(Float.init(bitPattern:))
     }
 
     /// A NUL-terminated string (a dictionary word), without the NUL.
     mutating func word() throws(FastTextModelError) -> [UInt8] {
         guard let end = bytes[offset...].firstIndex(of: 0) else { throw error("truncated: a dictionary word at byte \(offset) has no end") }
-        defer { offset = end + 1 }
-        return Array(bytes[offset..<end])
+        let word = try bytes(end - offset, "a dictionary word")
+        _ = try take(1, "a dictionary word's end")
+        return word
     }
 
     /// The magic number and version; returns the version.

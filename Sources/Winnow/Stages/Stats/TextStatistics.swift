@@ -85,15 +85,16 @@ public struct TextStatistics: Sendable, Hashable {
             let line = start..<end
             let lineChars = Self.scalarCount(text, line)
             lines += 1
+            let hash = lineChars > 0 ? ByteHash.of(text, line) : ByteHash.empty
             if let firstNonSpace = Self.firstNonSpace(text, line) {
                 if firstNonSpace == 0x2022 || firstNonSpace == 0x2D { bulletLines += 1 }
                 if Self.endsWithEllipsis(text, line) { ellipsisLines += 1 }
                 nonBlankLines += 1
                 if Self.isTerminalPunctuation(Self.lastScalar(text, line)) { punctuatedLines += 1 }
                 if lineChars <= 30 { shortLines += 1 }
-                if !seenNonBlank.insert(ByteHash.of(text, line)) { duplicateNonBlankLineChars += lineChars }
+                if !seenNonBlank.insert(hash) { duplicateNonBlankLineChars += lineChars }
             }
-            if lineChars > 0 { addLineElement(hash: ByteHash.of(text, line), chars: lineChars, seen: &seenElements) }
+            if lineChars > 0 { addLineElement(hash: hash, chars: lineChars, seen: &seenElements) }
             start = end + 1
         }
         if text[text.count - 1] == 0x0A { addLineElement(hash: ByteHash.empty, chars: 0, seen: &seenElements) }

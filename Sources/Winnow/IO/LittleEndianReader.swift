@@ -1,0 +1,29 @@
+/// The fields of a little-endian binary file read in order, with bounds checks: what the fastText model reader and the
+/// dedup index reader share. A read past the end returns nil and leaves `offset` where it was, so each caller words
+/// its own error (with `offset`).
+struct LittleEndianReader {
+    let bytes: UnsafeRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - offset }
+
+    /// Moves past `count` bytes; returns where they start, or nil when fewer remain.
+    mutating func take(_ count: Int) -> Int? {
+        guard count >= 0, count <= remaining else { return nil }
+        defer { offset += count }
+        return offset
+    }
+
+    mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) -> T? {
+        guard let at = take(MemoryLayout<T>.size) else { return nil }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
+
+    /// `count` integers in a row.
+    mutating func integers<T: FixedWidthInteger>(_ count: Int, _: T.Type = T.self) -> [T]? {
+        guard count >= 0, count <= remaining / MemoryLayout<T>.size, let at = take(count * MemoryLayout<T>.size) else { return nil }
+        return (0..<count).map { T(littleEndian: bytes.loadUnaligned(fromByteOffset: at + $0 * MemoryLayout<T>.size, as: T.self)) }
+    }
+}
