@@ -57,9 +57,9 @@ public struct TextStatistics: Sendable, Hashable {
         self.sentences = sentences
         let stopList = language.flatMap { StopWordHashes.byLanguage[LanguageCode.normalized($0)] }
         text.withUTF8 { utf8 in
-            var wordScan = WordScan(text: utf8, stopList: stopList, keepWords: ngrams)
+            var wordScan = WordScan(text: utf8, keepSequence: ngrams)
             let counts = WordSegmenter.scan(utf8, &wordScan)
-            wordScan.finish(into: &self)
+            wordScan.finish(into: &self, stopList: stopList)
             bytes = utf8.count
             (chars, nonASCII, hashSigns, ellipses) = (counts.chars, counts.nonASCII, counts.hashSigns, counts.ellipses)
             (letters, uppercase, digits, punctuation, whitespace) = (counts.letters, counts.uppercase, counts.digits, counts.punctuation, counts.whitespace)
@@ -138,45 +138,63 @@ public struct TextStatistics: Sendable, Hashable {
     /// Gopher's top 2-, 3- and 4-gram and duplicate 5- … 10-gram measures over the words as written.
     ///
     /// An n-gram can occur twice only where the (n − 1)-gram it starts with does, so each n is counted only at the
-    /// positions whose (n − 1)-gram repeats (`candidates`): all positions for 2-grams, a few for longer ones. Counts at
-    /// those positions are exact, and when nothing repeats the most common n-gram is the first. The duplicate
-    /// 5- … 10-gram walk (Gopher's `find_all_duplicate`, which skips past each repeat) looks up only positions whose
-    /// 5-gram repeats; every other n-gram is unique in the text.
-    private mutating func countNgrams(_ words: WordList) {
-        let hashes = words.hashes, lengths = words.lengths
-        guard hashes.count >= 2 else { return }
-        func chars(_ start: Int, _ n: Int) -> Int { (start..<start + n).reduce(n - 1) { $0 + Int(lengths[$1]) } }
-        func ngram(_ start: Int, _ n: Int) -> UInt64 {
-            (start..<start + n).reduce(UInt64(n)) { hash, index in
-                let mixed = (hash ^ hashes[index]) &* 0x9E37_79B9_7F4A_7C15
-                return mixed ^ (mixed >> 29)
-            }
+    /// positions whose (n − 1)-gram repeats (`candidates`): for 2-grams, the positions of two words that each occur
+    /// more than once; a few for longer ones. Counts at those positions are exact, and when nothing repeats the most
+    /// common n-gram is the first. The duplicate 5- … 10-gram walk (Gopher's `find_all_duplicate`, which skips past
+    /// each repeat) looks up only positions whose 5-gram repeats; every other n-gram is unique in the text.
+    private mutating func countNgrams(_ words: borrowing DocumentWords) {
+        let wordCount = words.sequence.count
+        guard wordCount >= 2 else { return }
+        func chars(_ start: Int, _ n: Int) -> Int {
+            var total = n - 1
+            for index in start..<start + n { total += Int(words.lengths[Int(words.sequence[index])]) }
+            return total
         }
-        var candidates = Array(0...(hashes.count - 2))
-        var repeatsAt5 = [Bool](repeating: false, count: hashes.count)
-        for n in 2...5 where hashes.count >= n {
+        func ngram(_ start: Int, _ n: Int) -> UInt64 {
+            var hash = UInt64(n)
+            for index in start..<start + n {
+                let mixed = (hash ^ UInt64(words.sequence[index])) &* 0x9E37_79B9_7F4A_7C15
+                hash = mixed ^ (mixed >> 29)
+            }
+            return hash
+        }
+        var candidates = RawArray<Int32>(capacity: wordCount)
+        var previousRepeats = words.counts[Int(words.sequence[0])] > 1
+        for start in 0..<wordCount - 1 {
+            let nextRepeats = words.counts[Int(words.sequence[start + 1])] > 1
+            if previousRepeats && nextRepeats { candidates.append(Int32(start)) }
+            previousRepeats = nextRepeats
+        }
+        // The last n at which each position's n-gram repeated (0: never).
+        var repeatedAt = RawArray<UInt8>(repeating: 0, count: wordCount)
+        for n in 2...5 where wordCount >= n {
             var counter = HashCounter(capacity: candidates.count)
-            var repeated = [Bool](repeating: false, count: hashes.count)
             // Counter.most_common(1): the highest count, the earliest n-gram among equals.
             var best = 1, firstOfBest = 0
-            for start in candidates where start <= hashes.count - n {
+            for candidate in 0..<candidates.count {
+                let start = Int(candidates[candidate])
+                guard start <= wordCount - n else { continue }
                 let (count, first) = counter.add(ngram(start, n), index: start)
                 guard count > 1 else { continue }
-                repeated[start] = true
-                repeated[first] = true
+                repeatedAt[start] = UInt8(n)
+                repeatedAt[first] = UInt8(n)
                 if count > best || (count == best && first < firstOfBest) { (best, firstOfBest) = (count, first) }
             }
             if n <= 4 { topNgramChars[n - 2] = best * chars(firstOfBest, n) }
-            candidates = candidates.filter { repeated[$0] }
-            if n == 5 { repeatsAt5 = repeated }
+            var kept = 0
+            for candidate in 0..<candidates.count where repeatedAt[Int(candidates[candidate])] == n {
+                candidates[kept] = candidates[candidate]
+                kept += 1
+            }
+            candidates.truncate(to: kept)
         }
-        for n in 5...10 where hashes.count >= n {
+        for n in 5...10 where wordCount >= n {
             // A repeated n-gram contains a repeated (n−1)-gram: once no 5-gram or longer repeats, none longer does.
             if n > 5 && duplicateNgramChars[n - 6] == 0 { break }
             var seen = HashSet(capacity: 16)
             var repeated = 0, index = 0
-            while index <= hashes.count - n {
-                if !repeatsAt5[index] || seen.insert(ngram(index, n)) {
+            while index <= wordCount - n {
+                if repeatedAt[index] != 5 || seen.insert(ngram(index, n)) {
                     index += 1
                 } else {
                     repeated += chars(index, n) - (n - 1)
@@ -271,42 +289,52 @@ public struct TextStatistics: Sendable, Hashable {
     static let terminalPunctuation: Set<UInt32> = Set("!.?…。！？．｡؟۔।॥።፧፨᙮‼⁇⁈⁉։܀܁܂߹჻၊။᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿⳹⳾⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗".unicodeScalars.map(\.value))
 }
 
-/// What the statistics gather per word in the segmentation pass: its hashes (as written, for n-grams; in lower
-/// case, for distinct and stop words), length and letters.
-private struct WordScan: WordVisitor {
+/// What the statistics gather per word in the segmentation pass: the document's words (`DocumentWords`), how many
+/// and how long, and how many hold a letter. Lower-casing, distinct words and stop words are worked out per spelling
+/// at the end (`finish`).
+private struct WordScan: WordVisitor, ~Copyable {
     let text: UnsafeBufferPointer<UInt8>
-    let stopList: HashSet?
-    let keepWords: Bool
-    let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
-    var words = WordList()
-    var wordCount = 0, wordCharacters = 0, wordsWithLetter = 0, stopWords = 0, gopherStopWordsFound: UInt8 = 0
-    var distinct = HashSet(capacity: 256)
-    var lowered: [UInt8] = []
+    var words: DocumentWords
+    var wordCount = 0, wordCharacters = 0, wordsWithLetter = 0
 
-    init(text: UnsafeBufferPointer<UInt8>, stopList: HashSet?, keepWords: Bool) {
+    init(text: UnsafeBufferPointer<UInt8>, keepSequence: Bool) {
         self.text = text
-        self.stopList = stopList
-        self.keepWords = keepWords
-        if keepWords { words.reserveCapacity(text.count / 5) }
+        words = DocumentWords(textBytes: text.count, keepSequence: keepSequence)
     }
 
     @inline(__always)
     mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool) {
-        let (hash, asciiLower) = ByteHash.ofWord(text, range)
-        let lower = asciiLower ?? loweredHash(range)
         wordCount += 1
         wordCharacters += characters
         if hasLetter { wordsWithLetter += 1 }
-        _ = distinct.insert(lower)
-        if let stopList, stopList.contains(lower) { stopWords += 1 }
-        if characters <= longestGopherStopWord, let index = gopherStopWords.firstIndex(of: hash) {
-            gopherStopWordsFound |= 1 << index
+        words.add(text, range, characters: characters)
+    }
+
+    /// Word counts, distinct words ignoring case, stop words of `stopList` (lower-case hashes) and Gopher's stop words.
+    func finish(into statistics: inout TextStatistics, stopList: HashSet?) {
+        statistics.words = wordCount
+        statistics.wordCharacters = wordCharacters
+        statistics.wordsWithLetter = wordsWithLetter
+        let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
+        var distinct = HashSet(capacity: words.spellingCount)
+        var stopWords = 0, gopherStopWordsFound: UInt8 = 0
+        var lowered: [UInt8] = []
+        for number in 0..<words.spellingCount {
+            let start = words.firstStarts[number], range = start..<start + Int(words.byteLengths[number])
+            let lower = ByteHash.ofWord(text, range).1 ?? Self.loweredHash(text, range, buffer: &lowered)
+            _ = distinct.insert(lower)
+            if let stopList, stopList.contains(lower) { stopWords += Int(words.counts[number]) }
+            if words.lengths[number] <= longestGopherStopWord, let index = gopherStopWords.firstIndex(of: words.hashes[number]) {
+                gopherStopWordsFound |= 1 << index
+            }
         }
-        if keepWords { words.append(hash: hash, length: characters) }
+        statistics.distinctWords = distinct.count
+        statistics.stopWords = stopList == nil ? nil : stopWords
+        statistics.gopherStopWords = gopherStopWordsFound.nonzeroBitCount
     }
 
     /// The lower-case hash of a word with non-ASCII letters: each code point lowered (when that is one code point).
-    private mutating func loweredHash(_ range: Range<Int>) -> UInt64 {
+    private static func loweredHash(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, buffer lowered: inout [UInt8]) -> UInt64 {
         lowered.removeAll(keepingCapacity: true)
         var position = range.lowerBound
         while position < range.upperBound {
@@ -316,19 +344,10 @@ private struct WordScan: WordVisitor {
         }
         return lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
     }
-
-    func finish(into statistics: inout TextStatistics) {
-        statistics.words = wordCount
-        statistics.wordCharacters = wordCharacters
-        statistics.wordsWithLetter = wordsWithLetter
-        statistics.distinctWords = distinct.count
-        statistics.stopWords = stopList == nil ? nil : stopWords
-        statistics.gopherStopWords = gopherStopWordsFound.nonzeroBitCount
-    }
 }
 
 /// Receives the words `WordSegmenter.scan` finds, as each ends.
-protocol WordVisitor {
+protocol WordVisitor: ~Copyable {
     mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool)
 }
 
@@ -360,7 +379,7 @@ public enum WordSegmenter {
     /// Walks the code points of `text`, telling `visitor` about each word (its byte range, its length in code points,
     /// whether it holds a letter), and counts code points by class on the way.
     @inline(__always)
-    static func scan<Visitor: WordVisitor>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Counts {
+    static func scan<Visitor: WordVisitor & ~Copyable>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Counts {
         let table = CharacterClasses.Table.shared
         var counts = Counts()
         table.basicPlane.withUnsafeBufferPointer { basicPlane in
@@ -474,22 +493,6 @@ public enum WordSegmenter {
         guard position < text.count else { return false }
         let classes = table.of(UTF8Bytes.decode(text, at: position).scalar)
         return classes.contains(.wordCharacter) && !classes.contains(.unspaced)
-    }
-}
-
-/// The words of a text as the n-gram measures need them: the hash as written and the length in code points.
-struct WordList {
-    var hashes: [UInt64] = []
-    var lengths: [Int32] = []
-
-    mutating func reserveCapacity(_ capacity: Int) {
-        hashes.reserveCapacity(capacity)
-        lengths.reserveCapacity(capacity)
-    }
-
-    mutating func append(hash: UInt64, length: Int) {
-        hashes.append(hash)
-        lengths.append(Int32(length))
     }
 }
 
