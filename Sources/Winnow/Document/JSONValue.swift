@@ -24,17 +24,29 @@ public enum JSONValue: Sendable, Hashable {
     public static func fourDecimals(_ value: Double) -> JSONValue {
         guard value.isFinite, abs(value) < 1e11 else { return .double((value * 10_000).rounded() / 10_000) }
         let scaled = Int64((value * 10_000).rounded())
-        var integral = String(abs(scaled) / 10_000)
-        if scaled < 0 { integral = "-" + integral }
-        var fraction = Int(abs(scaled) % 10_000)
-        guard fraction != 0 else { return .number(scaled < 0 && integral == "-0" ? "0" : integral) }
-        var digits = 4
-        while fraction % 10 == 0 {
-            fraction /= 10
-            digits -= 1
+        // Digits written back to front into a stack buffer: no intermediate strings.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var position = buffer.count, magnitude = scaled.magnitude, fractionDigits = 4
+            func put(_ byte: UInt8) {
+                position -= 1
+                buffer[position] = byte
+            }
+            while fractionDigits > 0 && magnitude % 10 == 0 {
+                magnitude /= 10
+                fractionDigits -= 1
+            }
+            for _ in 0..<fractionDigits {
+                put(0x30 + UInt8(magnitude % 10))
+                magnitude /= 10
+            }
+            if fractionDigits > 0 { put(UInt8(ascii: ".")) }
+            repeat {
+                put(0x30 + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            if scaled < 0 { put(UInt8(ascii: "-")) }
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self))
         }
-        let text = String(fraction)
-        return .number(integral + "." + String(repeating: "0", count: digits - text.count) + text)
     }
 
     /// A number from an integer.

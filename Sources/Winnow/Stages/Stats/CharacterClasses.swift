@@ -20,6 +20,18 @@ struct CharacterClasses: OptionSet, Sendable {
         (0..<5).reduce(0) { $0 | (UInt64((bits >> $1) & 1) << UInt64(12 * $1)) }
     }
 
+    /// For each byte, `packedIncrements` of its classes when it is an ASCII character, plus `asciiWordFlag` when it is
+    /// an ASCII word character (0 for bytes above 0x7F): the word-segmentation loop's fast path reads one table.
+    static let asciiPackedIncrements: [UInt64] = (0..<256).map { byte in
+        guard byte < 0x80 else { return 0 }
+        let classes = Table.shared.basicPlane[byte]
+        return packedIncrements[Int(classes.rawValue & 0x1F)] | (classes.contains(.wordCharacter) ? asciiWordFlag : 0)
+    }
+    /// Above the five 12-bit lanes: adding it to the packed counters never disturbs them.
+    static let asciiWordFlag: UInt64 = 1 << 63
+    /// The white-space lane's unit in `packedIncrements`.
+    static let packedWhitespace: UInt64 = 1 << 48
+
     /// The classes of every code point of the Basic Multilingual Plane, computed once from Unicode properties.
     /// Loops fetch it once (`Table.shared`) rather than through a global accessor per character.
     struct Table: Sendable {

@@ -7,16 +7,16 @@
 struct DocumentWords: ~Copyable {
     /// The spelling number of each word, in text order (empty unless `keepSequence`).
     private(set) var sequence: RawArray<Int32>
-    /// Per spelling, by number: its hash as written, its occurrences, its length in code points, and the byte range
-    /// of its first occurrence.
+    /// Per spelling, by number: its hash as written and in lower case, its occurrences and its length in code points.
     private(set) var hashes: RawArray<UInt64>
+    private(set) var lowerCaseHashes: RawArray<UInt64>
     private(set) var counts: RawArray<Int32>
     private(set) var lengths: RawArray<Int32>
-    private(set) var firstStarts: RawArray<Int>
-    private(set) var byteLengths: RawArray<Int32>
     /// Open addressing over the spellings: 0 is empty, else the spelling's number + 1. At most half full.
     private var slots: RawArray<Int32>
     private let keepSequence: Bool
+    /// Room for lower-casing a word with non-ASCII letters.
+    private var lowered: [UInt8] = []
 
     init(textBytes: Int, keepSequence: Bool) {
         self.keepSequence = keepSequence
@@ -24,9 +24,8 @@ struct DocumentWords: ~Copyable {
         let spellings = min(textBytes / 8, 4096)
         hashes = RawArray(capacity: spellings)
         counts = RawArray(capacity: spellings)
+        lowerCaseHashes = RawArray(capacity: spellings)
         lengths = RawArray(capacity: spellings)
-        firstStarts = RawArray(capacity: spellings)
-        byteLengths = RawArray(capacity: spellings)
         slots = RawArray(repeating: 0, count: max(64, (spellings * 2).nextPowerOfTwo))
     }
 
@@ -36,7 +35,7 @@ struct DocumentWords: ~Copyable {
     /// Adds the word at `range` of `text`, `characters` code points long.
     @inline(__always)
     mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, characters: Int) {
-        let hash = ByteHash.of(text, range)
+        let (hash, asciiLowerCase) = ByteHash.ofWord(text, range)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 17) & mask
         var number: Int32
@@ -46,10 +45,9 @@ struct DocumentWords: ~Copyable {
                 number = Int32(hashes.count)
                 slots[slot] = number + 1
                 hashes.append(hash)
+                lowerCaseHashes.append(asciiLowerCase ?? lowerCaseHash(text, range))
                 counts.append(1)
                 lengths.append(Int32(characters))
-                firstStarts.append(range.lowerBound)
-                byteLengths.append(Int32(range.count))
                 if hashes.count * 2 > slots.count { grow() }
                 break
             }
@@ -61,6 +59,18 @@ struct DocumentWords: ~Copyable {
             slot = (slot + 1) & mask
         }
         if keepSequence { sequence.append(number) }
+    }
+
+    /// The lower-case hash of a word with non-ASCII letters: each code point lowered (when that is one code point).
+    private mutating func lowerCaseHash(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        lowered.removeAll(keepingCapacity: true)
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let (scalar, length) = UTF8Bytes.decode(text, at: position)
+            UTF8Bytes.append(CharacterClasses.lowercase(scalar), to: &lowered)
+            position += length
+        }
+        return lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
     }
 
     private mutating func grow() {

@@ -290,8 +290,8 @@ public struct TextStatistics: Sendable, Hashable {
 }
 
 /// What the statistics gather per word in the segmentation pass: the document's words (`DocumentWords`), how many
-/// and how long, and how many hold a letter. Lower-casing, distinct words and stop words are worked out per spelling
-/// at the end (`finish`).
+/// and how long, and how many hold a letter. Distinct words and stop words are counted per spelling at the end
+/// (`finish`).
 private struct WordScan: WordVisitor, ~Copyable {
     let text: UnsafeBufferPointer<UInt8>
     var words: DocumentWords
@@ -318,12 +318,10 @@ private struct WordScan: WordVisitor, ~Copyable {
         let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
         var distinct = HashSet(capacity: words.spellingCount)
         var stopWords = 0, gopherStopWordsFound: UInt8 = 0
-        var lowered: [UInt8] = []
         for number in 0..<words.spellingCount {
-            let start = words.firstStarts[number], range = start..<start + Int(words.byteLengths[number])
-            let lower = ByteHash.ofWord(text, range).1 ?? Self.loweredHash(text, range, buffer: &lowered)
-            _ = distinct.insert(lower)
-            if let stopList, stopList.contains(lower) { stopWords += Int(words.counts[number]) }
+            let lowerCase = words.lowerCaseHashes[number]
+            _ = distinct.insert(lowerCase)
+            if let stopList, stopList.contains(lowerCase) { stopWords += Int(words.counts[number]) }
             if words.lengths[number] <= longestGopherStopWord, let index = gopherStopWords.firstIndex(of: words.hashes[number]) {
                 gopherStopWordsFound |= 1 << index
             }
@@ -331,18 +329,6 @@ private struct WordScan: WordVisitor, ~Copyable {
         statistics.distinctWords = distinct.count
         statistics.stopWords = stopList == nil ? nil : stopWords
         statistics.gopherStopWords = gopherStopWordsFound.nonzeroBitCount
-    }
-
-    /// The lower-case hash of a word with non-ASCII letters: each code point lowered (when that is one code point).
-    private static func loweredHash(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, buffer lowered: inout [UInt8]) -> UInt64 {
-        lowered.removeAll(keepingCapacity: true)
-        var position = range.lowerBound
-        while position < range.upperBound {
-            let (scalar, length) = UTF8Bytes.decode(text, at: position)
-            UTF8Bytes.append(CharacterClasses.lowercase(scalar), to: &lowered)
-            position += length
-        }
-        return lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
     }
 }
 
@@ -383,6 +369,7 @@ public enum WordSegmenter {
         let table = CharacterClasses.Table.shared
         var counts = Counts()
         table.basicPlane.withUnsafeBufferPointer { basicPlane in
+        CharacterClasses.asciiPackedIncrements.withUnsafeBufferPointer { ascii in
             CharacterClasses.packedIncrements.withUnsafeBufferPointer { increments in
                 var position = 0
                 var start = -1, characters = 0, hasLetter = false
@@ -395,30 +382,38 @@ public enum WordSegmenter {
                         (packed, inLanes) = (0, 0)
                     }
                     let byte = text[position]
+                    let entry = ascii[Int(byte)]
                     // Fast path: a run of ASCII word characters (at most 1,024: the lanes must not overflow),
                     // consumed in a tight loop.
-                    if byte < 0x80 && basicPlane[Int(byte)].contains(.wordCharacter) {
+                    if entry & CharacterClasses.asciiWordFlag != 0 {
                         if start < 0 {
                             start = position
                             characters = 0
                             hasLetter = false
                         }
-                        var classesInRun = basicPlane[Int(byte)].rawValue, end = position + 1
-                        packed &+= increments[Int(classesInRun & 0x1F)]
-                        let limit = min(text.count, position + 1024)
-                        while end < limit, text[end] < 0x80, basicPlane[Int(text[end])].contains(.wordCharacter) {
-                            let classes = basicPlane[Int(text[end])].rawValue
-                            classesInRun |= classes
-                            packed &+= increments[Int(classes & 0x1F)]
-                            end += 1
-                        }
+                        let (end, runIncrements) = asciiWordRun(text, from: position, entries: ascii)
+                        packed &+= runIncrements
                         characters += end - position
                         inLanes += end - position
                         counts.chars += end - position
-                        if classesInRun & CharacterClasses.letter.rawValue != 0 { hasLetter = true }
+                        if runIncrements & 0xFFF != 0 { hasLetter = true }
                         previousSymbol = 0
                         dotsInARow = 0
                         position = end
+                        continue
+                    }
+                    // Fast path: ASCII white space ends a word.
+                    if entry & CharacterClasses.packedWhitespace != 0 {
+                        packed &+= entry
+                        inLanes += 1
+                        counts.chars += 1
+                        if start >= 0 {
+                            visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
+                            start = -1
+                        }
+                        previousSymbol = 0
+                        dotsInARow = 0
+                        position += 1
                         continue
                     }
                     let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
@@ -474,7 +469,22 @@ public enum WordSegmenter {
                 counts.add(packed: packed)
             }
         }
+        }
         return counts
+    }
+
+    /// Where the run of ASCII word characters starting at `start` ends (at most 1,024 bytes on: the packed lanes must
+    /// not overflow), and the sum of its bytes' `entries`. Its own function so that the loop runs in registers.
+    private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int, entries: UnsafeBufferPointer<UInt64>) -> (end: Int, increments: UInt64) {
+        let limit = min(text.count, start + 1024)
+        var end = start, increments: UInt64 = 0
+        while end < limit {
+            let entry = entries[Int(text[end])]
+            guard entry & CharacterClasses.asciiWordFlag != 0 else { break }
+            increments &+= entry
+            end += 1
+        }
+        return (end, increments)
     }
 
     /// The number of words in a text.
