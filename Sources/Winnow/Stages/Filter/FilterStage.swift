@@ -57,6 +57,9 @@ public struct FilterStage: DocumentStage {
         /// The simple rules on statistics (`min_words`, `max_words`, `min_stat`, `max_stat`), reason = rule set.
         public var statisticRules: [(reason: String, rule: QualityRule)] = []
 
+        /// Whether any rule reads an n-gram repetition fraction (the costly part of the statistics).
+        var needsNgrams = false
+
         public init(_ options: StageOptions) throws(PipelineError) {
             let sets: [(StageOption<RuleSetOption>, [QualityRule])] = [
                 (Self.gopherQualityOption, QualityRuleSets.gopherQuality),
@@ -82,11 +85,7 @@ public struct FilterStage: DocumentStage {
             for entry in try options.value(Self.maxStatOption).entries {
                 statisticRules.append(("max_stat:" + entry.name, QualityRuleSets.maximum(entry.name, entry.value)))
             }
-        }
-
-        /// Whether any rule reads an n-gram repetition fraction (the costly part of the statistics).
-        var needsNgrams: Bool {
-            (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
+            needsNgrams = (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
         }
     }
 
@@ -104,26 +103,22 @@ public struct FilterStage: DocumentStage {
             guard case .number(let lexeme)? = document.fields["language_score"], let score = Double(lexeme),
                   score >= configuration.minLanguageScore else { return .drop(reason: "min_language_score") }
         }
-        var computed: TextStatistics?
-        func statistics() -> TextStatistics {
-            if let computed { return computed }
-            let statistics = document.statistics ?? StatsStage.statistics(of: document, ngrams: configuration.needsNgrams)
-            computed = statistics
-            return statistics
-        }
+        // The statistics once (not copied per rule); not at all when only `c4` or the language rules are on.
+        let statistics = configuration.ruleSets.isEmpty && configuration.statisticRules.isEmpty
+            ? TextStatistics() : document.statistics ?? StatsStage.statistics(of: document, ngrams: configuration.needsNgrams)
         for (name, rules) in configuration.ruleSets {
             // datatrove's repetition and FineWeb filters drop an empty text first.
-            if name != "gopher_quality" && (name == "fineweb" ? statistics().nonBlankLines == 0 : statistics().chars == 0) {
+            if name != "gopher_quality" && (name == "fineweb" ? statistics.nonBlankLines == 0 : statistics.chars == 0) {
                 return .drop(reason: name + ":empty")
             }
-            for rule in rules where !rule.passes(statistics()[field: rule.statistic] ?? rule.threshold) {
+            for rule in rules where !rule.passes(statistics) {
                 return .drop(reason: name + ":" + rule.statistic)
             }
         }
         if let c4 = configuration.c4, let reason = c4.reasonToDrop(document.text, rules: SentenceStage().rules(for: document)) {
             return .drop(reason: "c4:" + reason)
         }
-        for (reason, rule) in configuration.statisticRules where !rule.passes(statistics()[field: rule.statistic] ?? rule.threshold) {
+        for (reason, rule) in configuration.statisticRules where !rule.passes(statistics) {
             return .drop(reason: reason)
         }
         return .keep

@@ -6,12 +6,22 @@ public struct QualityRule: Sendable {
 
     /// The threshold's name in a pipeline file (`min_words`, `max_duplicate_line_fraction`).
     public var name: String
-    public var statistic: String
+    public let statistic: String
     public var bound: Bound
     public var threshold: Double
+    /// The `stats` field named `statistic`, looked up once rather than by name for every document.
+    private let field: StatisticField?
+
+    init(name: String, statistic: String, bound: Bound, threshold: Double) {
+        (self.name, self.statistic, self.bound, self.threshold) = (name, statistic, bound, threshold)
+        field = StatisticField.byName[statistic]
+    }
 
     /// True when the value passes: at least a minimum, at most a maximum (datatrove drops `value < min`, `value > max`).
     func passes(_ value: Double) -> Bool { bound == .minimum ? value >= threshold : value <= threshold }
+
+    /// Whether `statistics` pass; a statistic that does not apply to the document passes.
+    func passes(_ statistics: TextStatistics) -> Bool { passes(field?.value(of: statistics) ?? threshold) }
 }
 
 /// The named rule sets of the `filter` stage, with the thresholds datatrove's filters use by default.
