@@ -269,7 +269,7 @@ public struct TextStatistics: Sendable, Hashable {
             let raw = UnsafeRawPointer(base)
             while position + 8 <= range.upperBound {
                 let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                continuation += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                continuation += SWAR.countHighBits(word & ~(word << 1) & SWAR.highBits)
                 position += 8
             }
         }
@@ -473,15 +473,33 @@ public enum WordSegmenter {
         return counts
     }
 
-    /// Where the run of ASCII word characters starting at `start` ends (at most 1,024 bytes on: the packed lanes must
-    /// not overflow), and the sum of its bytes' `entries`. Its own function so that the loop runs in registers.
+    /// Where the run of ASCII word characters (`A-Z a-z 0-9`) starting at `start` ends (at most 1,024 bytes on: the
+    /// packed lanes must not overflow), and its letters, upper-case letters and digits as `packedIncrements`.
+    ///
+    /// Eight bytes at a time (`SWAR.inRange`): a byte at a time this loop was ≈ 15% of the stage, mostly the
+    /// unpredictable exit branch per byte.
+    @inline(__always)
     private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int, entries: UnsafeBufferPointer<UInt64>) -> (end: Int, increments: UInt64) {
         let limit = min(text.count, start + 1024)
+        let raw = UnsafeRawPointer(text.baseAddress!)
         var end = start, increments: UInt64 = 0
+        while end + 8 <= limit {
+            let bytes = SWAR.load(raw, end)
+            let upper = SWAR.inRange(bytes, 0x41, 0x5A), lower = SWAR.inRange(bytes, 0x61, 0x7A)
+            let digit = SWAR.inRange(bytes, 0x30, 0x39)
+            let stops = ~(upper | lower | digit) & SWAR.highBits
+            let run = stops == 0 ? 8 : stops.trailingZeroBitCount / 8
+            let inRun: UInt64 = run == 8 ? .max : (1 << UInt64(8 * run)) - 1
+            increments &+= UInt64(SWAR.countHighBits((upper | lower) & inRun))
+                | UInt64(SWAR.countHighBits(upper & inRun)) << 12
+                | UInt64(SWAR.countHighBits(digit & inRun)) << 24
+            end += run
+            if run < 8 { return (end, increments) }
+        }
         while end < limit {
             let entry = entries[Int(text[end])]
             guard entry & CharacterClasses.asciiWordFlag != 0 else { break }
-            increments &+= entry
+            increments &+= entry & ~CharacterClasses.asciiWordFlag
             end += 1
         }
         return (end, increments)
