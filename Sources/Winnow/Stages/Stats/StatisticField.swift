@@ -77,12 +77,16 @@ public struct StatisticField: Sendable {
 extension TextStatistics {
     /// The `stats` object: counts as integers, the rest rounded to 4 decimals; fields that do not apply are left out.
     public var json: JSONValue {
-        var object = JSONObject()
-        for field in StatisticField.all {
-            guard let value = field.value(of: self) else { continue }
-            object.members.append((field.name, field.isCount ? .int(Int(value)) : .fourDecimals(value)))
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(StatisticField.all.count)
+        // Through a buffer, field by field: copying each `StatisticField` out of the array cost four retains.
+        StatisticField.all.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                guard let value = fields[index].value(self) else { continue }
+                members.append((fields[index].name, fields[index].isCount ? .int(Int(value)) : .fourDecimals(value)))
+            }
         }
-        return .object(object)
+        return .object(JSONObject(members))
     }
 
     /// A field's value by name (for `min_stat` and `max_stat`).

@@ -42,10 +42,11 @@ public struct TextStatistics: Sendable, Hashable {
     var nonBlankLines = 0, punctuatedLines = 0, shortLines = 0, duplicateNonBlankLineChars = 0
     /// Gopher's line and paragraph repetition: elements of `re.split("\n+", text)` and of the paragraphs.
     var lineElements = 0, duplicateLines = 0, duplicateLineChars = 0, duplicateParagraphs = 0, duplicateParagraphChars = 0
-    /// Characters in the most frequent 2-, 3- and 4-gram (words joined by spaces) times its count.
-    var topNgramChars: [Int] = [0, 0, 0]
-    /// Characters in repeated 5- … 10-grams, Gopher's `find_all_duplicate`.
-    var duplicateNgramChars: [Int] = [0, 0, 0, 0, 0, 0]
+    /// Characters in the most frequent 2-, 3- and 4-gram (words joined by spaces) times its count (lanes 0–2; SIMD
+    /// vectors keep these counts inline, where arrays cost two allocations per document).
+    var topNgramChars = SIMD4<Int>.zero
+    /// Characters in repeated 5- … 10-grams, Gopher's `find_all_duplicate` (lanes 0–5).
+    var duplicateNgramChars = SIMD8<Int>.zero
 
     public init() {}
 
