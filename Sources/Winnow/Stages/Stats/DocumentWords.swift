@@ -61,6 +61,36 @@ struct DocumentWords: ~Copyable {
         if keepSequence { sequence.append(number) }
     }
 
+    /// The number of the spelling whose hash as written is `hash`, if there is one.
+    func number(ofHash hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash >> 17) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return nil }
+            if hashes[Int(stored - 1)] == hash { return Int(stored - 1) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The number of distinct words ignoring case: spellings already in lower case are distinct from each other; a
+    /// spelling with capitals adds one unless its lower-case form is another spelling in lower case or was met before.
+    var distinctLowerCaseCount: Int {
+        var distinct = 0
+        var lowerCaseFormsWithoutSpelling = HashSet(capacity: 16)
+        for number in 0..<hashes.count {
+            let lowerCase = lowerCaseHashes[number]
+            if lowerCase == hashes[number] {
+                distinct += 1
+            } else if let other = self.number(ofHash: lowerCase), lowerCaseHashes[other] == hashes[other] {
+                continue
+            } else if lowerCaseFormsWithoutSpelling.insert(lowerCase) {
+                distinct += 1
+            }
+        }
+        return distinct
+    }
+
     /// The lower-case hash of a word with non-ASCII letters: each code point lowered (when that is one code point).
     private mutating func lowerCaseHash(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         lowered.removeAll(keepingCapacity: true)

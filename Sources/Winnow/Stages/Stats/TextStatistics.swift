@@ -192,14 +192,19 @@ public struct TextStatistics: Sendable, Hashable {
         for n in 5...10 where wordCount >= n {
             // A repeated n-gram contains a repeated (n−1)-gram: once no 5-gram or longer repeats, none longer does.
             if n > 5 && duplicateNgramChars[n - 6] == 0 { break }
+            // Gopher's walk moves on by one word, or past a repeat; only the positions whose 5-gram repeats (the
+            // remaining candidates, in text order) can be repeats, so it jumps between those.
             var seen = HashSet(capacity: 16)
             var repeated = 0, index = 0
-            while index <= wordCount - n {
-                if repeatedAt[index] != 5 || seen.insert(ngram(index, n)) {
-                    index += 1
+            for candidate in 0..<candidates.count {
+                let start = Int(candidates[candidate])
+                guard start <= wordCount - n else { break }
+                guard start >= index else { continue }
+                if seen.insert(ngram(start, n)) {
+                    index = start + 1
                 } else {
-                    repeated += chars(index, n) - (n - 1)
-                    index += n
+                    repeated += chars(start, n) - (n - 1)
+                    index = start + n
                 }
             }
             duplicateNgramChars[n - 5] = repeated
@@ -317,17 +322,14 @@ private struct WordScan: WordVisitor, ~Copyable {
         statistics.wordCharacters = wordCharacters
         statistics.wordsWithLetter = wordsWithLetter
         let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
-        var distinct = HashSet(capacity: words.spellingCount)
         var stopWords = 0, gopherStopWordsFound: UInt8 = 0
         for number in 0..<words.spellingCount {
-            let lowerCase = words.lowerCaseHashes[number]
-            _ = distinct.insert(lowerCase)
-            if let stopList, stopList.contains(lowerCase) { stopWords += Int(words.counts[number]) }
+            if let stopList, stopList.contains(words.lowerCaseHashes[number]) { stopWords += Int(words.counts[number]) }
             if words.lengths[number] <= longestGopherStopWord, let index = gopherStopWords.firstIndex(of: words.hashes[number]) {
                 gopherStopWordsFound |= 1 << index
             }
         }
-        statistics.distinctWords = distinct.count
+        statistics.distinctWords = words.distinctLowerCaseCount
         statistics.stopWords = stopList == nil ? nil : stopWords
         statistics.gopherStopWords = gopherStopWordsFound.nonzeroBitCount
     }
