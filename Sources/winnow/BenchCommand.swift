@@ -46,7 +46,7 @@ struct BenchCommand: AsyncParsableCommand {
             for _ in 0..<runs {
                 let summary = await Runner(pipeline: loaded, options: options)
                     .run(inputs: inputFiles, to: .init(output: nil, cancellation: trap.flag))
-                if summary.interrupted { throw ExitCode(130) }
+                if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
                 summaries.append(summary)
             }
             summaries.sort { $0.wallSeconds < $1.wallSeconds }

@@ -86,9 +86,12 @@ struct RunCommand: AsyncParsableCommand {
         let trap = SignalTrap()
         let outputFile: OutputFile
         var rejectsFile: OutputFile?
+        var statsFile: OutputFile?
         do {
+            // Every output is opened before any input is read: a missing directory fails at once, not after the run.
             outputFile = try OutputFile(path: output ?? loaded.outputPath ?? "-")
             rejectsFile = try rejects.map { (path) throws(IOFailure) in try OutputFile(path: path) }
+            statsFile = try stats.map { (path) throws(IOFailure) in try OutputFile(path: path) }
         } catch {
             printError("winnow: \(error)")
             throw ExitCode(1)
@@ -116,21 +119,20 @@ struct RunCommand: AsyncParsableCommand {
                 files.forEach { $0.abandon() }
             }
         }
-        if let stats { writeStats(summary, to: stats) }
+        if let statsFile {
+            do throws(IOFailure) {
+                try summary.write(to: statsFile)
+            } catch {
+                printError("winnow: cannot write the stats: \(error)")
+                if summary.failure == nil { summary.failure = "\(error)" }
+            }
+        }
         printError(summary.text)
-        if summary.interrupted { throw ExitCode(130) }
+        if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
         if summary.failure != nil || !summary.inputProblems.isEmpty { throw ExitCode(1) }
         if strict && summary.rejected > 0 {
             printError("winnow: --strict: \(summary.rejected) records were rejected; no output was kept")
             throw ExitCode(1)
-        }
-    }
-
-    private func writeStats(_ summary: RunSummary, to path: String) {
-        do {
-            try summary.write(to: path)
-        } catch {
-            printError("winnow: cannot write the stats: \(error)")
         }
     }
 }

@@ -9,7 +9,7 @@ struct WinnowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "winnow",
         abstract: "Turns article batches into clean, annotated, de-duplicated JSONL.",
-        discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted.",
+        discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).",
         subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self, ReportCommand.self]
     )
 

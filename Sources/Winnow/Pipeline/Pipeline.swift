@@ -36,6 +36,10 @@ public struct Pipeline: Sendable {
 
     /// Loads a pipeline file.
     public static func load(path: String) throws(PipelineError) -> Pipeline {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw PipelineError(file: path, message: "cannot read the pipeline file: it is a directory")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

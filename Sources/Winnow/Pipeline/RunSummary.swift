@@ -150,10 +150,15 @@ public struct RunSummary: Sendable {
 
     /// Writes the summary as a stats file (temporary name, then renamed).
     public func write(to path: String) throws {
+        let file = try OutputFile(path: path)
+        try write(to: file)
+    }
+
+    /// Writes the summary as JSON into `file` and commits it.
+    public func write(to file: OutputFile) throws(IOFailure) {
         var writer = JSONWriter()
         writer.write(json)
         writer.appendByte(0x0A)
-        let file = try OutputFile(path: path)
         try file.write(writer.bytes)
         try file.commit()
     }
