@@ -52,7 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
             summaries.sort { $0.wallSeconds < $1.wallSeconds }
             results.append((jobs, summaries[summaries.count / 2]))
         }
-        let peak = Self.peakResidentBytes()
+        let peak = RunSummary.processPeakResidentBytes()
         if json {
             var writer = JSONWriter()
             writer.write(report(results, peak: peak))
@@ -108,12 +108,5 @@ struct BenchCommand: AsyncParsableCommand {
         }
         text += String(format: "peak RSS: %.1f MB\n", Double(peak) / 1e6)
         return text
-    }
-
-    /// The process's peak resident set size in bytes.
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return usage.ru_maxrss * 1024
     }
 }

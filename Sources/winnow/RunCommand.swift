@@ -13,16 +13,21 @@ struct RunTuning: ParsableArguments {
     @Option(help: ArgumentHelp("Bytes per batch at most.", visibility: .hidden))
     var batchBytes: Int = 1 << 20
 
+    @Option(help: "The longest record read, in bytes (a JSONL line, a text file); longer ones are rejected unread.")
+    var maxRecordBytes: Int = 256 << 20
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if batchRecords < 1 { throw ValidationError("--batch-records must be at least 1") }
         if batchBytes < 1 { throw ValidationError("--batch-bytes must be at least 1") }
+        if maxRecordBytes < 1 { throw ValidationError("--max-record-bytes must be at least 1") }
     }
 
     func runnerOptions() -> Runner.Options {
         var options = Runner.Options(jobs: jobs ?? Runner.defaultJobs)
         options.maximumBatchRecords = batchRecords
         options.maximumBatchBytes = batchBytes
+        options.maximumRecordBytes = maxRecordBytes
         return options
     }
 }
@@ -60,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8.", valueName: "I/N"))
     var shard: String?
+
+    @Option(help: ArgumentHelp("Keep each input's results in DIR as it finishes; a rerun with the same DIR skips the finished inputs and writes the same output as one uninterrupted run.", valueName: "DIR"))
+    var resume: String?
 
     @OptionGroup var tuning: RunTuning
 
@@ -104,9 +112,35 @@ struct RunCommand: AsyncParsableCommand {
         }
         var options = tuning.runnerOptions()
         options.collectCorpusStatistics = stats != nil
+        var resumeStore: ResumeStore?
+        if let resume {
+            guard !inputFiles.contains(where: { $0.path == "-" }) else {
+                printError("winnow: --resume needs files: standard input cannot be read again")
+                throw ExitCode(2)
+            }
+            do {
+                let manifest = ResumeStore.manifest(pipelineText: (try? String(contentsOfFile: pipeline, encoding: .utf8)) ?? pipeline, inputs: inputFiles,
+                                                    gzipOutput: outputFile.isGzip, keepRejects: rejectsFile != nil, corpusStatistics: stats != nil)
+                resumeStore = try ResumeStore(directory: resume, manifest: manifest, gzipOutput: outputFile.isGzip, keepRejects: rejectsFile != nil)
+            } catch {
+                printError("winnow: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let runner = Runner(pipeline: loaded, options: options)
-        var summary = await runner.run(inputs: inputFiles, to: .init(output: outputFile, rejects: rejectsFile,
-                                                                    progress: reporter, cancellation: trap.flag))
+        var summary = await runner.run(inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
+                                       to: .init(output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag, resume: resumeStore))
+        if let resumeStore, summary.failure == nil, !summary.interrupted {
+            // Every input is done: the output is the parts in input order, the summary theirs merged.
+            do {
+                var assembled = try resumeStore.assemble(inputs: inputFiles.count, stageNames: summary.stages.map(\.name),
+                                                         into: outputFile, rejects: rejectsFile)
+                assembled.wallSeconds = summary.wallSeconds
+                summary = assembled
+            } catch {
+                summary.failure = "\(error)"
+            }
+        }
         let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0)
         let files = [outputFile] + (rejectsFile.map { [$0] } ?? [])
         if failed {
@@ -120,6 +154,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if let statsFile {
+            summary.peakResidentBytes = RunSummary.processPeakResidentBytes()
             do throws(IOFailure) {
                 try summary.write(to: statsFile)
             } catch {

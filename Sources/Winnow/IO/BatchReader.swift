@@ -46,6 +46,9 @@ public struct RawBatch: Sendable {
     public var files: [String] = []
     public var bytes: [UInt8] = []
     public var records: [RawRecord] = []
+    /// With `BatchReader.batchesEndAtInputs`: the input (index into the reader's inputs) this batch finishes, and the
+    /// ordinal the next record will get.
+    public var completedInput: (index: Int, nextOrdinal: Int)?
 
     public init(sequence: Int) { self.sequence = sequence }
 
@@ -98,6 +101,14 @@ public final class BatchReader {
     /// The longest JSONL line or text input read (256 MB by default): a longer one becomes a rejected record, and
     /// memory stays bounded however long a line or file is.
     public var maximumLineBytes = 256 << 20
+    /// Ends each batch with its input's last record, and marks it (`RawBatch.completedInput`; an empty input gives
+    /// an empty batch): what `--resume` needs to tell when an input is done.
+    public var batchesEndAtInputs = false
+    /// The ordinal of the first record (a resumed run continues the numbering of the inputs it skips).
+    public var firstOrdinal: Int {
+        get { nextOrdinal }
+        set { nextOrdinal = newValue }
+    }
 
     /// Reads files (and stdin for `-`); `cancellation` ends waits on pipes and terminals (see `FileSource`).
     public convenience init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
@@ -122,11 +133,14 @@ public final class BatchReader {
     /// The next batch in input order, or nil when every input has been read.
     public func next() -> RawBatch? {
         var batch = RawBatch(sequence: nextSequence)
-        while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
+        while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes && batch.completedInput == nil {
             guard let input = current ?? openNext(&batch) else { break }
-            if !read(from: input, into: &batch) { close(input) }
+            if !read(from: input, into: &batch) {
+                close(input)
+                if batchesEndAtInputs { batch.completedInput = (nextInput - 1, nextOrdinal) }
+            }
         }
-        guard !batch.records.isEmpty else { return nil }
+        guard !batch.records.isEmpty || batch.completedInput != nil else { return nil }
         nextSequence += 1
         return batch
     }
@@ -279,6 +293,10 @@ public final class BatchReader {
                 filesDone += 1
                 batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
                              format: .text, failure: message)
+                if batchesEndAtInputs {
+                    batch.completedInput = (nextInput - 1, nextOrdinal)
+                    return nil
+                }
             }
         }
         return nil

@@ -60,7 +60,10 @@ final class InputWindow {
     /// Reads more bytes behind `end`, moving or growing the window when it is full; returns how many.
     @discardableResult
     func fill() -> Int {
-        if start > 0 && end == window.count {
+        // The UTF-16 transcoder writes whole scalars, so it needs room for four bytes (found by fuzzing: a UTF-16
+        // input whose window had one to three bytes free stopped the run).
+        let minimumRoom = transcoder == nil ? 1 : 4
+        if start > 0 && window.count - end < minimumRoom {
             let kept = end - start
             window.baseAddress!.copyMemory(from: window.baseAddress! + start, byteCount: kept)
             scan -= start
@@ -68,7 +71,7 @@ final class InputWindow {
             end = kept
             start = 0
         }
-        if end == window.count {
+        if window.count - end < minimumRoom {
             let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: window.count * 2, alignment: 16)
             larger.baseAddress!.copyMemory(from: window.baseAddress!, byteCount: end)
             window.deallocate()

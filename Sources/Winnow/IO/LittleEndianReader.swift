@@ -27,3 +27,36 @@ struct LittleEndianReader {
         return (0..<count).map { T(littleEndian: bytes.loadUnaligned(fromByteOffset: at + $0 * MemoryLayout<T>.size, as: T.self)) }
     }
 }
+
+/// The writing side of `LittleEndianReader`: integers and arrays appended little-endian.
+struct LittleEndianWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func integer<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// The count, then the integers.
+    mutating func integers<T: FixedWidthInteger>(_ values: [T]) {
+        integer(UInt64(values.count))
+        for value in values { integer(value) }
+    }
+
+    /// The byte count, then the UTF-8 bytes.
+    mutating func string(_ value: String) {
+        integers(Array(value.utf8))
+    }
+}
+
+extension LittleEndianReader {
+    /// What `LittleEndianWriter.integers` wrote.
+    mutating func counted<T: FixedWidthInteger>(_: T.Type = T.self) -> [T]? {
+        guard let count = integer(UInt64.self), count <= UInt64(remaining) else { return nil }
+        return integers(Int(count), T.self)
+    }
+
+    /// What `LittleEndianWriter.string` wrote.
+    mutating func string() -> String? {
+        counted(UInt8.self).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

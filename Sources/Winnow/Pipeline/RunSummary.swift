@@ -18,6 +18,15 @@ public struct RunSummary: Sendable {
     public var failure: String?
     /// Corpus figures of the written documents, when asked for (`--stats`).
     public var corpus: CorpusStatistics?
+    /// The process's peak resident memory in bytes, when the caller measured it (the largest of merged runs).
+    public var peakResidentBytes: Int?
+
+    /// The calling process's peak resident set size so far, in bytes.
+    public static func processPeakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss * 1024
+    }
 
     public init(stageNames: [String]) {
         stages = stageNames.map(StageCounters.init(name:))
@@ -92,6 +101,8 @@ public struct RunSummary: Sendable {
             "input_errors": .array(inputProblems.map { .object(["file": .string($0.path), "error": .string($0.message)]) }),
         ]
         if let failure { object["error"] = .string(failure) }
+        if unaccounted != 0 { object["not_finished"] = .int(unaccounted) }
+        if let peakResidentBytes { object["peak_rss_bytes"] = .int(peakResidentBytes) }
         if let corpus { object["corpus"] = corpus.json }
         return .object(object)
     }
@@ -125,6 +136,7 @@ public struct RunSummary: Sendable {
         wallSeconds = try StatsFileError.double(object["seconds"], "seconds")
         interrupted = object["status"]?.stringValue == "interrupted"
         failure = object["error"]?.stringValue
+        if case .number(let peak)? = object["peak_rss_bytes"] { peakResidentBytes = Int(peak) }
         if case .array(let problems)? = object["input_errors"] {
             inputProblems = problems.compactMap { value in
                 guard case .object(let fields) = value else { return nil }
@@ -176,6 +188,7 @@ public struct RunSummary: Sendable {
         writtenDocuments += other.writtenDocuments
         outputBytes += other.outputBytes
         wallSeconds += other.wallSeconds
+        if let otherPeak = other.peakResidentBytes { peakResidentBytes = max(peakResidentBytes ?? 0, otherPeak) }
         interrupted = interrupted || other.interrupted
         failure = failure ?? other.failure
         inputProblems += other.inputProblems

@@ -28,6 +28,8 @@ public struct Runner {
         public var jobs: Int
         public var maximumBatchBytes = 1 << 20
         public var maximumBatchRecords = 1000
+        /// The longest record read (a JSONL line, a text input); longer ones are rejected without being held in memory.
+        public var maximumRecordBytes = 256 << 20
         /// Discard the encoded output instead of writing it (benchmarks): the work is the same.
         public var discardOutput = false
         /// Collect `CorpusStatistics` of the written documents (for `--stats`).
@@ -53,12 +55,17 @@ public struct Runner {
         public var rejects: OutputFile?
         public var progress: ProgressReporter?
         public var cancellation: CancellationFlag
+        /// With `--resume`: each input's results go to the store's parts instead of `output` and `rejects`, and the
+        /// ordered stages start from its saved states; the inputs given are the ones still to do.
+        public var resume: ResumeStore?
 
-        public init(output: OutputFile?, rejects: OutputFile? = nil, progress: ProgressReporter? = nil, cancellation: CancellationFlag = CancellationFlag()) {
+        public init(output: OutputFile?, rejects: OutputFile? = nil, progress: ProgressReporter? = nil, cancellation: CancellationFlag = CancellationFlag(),
+                    resume: ResumeStore? = nil) {
             self.output = output
             self.rejects = rejects
             self.progress = progress
             self.cancellation = cancellation
+            self.resume = resume
         }
     }
 
@@ -73,14 +80,25 @@ public struct Runner {
         let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
                                  maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
                                  cancellation: destinations.cancellation)
+        reader.maximumLineBytes = options.maximumRecordBytes
+        if let resume = destinations.resume {
+            reader.batchesEndAtInputs = true
+            reader.firstOrdinal = resume.firstOrdinal
+        }
         let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
                                     gzipRejects: destinations.rejects?.isGzip ?? false, compressionLevel: Int32(pipeline.compressionLevel),
                                     discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
-        do { try scheduler.start() } catch {
+        scheduler.checkpoints = destinations.resume != nil
+        do {
+            try scheduler.start()
+            if let resume = destinations.resume { try scheduler.restore(try resume.savedStates()) }
+        } catch {
             summary.failure = "\(error)"
             return summary
         }
+        var part = ResumePart(stageNames: summary.stages.map(\.name), input: destinations.resume?.finishedInputs ?? 0,
+                              corpus: options.collectCorpusStatistics)
         let limit = 2 * options.jobs
         let start = Clock.now
         let steps = pipeline.steps
@@ -120,7 +138,7 @@ public struct Runner {
                     while let ready = writeBuffer.removeValue(forKey: nextToWrite) {
                         nextToWrite += 1
                         inFlight -= 1
-                        write(ready, to: destinations, summary: &summary)
+                        write(ready, to: destinations, summary: &summary, part: &part, inputs: inputs, problems: readAhead.progress.problems)
                     }
                 }
                 let progress = readAhead.progress
@@ -130,6 +148,7 @@ public struct Runner {
         if summary.failure == nil && !summary.interrupted {
             do { try scheduler.finish() } catch { summary.failure = "\(error)" }
         }
+        if summary.failure != nil || summary.interrupted { destinations.resume?.abandonCurrent() }
         let progress = readAhead.progress
         summary.filesDone = progress.filesDone
         summary.compressedBytes = progress.compressedBytes
@@ -139,11 +158,22 @@ public struct Runner {
         return summary
     }
 
-    private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary) {
+    private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary, part: inout ResumePart,
+                       inputs: [InputFile], problems: [InputProblem]) {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
         // After a failed write nothing more is written: those documents count as "not finished".
         guard summary.failure == nil else { return }
         if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
+        if let resume = destinations.resume {
+            do {
+                try part.add(batch, to: resume, inputs: inputs, problems: problems)
+                summary.outputBytes += batch.output.count
+                summary.writtenDocuments += batch.documents.count
+            } catch {
+                summary.failure = "\(error)"
+            }
+            return
+        }
         do {
             if let output = destinations.output, !batch.output.isEmpty {
                 try output.write(batch.output)
@@ -154,6 +184,45 @@ public struct Runner {
         } catch {
             summary.failure = error.description
         }
+    }
+}
+
+/// The summary of the input being written in a `--resume` run, handed to the store when the input completes.
+struct ResumePart {
+    let stageNames: [String]
+    let collectsCorpus: Bool
+    /// The input being written, counted over all of the run's inputs (finished ones included).
+    var input: Int
+    var summary: RunSummary
+
+    init(stageNames: [String], input: Int, corpus: Bool) {
+        (self.stageNames, self.input, collectsCorpus) = (stageNames, input, corpus)
+        summary = Self.empty(stageNames, corpus: corpus)
+    }
+
+    private static func empty(_ stageNames: [String], corpus: Bool) -> RunSummary {
+        var summary = RunSummary(stageNames: stageNames)
+        if corpus { summary.corpus = CorpusStatistics() }
+        return summary
+    }
+
+    /// Writes a batch to the input's parts; completes the input after its last batch. `inputs` are this run's
+    /// (the unfinished ones), `problems` the reader's so far.
+    mutating func add(_ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: [InputProblem]) throws {
+        for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
+        if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
+        try store.append(output: batch.output, rejects: batch.rejectBytes, input: input)
+        summary.writtenDocuments += batch.documents.count
+        summary.outputBytes += batch.output.count
+        guard let completed = batch.completedInput else { return }
+        let file = inputs[completed.index]
+        summary.filesTotal = 1
+        summary.filesDone = 1
+        summary.compressedBytes = file.size ?? 0
+        summary.inputProblems = problems.filter { $0.path == file.path }
+        try store.complete(input: input, summary: summary, states: batch.states, nextOrdinal: completed.nextOrdinal)
+        input += 1
+        summary = Self.empty(stageNames, corpus: collectsCorpus)
     }
 }
 
@@ -189,6 +258,10 @@ struct WorkBatch: Sendable {
     var counters: [StageCounters]
     /// The written documents' corpus figures, when collected; filled by the last phase.
     var corpus: CorpusStatistics?
+    /// With `--resume`: the input this batch finishes (index into the run's inputs) and the next record ordinal.
+    var completedInput: (index: Int, nextOrdinal: Int)?
+    /// With `--resume`, on an input's last batch: each ordered stage's state after it, by step index.
+    var states: [Int: [UInt8]] = [:]
 }
 
 /// A step of the run: per-document stages in parallel, or one ordered stage on the run's task.
@@ -218,6 +291,7 @@ enum Phase: Sendable {
     /// The first phase: decode a raw batch, then the phase's stages.
     static func runFirst(_ phase: Phase, raw: RawBatch, decode: DecodeStage, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
         var batch = WorkBatch(sequence: raw.sequence, phase: 0, counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
+        batch.completedInput = raw.completedInput
         let started = Clock.threadCPU
         var parser = JSONParser()
         batch.documents.reserveCapacity(raw.records.count)
@@ -340,6 +414,8 @@ struct Scheduler {
     var waiting: [Int: [Int: WorkBatch]] = [:]
     var nextSequence: [Int: Int] = [:]
     let keepRejects: Bool
+    /// Save each ordered stage's state after an input's last batch (`--resume`).
+    var checkpoints = false
 
     init(phases: [Phase], steps: [PipelineStep], keepRejects: Bool) {
         self.phases = phases
@@ -354,6 +430,14 @@ struct Scheduler {
     /// Starts every ordered stage, in pipeline order.
     mutating func start() throws {
         for index in orderedStages.keys.sorted() { try orderedStages[index]!.start() }
+    }
+
+    /// Gives ordered stages the states a resumed run saved, by step index.
+    mutating func restore(_ states: [Int: [UInt8]]) throws {
+        for (index, state) in states.sorted(by: { $0.key < $1.key }) {
+            guard orderedStages[index] != nil else { throw ResumeError("a saved state names step \(index), which is not an ordered stage") }
+            try orderedStages[index]!.restore(state)
+        }
     }
 
     /// Finishes every ordered stage, in pipeline order.
@@ -392,6 +476,7 @@ struct Scheduler {
         batch.documents = Phase.apply(stageNamed: type(of: stage).name, to: batch.documents, counters: &counters,
                                       rejects: &batch.rejects, keepRejects: keepRejects) { try stage.process(&$0) }
         counters.seconds += Clock.cpuSeconds(since: started)
+        if checkpoints && batch.completedInput != nil, let state = stage.checkpoint() { batch.states[index] = state }
         orderedStages[index] = stage
         batch.counters[index] = counters
     }

@@ -19,11 +19,18 @@ public protocol OrderedStage {
     /// Called once after the last document of a run that was neither interrupted nor failed (the dedup index saves
     /// itself here); an error fails the run.
     mutating func finish() throws
+    /// The stage's state after the documents so far, for `--resume` (nil: the stage keeps none). Taken after the
+    /// last document of each input.
+    func checkpoint() -> [UInt8]?
+    /// Takes up the state `checkpoint` gave (after `start`, in place of what it loaded); an error fails the run.
+    mutating func restore(_ state: [UInt8]) throws
 }
 
 extension OrderedStage {
     public mutating func start() throws {}
     public mutating func finish() throws {}
+    public func checkpoint() -> [UInt8]? { nil }
+    public mutating func restore(_ state: [UInt8]) throws {}
 }
 
 /// The typed options of a stage, read from its entry in a pipeline file; every option has a default.

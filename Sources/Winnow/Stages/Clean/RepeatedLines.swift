@@ -75,6 +75,35 @@ struct RepeatedLines: OrderedStage {
         return .keep
     }
 
+    /// Every source's table, for `--resume`: the current source's name, then each source's name and table.
+    func checkpoint() -> [UInt8]? {
+        var writer = LittleEndianWriter()
+        writer.string(currentSource)
+        writer.integer(UInt64(tables.count + 1))
+        for (source, table) in [(currentSource, current)] + tables.sorted(by: { $0.key < $1.key }) {
+            writer.string(source)
+            table.write(to: &writer)
+        }
+        return writer.bytes
+    }
+
+    mutating func restore(_ state: [UInt8]) throws {
+        let restored: (String, [String: LineCounts])? = state.withUnsafeBytes { bytes in
+            var reader = LittleEndianReader(bytes)
+            guard let currentSource = reader.string(), let count = reader.integer(UInt64.self), count <= UInt64(bytes.count) else { return nil }
+            var tables: [String: LineCounts] = [:]
+            for _ in 0..<count {
+                guard let source = reader.string(), let table = LineCounts(reading: &reader) else { return nil }
+                tables[source] = table
+            }
+            return reader.remaining == 0 ? (currentSource, tables) : nil
+        }
+        guard var (source, tables) = restored, let table = tables.removeValue(forKey: source) else {
+            throw ResumeError("the saved state of repeated_lines is damaged")
+        }
+        (currentSource, current, self.tables) = (source, table, tables)
+    }
+
     /// The URL's host, else the input file.
     static func source(of document: Document) -> String {
         if case .string(let url)? = document.metadata["url"], let schemeEnd = url.range(of: "://") {
@@ -164,6 +193,20 @@ struct LineCounts {
             counts[slot] += 1
         }
         return Int(counts[slot])
+    }
+
+    func write(to writer: inout LittleEndianWriter) {
+        writer.integers(keys)
+        writer.integers(counts)
+        writer.integers(lastDocument)
+    }
+
+    /// What `write` wrote; nil when it is inconsistent.
+    init?(reading reader: inout LittleEndianReader) {
+        guard let keys = reader.counted(UInt64.self), let counts = reader.counted(UInt32.self), let lastDocument = reader.counted(Int32.self),
+              keys.count == counts.count, keys.count == lastDocument.count, keys.count.nonzeroBitCount == 1 else { return nil }
+        (self.keys, self.counts, self.lastDocument) = (keys, counts, lastDocument)
+        count = keys.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
     }
 
     private mutating func grow() {

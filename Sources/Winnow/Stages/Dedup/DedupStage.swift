@@ -62,8 +62,10 @@ public enum DedupStage {
             paragraphs = try options.value(Self.paragraphsOption)
             indexPath = try options.value(Self.indexOption)
             var bands = try options.value(Self.bandsOption), rows = try options.value(Self.rowsOption)
+            // Read (and so checked) even when `bands` is set and it is not used.
+            let permutations = try options.value(Self.permutationsOption)
             if bands == 0 {
-                (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: try options.value(Self.permutationsOption))
+                (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: permutations)
             }
             var normalization: DedupNormalizer.Options = []
             if try options.value(Self.lowercaseOption) { normalization.insert(.lowercase) }
@@ -203,6 +205,37 @@ struct DedupLookup: OrderedStage {
     mutating func finish() throws {
         guard !configuration.indexPath.isEmpty else { return }
         try index.save(path: configuration.indexPath)
+    }
+
+    /// For `--resume`: the index, then (for `verify: exact`) this run's shingle sets.
+    func checkpoint() -> [UInt8]? {
+        var writer = LittleEndianWriter()
+        writer.integers(index.serialized())
+        writer.integer(UInt64(state.shingleSets.count))
+        for (number, shingles) in state.shingleSets.sorted(by: { $0.key < $1.key }) {
+            writer.integer(UInt64(number))
+            writer.integers(shingles)
+        }
+        return writer.bytes
+    }
+
+    mutating func restore(_ saved: [UInt8]) throws {
+        let restored: (DedupIndex, [Int: [UInt64]])? = try saved.withUnsafeBytes { bytes throws(DedupIndexError) in
+            var reader = LittleEndianReader(bytes)
+            guard let indexBytes = reader.counted(UInt8.self), let count = reader.integer(UInt64.self) else { return nil }
+            let index = try DedupIndex(serialized: indexBytes)
+            var shingleSets: [Int: [UInt64]] = [:]
+            for _ in 0..<min(count, UInt64(bytes.count)) {
+                guard let number = reader.integer(UInt64.self), let shingles = reader.counted(UInt64.self) else { return nil }
+                shingleSets[Int(number)] = shingles
+            }
+            return reader.remaining == 0 ? (index, shingleSets) : nil
+        }
+        guard let (restoredIndex, shingleSets) = restored, restoredIndex.parameters == configuration.parameters else {
+            throw DedupIndexError("the saved state of dedup is damaged or was made with other parameters")
+        }
+        index = restoredIndex
+        state.shingleSets = shingleSets
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {

@@ -1,0 +1,85 @@
+/// One input's run through a reader or parser, checking what it promises: a broken promise traps. The libFuzzer
+/// targets (`Fuzz/`, run with `Scripts/fuzz.sh`) and the regression tests over saved crashing inputs
+/// (`Tests/WinnowTests/Fixtures/fuzz/`) both call `run`, so every input the fuzzer found stays a test.
+enum FuzzChecks {
+    enum Target: String, CaseIterable, Sendable {
+        case gzip, jsonl, warc, html, sentences, pipeline
+    }
+
+    static func run(_ target: Target, _ bytes: [UInt8]) {
+        switch target {
+        case .gzip: gzip(bytes)
+        case .jsonl: jsonl(bytes)
+        case .warc: records(bytes, format: .warc)
+        case .html: html(String(decoding: bytes, as: UTF8.self))
+        case .sentences: sentences(String(decoding: bytes, as: UTF8.self))
+        case .pipeline: _ = try? Pipeline.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
+        }
+    }
+
+    /// Read whole and in chunks whose sizes come from the input: the same bytes and the same failure (or none).
+    private static func gzip(_ bytes: [UInt8]) {
+        let chunkSizes = bytes.prefix(8).map { Int($0 % 61) + 1 }
+        let whole = drain(DecompressingReader(source: MemorySource(bytes)))
+        let chunked = drain(DecompressingReader(source: MemorySource(bytes, chunkSizes: chunkSizes), inputBufferSize: 64))
+        precondition(whole.bytes == chunked.bytes, "gzip output depends on how the input arrives")
+        precondition(whole.failure == chunked.failure, "gzip failure depends on how the input arrives: \(whole.failure ?? "none") / \(chunked.failure ?? "none")")
+        records(bytes, format: .jsonl)
+    }
+
+    private static func drain(_ reader: DecompressingReader) -> (bytes: [UInt8], failure: String?) {
+        var output: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { buffer.deallocate() }
+        do {
+            while output.count < 64 << 20 {
+                let count = try reader.read(into: buffer)
+                if count == 0 { break }
+                output.append(contentsOf: buffer[0..<count])
+            }
+            return (output, nil)
+        } catch {
+            return (output, "\(error)")
+        }
+    }
+
+    /// A parsed object, written back and parsed again, is the same object.
+    private static func jsonl(_ bytes: [UInt8]) {
+        var parser = JSONParser()
+        guard let object = try? bytes.withUnsafeBytes({ (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }) else { return }
+        var writer = JSONWriter()
+        writer.write(object)
+        let again = try? writer.bytes.withUnsafeBytes { (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }
+        precondition(again == object, "a parsed object does not survive writing and parsing again")
+        records(bytes, format: .jsonl)
+    }
+
+    /// Every record of the input through `decode`, the input arriving in small chunks and a small read window.
+    private static func records(_ bytes: [UInt8], format: RecordFormat) {
+        guard let decode = try? DecodeStage(configuration: .init(StageOptions(stage: "decode", yaml: "{}"))) else { return }
+        let reader = BatchReader(inputs: [InputFile(path: "fuzz", size: nil)], format: format, windowSize: 256) { file in
+            MemorySource(bytes, path: file.path, chunkSizes: [97])
+        }
+        var parser = JSONParser()
+        while let batch = reader.next() {
+            for record in batch.records { _ = try? decode.decode(record, of: batch, parser: &parser) }
+        }
+    }
+
+    private static func html(_ text: String) {
+        _ = HTMLText.looksLikeHTML(text)
+        _ = HTMLText.text(text)
+        _ = HTMLEntities.decode(text, html: true)
+        _ = HTMLEntities.decode(text, html: false)
+    }
+
+    /// Sentences keep every character of the text but white space, in order.
+    private static func sentences(_ text: String) {
+        var document = Document(id: "fuzz", text: text, source: SourceLocation(file: "fuzz", line: 1))
+        _ = SentenceStage().process(&document)
+        guard case .array(let parts)? = document.fields["sentences"] else { return }
+        let joined = parts.compactMap(\.stringValue).joined()
+        precondition(joined.unicodeScalars.filter { !$0.properties.isWhitespace }.elementsEqual(text.unicodeScalars.filter { !$0.properties.isWhitespace }),
+                     "sentences lost or changed characters")
+    }
+}
