@@ -15,17 +15,9 @@ if [ ! -f "$directory/input/.complete-$gigabytes" ]; then
     python3 "$root/Scripts/make-load-corpus.py" "$directory/input" "$gigabytes" "$root/Samples"
     touch "$directory/input/.complete-$gigabytes"
 fi
-cat > "$directory/full.yaml" <<'YAML'
-version: 1
-stages:
-  - decode: {}
-  - clean: {}
-  - sentences: {}
-  - language: {}
-  - stats: {}
-  - filter: {gopher_quality: true, gopher_repetition: true, fineweb: true}
-YAML
-sed 's/^  - filter:.*/&\n  - dedup: {index: INDEX}/' "$directory/full.yaml" | sed "s|INDEX|$directory/dedup.index|" > "$directory/full-dedup.yaml"
+# The full pipeline (Pipelines/corpus.yaml) without its dedup stage, and with dedup keeping its index on disk.
+grep -v -- "- dedup:" "$root/Pipelines/corpus.yaml" > "$directory/full.yaml"
+sed "s|- dedup: { threshold: 0.8 }|- dedup: { threshold: 0.8, index: $directory/dedup.index }|" "$root/Pipelines/corpus.yaml" > "$directory/full-dedup.yaml"
 for pipeline in full full-dedup; do
     rm -f "$directory/dedup.index"
     echo "== $pipeline"
@@ -38,5 +30,5 @@ s = json.load(open('$directory/$pipeline.stats.json'))
 text = s['inputs']['text_bytes']
 print(f\"  {s['read']} documents, {text / 1e9:.2f} GB of text in {s['seconds']:.0f} s: {text / 1e6 / s['seconds']:.1f} MB/s end to end; peak RSS {s['peak_rss_bytes'] / 1e6:.0f} MB\")
 "
-    [ -f "$directory/dedup.index" ] && echo "  dedup index file: $(stat -c %s "$directory/dedup.index") bytes"
+    if [ -f "$directory/dedup.index" ]; then echo "  dedup index file: $(stat -c %s "$directory/dedup.index") bytes"; fi
 done

@@ -216,7 +216,8 @@ struct CommandLineTests {
         #expect((summary["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["decode", "clean", "repeated_lines", "sentences", "language", "output"])
     }
 
-    @Test func interruptLeavesNoFinishedOutputAndExits130() throws {
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func aSignalLeavesNoFinishedOutputAndExits128PlusItsNumber(_ signal: Int32, _ status: Int32) throws {
         guard let binary = TestSupport.winnowBinary else { return }
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -235,9 +236,9 @@ struct CommandLineTests {
             usleep(50_000)
         }
         usleep(100_000)
-        process.interrupt()
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        #expect(process.terminationStatus == status)
         #expect(!FileManager.default.fileExists(atPath: output))
         #expect((try FileManager.default.contentsOfDirectory(atPath: directory.path)).isEmpty, "no temporary file is left behind")
     }

@@ -35,19 +35,14 @@ struct ResumeTests {
         return inputs
     }
 
+    /// `Pipelines/corpus.yaml` with a persistent dedup index.
     static func pipeline(in directory: URL, index: String) throws -> String {
         let path = directory.appendingPathComponent("pipeline-\(index).yaml").path
-        try """
-        version: 1
-        stages:
-          - decode: {}
-          - clean: {}
-          - sentences: {}
-          - language: {}
-          - stats: {}
-          - filter: {gopher_repetition: true}
-          - dedup: {index: \(directory.appendingPathComponent(index).path)}
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let corpus = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("Pipelines/corpus.yaml"), encoding: .utf8)
+        let withIndex = corpus.replacingOccurrences(of: "- dedup: { threshold: 0.8 }",
+                                                    with: "- dedup: { threshold: 0.8, index: \(directory.appendingPathComponent(index).path) }")
+        #expect(withIndex != corpus)
+        try withIndex.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
