@@ -98,10 +98,10 @@ struct RepeatedLines: OrderedStage {
             }
             return reader.remaining == 0 ? (currentSource, tables) : nil
         }
-        guard var (source, tables) = restored, let table = tables.removeValue(forKey: source) else {
+        guard let (source, saved) = restored, let table = saved[source] else {
             throw ResumeError("the saved state of repeated_lines is damaged")
         }
-        (currentSource, current, self.tables) = (source, table, tables)
+        (currentSource, current, tables) = (source, table, saved.filter { $0.key != source })
     }
 
     /// The URL's host, else the input file.

@@ -35,7 +35,7 @@ struct DocumentWords: ~Copyable {
     /// Adds the word at `range` of `text`, `characters` code points long.
     @inline(__always)
     mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, characters: Int) {
-        let (hash, asciiLowerCase) = ByteHash.ofWord(text, range)
+        let hash = ByteHash.of(text, range)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 17) & mask
         var number: Int32
@@ -45,7 +45,8 @@ struct DocumentWords: ~Copyable {
                 number = Int32(hashes.count)
                 slots[slot] = number + 1
                 hashes.append(hash)
-                lowerCaseHashes.append(asciiLowerCase ?? lowerCaseHash(text, range))
+                // The lower-case form only for a new spelling (its bytes are still in cache).
+                lowerCaseHashes.append(ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range))
                 counts.append(1)
                 lengths.append(Int32(characters))
                 if hashes.count * 2 > slots.count { grow() }
