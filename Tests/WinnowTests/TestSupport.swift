@@ -49,6 +49,9 @@ enum TestSupport {
         return (0..<count).map { _ in Int.random(in: 1...maximum, using: &generator) }
     }
 
+    /// Whether this test binary — and so the `winnow` built beside it — has ThreadSanitizer's runtime linked in.
+    static let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil
+
     /// The `winnow` executable built beside the tests.
     static var winnowBinary: URL? {
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -239,7 +239,8 @@ struct BadInputTests {
         #expect(outcome.int("written") == 0)
     }
 
-    @Test func aWriteErrorMidRunLeavesNoFinishedOutput() throws {
+    @Test(.disabled(if: TestSupport.underThreadSanitizer, "ThreadSanitizer's runtime faults (SIGBUS) under a file-size limit"))
+    func aWriteErrorMidRunLeavesNoFinishedOutput() throws {
         guard let binary = TestSupport.winnowBinary else { return }
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -29,6 +29,27 @@ struct CharacterClasses: OptionSet, Sendable {
     }
     /// Above the five 12-bit lanes: adding it to the packed counters never disturbs them.
     static let asciiWordFlag: UInt64 = 1 << 63
+    /// The tables the word-segmentation loop reads, copied once into memory that is never freed, so that the loop
+    /// reads them through plain pointers.
+    static let lookup = Lookup()
+
+    struct Lookup: @unchecked Sendable {
+        let basicPlane: UnsafeBufferPointer<CharacterClasses>
+        let asciiPackedIncrements: UnsafeBufferPointer<UInt64>
+        let packedIncrements: UnsafeBufferPointer<UInt64>
+
+        fileprivate init() {
+            func immortal<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+                let copy = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+                _ = copy.initialize(from: array)
+                return UnsafeBufferPointer(copy)
+            }
+            basicPlane = immortal(Table.shared.basicPlane)
+            asciiPackedIncrements = immortal(CharacterClasses.asciiPackedIncrements)
+            packedIncrements = immortal(CharacterClasses.packedIncrements)
+        }
+    }
+
     /// The white-space lane's unit in `packedIncrements`.
     static let packedWhitespace: UInt64 = 1 << 48
 

@@ -12,8 +12,16 @@ struct DocumentWords: ~Copyable {
     private(set) var lowerCaseHashes: RawArray<UInt64>
     private(set) var counts: RawArray<Int32>
     private(set) var lengths: RawArray<Int32>
-    /// Open addressing over the spellings: 0 is empty, else the spelling's number + 1. At most half full.
-    private var slots: RawArray<Int32>
+    /// Open addressing over the spellings, at most half full; a slot holds the hash beside the number, so a probe
+    /// reads one place.
+    private var slots: RawArray<Slot>
+
+    struct Slot {
+        var hash: UInt64
+        /// The spelling's number + 1; 0: empty.
+        var numberPlusOne: Int32
+        static let empty = Slot(hash: 0, numberPlusOne: 0)
+    }
     private let keepSequence: Bool
     /// Room for lower-casing a word with non-ASCII letters.
     private var lowered: [UInt8] = []
@@ -26,7 +34,7 @@ struct DocumentWords: ~Copyable {
         counts = RawArray(capacity: spellings)
         lowerCaseHashes = RawArray(capacity: spellings)
         lengths = RawArray(capacity: spellings)
-        slots = RawArray(repeating: 0, count: max(64, (spellings * 2).nextPowerOfTwo))
+        slots = RawArray(repeating: .empty, count: max(64, (spellings * 2).nextPowerOfTwo))
     }
 
     /// The number of distinct spellings.
@@ -41,9 +49,9 @@ struct DocumentWords: ~Copyable {
         var number: Int32
         while true {
             let stored = slots[slot]
-            if stored == 0 {
+            if stored.numberPlusOne == 0 {
                 number = Int32(hashes.count)
-                slots[slot] = number + 1
+                slots[slot] = Slot(hash: hash, numberPlusOne: number + 1)
                 hashes.append(hash)
                 // The lower-case form only for a new spelling (its bytes are still in cache).
                 lowerCaseHashes.append(ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range))
@@ -52,8 +60,8 @@ struct DocumentWords: ~Copyable {
                 if hashes.count * 2 > slots.count { grow() }
                 break
             }
-            if hashes[Int(stored - 1)] == hash {
-                number = stored - 1
+            if stored.hash == hash {
+                number = stored.numberPlusOne - 1
                 counts[Int(number)] += 1
                 break
             }
@@ -68,8 +76,8 @@ struct DocumentWords: ~Copyable {
         var slot = Int(truncatingIfNeeded: hash >> 17) & mask
         while true {
             let stored = slots[slot]
-            if stored == 0 { return nil }
-            if hashes[Int(stored - 1)] == hash { return Int(stored - 1) }
+            if stored.numberPlusOne == 0 { return nil }
+            if stored.hash == hash { return Int(stored.numberPlusOne - 1) }
             slot = (slot + 1) & mask
         }
     }
@@ -78,7 +86,7 @@ struct DocumentWords: ~Copyable {
     /// spelling with capitals adds one unless its lower-case form is another spelling in lower case or was met before.
     var distinctLowerCaseCount: Int {
         var distinct = 0
-        var lowerCaseFormsWithoutSpelling = HashSet(capacity: 16)
+        var lowerCaseFormsWithoutSpelling = HashSet(capacity: max(16, hashes.count / 4))
         for number in 0..<hashes.count {
             let lowerCase = lowerCaseHashes[number]
             if lowerCase == hashes[number] {
@@ -106,11 +114,11 @@ struct DocumentWords: ~Copyable {
 
     private mutating func grow() {
         let size = slots.count * 2, mask = size - 1
-        slots = RawArray(repeating: 0, count: size)
+        slots = RawArray(repeating: .empty, count: size)
         for number in 0..<hashes.count {
             var slot = Int(truncatingIfNeeded: hashes[number] >> 17) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(number + 1)
+            while slots[slot].numberPlusOne != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Slot(hash: hashes[number], numberPlusOne: Int32(number + 1))
         }
     }
 }

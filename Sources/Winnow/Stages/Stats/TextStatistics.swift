@@ -370,109 +370,106 @@ public enum WordSegmenter {
     @inline(__always)
     static func scan<Visitor: WordVisitor & ~Copyable>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Counts {
         let table = CharacterClasses.Table.shared
+        // Plain pointers rather than `withUnsafeBufferPointer` closures, which kept this loop's counters in memory.
+        let lookup = CharacterClasses.lookup
+        let basicPlane = lookup.basicPlane, ascii = lookup.asciiPackedIncrements, increments = lookup.packedIncrements
         var counts = Counts()
-        table.basicPlane.withUnsafeBufferPointer { basicPlane in
-        CharacterClasses.asciiPackedIncrements.withUnsafeBufferPointer { ascii in
-            CharacterClasses.packedIncrements.withUnsafeBufferPointer { increments in
-                var position = 0
-                var start = -1, characters = 0, hasLetter = false
-                var previousSymbol: UInt32 = 0, dotsInARow = 0
-                // Packed class counters, emptied into `counts` before a 12-bit lane can overflow.
-                var packed: UInt64 = 0, inLanes = 0
-                while position < text.count {
-                    if inLanes >= 3000 {
-                        counts.add(packed: packed)
-                        (packed, inLanes) = (0, 0)
-                    }
-                    let byte = text[position]
-                    let entry = ascii[Int(byte)]
-                    // Fast path: a run of ASCII word characters (at most 1,024: the lanes must not overflow),
-                    // consumed in a tight loop.
-                    if entry & CharacterClasses.asciiWordFlag != 0 {
-                        if start < 0 {
-                            start = position
-                            characters = 0
-                            hasLetter = false
-                        }
-                        let (end, runIncrements) = asciiWordRun(text, from: position, entries: ascii)
-                        packed &+= runIncrements
-                        characters += end - position
-                        inLanes += end - position
-                        counts.chars += end - position
-                        if runIncrements & 0xFFF != 0 { hasLetter = true }
-                        previousSymbol = 0
-                        dotsInARow = 0
-                        position = end
-                        continue
-                    }
-                    // Fast path: ASCII white space ends a word.
-                    if entry & CharacterClasses.packedWhitespace != 0 {
-                        packed &+= entry
-                        inLanes += 1
-                        counts.chars += 1
-                        if start >= 0 {
-                            visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
-                            start = -1
-                        }
-                        previousSymbol = 0
-                        dotsInARow = 0
-                        position += 1
-                        continue
-                    }
-                    let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
-                    let classes = scalar < 0x10000 ? basicPlane[Int(scalar)] : table.of(scalar)
-                    packed &+= increments[Int(classes.rawValue & 0x1F)]
-                    inLanes += 1
-                    counts.chars += 1
-                    if scalar >= 0x80 {
-                        counts.nonASCII += 1
-                        if scalar == 0x2026 { counts.ellipses += 1 }
-                    } else if scalar == 0x23 {
-                        counts.hashSigns += 1
-                    }
-                    if scalar == 0x2E {
-                        dotsInARow += 1
-                        if dotsInARow == 3 {
-                            counts.ellipses += 1
-                            dotsInARow = 0
-                        }
-                    } else {
-                        dotsInARow = 0
-                    }
-                    if classes.contains(.unspaced) {
-                        if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter) }
-                        visitor.visitWord(position..<position + length, characters: 1, hasLetter: true)
-                        start = -1
-                        previousSymbol = 0
-                    } else if classes.contains(.wordCharacter)
-                                || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
-                        if start < 0 {
-                            start = position
-                            characters = 0
-                            hasLetter = false
-                        }
-                        characters += 1
-                        if classes.contains(.letter) { hasLetter = true }
-                        previousSymbol = 0
-                    } else {
-                        if start >= 0 {
-                            visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
-                            start = -1
-                        }
-                        if classes.contains(.whitespace) {
-                            previousSymbol = 0
-                        } else {
-                            if scalar != previousSymbol { counts.symbolTokens += 1 }
-                            previousSymbol = scalar
-                        }
-                    }
-                    position += length
-                }
-                if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter) }
+        var position = 0
+        var start = -1, characters = 0, hasLetter = false
+        var previousSymbol: UInt32 = 0, dotsInARow = 0
+        // Packed class counters, emptied into `counts` before a 12-bit lane can overflow.
+        var packed: UInt64 = 0, inLanes = 0
+        while position < text.count {
+            if inLanes >= 3000 {
                 counts.add(packed: packed)
+                (packed, inLanes) = (0, 0)
             }
+            let byte = text[position]
+            let entry = ascii[Int(byte)]
+            // Fast path: a run of ASCII word characters (at most 1,024: the lanes must not overflow),
+            // consumed in a tight loop.
+            if entry & CharacterClasses.asciiWordFlag != 0 {
+                if start < 0 {
+                    start = position
+                    characters = 0
+                    hasLetter = false
+                }
+                let (end, runIncrements) = asciiWordRun(text, from: position, entries: ascii)
+                packed &+= runIncrements
+                characters += end - position
+                inLanes += end - position
+                counts.chars += end - position
+                if runIncrements & 0xFFF != 0 { hasLetter = true }
+                previousSymbol = 0
+                dotsInARow = 0
+                position = end
+                continue
+            }
+            // Fast path: ASCII white space ends a word.
+            if entry & CharacterClasses.packedWhitespace != 0 {
+                packed &+= entry
+                inLanes += 1
+                counts.chars += 1
+                if start >= 0 {
+                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
+                    start = -1
+                }
+                previousSymbol = 0
+                dotsInARow = 0
+                position += 1
+                continue
+            }
+            let (scalar, length) = byte < 0x80 ? (UInt32(byte), 1) : UTF8Bytes.decode(text, at: position)
+            let classes = scalar < 0x10000 ? basicPlane[Int(scalar)] : table.of(scalar)
+            packed &+= increments[Int(classes.rawValue & 0x1F)]
+            inLanes += 1
+            counts.chars += 1
+            if scalar >= 0x80 {
+                counts.nonASCII += 1
+                if scalar == 0x2026 { counts.ellipses += 1 }
+            } else if scalar == 0x23 {
+                counts.hashSigns += 1
+            }
+            if scalar == 0x2E {
+                dotsInARow += 1
+                if dotsInARow == 3 {
+                    counts.ellipses += 1
+                    dotsInARow = 0
+                }
+            } else {
+                dotsInARow = 0
+            }
+            if classes.contains(.unspaced) {
+                if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter) }
+                visitor.visitWord(position..<position + length, characters: 1, hasLetter: true)
+                start = -1
+                previousSymbol = 0
+            } else if classes.contains(.wordCharacter)
+                        || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
+                if start < 0 {
+                    start = position
+                    characters = 0
+                    hasLetter = false
+                }
+                characters += 1
+                if classes.contains(.letter) { hasLetter = true }
+                previousSymbol = 0
+            } else {
+                if start >= 0 {
+                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter)
+                    start = -1
+                }
+                if classes.contains(.whitespace) {
+                    previousSymbol = 0
+                } else {
+                    if scalar != previousSymbol { counts.symbolTokens += 1 }
+                    previousSymbol = scalar
+                }
+            }
+            position += length
         }
-        }
+        if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter) }
+        counts.add(packed: packed)
         return counts
     }
 
