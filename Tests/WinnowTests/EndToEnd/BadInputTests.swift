@@ -177,10 +177,8 @@ struct BadInputTests {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("long.jsonl").path
-        let handle = try #require(FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }())
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.write(Data(#"{"id": "long", "text": ""#.utf8))
         let chunk = Data(repeating: 0x61, count: 1 << 20)
         for _ in 0..<100 { handle.write(chunk) }
