@@ -28,7 +28,7 @@ for pipeline in full full-dedup; do
 import json, sys
 s = json.load(open('$directory/$pipeline.stats.json'))
 text = s['inputs']['text_bytes']
-print(f\"  {s['read']} documents, {text / 1e9:.2f} GB of text in {s['seconds']:.0f} s: {text / 1e6 / s['seconds']:.1f} MB/s end to end; peak RSS {s['peak_rss_bytes'] / 1e6:.0f} MB\")
+print(f\"  {s['read']} documents, {text / 1e9:.2f} GB of text in {s['seconds']:.0f} s: {text / 1e6 / s['seconds']:.1f} MB/s end to end\")
 "
     if [ -f "$directory/dedup.index" ]; then echo "  dedup index file: $(stat -c %s "$directory/dedup.index") bytes"; fi
 done

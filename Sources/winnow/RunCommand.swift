@@ -153,8 +153,8 @@ struct RunCommand: AsyncParsableCommand {
                 files.forEach { $0.abandon() }
             }
         }
+        summary.peakResidentBytes = RunSummary.processPeakResidentBytes()
         if let statsFile {
-            summary.peakResidentBytes = RunSummary.processPeakResidentBytes()
             do throws(IOFailure) {
                 try summary.write(to: statsFile)
             } catch {

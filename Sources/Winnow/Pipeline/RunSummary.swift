@@ -18,7 +18,8 @@ public struct RunSummary: Sendable {
     public var failure: String?
     /// Corpus figures of the written documents, when asked for (`--stats`).
     public var corpus: CorpusStatistics?
-    /// The process's peak resident memory in bytes, when the caller measured it (the largest of merged runs).
+    /// The process's peak resident memory in bytes, when the caller measured it: shown in `text`, not kept in the
+    /// JSON (a property of one process, not of the corpus, so merged summaries could not agree with one run's).
     public var peakResidentBytes: Int?
 
     /// The calling process's peak resident set size so far, in bytes.
@@ -46,7 +47,8 @@ public struct RunSummary: Sendable {
         var lines: [String] = []
         let status = interrupted ? "interrupted" : (failure != nil ? "failed" : "done")
         lines.append("winnow: \(status) in \(Self.format(seconds: wallSeconds)): \(filesDone)/\(filesTotal) inputs, "
-            + "\(Self.size(compressedBytes)) read, \(Self.size(textBytes)) of text")
+            + "\(Self.size(compressedBytes)) read, \(Self.size(textBytes)) of text"
+            + (peakResidentBytes.map { ", peak RSS \(Self.size($0))" } ?? ""))
         let header = ["stage", "in", "kept", "dropped", "rejected", "seconds"]
         var rows = [header]
         for stage in stages {
@@ -102,7 +104,6 @@ public struct RunSummary: Sendable {
         ]
         if let failure { object["error"] = .string(failure) }
         if unaccounted != 0 { object["not_finished"] = .int(unaccounted) }
-        if let peakResidentBytes { object["peak_rss_bytes"] = .int(peakResidentBytes) }
         if let corpus { object["corpus"] = corpus.json }
         return .object(object)
     }
@@ -136,7 +137,6 @@ public struct RunSummary: Sendable {
         wallSeconds = try StatsFileError.double(object["seconds"], "seconds")
         interrupted = object["status"]?.stringValue == "interrupted"
         failure = object["error"]?.stringValue
-        if case .number(let peak)? = object["peak_rss_bytes"] { peakResidentBytes = Int(peak) }
         if case .array(let problems)? = object["input_errors"] {
             inputProblems = problems.compactMap { value in
                 guard case .object(let fields) = value else { return nil }
@@ -188,7 +188,6 @@ public struct RunSummary: Sendable {
         writtenDocuments += other.writtenDocuments
         outputBytes += other.outputBytes
         wallSeconds += other.wallSeconds
-        if let otherPeak = other.peakResidentBytes { peakResidentBytes = max(peakResidentBytes ?? 0, otherPeak) }
         interrupted = interrupted || other.interrupted
         failure = failure ?? other.failure
         inputProblems += other.inputProblems
