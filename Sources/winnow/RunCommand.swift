@@ -121,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 let manifest = ResumeStore.manifest(pipelineText: (try? String(contentsOfFile: pipeline, encoding: .utf8)) ?? pipeline, inputs: inputFiles,
                                                     gzipOutput: outputFile.isGzip, keepRejects: rejectsFile != nil, corpusStatistics: stats != nil)
-                resumeStore = try ResumeStore(directory: resume, manifest: manifest, gzipOutput: outputFile.isGzip, keepRejects: rejectsFile != nil)
+                resumeStore = try ResumeStore(directory: resume, manifest: manifest, keepRejects: rejectsFile != nil)
             } catch {
                 printError("winnow: \(error)")
                 throw ExitCode(1)

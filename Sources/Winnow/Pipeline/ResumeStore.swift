@@ -28,15 +28,13 @@ public final class ResumeStore: @unchecked Sendable {
     public let finishedInputs: Int
     /// The record ordinal the first unfinished input starts at.
     public let firstOrdinal: Int
-    let gzipOutput: Bool
     let keepRejects: Bool
     private var output: OutputFile?
     private var rejects: OutputFile?
 
     /// Opens (creating) `directory` for a run described by `manifest`; a directory made for another run is refused.
-    public init(directory: String, manifest: String, gzipOutput: Bool, keepRejects: Bool) throws(ResumeError) {
+    public init(directory: String, manifest: String, keepRejects: Bool) throws(ResumeError) {
         self.directory = directory
-        self.gzipOutput = gzipOutput
         self.keepRejects = keepRejects
         let manager = FileManager.default
         for sub in ["", "/parts", "/done"] {
