@@ -158,31 +158,28 @@ public struct Runner {
         return summary
     }
 
+    /// `problems` is read (under the reader's lock) only when a `--resume` input completes.
     private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary, part: inout ResumePart,
-                       inputs: [InputFile], problems: [InputProblem]) {
+                       inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
         // After a failed write nothing more is written: those documents count as "not finished".
         guard summary.failure == nil else { return }
         if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
-        if let resume = destinations.resume {
-            do {
-                try part.add(batch, to: resume, inputs: inputs, problems: problems)
+        do {
+            if let resume = destinations.resume {
+                try part.add(batch, to: resume, inputs: inputs, problems: problems())
                 summary.outputBytes += batch.output.count
                 summary.writtenDocuments += batch.documents.count
-            } catch {
-                summary.failure = "\(error)"
+            } else {
+                if let output = destinations.output, !batch.output.isEmpty {
+                    try output.write(batch.output)
+                    summary.outputBytes += batch.output.count
+                }
+                summary.writtenDocuments += batch.documents.count
+                if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty { try rejects.write(batch.rejectBytes) }
             }
-            return
-        }
-        do {
-            if let output = destinations.output, !batch.output.isEmpty {
-                try output.write(batch.output)
-                summary.outputBytes += batch.output.count
-            }
-            summary.writtenDocuments += batch.documents.count
-            if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty { try rejects.write(batch.rejectBytes) }
         } catch {
-            summary.failure = error.description
+            summary.failure = "\(error)"
         }
     }
 }
@@ -208,7 +205,7 @@ struct ResumePart {
 
     /// Writes a batch to the input's parts; completes the input after its last batch. `inputs` are this run's
     /// (the unfinished ones), `problems` the reader's so far.
-    mutating func add(_ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: [InputProblem]) throws {
+    mutating func add(_ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) throws {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
         if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
         try store.append(output: batch.output, rejects: batch.rejectBytes, input: input)
@@ -219,7 +216,7 @@ struct ResumePart {
         summary.filesTotal = 1
         summary.filesDone = 1
         summary.compressedBytes = file.size ?? 0
-        summary.inputProblems = problems.filter { $0.path == file.path }
+        summary.inputProblems = problems().filter { $0.path == file.path }
         try store.complete(input: input, summary: summary, states: batch.states, nextOrdinal: completed.nextOrdinal)
         input += 1
         summary = Self.empty(stageNames, corpus: collectsCorpus)
