@@ -21,14 +21,20 @@ struct CharacterClasses: OptionSet, Sendable {
     }
 
     /// For each byte, `packedIncrements` of its classes when it is an ASCII character, plus `asciiWordFlag` when it is
-    /// an ASCII word character (0 for bytes above 0x7F): the word-segmentation loop's fast path reads one table.
+    /// an ASCII word character and `asciiJoinerFlag` when it is a joiner (0 for bytes above 0x7F): the
+    /// word-segmentation loop's fast path reads one table.
     static let asciiPackedIncrements: [UInt64] = (0..<256).map { byte in
         guard byte < 0x80 else { return 0 }
         let classes = Table.shared.basicPlane[byte]
         return packedIncrements[Int(classes.rawValue & 0x1F)] | (classes.contains(.wordCharacter) ? asciiWordFlag : 0)
+            | (classes.contains(.joiner) ? asciiJoinerFlag : 0)
     }
     /// Above the five 12-bit lanes: adding it to the packed counters never disturbs them.
     static let asciiWordFlag: UInt64 = 1 << 63
+    /// Above the five 12-bit lanes too (only white-space entries are added to the counters as they are).
+    static let asciiJoinerFlag: UInt64 = 1 << 62
+    /// An ASCII word run followed by a byte whose entry has neither flag (and that is ASCII) is a whole word.
+    static let asciiWordContinues: UInt64 = asciiWordFlag | asciiJoinerFlag
     /// The tables the word-segmentation loop reads, copied once into memory that is never freed, so that the loop
     /// reads them through plain pointers.
     static let lookup = Lookup()

@@ -7,11 +7,18 @@
 struct DocumentWords: ~Copyable {
     /// The spelling number of each word, in text order (empty unless `keepSequence`).
     private(set) var sequence: RawArray<Int32>
-    /// Per spelling, by number: its hash as written and in lower case, its occurrences and its length in code points.
-    private(set) var hashes: RawArray<UInt64>
-    private(set) var lowerCaseHashes: RawArray<UInt64>
-    private(set) var counts: RawArray<Int32>
-    private(set) var lengths: RawArray<Int32>
+    /// The spellings, by number: one record each, so a new spelling costs one append.
+    private(set) var spellings: RawArray<Spelling>
+
+    /// One distinct spelling of the document.
+    struct Spelling {
+        /// Its hash as written and in lower case.
+        var hash: UInt64
+        var lowerCaseHash: UInt64
+        /// Its occurrences and its length in code points.
+        var count: Int32
+        var length: Int32
+    }
     /// Open addressing over the spellings, at most half full; a slot holds the hash beside the number, so a probe
     /// reads one place.
     private var slots: RawArray<Slot>
@@ -30,39 +37,35 @@ struct DocumentWords: ~Copyable {
         self.keepSequence = keepSequence
         sequence = RawArray(capacity: keepSequence ? textBytes / 6 : 0)
         let spellings = min(textBytes / 8, 4096)
-        hashes = RawArray(capacity: spellings)
-        counts = RawArray(capacity: spellings)
-        lowerCaseHashes = RawArray(capacity: spellings)
-        lengths = RawArray(capacity: spellings)
+        self.spellings = RawArray(capacity: spellings)
         slots = RawArray(repeating: .empty, count: max(64, (spellings * 2).nextPowerOfTwo))
     }
 
     /// The number of distinct spellings.
-    var spellingCount: Int { hashes.count }
+    var spellingCount: Int { spellings.count }
 
-    /// Adds the word at `range` of `text`, `characters` code points long.
+    /// Adds the word at `range` of `text`, `characters` code points long; `ascii` carries its hash when the scan
+    /// computed it.
     @inline(__always)
-    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, characters: Int) {
-        let hash = ByteHash.of(text, range)
+    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, characters: Int, ascii: ASCIIWordHash?) {
+        let hash = ascii?.hash ?? ByteHash.of(text, range)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 17) & mask
         var number: Int32
         while true {
             let stored = slots[slot]
             if stored.numberPlusOne == 0 {
-                number = Int32(hashes.count)
-                slots[slot] = Slot(hash: hash, numberPlusOne: number + 1)
-                hashes.append(hash)
+                number = Int32(spellings.count)
+                slots[slot] = Slot(hash: hash, numberPlusOne: number &+ 1)
                 // The lower-case form only for a new spelling (its bytes are still in cache).
-                lowerCaseHashes.append(ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range))
-                counts.append(1)
-                lengths.append(Int32(characters))
-                if hashes.count * 2 > slots.count { grow() }
+                let lowerCase = if let ascii, !ascii.hasCapital { hash } else { ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range) }
+                spellings.append(Spelling(hash: hash, lowerCaseHash: lowerCase, count: 1, length: Int32(characters)))
+                if spellings.count &* 2 > slots.count { grow() }
                 break
             }
             if stored.hash == hash {
                 number = stored.numberPlusOne - 1
-                counts[Int(number)] += 1
+                spellings[Int(number)].count &+= 1
                 break
             }
             slot = (slot + 1) & mask
@@ -86,12 +89,12 @@ struct DocumentWords: ~Copyable {
     /// spelling with capitals adds one unless its lower-case form is another spelling in lower case or was met before.
     var distinctLowerCaseCount: Int {
         var distinct = 0
-        var lowerCaseFormsWithoutSpelling = HashSet(capacity: max(16, hashes.count / 4))
-        for number in 0..<hashes.count {
-            let lowerCase = lowerCaseHashes[number]
-            if lowerCase == hashes[number] {
+        var lowerCaseFormsWithoutSpelling = HashSet(capacity: max(16, spellings.count / 4))
+        for number in 0..<spellings.count {
+            let lowerCase = spellings[number].lowerCaseHash
+            if lowerCase == spellings[number].hash {
                 distinct += 1
-            } else if let other = self.number(ofHash: lowerCase), lowerCaseHashes[other] == hashes[other] {
+            } else if let other = self.number(ofHash: lowerCase), spellings[other].lowerCaseHash == spellings[other].hash {
                 continue
             } else if lowerCaseFormsWithoutSpelling.insert(lowerCase) {
                 distinct += 1
@@ -115,10 +118,11 @@ struct DocumentWords: ~Copyable {
     private mutating func grow() {
         let size = slots.count * 2, mask = size - 1
         slots = RawArray(repeating: .empty, count: size)
-        for number in 0..<hashes.count {
-            var slot = Int(truncatingIfNeeded: hashes[number] >> 17) & mask
+        for number in 0..<spellings.count {
+            let hash = spellings[number].hash
+            var slot = Int(truncatingIfNeeded: hash >> 17) & mask
             while slots[slot].numberPlusOne != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hashes[number], numberPlusOne: Int32(number + 1))
+            slots[slot] = Slot(hash: hash, numberPlusOne: Int32(number + 1))
         }
     }
 }
