@@ -50,6 +50,72 @@ struct StatsFilterTests {
         #expect(statistics("don't e-mail 3.14 U.S. (BBC)").words == 5)
     }
 
+    /// The word scan's fast paths (ASCII runs hashed as they are read and emitted whole, capitals and digits counted
+    /// for the whole text, code points counted 16 bytes at a time) against a plain code point at a time reference, on
+    /// random texts: mixed case, digits, joiners, non-ASCII letters, a script without spaces, and runs longer than the
+    /// 1,024 bytes a run is read in.
+    @Test func wordScanAgreesWithACodePointAtATimeReference() {
+        let pieces = ["a", "B", "z", "Q", "7", "0", " ", "  ", "\n", ",", ".", "'", "-", "_", "!", "(", "é", "É", "Ж", "ж",
+                      "東", "京", "’", "…", "the", "The", "and", "of", "3.14", "U.S.", "don't", "e-mail", "x_y", "1,000"]
+        var generator = SeededGenerator(seed: 6)
+        for round in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...120, using: &generator) {
+                if Int.random(in: 0..<40, using: &generator) == 0 {
+                    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+                    text += String((0..<Int.random(in: 1000...2100, using: &generator)).map { _ in letters.randomElement(using: &generator)! })
+                } else {
+                    text += pieces.randomElement(using: &generator)!
+                }
+            }
+            let expected = Self.referenceCounts(text)
+            let s = statistics(text, language: "en")
+            #expect(s.chars == expected.chars && s.letters == expected.letters && s.uppercase == expected.uppercase
+                        && s.digits == expected.digits, "classes, round \(round)")
+            #expect(s.words == expected.words.count && s.wordCharacters == expected.words.reduce(0) { $0 + $1.unicodeScalars.count },
+                    "words, round \(round)")
+            #expect(s.wordsWithLetter == expected.words.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count)
+            #expect(s.distinctWords == Set(expected.words.map { $0.lowercased() }).count, "distinct words, round \(round)")
+            #expect(s.stopWords == expected.words.filter { StopWords.byLanguage["en"]!.contains($0.lowercased()) }.count)
+        }
+    }
+
+    /// Words and character classes one code point at a time, by the definitions `TextStatistics` documents (for the
+    /// characters of the test above).
+    static func referenceCounts(_ text: String) -> (chars: Int, letters: Int, uppercase: Int, digits: Int, words: [String]) {
+        let scalars = Array(text.unicodeScalars)
+        func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .nonspacingMark,
+                 .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber: true
+            default: false
+            }
+        }
+        func isUnspaced(_ scalar: Unicode.Scalar) -> Bool { scalar == "東" || scalar == "京" }
+        var (letters, uppercase, digits) = (0, 0, 0)
+        var words: [String] = [], word = ""
+        for (index, scalar) in scalars.enumerated() {
+            let category = scalar.properties.generalCategory
+            if [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter].contains(category) { letters += 1 }
+            if category == .uppercaseLetter { uppercase += 1 }
+            if category == .decimalNumber { digits += 1 }
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            if isUnspaced(scalar) {
+                if !word.isEmpty { words.append(word) }
+                words.append(String(scalar))
+                word = ""
+            } else if isWordCharacter(scalar)
+                        || (!word.isEmpty && "'’-‐.,_".unicodeScalars.contains(scalar) && next.map { isWordCharacter($0) && !isUnspaced($0) } == true) {
+                word.unicodeScalars.append(scalar)
+            } else if !word.isEmpty {
+                words.append(word)
+                word = ""
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return (scalars.count, letters, uppercase, digits, words)
+    }
+
     @Test func linesParagraphsAndTheirRepetition() {
         let s = statistics("a\nb\na\n\nc")
         #expect(s.lines == 5 && s.paragraphs == 2)

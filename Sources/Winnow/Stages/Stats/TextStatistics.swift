@@ -780,19 +780,20 @@ struct HashSet: Sendable {
 }
 
 /// Counts hashes and remembers where each was first seen.
-struct HashCounter {
+struct HashCounter: ~Copyable {
     private struct Slot {
         var key: UInt64
         var count: Int32
         var first: Int32
     }
-    /// Key, count and first index side by side: one cache line per probe.
-    private var slots: [Slot]
-    private var mask: Int
+    /// Key, count and first index side by side: one cache line per probe. A `RawArray`: an `Array` checked its
+    /// uniqueness on every addition.
+    private var slots: RawArray<Slot>
+    private let mask: Int
 
     init(capacity: Int) {
         let size = max(16, (capacity * 2).nextPowerOfTwo)
-        slots = [Slot](repeating: Slot(key: 0, count: 0, first: 0), count: size)
+        slots = RawArray(repeating: Slot(key: 0, count: 0, first: 0), count: size)
         mask = size - 1
     }
 
@@ -800,21 +801,18 @@ struct HashCounter {
     @inline(__always)
     mutating func add(_ hash: UInt64, index: Int) -> (count: Int, first: Int) {
         let key = hash == 0 ? 1 : hash
-        let mask = self.mask
-        return slots.withUnsafeMutableBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: key >> 17) & mask
-            while true {
-                let stored = slots[slot].key
-                if stored == key {
-                    slots[slot].count += 1
-                    return (Int(slots[slot].count), Int(slots[slot].first))
-                }
-                if stored == 0 {
-                    slots[slot] = Slot(key: key, count: 1, first: Int32(index))
-                    return (1, index)
-                }
-                slot = (slot + 1) & mask
+        var slot = Int(truncatingIfNeeded: key >> 17) & mask
+        while true {
+            let stored = slots[slot]
+            if stored.key == key {
+                slots[slot].count &+= 1
+                return (Int(stored.count &+ 1), Int(stored.first))
             }
+            if stored.key == 0 {
+                slots[slot] = Slot(key: key, count: 1, first: Int32(index))
+                return (1, index)
+            }
+            slot = (slot + 1) & mask
         }
     }
 }
