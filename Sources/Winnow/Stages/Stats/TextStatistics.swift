@@ -161,7 +161,7 @@ public struct TextStatistics: Sendable, Hashable {
         var hashes = RawArray<UInt64>(capacity: wordCount)
         var previousRepeats = words.spellings[Int(words.sequence[0])].count > 1
         for start in 0..<wordCount - 1 {
-            let nextRepeats = words.spellings[Int(words.sequence[start + 1])].count > 1
+            let nextRepeats = words.spellings[Int(words.sequence[start &+ 1])].count > 1
             if previousRepeats && nextRepeats {
                 candidates.append(Int32(start))
                 hashes.append(extended(0, by: words.sequence[start]))
@@ -176,8 +176,8 @@ public struct TextStatistics: Sendable, Hashable {
             var best = 1, firstOfBest = 0
             for candidate in 0..<candidates.count {
                 let start = Int(candidates[candidate])
-                guard start <= wordCount - n else { continue }
-                let hash = extended(hashes[candidate], by: words.sequence[start + n - 1])
+                guard start <= wordCount &- n else { continue }
+                let hash = extended(hashes[candidate], by: words.sequence[start &+ n &- 1])
                 hashes[candidate] = hash
                 let (count, first) = counter.add(hash, index: start)
                 guard count > 1 else { continue }
@@ -190,7 +190,7 @@ public struct TextStatistics: Sendable, Hashable {
             for candidate in 0..<candidates.count where repeatedAt[Int(candidates[candidate])] == n {
                 candidates[kept] = candidates[candidate]
                 hashes[kept] = hashes[candidate]
-                kept += 1
+                kept &+= 1
             }
             candidates.truncate(to: kept)
             hashes.truncate(to: kept)
@@ -204,8 +204,8 @@ public struct TextStatistics: Sendable, Hashable {
             var repeated = 0, index = 0
             for candidate in 0..<candidates.count {
                 let start = Int(candidates[candidate])
-                guard start <= wordCount - n else { break }
-                if n > 5 { hashes[candidate] = extended(hashes[candidate], by: words.sequence[start + n - 1]) }
+                guard start <= wordCount &- n else { break }
+                if n > 5 { hashes[candidate] = extended(hashes[candidate], by: words.sequence[start &+ n &- 1]) }
                 guard start >= index else { continue }
                 if seen.insert(hashes[candidate]) {
                     index = start + 1
