@@ -342,17 +342,16 @@ private struct WordScan: WordVisitor, ~Copyable {
         statistics.wordCharacters = wordCharacters
         statistics.wordsWithLetter = wordsWithLetter
         let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
-        var stopWords = 0, gopherStopWordsFound: UInt8 = 0
+        // Spellings are distinct, so the distinct Gopher stop words are the spellings that are one.
+        var stopWords = 0, gopherStopWordsFound = 0
         for number in 0..<words.spellingCount {
             let spelling = words.spellings[number]
             if let stopList, stopList.contains(spelling.lowerCaseHash) { stopWords &+= Int(spelling.count) }
-            if spelling.length <= longestGopherStopWord, let index = gopherStopWords.firstIndex(of: spelling.hash) {
-                gopherStopWordsFound |= 1 << index
-            }
+            if spelling.length <= longestGopherStopWord && gopherStopWords.contains(spelling.hash) { gopherStopWordsFound &+= 1 }
         }
         statistics.distinctWords = words.distinctLowerCaseCount
         statistics.stopWords = stopList == nil ? nil : stopWords
-        statistics.gopherStopWords = gopherStopWordsFound.nonzeroBitCount
+        statistics.gopherStopWords = gopherStopWordsFound
     }
 }
 
@@ -719,7 +718,11 @@ enum StopWordHashes {
         return set
     }
     /// Gopher's eight stop words, by hash as written.
-    static let gopher: [UInt64] = StopWords.gopher.map(ByteHash.of)
+    static let gopher: HashSet = {
+        var set = HashSet(capacity: StopWords.gopher.count)
+        for word in StopWords.gopher { _ = set.insert(ByteHash.of(word)) }
+        return set
+    }()
     static let longestGopherWord = StopWords.gopher.map(\.count).max()!
 
 }
