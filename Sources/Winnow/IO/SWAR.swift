@@ -1,5 +1,5 @@
 /// Byte tests on eight bytes at once ("SIMD within a register"), for the hot scanning loops: the JSON string
-/// scanner and writer, `clean`'s line pass, the NFC quick check and `stats`' word runs and code-point counts. Each test is exact about *whether* a word holds
+/// scanner and writer, `clean`'s line pass, the NFC quick check and `stats`' word runs. Each test is exact about *whether* a word holds
 /// a matching byte (used only to decide whether the word needs a closer, byte-by-byte look).
 enum SWAR {
     static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -35,12 +35,5 @@ enum SWAR {
         let atLeastLow = ascii &+ ones &* UInt64(0x80 - low)
         let aboveHigh = ascii &+ ones &* UInt64(0x7F - high)
         return atLeastLow & ~aboveHigh & ~word & highBits
-    }
-
-    /// How many bytes of `word` have their high bit set: a multiply sums the bytes' high bits, where
-    /// `nonzeroBitCount` would be a dozen instructions (the baseline x86-64 target has no `popcnt`).
-    @inline(__always)
-    static func countHighBits(_ word: UInt64) -> Int {
-        Int((((word >> 7) & ones) &* ones) >> 56)
     }
 }

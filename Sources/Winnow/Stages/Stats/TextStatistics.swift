@@ -275,35 +275,38 @@ public struct TextStatistics: Sendable, Hashable {
 
     static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { scalarCount(bytes, 0..<bytes.count) }
 
-    /// The code points in `range`: its bytes less the continuation bytes (`10xxxxxx`), counted 16 bytes at a time in
-    /// vector lanes (emptied before a lane can overflow), then 8 at a time.
+    /// The code points in `range`: its bytes less the continuation bytes (`10xxxxxx`).
     static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
-        var continuation = 0, position = range.lowerBound
+        range.count - countBytes(bytes, range, from: 0x80, count: 64)
+    }
+
+    /// The bytes of `range` in `low ..< low + count` (`count` ≤ 128), 16 at a time in vector lanes that are emptied
+    /// before one can overflow: a byte is in the range when t = byte − low (wrapping) is below `count`, that is when
+    /// neither t nor t + (128 − count) has its high bit set.
+    static func countBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from low: UInt8, count: UInt8) -> Int {
+        var found = 0, position = range.lowerBound
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
+            let lowLanes = SIMD16<UInt8>(repeating: low), complementLanes = SIMD16<UInt8>(repeating: 128 &- count)
+            let one = SIMD16<UInt8>(repeating: 1)
             var lanes = SIMD16<UInt8>.zero, inLanes = 0
             while position &+ 16 <= range.upperBound {
-                let vector = raw.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self)
-                lanes &+= (vector &>> 7) & ~(vector &>> 6) & SIMD16(repeating: 1)
+                let t = raw.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self) &- lowLanes
+                lanes &+= ~((t | (t &+ complementLanes)) &>> 7) & one
                 position &+= 16
                 inLanes &+= 1
                 if inLanes == 255 {
-                    continuation &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+                    found &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
                     (lanes, inLanes) = (.zero, 0)
                 }
             }
-            continuation &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
-            while position + 8 <= range.upperBound {
-                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                continuation += SWAR.countHighBits(word & ~(word << 1) & SWAR.highBits)
-                position += 8
-            }
+            found &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
         }
         while position < range.upperBound {
-            if bytes[position] & 0xC0 == 0x80 { continuation += 1 }
-            position += 1
+            if bytes[position] &- low < count { found &+= 1 }
+            position &+= 1
         }
-        return range.count - continuation
+        return found
     }
 
     @inline(__always)
@@ -527,7 +530,8 @@ public enum WordSegmenter {
         if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter, ascii: asciiWord()) }
         counts.add(packed: packed)
         // Every ASCII letter and digit is in an ASCII run, counted above as a letter.
-        let (asciiCapitals, asciiDigits) = asciiCapitalsAndDigits(text)
+        let asciiCapitals = TextStatistics.countBytes(text, 0..<text.count, from: 0x41, count: 26)
+        let asciiDigits = TextStatistics.countBytes(text, 0..<text.count, from: 0x30, count: 10)
         counts.letters -= asciiDigits
         counts.digits += asciiDigits
         counts.uppercase += asciiCapitals
@@ -542,7 +546,7 @@ public enum WordSegmenter {
     /// Eight bytes at a time (`SWAR.inRange`): a byte at a time this loop was ≈ 15% of the stage, mostly the
     /// unpredictable exit branch per byte. Letters are one range of the bytes with bit 5 set (`a…z`), capitals the
     /// letters with bit 5 clear. How many digits and capitals there are is counted for the whole text at once
-    /// (`asciiCapitalsAndDigits`), not per run.
+    /// (`TextStatistics.countBytes`), not per run.
     @inline(__always)
     private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, hasLetter: Bool, hasCapital: Bool, hash: UInt64) {
         let limit = min(text.count, start &+ 1024)
@@ -553,22 +557,13 @@ public enum WordSegmenter {
             let bytes = SWAR.load(raw, end)
             let letter = SWAR.inRange(bytes | 0x2020_2020_2020_2020, 0x61, 0x7A)
             let stops = ~(letter | SWAR.inRange(bytes, 0x30, 0x39)) & SWAR.highBits
-            if stops == 0 {
-                letters |= letter
-                capitals |= letter & ~(bytes &<< 2)
-                hash = ByteHash.mix(hash, bytes)
-                end &+= 8
-                continue
-            }
-            let run = stops.trailingZeroBitCount &>> 3
-            if run > 0 {
-                let inRun: UInt64 = (1 &<< UInt64(8 &* run)) &- 1
-                letters |= letter & inRun
-                capitals |= letter & ~(bytes &<< 2) & inRun
-                hash = ByteHash.mix(hash, bytes & inRun)
-                end &+= run
-            }
-            return (end, letters != 0, capitals != 0, ByteHash.finish(hash, count: end &- start))
+            let run = stops == 0 ? 8 : stops.trailingZeroBitCount &>> 3
+            let inRun: UInt64 = run == 8 ? .max : (1 &<< UInt64(8 &* run)) &- 1
+            letters |= letter & inRun
+            capitals |= letter & ~(bytes &<< 2) & inRun
+            if run > 0 { hash = ByteHash.mix(hash, bytes & inRun) }
+            end &+= run
+            if run < 8 { return (end, letters != 0, capitals != 0, ByteHash.finish(hash, count: end &- start)) }
         }
         var chunk: UInt64 = 0, inChunk = 0, hasLetter = false, hasCapital = false
         while end < limit {
@@ -585,38 +580,6 @@ public enum WordSegmenter {
         }
         if inChunk > 0 { hash = ByteHash.mix(hash, chunk) }
         return (end, hasLetter || letters != 0, hasCapital || capitals != 0, ByteHash.finish(hash, count: end &- start))
-    }
-
-    /// The ASCII capitals (`A-Z`) and digits (`0-9`) in `text`, 16 bytes at a time in vector lanes.
-    private static func asciiCapitalsAndDigits(_ text: UnsafeBufferPointer<UInt8>) -> (capitals: Int, digits: Int) {
-        guard let base = text.baseAddress else { return (0, 0) }
-        let raw = UnsafeRawPointer(base)
-        var capitals = 0, digits = 0, position = 0
-        var capitalLanes = SIMD16<UInt8>.zero, digitLanes = SIMD16<UInt8>.zero, inLanes = 0
-        let one = SIMD16<UInt8>(repeating: 1)
-        while position &+ 16 <= text.count {
-            let vector = raw.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self)
-            // t = byte − low is below `count` when neither t nor t + (128 − count) has its high bit set.
-            let capital = vector &- 0x41, digit = vector &- 0x30
-            capitalLanes &+= ~((capital | (capital &+ 0x66)) &>> 7) & one
-            digitLanes &+= ~((digit | (digit &+ 0x76)) &>> 7) & one
-            position &+= 16
-            inLanes &+= 1
-            if inLanes == 255 {
-                capitals &+= Int(SIMD16<UInt16>(truncatingIfNeeded: capitalLanes).wrappedSum())
-                digits &+= Int(SIMD16<UInt16>(truncatingIfNeeded: digitLanes).wrappedSum())
-                (capitalLanes, digitLanes, inLanes) = (.zero, .zero, 0)
-            }
-        }
-        capitals &+= Int(SIMD16<UInt16>(truncatingIfNeeded: capitalLanes).wrappedSum())
-        digits &+= Int(SIMD16<UInt16>(truncatingIfNeeded: digitLanes).wrappedSum())
-        while position < text.count {
-            let byte = text[position]
-            if byte &- 0x41 < 26 { capitals &+= 1 }
-            if byte &- 0x30 < 10 { digits &+= 1 }
-            position &+= 1
-        }
-        return (capitals, digits)
     }
 
     /// The number of words in a text.
