@@ -24,9 +24,10 @@ let package = Package(
             cSettings: [.define("WINNOW_LID176_PATH", to: "\"\(Context.packageDirectory)/Sources/Winnow/Resources/lid.176.ftz\"")]
         ),
         .target(name: "CMinHash"),
+        .target(name: "CProseScan"),
         .target(
             name: "Winnow",
-            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", "CMinHash", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", "CMinHash", "CProseScan", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources"]
         ),
         .executableTarget(
@@ -35,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WinnowTests",
-            dependencies: ["Winnow"],
+            dependencies: ["Winnow", "CProseScan"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Winnow
+import CProseScan
 
 /// `stats` on hand-computed examples, `filter` at its thresholds, corpus statistics and their merging.
 struct StatsFilterTests {
@@ -55,8 +56,9 @@ struct StatsFilterTests {
     /// random texts: mixed case, digits, joiners, non-ASCII letters, a script without spaces, and runs longer than the
     /// 1,024 bytes a run is read in.
     @Test func wordScanAgreesWithACodePointAtATimeReference() {
-        let pieces = ["a", "B", "z", "Q", "7", "0", " ", "  ", "\n", ",", ".", "'", "-", "_", "!", "(", "é", "É", "Ж", "ж",
-                      "東", "京", "’", "…", "the", "The", "and", "of", "3.14", "U.S.", "don't", "e-mail", "x_y", "1,000"]
+        let pieces = ["a", "B", "z", "Q", "7", "0", " ", "  ", "\n", "\t", ",", ".", "..", "...", "'", "-", "--", "_", "!", "(",
+                      "\"", "#", "$", "é", "É", "Ж", "ж", "東", "京", "’", "…", "the", "The", "and", "of", "3.14", "U.S.", "don't",
+                      "e-mail", "x_y", "1,000", "Extraordinarily", "counter-intelligence"]
         var generator = SeededGenerator(seed: 6)
         for round in 0..<300 {
             var text = ""
@@ -77,12 +79,51 @@ struct StatsFilterTests {
             #expect(s.wordsWithLetter == expected.words.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count)
             #expect(s.distinctWords == Set(expected.words.map { $0.lowercased() }).count, "distinct words, round \(round)")
             #expect(s.stopWords == expected.words.filter { StopWords.byLanguage["en"]!.contains($0.lowercased()) }.count)
+            #expect(s.tokens == expected.words.count + expected.symbolTokens && s.punctuation == expected.punctuation
+                        && s.whitespace == expected.whitespace && s.hashSigns == expected.hashSigns && s.ellipses == expected.ellipses,
+                    "tokens and classes, round \(round)")
+        }
+    }
+
+    /// The prose kernel with SSE2 and without it (what other processors run) take the same words and count the same,
+    /// on random ASCII-heavy texts.
+    @Test func proseKernelVectorAndPortableAgree() {
+        let pieces = ["a", "Bc", "word", "The", "7", "2004", " ", "  ", "\n", ",", ".", "'", "-", "_", "!", "(", "\"", "#",
+                      "é", "don't", "e-mail", "3.14", "ExtraordinarilyLong", "x-y-z"]
+        let ascii = CharacterClasses.lookup.asciiPackedIncrements.baseAddress!
+        var generator = SeededGenerator(seed: 11)
+        for round in 0..<200 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...200, using: &generator) { text += pieces.randomElement(using: &generator)! }
+            let bytes = Array(text.utf8)
+            var results: [[UInt64]] = []
+            for kernel in [winnow_prose_run, winnow_prose_run_portable] {
+                let slots = UnsafeMutablePointer<WinnowSpellingSlot>.allocate(capacity: 4096)
+                slots.initialize(repeating: WinnowSpellingSlot(), count: 4096)
+                let spellings = UnsafeMutablePointer<WinnowSpelling>.allocate(capacity: bytes.count + 1)
+                let sequence = UnsafeMutablePointer<Int32>.allocate(capacity: bytes.count + 1)
+                defer { slots.deallocate(); spellings.deallocate(); sequence.deallocate() }
+                var vocabulary = WinnowVocabulary(slots: slots, slotMask: 4095, generation: 1, spellings: spellings, spellingCount: 0,
+                                                  sequence: sequence, sequenceCount: 0, wordCount: 0)
+                var result: [UInt64] = []
+                var start = 0
+                while start < bytes.count {
+                    let run = bytes.withUnsafeBufferPointer { kernel($0.baseAddress, $0.count, start, 1 << 20, ascii, &vocabulary) }
+                    result += [UInt64(run.end), UInt64(run.chars), UInt64(run.symbolTokens), UInt64(run.hashSigns), run.packed]
+                    start = max(run.end, start + 1)
+                }
+                result += (0..<vocabulary.spellingCount).flatMap { [spellings[$0].hash, spellings[$0].lowerCaseHash, UInt64(spellings[$0].count)] }
+                result += (0..<vocabulary.sequenceCount).map { UInt64(sequence[$0]) }
+                results.append(result)
+            }
+            #expect(results[0] == results[1], "round \(round)")
         }
     }
 
     /// Words and character classes one code point at a time, by the definitions `TextStatistics` documents (for the
     /// characters of the test above).
-    static func referenceCounts(_ text: String) -> (chars: Int, letters: Int, uppercase: Int, digits: Int, words: [String]) {
+    static func referenceCounts(_ text: String) -> (chars: Int, letters: Int, uppercase: Int, digits: Int, words: [String],
+                                                    symbolTokens: Int, punctuation: Int, whitespace: Int, hashSigns: Int, ellipses: Int) {
         let scalars = Array(text.unicodeScalars)
         func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
             switch scalar.properties.generalCategory {
@@ -92,28 +133,47 @@ struct StatsFilterTests {
             }
         }
         func isUnspaced(_ scalar: Unicode.Scalar) -> Bool { scalar == "東" || scalar == "京" }
-        var (letters, uppercase, digits) = (0, 0, 0)
+        var (letters, uppercase, digits, punctuation, whitespace, symbolTokens) = (0, 0, 0, 0, 0, 0)
         var words: [String] = [], word = ""
+        // The symbol run open (a character that is neither white space nor part of a word, repeated).
+        var symbol: Unicode.Scalar?
         for (index, scalar) in scalars.enumerated() {
             let category = scalar.properties.generalCategory
             if [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter].contains(category) { letters += 1 }
             if category == .uppercaseLetter { uppercase += 1 }
             if category == .decimalNumber { digits += 1 }
+            if [.connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                .finalPunctuation, .otherPunctuation].contains(category) { punctuation += 1 }
+            let isSpace = scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
+            if isSpace { whitespace += 1 }
             let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             if isUnspaced(scalar) {
                 if !word.isEmpty { words.append(word) }
                 words.append(String(scalar))
                 word = ""
+                symbol = nil
             } else if isWordCharacter(scalar)
                         || (!word.isEmpty && "'’-‐.,_".unicodeScalars.contains(scalar) && next.map { isWordCharacter($0) && !isUnspaced($0) } == true) {
                 word.unicodeScalars.append(scalar)
-            } else if !word.isEmpty {
-                words.append(word)
-                word = ""
+                symbol = nil
+            } else {
+                if !word.isEmpty {
+                    words.append(word)
+                    word = ""
+                }
+                if isSpace {
+                    symbol = nil
+                } else {
+                    if scalar != symbol { symbolTokens += 1 }
+                    symbol = scalar
+                }
             }
         }
         if !word.isEmpty { words.append(word) }
-        return (scalars.count, letters, uppercase, digits, words)
+        let ellipses = text.filter { $0 == "…" }.count
+            + text.split(whereSeparator: { $0 != "." }).reduce(0) { $0 + $1.count / 3 }
+        return (scalars.count, letters, uppercase, digits, words, symbolTokens, punctuation, whitespace,
+                text.filter { $0 == "#" }.count, ellipses)
     }
 
     @Test func linesParagraphsAndTheirRepetition() {

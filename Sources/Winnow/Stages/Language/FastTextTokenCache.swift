@@ -77,13 +77,7 @@ final class FastTextTokenCache {
 
     /// The calling thread's cache for the model with serial number `model`.
     static func forCurrentThread(model: Int) -> FastTextTokenCache {
-        let holder: ThreadCaches
-        if let pointer = pthread_getspecific(threadKey) {
-            holder = Unmanaged<ThreadCaches>.fromOpaque(pointer).takeUnretainedValue()
-        } else {
-            holder = ThreadCaches()
-            pthread_setspecific(threadKey, Unmanaged.passRetained(holder).toOpaque())
-        }
+        let holder = threadCaches.value
         if let cache = holder.caches.first(where: { $0.model == model })?.cache { return cache }
         // A thread seldom serves more than a model or two; forget the oldest beyond four.
         if holder.caches.count == 4 { holder.caches.removeFirst() }
@@ -99,11 +93,5 @@ final class FastTextTokenCache {
         var caches: [(model: Int, cache: FastTextTokenCache)] = []
     }
 
-    private static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() }
-        }
-        return key
-    }()
+    private static let threadCaches = PerThread { ThreadCaches() }
 }

@@ -1,3 +1,5 @@
+import CProseScan
+
 /// What a code point is, for the statistics: letter, upper case, digit, punctuation, white space, part of a word,
 /// a character of a script written without spaces (each such character is a word), a word joiner.
 struct CharacterClasses: OptionSet, Sendable {
@@ -30,9 +32,9 @@ struct CharacterClasses: OptionSet, Sendable {
             | (classes.contains(.joiner) ? asciiJoinerFlag : 0)
     }
     /// Above the five 12-bit lanes: adding it to the packed counters never disturbs them.
-    static let asciiWordFlag: UInt64 = 1 << 63
+    static let asciiWordFlag: UInt64 = WINNOW_ASCII_WORD_FLAG
     /// Above the five 12-bit lanes too (only white-space entries are added to the counters as they are).
-    static let asciiJoinerFlag: UInt64 = 1 << 62
+    static let asciiJoinerFlag: UInt64 = WINNOW_ASCII_JOINER_FLAG
     /// An ASCII word run followed by a byte whose entry has neither flag (and that is ASCII) is a whole word.
     static let asciiWordContinues: UInt64 = asciiWordFlag | asciiJoinerFlag
     /// The tables the word-segmentation loop reads, copied once into memory that is never freed, so that the loop
@@ -57,7 +59,7 @@ struct CharacterClasses: OptionSet, Sendable {
     }
 
     /// The white-space lane's unit in `packedIncrements`.
-    static let packedWhitespace: UInt64 = 1 << 48
+    static let packedWhitespace: UInt64 = WINNOW_PACKED_WHITESPACE
 
     /// The classes of every code point of the Basic Multilingual Plane, computed once from Unicode properties.
     /// Loops fetch it once (`Table.shared`) rather than through a global accessor per character.

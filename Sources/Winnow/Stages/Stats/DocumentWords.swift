@@ -1,3 +1,5 @@
+import CProseScan
+
 /// The words of one document: each distinct spelling once (its vocabulary) and the text as a sequence of spelling
 /// numbers.
 ///
@@ -10,78 +12,114 @@ struct DocumentWords: ~Copyable {
     /// The spellings, by number: one record each, so a new spelling costs one append.
     private(set) var spellings: RawArray<Spelling>
 
-    /// One distinct spelling of the document.
-    struct Spelling {
-        /// Its hash as written and in lower case.
-        var hash: UInt64
-        var lowerCaseHash: UInt64
-        /// Its occurrences and its length in code points.
-        var count: Int32
-        var length: Int32
-    }
+    /// One distinct spelling of the document: its hash as written and in lower case, its occurrences, its length in
+    /// code points, whether it has a letter. A C type: the prose kernel (`winnow_prose_run`) writes them too.
+    typealias Spelling = WinnowSpelling
     /// Open addressing over the spellings, at most half full; a slot holds the hash beside the number, so a probe
-    /// reads one place.
-    private var slots: RawArray<Slot>
+    /// reads one place. The first `slotMask + 1` slots of the thread's `SpellingSlots`: a slot is this document's when
+    /// it carries `generation`.
+    private let table: SpellingSlots
+    private var slots: UnsafeMutablePointer<Slot>
+    private var slotMask: Int
+    private var generation: UInt32
+    private var slotCount: Int { slotMask + 1 }
 
-    struct Slot {
-        var hash: UInt64
-        /// The spelling's number + 1; 0: empty.
-        var numberPlusOne: Int32
-        static let empty = Slot(hash: 0, numberPlusOne: 0)
-    }
+    /// A spelling's hash beside its number and the generation of the table it belongs to.
+    typealias Slot = WinnowSpellingSlot
     private let keepSequence: Bool
+    /// The words added.
+    private(set) var wordCount = 0
     /// Room for lower-casing a word with non-ASCII letters.
     private var lowered: [UInt8] = []
 
     init(textBytes: Int, keepSequence: Bool) {
         self.keepSequence = keepSequence
         sequence = RawArray(capacity: keepSequence ? textBytes / 6 : 0)
-        let spellings = min(textBytes / 8, 4096)
+        let spellings = min(textBytes / 4, 8192)
         self.spellings = RawArray(capacity: spellings)
-        slots = RawArray(repeating: .empty, count: max(64, (spellings * 2).nextPowerOfTwo))
+        table = SpellingSlots.take()
+        let size = max(64, (spellings * 2).nextPowerOfTwo)
+        (slots, generation) = table.begin(size: size)
+        slotMask = size - 1
     }
+
+    deinit { table.release() }
 
     /// The number of distinct spellings.
     var spellingCount: Int { spellings.count }
 
-    /// Adds the word at `range` of `text`, `characters` code points long; `ascii` carries its hash when the scan
+    /// Adds the word at `range` of `text`, `characters` code points long; `hash` is its `ByteHash` when the scan
     /// computed it.
     @inline(__always)
-    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, characters: Int, ascii: ASCIIWordHash?) {
-        let hash = ascii?.hash ?? ByteHash.of(text, range)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 17) & mask
-        var number: Int32
+    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash knownHash: UInt64?, characters: Int, hasLetter: Bool) {
+        let hash = knownHash ?? ByteHash.of(text, range)
+        let (slot, found) = find(hash)
+        if found >= 0 {
+            count(found)
+        } else {
+            // The lower-case form only for a new spelling (its bytes are still in cache).
+            let lowerCase = ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range)
+            insert(Spelling(hash: hash, lowerCaseHash: lowerCase, count: 1, length: Int32(truncatingIfNeeded: characters), hasLetter: hasLetter), at: slot)
+        }
+    }
+
+    /// Takes the prose at `start` of `text` with `winnow_prose_run` (at most about `room` characters, and 256: room
+    /// is made for the words it may take before, and the table stays at most half full).
+    mutating func takeProse(_ text: UnsafeBufferPointer<UInt8>, from start: Int, room: Int, ascii: UnsafePointer<UInt64>) -> WinnowProseRun {
+        let room = min(room, 256)
+        let wordsAtMost = winnow_prose_run_words_at_most(text.count, start, room)
+        spellings.reserve(wordsAtMost)
+        while (spellings.count + wordsAtMost) * 2 > slotCount { grow() }
+        if keepSequence { sequence.reserve(wordsAtMost) }
+        var vocabulary = WinnowVocabulary(slots: slots, slotMask: slotMask, generation: generation, spellings: spellings.storage,
+                                          spellingCount: spellings.count, sequence: keepSequence ? sequence.storage : nil,
+                                          sequenceCount: sequence.count, wordCount: wordCount)
+        let run = winnow_prose_run(text.baseAddress, text.count, start, room, ascii, &vocabulary)
+        spellings.setCount(vocabulary.spellingCount)
+        sequence.setCount(vocabulary.sequenceCount)
+        wordCount = vocabulary.wordCount
+        return run
+    }
+
+    /// The spelling with `hash` (its number, or -1) and its slot, or the empty slot where it goes.
+    @inline(__always)
+    private func find(_ hash: UInt64) -> (slot: Int, number: Int32) {
+        var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
         while true {
             let stored = slots[slot]
-            if stored.numberPlusOne == 0 {
-                number = Int32(spellings.count)
-                slots[slot] = Slot(hash: hash, numberPlusOne: number &+ 1)
-                // The lower-case form only for a new spelling (its bytes are still in cache).
-                let lowerCase = if let ascii, !ascii.hasCapital { hash } else { ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range) }
-                spellings.append(Spelling(hash: hash, lowerCaseHash: lowerCase, count: 1, length: Int32(characters)))
-                if spellings.count &* 2 > slots.count { grow() }
-                break
-            }
-            if stored.hash == hash {
-                number = stored.numberPlusOne - 1
-                spellings[Int(number)].count &+= 1
-                break
-            }
-            slot = (slot + 1) & mask
+            if stored.generation != generation { return (slot, -1) }
+            if stored.hash == hash { return (slot, stored.number) }
+            slot = (slot &+ 1) & slotMask
         }
+    }
+
+    /// One more occurrence of spelling `number`.
+    @inline(__always)
+    private mutating func count(_ number: Int32) {
+        wordCount &+= 1
+        spellings[Int(number)].count &+= 1
+        if keepSequence { sequence.append(number) }
+    }
+
+    /// A new spelling, in the empty slot `slot`.
+    @inline(__always)
+    private mutating func insert(_ spelling: Spelling, at slot: Int) {
+        let number = Int32(truncatingIfNeeded: spellings.count)
+        slots[slot] = Slot(hash: spelling.hash, number: number, generation: generation)
+        spellings.append(spelling)
+        if spellings.count &* 2 > slotCount { grow() }
+        wordCount &+= 1
         if keepSequence { sequence.append(number) }
     }
 
     /// The number of the spelling whose hash as written is `hash`, if there is one.
     func number(ofHash hash: UInt64) -> Int? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 17) & mask
+        var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
         while true {
             let stored = slots[slot]
-            if stored.numberPlusOne == 0 { return nil }
-            if stored.hash == hash { return Int(stored.numberPlusOne - 1) }
-            slot = (slot + 1) & mask
+            if stored.generation != generation { return nil }
+            if stored.hash == hash { return Int(stored.number) }
+            slot = (slot + 1) & slotMask
         }
     }
 
@@ -115,16 +153,69 @@ struct DocumentWords: ~Copyable {
         return lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
     }
 
+    /// Twice the slots, in a new generation: the spellings are placed again.
     private mutating func grow() {
-        let size = slots.count * 2, mask = size - 1
-        slots = RawArray(repeating: .empty, count: size)
+        let size = slotCount * 2
+        (slots, generation) = table.begin(size: size)
+        slotMask = size - 1
         for number in 0..<spellings.count {
             let hash = spellings[number].hash
-            var slot = Int(truncatingIfNeeded: hash >> 17) & mask
-            while slots[slot].numberPlusOne != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hash, numberPlusOne: Int32(number + 1))
+            var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
+            while slots[slot].generation == generation { slot = (slot &+ 1) & slotMask }
+            slots[slot] = Slot(hash: hash, number: Int32(truncatingIfNeeded: number), generation: generation)
         }
     }
+}
+
+/// The slots of the spelling tables: one allocation per thread, used by one document after another. Each document
+/// (and each growth of its table) takes a new generation, and a slot is empty unless it carries the current one, so
+/// a document costs no clearing: clearing a fresh 32 KB table was ≈ 6% of the `stats` stage. A table nobody on the
+/// thread is using is taken; otherwise (a document inside another, which the stages never do) a private one.
+final class SpellingSlots {
+    typealias Slot = WinnowSpellingSlot
+    private var base: UnsafeMutablePointer<Slot>
+    private var capacity: Int
+    private var generation: UInt32 = 0
+    private var inUse = false
+    /// A table grown past this for a big document is given back when a smaller one is enough.
+    private static let keptCapacity = 1 << 16
+
+    private init() {
+        capacity = 1 << 12
+        base = .allocate(capacity: capacity)
+        base.initialize(repeating: Slot(), count: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The calling thread's table when it is free, else a new one.
+    static func take() -> SpellingSlots {
+        let table = perThread.value
+        if table.inUse { return SpellingSlots() }
+        table.inUse = true
+        return table
+    }
+
+    func release() { inUse = false }
+
+    /// The first `size` slots (a power of two), empty: a new generation.
+    func begin(size: Int) -> (slots: UnsafeMutablePointer<Slot>, generation: UInt32) {
+        if size > capacity || (capacity > Self.keptCapacity && size <= Self.keptCapacity) {
+            base.deallocate()
+            capacity = max(size, 1 << 12)
+            base = .allocate(capacity: capacity)
+            base.initialize(repeating: Slot(), count: capacity)
+            generation = 0
+        }
+        generation &+= 1
+        if generation == 0 {
+            base.update(repeating: Slot(), count: capacity)
+            generation = 1
+        }
+        return (base, generation)
+    }
+
+    private static let perThread = PerThread { SpellingSlots() }
 }
 
 /// A growable array of plain values in memory it owns and frees: no reference counting and no copy-on-write
@@ -138,6 +229,12 @@ struct RawArray<Element: BitwiseCopyable>: ~Copyable {
     init(capacity: Int) {
         self.capacity = max(capacity, 8)
         base = .allocate(capacity: self.capacity)
+    }
+
+    /// `count` elements whose values are undefined until written (plain values: any bits are a value).
+    init(uninitializedCount count: Int) {
+        self.init(capacity: count)
+        self.count = count
     }
 
     init(repeating value: Element, count: Int) {
@@ -169,6 +266,21 @@ struct RawArray<Element: BitwiseCopyable>: ~Copyable {
     /// Keeps the first `newCount` elements.
     mutating func truncate(to newCount: Int) {
         precondition(newCount >= 0 && newCount <= count)
+        count = newCount
+    }
+
+    /// Makes room for `extra` more elements without another allocation.
+    mutating func reserve(_ extra: Int) {
+        while capacity - count < extra { grow() }
+    }
+
+    /// The storage, for a loop that writes past `count` (within the capacity `reserve` made) and then sets it with
+    /// `setCount`.
+    var storage: UnsafeMutablePointer<Element> { base }
+
+    /// Sets the count after the elements up to `newCount` were written through `storage`.
+    mutating func setCount(_ newCount: Int) {
+        precondition(newCount >= 0 && newCount <= capacity)
         count = newCount
     }
 

@@ -1,3 +1,4 @@
+import CProseScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -156,28 +157,40 @@ public struct TextStatistics: Sendable, Hashable {
             let mixed = (hash ^ UInt64(UInt32(bitPattern: word))) &* 0x9E37_79B9_7F4A_7C15
             return mixed ^ (mixed >> 29)
         }
-        var candidates = RawArray<Int32>(capacity: wordCount)
-        // The hash of the n-gram at each candidate, for the n last counted.
-        var hashes = RawArray<UInt64>(capacity: wordCount)
-        var previousRepeats = words.spellings[Int(words.sequence[0])].count > 1
+        let sequence = words.sequence.storage
+        // The positions of two words that each occur more than once, kept without branches (whether a word repeats is
+        // unpredictable): each position is written at `kept`, which moves on only for a candidate.
+        var candidates = RawArray<Int32>(uninitializedCount: wordCount)
+        @inline(__always) func repeats(_ index: Int) -> Int { words.spellings[Int(sequence[index])].count > 1 ? 1 : 0 }
+        var previousRepeats = repeats(0), kept = 0
         for start in 0..<wordCount - 1 {
-            let nextRepeats = words.spellings[Int(words.sequence[start &+ 1])].count > 1
-            if previousRepeats && nextRepeats {
-                candidates.append(Int32(start))
-                hashes.append(extended(0, by: words.sequence[start]))
-            }
+            let nextRepeats = repeats(start &+ 1)
+            candidates[kept] = Int32(truncatingIfNeeded: start)
+            kept &+= previousRepeats & nextRepeats
             previousRepeats = nextRepeats
         }
         // The last n at which each position's n-gram repeated (0: never).
         var repeatedAt = RawArray<UInt8>(repeating: 0, count: wordCount)
-        for n in 2...5 where wordCount >= n {
+        countBigrams(candidates: candidates, kept, sequence: sequence, spellingCount: words.spellingCount, into: &repeatedAt, chars: chars)
+        // The positions whose 2-gram repeats, in text order, with the hash of their 2-gram.
+        var hashes = RawArray<UInt64>(uninitializedCount: kept)
+        var remaining = 0
+        for candidate in 0..<kept {
+            let start = Int(candidates[candidate])
+            candidates[remaining] = Int32(truncatingIfNeeded: start)
+            hashes[remaining] = extended(extended(0, by: sequence[start]), by: sequence[start &+ 1])
+            remaining &+= repeatedAt[start] == 2 ? 1 : 0
+        }
+        candidates.truncate(to: remaining)
+        hashes.truncate(to: remaining)
+        for n in 3...5 where wordCount >= n {
             var counter = HashCounter(capacity: candidates.count)
             // Counter.most_common(1): the highest count, the earliest n-gram among equals.
             var best = 1, firstOfBest = 0
             for candidate in 0..<candidates.count {
                 let start = Int(candidates[candidate])
                 guard start <= wordCount &- n else { continue }
-                let hash = extended(hashes[candidate], by: words.sequence[start &+ n &- 1])
+                let hash = extended(hashes[candidate], by: sequence[start &+ n &- 1])
                 hashes[candidate] = hash
                 let (count, first) = counter.add(hash, index: start)
                 guard count > 1 else { continue }
@@ -186,11 +199,11 @@ public struct TextStatistics: Sendable, Hashable {
                 if count > best || (count == best && first < firstOfBest) { (best, firstOfBest) = (count, first) }
             }
             if n <= 4 { topNgramChars[n - 2] = best * chars(firstOfBest, n) }
-            var kept = 0
-            for candidate in 0..<candidates.count where repeatedAt[Int(candidates[candidate])] == n {
+            kept = 0
+            for candidate in 0..<candidates.count {
                 candidates[kept] = candidates[candidate]
                 hashes[kept] = hashes[candidate]
-                kept &+= 1
+                kept &+= repeatedAt[Int(candidates[candidate])] == n ? 1 : 0
             }
             candidates.truncate(to: kept)
             hashes.truncate(to: kept)
@@ -205,7 +218,7 @@ public struct TextStatistics: Sendable, Hashable {
             for candidate in 0..<candidates.count {
                 let start = Int(candidates[candidate])
                 guard start <= wordCount &- n else { break }
-                if n > 5 { hashes[candidate] = extended(hashes[candidate], by: words.sequence[start &+ n &- 1]) }
+                if n > 5 { hashes[candidate] = extended(hashes[candidate], by: sequence[start &+ n &- 1]) }
                 guard start >= index else { continue }
                 if seen.insert(hashes[candidate]) {
                     index = start + 1
@@ -216,6 +229,50 @@ public struct TextStatistics: Sendable, Hashable {
             }
             duplicateNgramChars[n - 5] = repeated
         }
+    }
+
+    /// The top 2-gram measure, and `repeatedAt` = 2 at each position whose 2-gram repeats, over the first `count`
+    /// `candidates` (positions, in text order) — exactly and without hashing, as 2-grams are most of the n-gram work
+    /// (three positions in four of a news article are candidates): the candidates are grouped by their first word
+    /// with a stable counting sort on spelling numbers, so each group is in text order; within a group, each second
+    /// word's count and first position are kept in arrays indexed by its spelling number and marked with the group's
+    /// first word (no clearing between groups).
+    private mutating func countBigrams(candidates: borrowing RawArray<Int32>, _ count: Int, sequence: UnsafeMutablePointer<Int32>,
+                                       spellingCount: Int, into repeatedAt: inout RawArray<UInt8>, chars: (Int, Int) -> Int) {
+        var groupStarts = RawArray<Int32>(repeating: 0, count: spellingCount)
+        for candidate in 0..<count { groupStarts[Int(sequence[Int(candidates[candidate])])] &+= 1 }
+        var total: Int32 = 0
+        for word in 0..<spellingCount {
+            let size = groupStarts[word]
+            groupStarts[word] = total
+            total &+= size
+        }
+        var grouped = RawArray<Int32>(uninitializedCount: count)
+        for candidate in 0..<count {
+            let start = candidates[candidate], first = Int(sequence[Int(start)])
+            grouped[Int(groupStarts[first])] = start
+            groupStarts[first] &+= 1
+        }
+        var markedBy = RawArray<Int32>(repeating: -1, count: spellingCount)
+        var firstAt = RawArray<Int32>(uninitializedCount: spellingCount), seen = RawArray<Int32>(uninitializedCount: spellingCount)
+        // Counter.most_common(1): the highest count, the earliest 2-gram among equals.
+        var best = 1, firstOfBest = 0
+        for index in 0..<count {
+            let start = Int(grouped[index])
+            let first = sequence[start], second = Int(sequence[start &+ 1])
+            if markedBy[second] != first {
+                markedBy[second] = first
+                firstAt[second] = Int32(truncatingIfNeeded: start)
+                seen[second] = 1
+                continue
+            }
+            seen[second] &+= 1
+            let times = Int(seen[second]), earliest = Int(firstAt[second])
+            repeatedAt[start] = 2
+            repeatedAt[earliest] = 2
+            if times > best || (times == best && earliest < firstOfBest) { (best, firstOfBest) = (times, earliest) }
+        }
+        topNgramChars[0] = best * chars(firstOfBest, 2)
     }
 
     // MARK: - Byte helpers
@@ -318,13 +375,12 @@ public struct TextStatistics: Sendable, Hashable {
     static let terminalPunctuation: Set<UInt32> = Set("!.?…。！？．｡؟۔।॥።፧፨᙮‼⁇⁈⁉։܀܁܂߹჻၊။᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿⳹⳾⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗".unicodeScalars.map(\.value))
 }
 
-/// What the statistics gather per word in the segmentation pass: the document's words (`DocumentWords`), how many
-/// and how long, and how many hold a letter. Distinct words and stop words are counted per spelling at the end
+/// What the statistics gather per word in the segmentation pass: the document's words (`DocumentWords`). How many
+/// words, how long, how many hold a letter, distinct words and stop words are all counted per spelling at the end
 /// (`finish`).
 private struct WordScan: WordVisitor, ~Copyable {
     let text: UnsafeBufferPointer<UInt8>
     var words: DocumentWords
-    var wordCount = 0, wordCharacters = 0, wordsWithLetter = 0
 
     init(text: UnsafeBufferPointer<UInt8>, keepSequence: Bool) {
         self.text = text
@@ -332,26 +388,32 @@ private struct WordScan: WordVisitor, ~Copyable {
     }
 
     @inline(__always)
-    mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, ascii: ASCIIWordHash?) {
-        wordCount &+= 1
-        wordCharacters &+= characters
-        if hasLetter { wordsWithLetter &+= 1 }
-        words.add(text, range, characters: characters, ascii: ascii)
+    mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, hash: UInt64?) {
+        words.add(text, range, hash: hash, characters: characters, hasLetter: hasLetter)
+    }
+
+    @inline(__always)
+    mutating func takeProse(from start: Int, room: Int, ascii: UnsafePointer<UInt64>) -> WinnowProseRun? {
+        words.takeProse(text, from: start, room: room, ascii: ascii)
     }
 
     /// Word counts, distinct words ignoring case, stop words of `stopList` (lower-case hashes) and Gopher's stop words.
-    func finish(into statistics: inout TextStatistics, stopList: HashSet?) {
-        statistics.words = wordCount
-        statistics.wordCharacters = wordCharacters
-        statistics.wordsWithLetter = wordsWithLetter
-        let gopherStopWords = StopWordHashes.gopher, longestGopherStopWord = StopWordHashes.longestGopherWord
+    func finish(into statistics: inout TextStatistics, stopList: PerfectHashSet?) {
+        statistics.words = words.wordCount
+        let gopherStopWords = StopWordHashes.gopher
         // Spellings are distinct, so the distinct Gopher stop words are the spellings that are one.
-        var stopWords = 0, gopherStopWordsFound = 0
+        var stopWords = 0, gopherStopWordsFound = 0, wordCharacters = 0, wordsWithLetter = 0
         for number in 0..<words.spellingCount {
             let spelling = words.spellings[number]
-            if let stopList, stopList.contains(spelling.lowerCaseHash) { stopWords &+= Int(spelling.count) }
-            if spelling.length <= longestGopherStopWord && gopherStopWords.contains(spelling.hash) { gopherStopWordsFound &+= 1 }
+            let count = Int(spelling.count)
+            wordCharacters &+= count &* Int(spelling.length)
+            if spelling.hasLetter { wordsWithLetter &+= count }
+            // Both look-ups without a branch: whether a spelling is a stop word is unpredictable.
+            if let stopList { stopWords &+= stopList.contains(spelling.lowerCaseHash) ? count : 0 }
+            gopherStopWordsFound &+= gopherStopWords.contains(spelling.hash) ? 1 : 0
         }
+        statistics.wordCharacters = wordCharacters
+        statistics.wordsWithLetter = wordsWithLetter
         statistics.distinctWords = words.distinctLowerCaseCount
         statistics.stopWords = stopList == nil ? nil : stopWords
         statistics.gopherStopWords = gopherStopWordsFound
@@ -360,15 +422,11 @@ private struct WordScan: WordVisitor, ~Copyable {
 
 /// Receives the words `WordSegmenter.scan` finds, as each ends.
 protocol WordVisitor: ~Copyable {
-    /// `ascii`: the word's `ByteHash` when the word is one run of ASCII letters and digits (hashed as it was scanned).
-    mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, ascii: ASCIIWordHash?)
-}
-
-/// The `ByteHash` of a word made of ASCII letters and digits only, computed while the word was scanned, and whether
-/// it has a capital (without one, its lower-case hash is the same).
-struct ASCIIWordHash {
-    var hash: UInt64
-    var hasCapital: Bool
+    /// `hash`: the word's `ByteHash` when the scan computed it (a word that is one run of ASCII letters and digits).
+    mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, hash: UInt64?)
+    /// Takes the prose at `start` with `winnow_prose_run` (at most about `room` characters), or returns nil (a visitor
+    /// that keeps no vocabulary).
+    mutating func takeProse(from start: Int, room: Int, ascii: UnsafePointer<UInt64>) -> WinnowProseRun?
 }
 
 /// Splits text into words: runs of letters, marks and digits, joined across `'` `’` `-` `‐` `.` `,` `_` when a word
@@ -407,11 +465,9 @@ public enum WordSegmenter {
         var counts = Counts()
         var position = 0
         var start = -1, characters = 0, hasLetter = false
-        // The word so far is one ASCII run, whose hash is `runHash` (with `runHasCapital`).
-        var singleASCIIRun = false, runHash: UInt64 = 0, runHasCapital = false
-        @inline(__always) func asciiWord() -> ASCIIWordHash? {
-            singleASCIIRun ? ASCIIWordHash(hash: runHash, hasCapital: runHasCapital) : nil
-        }
+        // The word so far is one ASCII run, whose hash is `runHash`.
+        var singleASCIIRun = false, runHash: UInt64 = 0
+        @inline(__always) func asciiWord() -> UInt64? { singleASCIIRun ? runHash : nil }
         var previousSymbol: UInt32 = 0, dotsInARow = 0
         // Packed class counters, emptied into `counts` before a 12-bit lane can overflow.
         var packed: UInt64 = 0, inLanes = 0
@@ -422,6 +478,20 @@ public enum WordSegmenter {
             }
             let byte = text[position]
             let entry = ascii[Int(byte)]
+            // Fastest path, ASCII prose, taken by the visitor in C (`winnow_prose_run`); what it leaves after a word or
+            // white space, no symbol run nor dot run is open.
+            if entry & CharacterClasses.asciiWordFlag != 0 && start < 0,
+               let run = visitor.takeProse(from: position, room: 3000 &- inLanes, ascii: ascii.baseAddress!), run.end != position {
+                packed &+= run.packed
+                inLanes &+= run.chars
+                counts.chars &+= run.chars
+                counts.symbolTokens &+= run.symbolTokens
+                counts.hashSigns &+= run.hashSigns
+                position = run.end
+                previousSymbol = 0
+                dotsInARow = 0
+                continue
+            }
             // Fast path: a run of ASCII word characters (at most 1,024: the lanes must not overflow), consumed in a
             // tight loop, and counted in the letter lane (its digits and capitals are counted for the whole text at the
             // end).
@@ -437,8 +507,7 @@ public enum WordSegmenter {
                 // The commonest case, a whole word at once: no word is open, and the run ends the text or is followed by
                 // an ASCII byte that neither continues it nor may join it to more (white space, most punctuation).
                 if start < 0 && (end == text.count || (text[end] < 0x80 && ascii[Int(text[end])] & CharacterClasses.asciiWordContinues == 0)) {
-                    visitor.visitWord(position..<end, characters: length, hasLetter: run.hasLetter,
-                                      ascii: ASCIIWordHash(hash: run.hash, hasCapital: run.hasCapital))
+                    visitor.visitWord(position..<end, characters: length, hasLetter: run.hasLetter, hash: run.hash)
                     position = end
                     // And the space that most often follows, without another turn of the loop (the lanes have room:
                     // at most 3,000 + 1,024 + 1 counts are in them).
@@ -454,7 +523,7 @@ public enum WordSegmenter {
                     start = position
                     characters = 0
                     hasLetter = false
-                    (singleASCIIRun, runHash, runHasCapital) = (true, run.hash, run.hasCapital)
+                    (singleASCIIRun, runHash) = (true, run.hash)
                 } else {
                     singleASCIIRun = false
                 }
@@ -469,7 +538,7 @@ public enum WordSegmenter {
                 inLanes += 1
                 counts.chars += 1
                 if start >= 0 {
-                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, ascii: asciiWord())
+                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, hash: asciiWord())
                     start = -1
                 }
                 previousSymbol = 0
@@ -498,8 +567,8 @@ public enum WordSegmenter {
                 dotsInARow = 0
             }
             if classes.contains(.unspaced) {
-                if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, ascii: asciiWord()) }
-                visitor.visitWord(position..<position + length, characters: 1, hasLetter: true, ascii: nil)
+                if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, hash: asciiWord()) }
+                visitor.visitWord(position..<position + length, characters: 1, hasLetter: true, hash: nil)
                 start = -1
                 previousSymbol = 0
             } else if classes.contains(.wordCharacter)
@@ -515,7 +584,7 @@ public enum WordSegmenter {
                 previousSymbol = 0
             } else {
                 if start >= 0 {
-                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, ascii: asciiWord())
+                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, hash: asciiWord())
                     start = -1
                 }
                 if classes.contains(.whitespace) {
@@ -527,7 +596,7 @@ public enum WordSegmenter {
             }
             position += length
         }
-        if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter, ascii: asciiWord()) }
+        if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter, hash: asciiWord()) }
         counts.add(packed: packed)
         // Every ASCII letter and digit is in an ASCII run, counted above as a letter.
         let asciiCapitals = TextStatistics.countBytes(text, 0..<text.count, from: 0x41, count: 26)
@@ -539,19 +608,18 @@ public enum WordSegmenter {
     }
 
     /// Where the run of ASCII word characters (`A-Z a-z 0-9`) starting at `start` ends (at most 1,024 bytes on: the
-    /// packed lanes must not overflow), whether it has a letter and a capital, and the run's `ByteHash` (the hash of
-    /// the word when the word is this run: the chunks loaded here are the ones `ByteHash.of` would load, so the word
-    /// is not read again).
+    /// packed lanes must not overflow), whether it has a letter, and the run's `ByteHash` (the hash of the word when
+    /// the word is this run: the chunks loaded here are the ones `ByteHash.of` would load, so the word is not read
+    /// again).
     ///
     /// Eight bytes at a time (`SWAR.inRange`): a byte at a time this loop was ≈ 15% of the stage, mostly the
-    /// unpredictable exit branch per byte. Letters are one range of the bytes with bit 5 set (`a…z`), capitals the
-    /// letters with bit 5 clear. How many digits and capitals there are is counted for the whole text at once
-    /// (`TextStatistics.countBytes`), not per run.
+    /// unpredictable exit branch per byte. How many digits and capitals there are is counted for the whole text at
+    /// once (`TextStatistics.countBytes`), not per run.
     @inline(__always)
-    private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, hasLetter: Bool, hasCapital: Bool, hash: UInt64) {
+    private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, hasLetter: Bool, hash: UInt64) {
         let limit = min(text.count, start &+ 1024)
         let raw = UnsafeRawPointer(text.baseAddress!)
-        var end = start, letters: UInt64 = 0, capitals: UInt64 = 0
+        var end = start, letters: UInt64 = 0
         var hash = ByteHash.seed
         while end &+ 8 <= limit {
             let bytes = SWAR.load(raw, end)
@@ -560,33 +628,30 @@ public enum WordSegmenter {
             let run = stops == 0 ? 8 : stops.trailingZeroBitCount &>> 3
             let inRun: UInt64 = run == 8 ? .max : (1 &<< UInt64(8 &* run)) &- 1
             letters |= letter & inRun
-            capitals |= letter & ~(bytes &<< 2) & inRun
             if run > 0 { hash = ByteHash.mix(hash, bytes & inRun) }
             end &+= run
-            if run < 8 { return (end, letters != 0, capitals != 0, ByteHash.finish(hash, count: end &- start)) }
+            if run < 8 { return (end, letters != 0, ByteHash.finish(hash, count: end &- start)) }
         }
-        var chunk: UInt64 = 0, inChunk = 0, hasLetter = false, hasCapital = false
+        var chunk: UInt64 = 0, inChunk = 0, hasLetter = false
         while end < limit {
             let byte = text[end]
             let isLetter = (byte | 0x20) &- 0x61 < 26
             guard isLetter || byte &- 0x30 < 10 else { break }
-            if isLetter {
-                hasLetter = true
-                if byte & 0x20 == 0 { hasCapital = true }
-            }
+            if isLetter { hasLetter = true }
             chunk |= UInt64(byte) &<< UInt64(8 &* inChunk)
             inChunk &+= 1
             end &+= 1
         }
         if inChunk > 0 { hash = ByteHash.mix(hash, chunk) }
-        return (end, hasLetter || letters != 0, hasCapital || capitals != 0, ByteHash.finish(hash, count: end &- start))
+        return (end, hasLetter || letters != 0, ByteHash.finish(hash, count: end &- start))
     }
 
     /// The number of words in a text.
     public static func count(_ text: String) -> Int {
         struct Counter: WordVisitor {
             var count = 0
-            mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, ascii: ASCIIWordHash?) { count += 1 }
+            mutating func visitWord(_ range: Range<Int>, characters: Int, hasLetter: Bool, hash: UInt64?) { count += 1 }
+            mutating func takeProse(from start: Int, room: Int, ascii: UnsafePointer<UInt64>) -> WinnowProseRun? { nil }
         }
         var text = text
         var counter = Counter()
@@ -609,7 +674,7 @@ public enum WordSegmenter {
 /// stage (≈ 25 MB/s for all of `stats`); this runs at several hundred MB/s.
 enum ByteHash {
     static let empty: UInt64 = finish(seed, count: 0)
-    fileprivate static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+    static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
     static func of(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
@@ -661,13 +726,13 @@ enum ByteHash {
     }
 
     @inline(__always)
-    fileprivate static func mix(_ hash: UInt64, _ chunk: UInt64) -> UInt64 {
+    static func mix(_ hash: UInt64, _ chunk: UInt64) -> UInt64 {
         let mixed = (hash ^ chunk) &* 0x9E37_79B9_7F4A_7C15
         return mixed ^ (mixed >> 29)
     }
 
     @inline(__always)
-    fileprivate static func finish(_ hash: UInt64, count: Int) -> UInt64 {
+    static func finish(_ hash: UInt64, count: Int) -> UInt64 {
         let mixed = (hash ^ UInt64(truncatingIfNeeded: count)) &* 0xBF58_476D_1CE4_E5B9
         return mixed ^ (mixed >> 32)
     }
@@ -675,19 +740,51 @@ enum ByteHash {
 
 /// Stop-word lists as sets of lower-case word hashes, the form `TextStatistics` compares.
 enum StopWordHashes {
-    static let byLanguage: [String: HashSet] = StopWords.byLanguage.mapValues { list in
-        var set = HashSet(capacity: list.count)
-        for word in list { _ = set.insert(ByteHash.of(word)) }
-        return set
-    }
+    static let byLanguage: [String: PerfectHashSet] = StopWords.byLanguage.mapValues { PerfectHashSet($0.map { ByteHash.of($0) }) }
     /// Gopher's eight stop words, by hash as written.
-    static let gopher: HashSet = {
-        var set = HashSet(capacity: StopWords.gopher.count)
-        for word in StopWords.gopher { _ = set.insert(ByteHash.of(word)) }
-        return set
-    }()
-    static let longestGopherWord = StopWords.gopher.map(\.count).max()!
+    static let gopher = PerfectHashSet(StopWords.gopher.map { ByteHash.of($0) })
+}
 
+/// A fixed set of 64-bit hashes, looked up with a multiply, one load and one comparison: a table with a place of its
+/// own for each member, found by trying multipliers (and, when none fits, a bigger table) until no two members share
+/// a place. Places no member holds hold the first member, which is found at its own place anyway.
+struct PerfectHashSet: Sendable {
+    private let table: [UInt64]
+    private let multiplier: UInt64
+    private let shift: UInt64
+
+    init(_ members: [UInt64]) {
+        let distinct = Array(Set(members)).sorted()
+        var bits = max(4, (distinct.count * 4).nextPowerOfTwo.trailingZeroBitCount)
+        var state: UInt64 = 1
+        while true {
+            for _ in 0..<512 {
+                let multiplier = MinHasher.splitMix(&state) | 1, shift = UInt64(64 - bits)
+                var table = [UInt64?](repeating: nil, count: 1 << bits)
+                var fits = true
+                for member in distinct {
+                    let place = Int(truncatingIfNeeded: (member &* multiplier) >> shift)
+                    if table[place] != nil {
+                        fits = false
+                        break
+                    }
+                    table[place] = member
+                }
+                if fits {
+                    self.table = table.map { $0 ?? distinct.first ?? 0 }
+                    self.multiplier = multiplier
+                    self.shift = shift
+                    return
+                }
+            }
+            bits += 1
+        }
+    }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        table.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (hash &* multiplier) >> shift)] == hash }
+    }
 }
 
 /// An open-addressing set of 64-bit hashes (0 stands for empty; a hash of 0 is stored as 1); grows at half full.
@@ -717,20 +814,6 @@ struct HashSet: Sendable {
                 return true
             }
             slot = (slot + 1) & mask
-        }
-    }
-
-    @inline(__always)
-    func contains(_ hash: UInt64) -> Bool {
-        let key = hash == 0 ? 1 : hash
-        return slots.withUnsafeBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: key >> 17) & mask
-            while true {
-                let stored = slots[slot]
-                if stored == key { return true }
-                if stored == 0 { return false }
-                slot = (slot + 1) & mask
-            }
         }
     }
 
