@@ -20,8 +20,11 @@ public struct QualityRule: Sendable {
     /// True when the value passes: at least a minimum, at most a maximum (datatrove drops `value < min`, `value > max`).
     func passes(_ value: Double) -> Bool { bound == .minimum ? value >= threshold : value <= threshold }
 
-    /// Whether `statistics` pass; a statistic that does not apply to the document passes.
-    func passes(_ statistics: TextStatistics) -> Bool { passes(field?.value(of: statistics) ?? threshold) }
+    /// What the rule reads of the statistics (nil: the statistic does not apply).
+    var statisticValue: @Sendable (TextStatistics) -> Double? {
+        guard let field else { return { _ in nil } }
+        return field.value
+    }
 }
 
 /// The named rule sets of the `filter` stage, with the thresholds datatrove's filters use by default.
