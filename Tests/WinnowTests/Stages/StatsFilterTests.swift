@@ -182,6 +182,9 @@ struct StatsFilterTests {
         // re.split("\n+") gives a b a c: one repeat of one character.
         #expect(value(s, "duplicate_line_fraction") == 0.25)
         #expect(value(s, "duplicate_line_char_fraction") == 1.0 / 8)
+        // The first paragraph is not a whole line (the text is stripped), the second is: the same words all the same.
+        let stripped = statistics("  same words\n\nsame words")
+        #expect(stripped.paragraphs == 2 && value(stripped, "duplicate_paragraph_fraction") == 0.5)
         let paragraphs = statistics("p1\n\np1\n\np2")
         #expect(paragraphs.paragraphs == 3)
         #expect(value(paragraphs, "duplicate_paragraph_fraction") == 1.0 / 3)

@@ -66,8 +66,8 @@ public struct TextStatistics: Sendable, Hashable {
             (chars, nonASCII, hashSigns, ellipses) = (counts.chars, counts.nonASCII, counts.hashSigns, counts.ellipses)
             (letters, uppercase, digits, punctuation, whitespace) = (counts.letters, counts.uppercase, counts.digits, counts.punctuation, counts.whitespace)
             tokens = words + counts.symbolTokens
-            countLines(utf8)
-            countParagraphs(utf8)
+            let lines = countLines(utf8)
+            countParagraphs(utf8, lines: lines)
             if ngrams { countNgrams(wordScan.words) }
         }
     }
@@ -75,9 +75,11 @@ public struct TextStatistics: Sendable, Hashable {
     // MARK: - The passes
 
     /// The lines: FineWeb's and Gopher's line measures, and the elements of `re.split("\n+", text)` (the non-empty
-    /// lines, plus an empty first or last one when the text starts or ends with `\n`).
-    private mutating func countLines(_ text: UnsafeBufferPointer<UInt8>) {
-        guard let base = text.baseAddress, !text.isEmpty else { return }
+    /// lines, plus an empty first or last one when the text starts or ends with `\n`). Returns the non-empty lines
+    /// with their hashes, for the paragraphs that are one line.
+    private mutating func countLines(_ text: UnsafeBufferPointer<UInt8>) -> RawArray<HashedRange> {
+        var hashed = RawArray<HashedRange>(capacity: 16)
+        guard let base = text.baseAddress, !text.isEmpty else { return hashed }
         var seenNonBlank = HashSet(capacity: 64), seenElements = HashSet(capacity: 64)
         if text[0] == 0x0A { addLineElement(hash: ByteHash.empty, chars: 0, seen: &seenElements) }
         var start = 0
@@ -85,21 +87,36 @@ public struct TextStatistics: Sendable, Hashable {
             let end = memchr(base + start, 0x0A, text.count - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? text.count
             if end < text.count { newlines += 1 }
             let line = start..<end
-            let lineChars = Self.scalarCount(text, line)
+            // Code points counted only where they matter: a code point takes 1 to 4 bytes.
+            func lineChars() -> Int { Self.scalarCount(text, line) }
             lines += 1
-            let hash = lineChars > 0 ? ByteHash.of(text, line) : ByteHash.empty
+            let hash = line.isEmpty ? ByteHash.empty : ByteHash.of(text, line)
             if let firstNonSpace = Self.firstNonSpace(text, line) {
                 if firstNonSpace == 0x2022 || firstNonSpace == 0x2D { bulletLines += 1 }
                 if Self.endsWithEllipsis(text, line) { ellipsisLines += 1 }
                 nonBlankLines += 1
                 if Self.isTerminalPunctuation(Self.lastScalar(text, line)) { punctuatedLines += 1 }
-                if lineChars <= 30 { shortLines += 1 }
-                if !seenNonBlank.insert(hash) { duplicateNonBlankLineChars += lineChars }
+                if line.count <= 30 || (line.count <= 120 && lineChars() <= 30) { shortLines += 1 }
+                if !seenNonBlank.insert(hash) { duplicateNonBlankLineChars += lineChars() }
             }
-            if lineChars > 0 { addLineElement(hash: hash, chars: lineChars, seen: &seenElements) }
+            if !line.isEmpty {
+                hashed.append(HashedRange(start: start, end: end, hash: hash))
+                lineElements += 1
+                if !seenElements.insert(hash) {
+                    duplicateLines += 1
+                    duplicateLineChars += lineChars()
+                }
+            }
             start = end + 1
         }
         if text[text.count - 1] == 0x0A { addLineElement(hash: ByteHash.empty, chars: 0, seen: &seenElements) }
+        return hashed
+    }
+
+    /// A range of the text with its `ByteHash`.
+    struct HashedRange {
+        var start: Int, end: Int
+        var hash: UInt64
     }
 
     private mutating func addLineElement(hash: UInt64, chars: Int, seen: inout HashSet) {
@@ -110,14 +127,18 @@ public struct TextStatistics: Sendable, Hashable {
         }
     }
 
-    /// The paragraphs: the stripped text split at runs of two or more `\n` (Gopher).
-    private mutating func countParagraphs(_ text: UnsafeBufferPointer<UInt8>) {
+    /// The paragraphs: the stripped text split at runs of two or more `\n` (Gopher). A paragraph that is one of the
+    /// `lines` takes its hash.
+    private mutating func countParagraphs(_ text: UnsafeBufferPointer<UInt8>, lines: borrowing RawArray<HashedRange>) {
         let bounds = Self.strippedBounds(text)
         guard let base = text.baseAddress, !bounds.isEmpty else { return }
         var seen = HashSet(capacity: 16)
+        var line = 0
         func add(_ paragraph: Range<Int>) {
             paragraphs += 1
-            if !seen.insert(ByteHash.of(text, paragraph)) {
+            while line < lines.count && lines[line].start < paragraph.lowerBound { line += 1 }
+            let isOneLine = line < lines.count && lines[line].start == paragraph.lowerBound && lines[line].end == paragraph.upperBound
+            if !seen.insert(isOneLine ? lines[line].hash : ByteHash.of(text, paragraph)) {
                 duplicateParagraphs += 1
                 duplicateParagraphChars += Self.scalarCount(text, paragraph)
             }
