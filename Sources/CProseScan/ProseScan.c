@@ -1,6 +1,8 @@
-// The `stats` stage's word scan for prose, in C: the loop runs once per word for most of a corpus, and Swift kept its
-// state in memory and checked every conversion (≈ 180 instructions a word here, ≈ 70 in C); SSE2 (baseline x86-64)
-// classifies 16 bytes in a few instructions, which Swift's SIMD types cannot turn into a bit mask.
+// The `stats` stage's word scan for prose, in C for SSE2's byte masks: baseline x86-64 classifies 16 bytes (word
+// characters, joiners) in a few instructions and `_mm_movemask_epi8` turns them into bits, which Swift's SIMD types
+// cannot express. Measured against the same loop in Swift (words only, no joiners or marks): the same speed (143 and
+// 146 million instructions on the BBC corpus); the masks are what let this loop take joined words and marks too, so
+// that 98% of BBC's bytes are taken here.
 #include "CProseScan.h"
 #include <string.h>
 #if defined(__SSE2__)

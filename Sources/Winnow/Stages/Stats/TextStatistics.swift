@@ -7,9 +7,10 @@ import Darwin
 
 /// The statistics of one document that the `stats` stage reports and the `filter` stage tests.
 ///
-/// Computed from the text's UTF-8 bytes in four passes: one over the code points (character classes and words, with
-/// the words' hashes, stop words and distinct words counted as each word ends), one over the lines and one over the
-/// paragraphs (both found with `memchr`), and one over the word hashes per n-gram size. Counts are kept here; the
+/// Computed from the text's UTF-8 bytes in passes: one over the code points (character classes, and the words, each
+/// hashed and numbered in the document's vocabulary, `DocumentWords`; ASCII prose in C), one over the vocabulary (word
+/// counts and lengths, stop words, distinct words), one over the lines and one over the paragraphs (both found with
+/// `memchr`; a paragraph that is one line takes its hash), and one over the word numbers per n-gram size. Counts are kept here; the
 /// ratios users see (`fields`) are derived from them. Definitions follow Gopher (Rae et al. 2021) as datatrove
 /// implements it, and FineWeb's line rules; the README lists every field.
 ///
