@@ -195,16 +195,18 @@ public struct TextStatistics: Sendable, Hashable {
         var repeatedAt = RawArray<UInt8>(repeating: 0, count: wordCount)
         countBigrams(candidates: candidates, kept, sequence: sequence, spellingCount: words.spellingCount, into: &repeatedAt, chars: chars)
         // The positions whose 2-gram repeats, in text order, with the hash of their 2-gram.
-        var hashes = RawArray<UInt64>(uninitializedCount: kept)
         var remaining = 0
         for candidate in 0..<kept {
             let start = Int(candidates[candidate])
             candidates[remaining] = Int32(truncatingIfNeeded: start)
-            hashes[remaining] = extended(extended(0, by: sequence[start]), by: sequence[start &+ 1])
             remaining &+= repeatedAt[start] == 2 ? 1 : 0
         }
         candidates.truncate(to: remaining)
-        hashes.truncate(to: remaining)
+        var hashes = RawArray<UInt64>(uninitializedCount: remaining)
+        for candidate in 0..<remaining {
+            let start = Int(candidates[candidate])
+            hashes[candidate] = extended(extended(0, by: sequence[start]), by: sequence[start &+ 1])
+        }
         for n in 3...5 where wordCount >= n {
             var counter = HashCounter(capacity: candidates.count)
             // Counter.most_common(1): the highest count, the earliest n-gram among equals.
