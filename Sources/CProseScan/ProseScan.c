@@ -39,31 +39,7 @@ static inline uint64_t in_range(uint64_t word, uint8_t low, uint8_t high) {
 }
 
 // Bit i set when byte i of the 16 at `bytes` belongs to a word: an ASCII letter or digit, or a joiner (' - . , _)
-// between two of them. `joiners`: the joiners among the 16.
-static inline uint32_t word_bytes_vector(const uint8_t *bytes, uint32_t *joiners) {
-#if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)bytes);
-    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    // Signed comparisons: bytes from 0x80 up are negative, so never in a range.
-    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
-    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    __m128i joiner = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
-                                  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
-                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
-    uint32_t word = (uint32_t)_mm_movemask_epi8(_mm_or_si128(letter, digit));
-    *joiners = (uint32_t)_mm_movemask_epi8(joiner);
-#else
-    uint32_t word = 0;
-    *joiners = 0;
-    for (int i = 0; i < 16; i++) {
-        uint8_t byte = bytes[i];
-        word |= (uint32_t)((uint8_t)((byte | 0x20) - 'a') < 26 || (uint8_t)(byte - '0') < 10) << i;
-        *joiners |= (uint32_t)(byte == '\'' || byte == '-' || byte == '.' || byte == ',' || byte == '_') << i;
-    }
-#endif
-    return word | (*joiners & word << 1 & word >> 1);
-}
-
+// between two of them. `joiners`: the joiners among the 16. Without vector instructions (SWAR, eight bytes at a time).
 static inline uint32_t word_bytes_portable(const uint8_t *bytes, uint32_t *joiners) {
     uint32_t word = 0;
     *joiners = 0;
@@ -82,6 +58,25 @@ static inline uint32_t word_bytes_portable(const uint8_t *bytes, uint32_t *joine
         *joiners |= (uint32_t)((((joiner_high >> 7) & 0x0101010101010101ULL) * 0x0102040810204080ULL) >> 56) << (8 * half);
     }
     return word | (*joiners & word << 1 & word >> 1);
+}
+
+// The same with SSE2 (baseline x86-64).
+static inline uint32_t word_bytes_vector(const uint8_t *bytes, uint32_t *joiners) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    // Signed comparisons: bytes from 0x80 up are negative, so never in a range.
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i joiner = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+                                  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
+                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+    uint32_t word = (uint32_t)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+    *joiners = (uint32_t)_mm_movemask_epi8(joiner);
+    return word | (*joiners & word << 1 & word >> 1);
+#else
+    return word_bytes_portable(bytes, joiners);
+#endif
 }
 
 // Adds a word of 1…15 bytes (`first`, `second`: its bytes, zero-padded) with hash `hash`.

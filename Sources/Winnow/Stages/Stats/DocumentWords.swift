@@ -114,13 +114,8 @@ struct DocumentWords: ~Copyable {
 
     /// The number of the spelling whose hash as written is `hash`, if there is one.
     func number(ofHash hash: UInt64) -> Int? {
-        var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
-        while true {
-            let stored = slots[slot]
-            if stored.generation != generation { return nil }
-            if stored.hash == hash { return Int(stored.number) }
-            slot = (slot + 1) & slotMask
-        }
+        let number = find(hash).number
+        return number >= 0 ? Int(number) : nil
     }
 
     /// The number of distinct words ignoring case: spellings already in lower case are distinct from each other; a

@@ -102,11 +102,7 @@ public struct TextStatistics: Sendable, Hashable {
             }
             if !line.isEmpty {
                 hashed.append(HashedRange(start: start, end: end, hash: hash))
-                lineElements += 1
-                if !seenElements.insert(hash) {
-                    duplicateLines += 1
-                    duplicateLineChars += lineChars()
-                }
+                addLineElement(hash: hash, chars: lineChars(), seen: &seenElements)
             }
             start = end + 1
         }
@@ -120,11 +116,12 @@ public struct TextStatistics: Sendable, Hashable {
         var hash: UInt64
     }
 
-    private mutating func addLineElement(hash: UInt64, chars: Int, seen: inout HashSet) {
+    /// One element of `re.split("\n+", text)`; its code points are counted only when it repeats.
+    private mutating func addLineElement(hash: UInt64, chars: @autoclosure () -> Int, seen: inout HashSet) {
         lineElements += 1
         if !seen.insert(hash) {
             duplicateLines += 1
-            duplicateLineChars += chars
+            duplicateLineChars += chars()
         }
     }
 
