@@ -91,13 +91,19 @@ struct RunCommand: AsyncParsableCommand {
             let (index, count) = try Self.parseShard(shard)
             inputFiles = InputFile.shard(inputFiles, index: index, of: count)
         }
+        let outputPath = output ?? loaded.outputPath ?? "-"
+        let namedOutputs = [("-o", outputPath)] + (rejects.map { [("--rejects", $0)] } ?? []) + (stats.map { [("--stats", $0)] } ?? [])
+        if let clash = OutputFile.conflict(among: namedOutputs) {
+            printError("winnow: \(clash)")
+            throw ExitCode(2)
+        }
         let trap = SignalTrap()
         let outputFile: OutputFile
         var rejectsFile: OutputFile?
         var statsFile: OutputFile?
         do {
             // Every output is opened before any input is read: a missing directory fails at once, not after the run.
-            outputFile = try OutputFile(path: output ?? loaded.outputPath ?? "-")
+            outputFile = try OutputFile(path: outputPath)
             rejectsFile = try rejects.map { (path) throws(IOFailure) in try OutputFile(path: path) }
             statsFile = try stats.map { (path) throws(IOFailure) in try OutputFile(path: path) }
         } catch {

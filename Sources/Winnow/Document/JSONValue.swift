@@ -11,16 +11,17 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object(JSONObject)
 
-    /// A number from a `Double`, in the shortest form that reads back exactly; non-finite values become `null`.
+    /// A number from a `Double`, in the shortest form that reads back exactly and always as a float (`1.0`, `0.0`,
+    /// `2.5e-05`): type-inferring readers (DuckDB, pandas) type a column by its first values, and a ratio written `1`
+    /// would make it an integer column that truncates the later `0.8333`. Non-finite values become `null`.
     public static func double(_ value: Double) -> JSONValue {
         guard value.isFinite else { return .null }
-        if value == value.rounded(.towardZero), abs(value) < 1e15 { return .number(String(Int64(value))) }
         return .number(String(value))
     }
 
-    /// A number rounded to 4 decimal places, written without trailing zeros (`0.0978`, `1`, `12.5`): the same text
-    /// as `.double` of the rounded value, made with integer arithmetic (shortest-float formatting of the 42 `stats`
-    /// fields was ≈ 8% of that stage).
+    /// A number rounded to 4 decimal places, written without trailing zeros but always as a float (`0.0978`, `1.0`,
+    /// `12.5`): the same text as `.double` of the rounded value, made with integer arithmetic (shortest-float
+    /// formatting of the 42 `stats` fields was ≈ 8% of that stage).
     public static func fourDecimals(_ value: Double) -> JSONValue {
         guard value.isFinite, abs(value) < 1e11 else { return .double((value * 10_000).rounded() / 10_000) }
         let scaled = Int64((value * 10_000).rounded())
@@ -31,7 +32,7 @@ public enum JSONValue: Sendable, Hashable {
                 position -= 1
                 buffer[position] = byte
             }
-            while fractionDigits > 0 && magnitude % 10 == 0 {
+            while fractionDigits > 1 && magnitude % 10 == 0 {
                 magnitude /= 10
                 fractionDigits -= 1
             }
@@ -39,7 +40,7 @@ public enum JSONValue: Sendable, Hashable {
                 put(0x30 + UInt8(magnitude % 10))
                 magnitude /= 10
             }
-            if fractionDigits > 0 { put(UInt8(ascii: ".")) }
+            put(UInt8(ascii: "."))
             repeat {
                 put(0x30 + UInt8(magnitude % 10))
                 magnitude /= 10

@@ -26,29 +26,26 @@ public final class OutputFile {
     /// The descriptor to write to, the temporary file's name (nil: written directly) and the name it is renamed to.
     private static func open(_ path: String) throws(IOFailure) -> (Int32, String?, String) {
         if path == "-" { return (1, nil, path) }
-        var finalPath = path
+        if let inherited = inheritedDescriptor(path) {
+            // `/dev/stdout` while stdout is redirected to a file: opening the path again would make a second file
+            // description at offset 0 (with O_TRUNC, wiping what the first one wrote); the open one is shared instead.
+            let fd = fcntl(inherited, F_DUPFD_CLOEXEC, 3)
+            guard fd >= 0 else { throw IOFailure.system(path, "cannot write the output: descriptor \(inherited) is not open") }
+            return (fd, nil, path)
+        }
         var existing = stat()
         if stat(path, &existing) == 0 {
             switch existing.st_mode & S_IFMT {
             case S_IFDIR:
                 throw IOFailure(path: path, message: "cannot write the output: it is a directory")
             case S_IFREG:
-                // A symbolic link keeps pointing at the finished file: the temporary file goes beside its target.
-                // `/dev/stdout` and other `/proc` links name an open file, which is written as it is.
-                var link = stat()
-                if lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK {
-                    guard let resolved = realpath(path, nil) else { throw IOFailure.system(path, "cannot resolve the output's link") }
-                    finalPath = String(cString: resolved)
-                    free(resolved)
-                    if finalPath.hasPrefix("/proc/") || path.hasPrefix("/dev/") {
-                        return (try openDirectly(path, flags: O_TRUNC), nil, path)
-                    }
-                }
+                break
             default:
                 // A device, pipe or socket: renaming over it would replace it.
                 return (try openDirectly(path, flags: 0), nil, path)
             }
         }
+        let finalPath = try renameTarget(of: path)
         let slash = finalPath.lastIndex(of: "/")
         let directory = slash.map { String(finalPath[..<$0]) } ?? "."
         let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
@@ -62,6 +59,74 @@ public final class OutputFile {
             throw IOFailure.system(path, "cannot create the output")
         }
         return (fd, temporary, finalPath)
+    }
+
+    /// The descriptor a path names when it is one of this process's open files: `/dev/stdout`, `/dev/stderr`,
+    /// `/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N` (and `/proc/PID/fd/N` with this process's id).
+    static func inheritedDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        case "/dev/stdin": return 0
+        default: break
+        }
+        for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/\(getpid())/fd/"] where path.hasPrefix(prefix) {
+            return Int32(path.dropFirst(prefix.count))
+        }
+        return nil
+    }
+
+    /// The file a finished output replaces: `path`, or the target of `path` when it is a symbolic link (the link
+    /// keeps pointing at the finished file), as an absolute path when it can be resolved.
+    private static func renameTarget(of path: String) throws(IOFailure) -> String {
+        var link = stat()
+        guard lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let resolved = realpath(path, nil) else { throw IOFailure.system(path, "cannot resolve the output's link") }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// What an output path writes to, for telling whether two outputs are the same file: the device and inode of an
+    /// existing file or of an open descriptor, else the canonical path the file will have.
+    enum Identity: Hashable {
+        case file(device: UInt64, inode: UInt64)
+        case path(String)
+    }
+
+    /// The identity of `path` as an output, and whether it is written through a descriptor this process already
+    /// has (`-`, `/dev/stdout`, `/dev/fd/N`); nil for devices, pipes and sockets, which may be shared.
+    static func identity(of path: String) -> (identity: Identity, inherited: Bool)? {
+        var info = stat()
+        let inherited = path == "-" ? 1 : inheritedDescriptor(path)
+        if let inherited {
+            guard fstat(inherited, &info) == 0 else { return nil }
+        } else if stat(path, &info) != 0 {
+            // Not there yet: the canonical form of its directory and its name.
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { String(path[..<$0]) } ?? "."
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            guard let resolved = realpath(directory.isEmpty ? "/" : directory, nil) else { return (.path(path), false) }
+            defer { free(resolved) }
+            return (.path(String(cString: resolved) + "/" + name), false)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return (.file(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), inherited != nil)
+    }
+
+    /// A message when two of the named outputs are the same file (symbolic links and `/dev/fd/N` resolved), which
+    /// would make them overwrite each other; nil when they are all distinct. Outputs that all write through an
+    /// open descriptor (`-o -` and `--rejects /dev/stdout`, stdout redirected to a file) share it and do not clash.
+    public static func conflict(among outputs: [(option: String, path: String)]) -> String? {
+        var seen: [Identity: (option: String, path: String, inherited: Bool)] = [:]
+        for output in outputs {
+            guard let (identity, inherited) = identity(of: output.path) else { continue }
+            if let earlier = seen[identity], !(inherited && earlier.inherited) {
+                let shared = output.path == earlier.path ? "'\(output.path)'" : "'\(earlier.path)' and '\(output.path)'"
+                return "\(earlier.option) and \(output.option) name the same file (\(shared)); give each output its own file"
+            }
+            seen[identity] = (output.option, output.path, inherited)
+        }
+        return nil
     }
 
     private static func openDirectly(_ path: String, flags: Int32) throws(IOFailure) -> Int32 {

@@ -126,15 +126,16 @@ import Testing
                 == #""quote \" backslash \\ newline \n tab \t nul \u0000 bell \u0007 é 😀 "# + "\u{2028}\"")
     }
 
-    @Test func doublesAreShortestAndFinite() {
+    @Test func doublesAreShortestFiniteAndAlwaysFloats() {
         var writer = JSONWriter()
         writer.write(.array([.double(0.97), .double(3), .double(.nan), .double(1e-7), .int(-4)]))
-        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[0.97,3,null,1e-07,-4]")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[0.97,3.0,null,1e-07,-4]")
     }
 
     @Test func fourDecimalsReadsAsTheRoundedDouble() {
-        let cases: [(Double, String)] = [(0.09781, "0.0978"), (1, "1"), (12.5, "12.5"), (0.00004, "0"), (-0.25, "-0.25"),
-                                         (0.1, "0.1"), (3.14159, "3.1416"), (0.0001, "0.0001"), (-0.00004, "0"), (7.00005, "7.0001")]
+        let cases: [(Double, String)] = [(0.09781, "0.0978"), (1, "1.0"), (12.5, "12.5"), (0.00004, "0.0"), (-0.25, "-0.25"),
+                                         (0.1, "0.1"), (3.14159, "3.1416"), (0.0001, "0.0001"), (-0.00004, "0.0"), (7.00005, "7.0001"),
+                                         (0, "0.0"), (42, "42.0")]
         for (value, text) in cases { #expect(JSONValue.fourDecimals(value) == .number(text), "\(value)") }
         var random = SeededGenerator(seed: 5)
         for _ in 0..<20_000 {

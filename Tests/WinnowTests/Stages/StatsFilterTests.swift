@@ -291,6 +291,24 @@ struct StatsFilterTests {
         #expect(try verdict("{min_stat: {sentences: 3}}", prose(5)) == .keep, "a field that does not apply passes")
     }
 
+    /// Issue 16 item 8: a configuration changed through the API after it was read still drives the stage made from it
+    /// (the plan — which rules run, whether n-grams are counted — is compiled by the stage, not stored in the options).
+    @Test func ruleSetsSetThroughTheAPIAreWhatRuns() throws {
+        var configuration = try FilterStage.Configuration.read(StageOptions(stage: "filter", yaml: "{}"))
+        configuration.ruleSets = [("gopher_repetition", QualityRuleSets.gopherRepetition)]
+        // Repeated 5-grams and nothing else repeated: only the n-gram rules can catch it.
+        let text = (0..<40).map { "alpha beta gamma delta epsilon w\($0)" }.joined(separator: " ")
+        var document = Document(id: "1", text: text, source: SourceLocation(file: "t", line: 1))
+        guard case .drop(let reason) = FilterStage(configuration: configuration).process(&document) else {
+            Issue.record("the repetition rules set through the API did not run")
+            return
+        }
+        #expect(reason.hasPrefix("gopher_repetition:") && reason.contains("gram_"), "\(reason)")
+        configuration.ruleSets = []
+        configuration.statisticRules = [("max_stat:duplicate_5gram_char_fraction", QualityRuleSets.maximum("duplicate_5gram_char_fraction", 0.1))]
+        #expect(FilterStage(configuration: configuration).process(&document) == .drop(reason: "max_stat:duplicate_5gram_char_fraction"))
+    }
+
     @Test func c4RulesDecideOnTheKeptLines() throws {
         let sentence = "This is a complete sentence with enough words."
         #expect(try verdict("{c4: true}", Array(repeating: sentence, count: 5).joined(separator: "\n")) == .keep)

@@ -50,51 +50,12 @@ public struct FilterStage: DocumentStage {
         ]
 
         /// The statistic rule sets that are on, by name, with their thresholds.
-        public var ruleSets: [(name: String, rules: [QualityRule])] = [] { didSet { checks = Self.checks(ruleSets, statisticRules) } }
+        public var ruleSets: [(name: String, rules: [QualityRule])] = []
         public var c4: C4Rules?
         public var languages: Set<String>
         public var minLanguageScore: Double
         /// The simple rules on statistics (`min_words`, `max_words`, `min_stat`, `max_stat`), reason = rule set.
-        public var statisticRules: [(reason: String, rule: QualityRule)] = [] { didSet { checks = Self.checks(ruleSets, statisticRules) } }
-
-        /// The statistic rules in the order they run, each with the reason it gives (made once: per document, copying
-        /// the rules out of their sets and joining the reasons took most of the stage's time).
-        private(set) var checks: [Check] = []
-
-        /// A rule as `process` runs it: the statistic it reads (nil: does not apply, passes), its bound, its reason.
-        struct Check {
-            let value: @Sendable (TextStatistics) -> Double?
-            let isMinimum: Bool
-            let threshold: Double
-            let reason: String
-
-            init(_ rule: QualityRule, reason: String) {
-                (value, isMinimum, threshold, self.reason) = (rule.statisticValue, rule.bound == .minimum, rule.threshold, reason)
-            }
-
-            /// datatrove's repetition and FineWeb filters drop an empty text first: at least one of `count`.
-            init(atLeastOne count: @escaping @Sendable (TextStatistics) -> Int, reason: String) {
-                (value, isMinimum, threshold, self.reason) = ({ Double(count($0)) }, true, 1, reason)
-            }
-
-            func passes(_ statistics: TextStatistics) -> Bool {
-                guard let value = value(statistics) else { return true }
-                return isMinimum ? value >= threshold : value <= threshold
-            }
-        }
-
-        static func checks(_ ruleSets: [(name: String, rules: [QualityRule])], _ statisticRules: [(reason: String, rule: QualityRule)]) -> [Check] {
-            var checks: [Check] = []
-            for (name, rules) in ruleSets {
-                if name == "fineweb" { checks.append(Check(atLeastOne: \.nonBlankLines, reason: name + ":empty")) }
-                if name == "gopher_repetition" { checks.append(Check(atLeastOne: \.chars, reason: name + ":empty")) }
-                checks += rules.map { Check($0, reason: name + ":" + $0.statistic) }
-            }
-            return checks + statisticRules.map { Check($0.rule, reason: $0.reason) }
-        }
-
-        /// Whether any rule reads an n-gram repetition fraction (the costly part of the statistics).
-        var needsNgrams = false
+        public var statisticRules: [(reason: String, rule: QualityRule)] = []
 
         public init(_ options: StageOptions) throws(PipelineError) {
             let sets: [(StageOption<RuleSetOption>, [QualityRule])] = [
@@ -121,14 +82,62 @@ public struct FilterStage: DocumentStage {
             for entry in try options.value(Self.maxStatOption).entries {
                 statisticRules.append(("max_stat:" + entry.name, QualityRuleSets.maximum(entry.name, entry.value)))
             }
-            needsNgrams = (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
-            checks = Self.checks(ruleSets, statisticRules)
         }
     }
 
+    /// What the user chose; the plan below is compiled from it once, in `init` (a configuration holds only what was
+    /// written, so changing its rule sets through the API before making the stage can never leave a stale plan).
     public let configuration: Configuration
+    /// The statistic rules in the order they run, each with the reason it gives (made once: per document, copying
+    /// the rules out of their sets and joining the reasons took most of the stage's time).
+    private let checks: [Check]
+    /// How many of `checks` come from the rule sets (they run before C4; the simple rules after it).
+    private let ruleSetCheckCount: Int
+    /// Whether any rule reads an n-gram repetition fraction (the costly part of the statistics).
+    private let needsNgrams: Bool
+    /// Whether any statistic rule is on (else the statistics are not computed at all).
+    private let needsStatistics: Bool
 
-    public init(configuration: Configuration = .defaults) { self.configuration = configuration }
+    public init(configuration: Configuration = .defaults) {
+        self.configuration = configuration
+        let ruleSetChecks = Self.checks(configuration.ruleSets)
+        checks = ruleSetChecks + configuration.statisticRules.map { Check($0.rule, reason: $0.reason) }
+        ruleSetCheckCount = ruleSetChecks.count
+        needsNgrams = (configuration.ruleSets.flatMap(\.rules) + configuration.statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
+        needsStatistics = !checks.isEmpty
+    }
+
+    /// A rule as `process` runs it: the statistic it reads (nil: does not apply, passes), its bound, its reason.
+    struct Check {
+        let value: @Sendable (TextStatistics) -> Double?
+        let isMinimum: Bool
+        let threshold: Double
+        let reason: String
+
+        init(_ rule: QualityRule, reason: String) {
+            (value, isMinimum, threshold, self.reason) = (rule.statisticValue, rule.bound == .minimum, rule.threshold, reason)
+        }
+
+        /// datatrove's repetition and FineWeb filters drop an empty text first: at least one of `count`.
+        init(atLeastOne count: @escaping @Sendable (TextStatistics) -> Int, reason: String) {
+            (value, isMinimum, threshold, self.reason) = ({ Double(count($0)) }, true, 1, reason)
+        }
+
+        func passes(_ statistics: TextStatistics) -> Bool {
+            guard let value = value(statistics) else { return true }
+            return isMinimum ? value >= threshold : value <= threshold
+        }
+    }
+
+    static func checks(_ ruleSets: [(name: String, rules: [QualityRule])]) -> [Check] {
+        var checks: [Check] = []
+        for (name, rules) in ruleSets {
+            if name == "fineweb" { checks.append(Check(atLeastOne: \.nonBlankLines, reason: name + ":empty")) }
+            if name == "gopher_repetition" { checks.append(Check(atLeastOne: \.chars, reason: name + ":empty")) }
+            checks += rules.map { Check($0, reason: name + ":" + $0.statistic) }
+        }
+        return checks
+    }
 
     public func process(_ document: inout Document) -> Verdict {
         if !configuration.languages.isEmpty {
@@ -141,18 +150,16 @@ public struct FilterStage: DocumentStage {
                   score >= configuration.minLanguageScore else { return .drop(reason: "min_language_score") }
         }
         // The statistics once (not copied per rule); not at all when only `c4` or the language rules are on.
-        let statistics = configuration.ruleSets.isEmpty && configuration.statisticRules.isEmpty
-            ? TextStatistics() : document.statistics ?? StatsStage.statistics(of: document, ngrams: configuration.needsNgrams)
-        let failed = configuration.checks.withUnsafeBufferPointer { checks in
+        let statistics = needsStatistics ? document.statistics ?? StatsStage.statistics(of: document, ngrams: needsNgrams) : TextStatistics()
+        let failed = checks.withUnsafeBufferPointer { checks in
             checks.indices.first { !checks[$0].passes(statistics) }
         }
         // The rule sets first, then C4, then the simple rules.
-        let ruleSetChecks = configuration.checks.count - configuration.statisticRules.count
-        if let failed, failed < ruleSetChecks { return .drop(reason: configuration.checks[failed].reason) }
+        if let failed, failed < ruleSetCheckCount { return .drop(reason: checks[failed].reason) }
         if let c4 = configuration.c4, let reason = c4.reasonToDrop(document.text, rules: SentenceStage().rules(for: document)) {
             return .drop(reason: "c4:" + reason)
         }
-        if let failed { return .drop(reason: configuration.checks[failed].reason) }
+        if let failed { return .drop(reason: checks[failed].reason) }
         return .keep
     }
 }
