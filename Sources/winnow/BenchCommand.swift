@@ -34,7 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadPipeline(pipeline)
-        let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
         let trap = SignalTrap()
         let maximumJobs = tuning.jobs ?? Runner.defaultJobs
         var results: [(jobs: Int, summary: RunSummary)] = []

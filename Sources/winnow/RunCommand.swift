@@ -69,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep each input's results in DIR as it finishes; a rerun with the same DIR skips the finished inputs and writes the same output as one uninterrupted run.", valueName: "DIR"))
     var resume: String?
 
+    @Flag(help: "Name on stderr every file of an input directory that is not read, and why.")
+    var verbose = false
+
     @OptionGroup var tuning: RunTuning
 
     func validate() throws {
@@ -86,7 +89,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadPipeline(pipeline)
-        var inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        let listing = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
+        var inputFiles = listing.files
         if let shard {
             let (index, count) = try Self.parseShard(shard)
             inputFiles = InputFile.shard(inputFiles, index: index, of: count)
@@ -160,6 +164,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         summary.peakResidentBytes = RunSummary.processPeakResidentBytes()
+        summary.skippedInputs = listing.skipped.count
+        if verbose { listing.skipped.forEach { printError("winnow: \($0)") } }
         if let statsFile {
             do throws(IOFailure) {
                 try summary.write(to: statsFile)

@@ -54,15 +54,15 @@ func loadPipeline(_ path: String) throws -> Pipeline {
 }
 
 /// Expands inputs given on the command line, else the pipeline's `input.paths`; exits 2 when there are none and 1
-/// when a path does not exist.
-func resolveInputs(_ arguments: [String], pipeline: Pipeline, pipelinePath: String) throws -> [InputFile] {
+/// when a path does not exist or an entry of a directory cannot be read (every one is named).
+func resolveInputs(_ arguments: [String], pipeline: Pipeline, pipelinePath: String) throws -> InputListing {
     let paths = arguments.isEmpty ? pipeline.inputPaths : arguments
     guard !paths.isEmpty else {
         printError("winnow: no inputs: give INPUT paths (or - for stdin), or list them under input.paths in \(pipelinePath)")
         throw ExitCode(2)
     }
     do {
-        return try InputFile.expand(paths)
+        return try InputFile.list(paths)
     } catch {
         printError("winnow: \(error)")
         throw ExitCode(1)

@@ -27,6 +27,7 @@ import Testing
         case .pipeline: return try ["news.yaml", "corpus.yaml", "sentences.yaml"].map {
             Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Pipelines/\($0)")))
         }
+        case .stats: return [Array(try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("stats/corpus.json"))))]
         }
     }
 

@@ -114,7 +114,7 @@ public final class BatchReader {
     public convenience init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
                             maximumBatchRecords: Int = 1000, cancellation: CancellationFlag? = nil) {
         self.init(inputs: inputs, format: format, maximumBatchBytes: maximumBatchBytes, maximumBatchRecords: maximumBatchRecords) {
-            (file) throws(IOFailure) -> ByteSource in try FileSource(path: file.path, cancellation: cancellation)
+            (file) throws(IOFailure) -> ByteSource in try FileSource(file: file, cancellation: cancellation)
         }
     }
 

@@ -41,8 +41,13 @@ public final class FileSource: ByteSource {
     private let cancellation: CancellationFlag?
     private let isRegularFile: Bool
 
-    /// Opens `path` for reading; `-` is standard input.
-    public init(path: String, cancellation: CancellationFlag? = nil) throws(IOFailure) {
+    /// Opens an input (its name's bytes, UTF-8 or not).
+    public convenience init(file: InputFile, cancellation: CancellationFlag? = nil) throws(IOFailure) {
+        try self.init(path: file.path, systemPath: file.rawPath, cancellation: cancellation)
+    }
+
+    /// Opens `path` for reading; `-` is standard input. `systemPath`: the name's bytes when `path` only shows them.
+    public init(path: String, systemPath: [UInt8]? = nil, cancellation: CancellationFlag? = nil) throws(IOFailure) {
         self.path = path
         self.cancellation = cancellation
         if path == "-" {
@@ -52,7 +57,7 @@ public final class FileSource: ByteSource {
             isRegularFile = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             return
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = systemPath.map { open($0.nullTerminated, O_RDONLY | O_CLOEXEC) } ?? open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure.system(path, "cannot open") }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {

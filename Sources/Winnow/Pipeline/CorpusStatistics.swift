@@ -152,13 +152,32 @@ public struct StatsFileError: Error, Sendable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 
+    /// The largest count a stats file may hold: 2^53, exact as a `Double` (the report computes with them), and small
+    /// enough that adding up a thousand files cannot overflow; `merge` re-checks its sums against it.
+    static let maximumCount = 1 << 53
+
+    /// A count: a whole number from 0 to `maximumCount`.
     static func int(_ value: JSONValue?, _ what: String) throws(StatsFileError) -> Int {
-        guard case .number(let lexeme)? = value, let number = Int(lexeme) else { throw StatsFileError("\(what) is not an integer") }
+        guard case .number(let lexeme)? = value else { throw StatsFileError("\(what) is not an integer") }
+        guard let number = Int(lexeme) else {
+            let digits = lexeme.drop { $0 == "-" }
+            if !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) {
+                throw StatsFileError("\(what) is \(lexeme): too large for a count (at most 2^53)")
+            }
+            throw StatsFileError("\(what) is \(lexeme), not an integer")
+        }
+        guard (0...maximumCount).contains(number) else {
+            throw StatsFileError("\(what) is \(lexeme): \(number < 0 ? "a count cannot be negative" : "too large for a count (at most 2^53)")")
+        }
         return number
     }
 
+    /// A duration or other measure: finite, from 0 to 2^53.
     static func double(_ value: JSONValue?, _ what: String) throws(StatsFileError) -> Double {
         guard case .number(let lexeme)? = value, let number = Double(lexeme) else { throw StatsFileError("\(what) is not a number") }
+        guard number.isFinite, number >= 0, number <= Double(maximumCount) else {
+            throw StatsFileError("\(what) is \(lexeme): out of range (0 to 2^53)")
+        }
         return number
     }
 }

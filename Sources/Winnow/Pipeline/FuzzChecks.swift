@@ -3,7 +3,7 @@
 /// (`Tests/WinnowTests/Fixtures/fuzz/`) both call `run`, so every input the fuzzer found stays a test.
 enum FuzzChecks {
     enum Target: String, CaseIterable, Sendable {
-        case gzip, jsonl, warc, html, sentences, pipeline
+        case gzip, jsonl, warc, html, sentences, pipeline, stats
     }
 
     static func run(_ target: Target, _ bytes: [UInt8]) {
@@ -14,7 +14,19 @@ enum FuzzChecks {
         case .html: html(String(decoding: bytes, as: UTF8.self))
         case .sentences: sentences(String(decoding: bytes, as: UTF8.self))
         case .pipeline: _ = try? Pipeline.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
+        case .stats: stats(bytes)
         }
+    }
+
+    /// A stats file that reads is merged with itself, written and made a report without trapping; one that does not
+    /// read is an error, never a crash.
+    private static func stats(_ bytes: [UInt8]) {
+        guard var summary = try? RunSummary.parse(bytes) else { return }
+        let original = summary
+        for _ in 0..<3 { guard (try? summary.merge(original)) != nil else { break } }
+        _ = summary.text
+        _ = summary.json
+        _ = ReportPage.html(summary, title: "fuzz")
     }
 
     /// Read whole and in chunks whose sizes come from the input: the same bytes and the same failure (or none).

@@ -14,6 +14,8 @@ public struct RunSummary: Sendable {
     public var interrupted = false
     /// Inputs that could not be read to their end.
     public var inputProblems: [InputProblem] = []
+    /// Files in input directories that were not read (not record files; `run --verbose` names them).
+    public var skippedInputs = 0
     /// The error that stopped the run early (a write failure), if any.
     public var failure: String?
     /// Corpus figures of the written documents, when asked for (`--stats`).
@@ -74,6 +76,9 @@ public struct RunSummary: Sendable {
         var totals = "  read \(read) = written \(writtenDocuments) + dropped \(dropped) + rejected \(rejected)"
         if unaccounted != 0 { totals += " + \(unaccounted) not finished" }
         lines.append(totals)
+        if skippedInputs > 0 {
+            lines.append("  skipped \(skippedInputs) file\(skippedInputs == 1 ? "" : "s") of the input directories that are not record files (--verbose names them)")
+        }
         for problem in inputProblems { lines.append("  input error: \(problem.message)") }
         if let failure { lines.append("  error: \(failure)") }
         return lines.joined(separator: "\n") + "\n"
@@ -96,7 +101,7 @@ public struct RunSummary: Sendable {
             "status": .string(interrupted ? "interrupted" : (failure != nil ? "failed" : "done")),
             "read": .int(read), "written": .int(writtenDocuments), "dropped": .int(dropped), "rejected": .int(rejected),
             "inputs": .object(["total": .int(filesTotal), "done": .int(filesDone), "compressed_bytes": .int(compressedBytes),
-                               "text_bytes": .int(textBytes)]),
+                               "text_bytes": .int(textBytes), "skipped": .int(skippedInputs)]),
             "output_bytes": .int(outputBytes),
             "seconds": .double(wallSeconds),
             "stages": .array(stageValues),
@@ -129,9 +134,21 @@ public struct RunSummary: Sendable {
             }
             stages.append(counters)
         }
+        // The totals the summary derives (dropped per stage, dropped and rejected over stages) stay in range too.
+        var total = 0
+        for stage in stages {
+            for count in Array(stage.dropped.values) + [stage.rejected] {
+                let (sum, overflow) = total.addingReportingOverflow(count)
+                guard !overflow, sum <= StatsFileError.maximumCount else {
+                    throw StatsFileError("the dropped and rejected counts add up to more than 2^53")
+                }
+                total = sum
+            }
+        }
         filesTotal = try StatsFileError.int(inputs["total"], "inputs.total")
         filesDone = try StatsFileError.int(inputs["done"], "inputs.done")
         compressedBytes = try StatsFileError.int(inputs["compressed_bytes"], "inputs.compressed_bytes")
+        if inputs["skipped"] != nil { skippedInputs = try StatsFileError.int(inputs["skipped"], "inputs.skipped") }
         writtenDocuments = try StatsFileError.int(object["written"], "written")
         outputBytes = try StatsFileError.int(object["output_bytes"], "output_bytes")
         wallSeconds = try StatsFileError.double(object["seconds"], "seconds")
@@ -149,15 +166,23 @@ public struct RunSummary: Sendable {
     /// Reads a stats file (`--stats`, `winnow stats merge`).
     public static func load(path: String) throws(StatsFileError) -> RunSummary {
         guard let data = FileManager.default.contents(atPath: path) else { throw StatsFileError("\(path): cannot read the file") }
-        do {
-            var parser = JSONParser()
-            let object = try [UInt8](data).withUnsafeBytes { try parser.parseObject($0) }
-            return try RunSummary(json: .object(object))
-        } catch let error as StatsFileError {
-            throw StatsFileError("\(path): \(error.message)")
+        do throws(StatsFileError) {
+            return try parse([UInt8](data))
         } catch {
-            throw StatsFileError("\(path): not JSON (\(error))")
+            throw StatsFileError("\(path): \(error.message)")
         }
+    }
+
+    /// Reads a stats file's bytes.
+    public static func parse(_ bytes: [UInt8]) throws(StatsFileError) -> RunSummary {
+        var parser = JSONParser()
+        let object: JSONObject
+        do {
+            object = try bytes.withUnsafeBytes { (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }
+        } catch {
+            throw StatsFileError("not JSON (\(error))")
+        }
+        return try RunSummary(json: .object(object))
     }
 
     /// Writes the summary as a stats file (temporary name, then renamed).
@@ -191,7 +216,15 @@ public struct RunSummary: Sendable {
         interrupted = interrupted || other.interrupted
         failure = failure ?? other.failure
         inputProblems += other.inputProblems
+        skippedInputs += other.skippedInputs
         if let otherCorpus = other.corpus { corpus?.merge(otherCorpus) }
+        // Every value read is at most 2^53, so one addition cannot overflow; the sums are checked against the same
+        // bound by reading the merged summary back.
+        do throws(StatsFileError) {
+            _ = try RunSummary(json: json)
+        } catch {
+            throw StatsFileError("the merged counts are out of range: \(error.message)")
+        }
     }
 
     /// A byte count for people: `812 B`, `9.9 kB`, `40.3 MB`, `1.20 GB`.

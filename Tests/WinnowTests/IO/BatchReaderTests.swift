@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func missingPathsAreErrorsNamingThem() {
-        #expect(throws: IOFailure.self) { try InputFile.expand(["/no/such/file.jsonl"]) }
+        #expect(throws: InputListingError.self) { try InputFile.expand(["/no/such/file.jsonl"]) }
     }
 }
 
