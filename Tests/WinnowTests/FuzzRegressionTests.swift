@@ -28,6 +28,7 @@ import Testing
             Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Pipelines/\($0)")))
         }
         case .stats: return [Array(try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("stats/corpus.json"))))]
+        case .http: return [Array("Content-Type: text/html; charset=shift_jis\nTransfer-Encoding: chunked\n\n4\r\n\u{82}\u{a0}ab\r\n0\r\n\r\n".utf8)]
         }
     }
 

@@ -194,7 +194,6 @@ public final class BatchReader {
     /// truncates payloads at 1 MB).
     static let maximumWARCBlock = 256 << 20
     private static let warcMagic = Array("WARC/".utf8)
-    private static let headerEnd = Array("\r\n\r\n".utf8)
     private static let nextWARC = Array("\nWARC/".utf8)
 
     /// Moves one WARC record (version line, headers and `Content-Length` bytes of block) into the batch; false at the
@@ -222,11 +221,10 @@ public final class BatchReader {
         guard input.pending.starts(with: Self.warcMagic) else {
             return reject("not a WARC record (expected a line starting with WARC/)", skipping: 0)
         }
-        guard let headerEnd = input.find(Self.headerEnd, from: input.start, limit: 1 << 20) else {
+        guard let headerLength = Self.headerLength(input, limit: 1 << 20) else {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
             return reject("a WARC header without its blank line", skipping: input.pending.count)
         }
-        let headerLength = headerEnd + 4 - input.start
         guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])) else {
             return reject("a WARC record without a valid Content-Length", skipping: headerLength)
         }
@@ -234,19 +232,37 @@ public final class BatchReader {
             return reject("a WARC record of \(contentLength) bytes (more than \(Self.maximumWARCBlock >> 20) MB are not read)", skipping: headerLength)
         }
         let total = headerLength + contentLength
-        input.ensure(total + 4)
+        input.ensure(total + Self.warcMagic.count)
         guard input.pending.count >= total else {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
             return reject("a WARC record cut short (Content-Length \(contentLength), \(input.pending.count - headerLength) bytes left)",
                           skipping: input.pending.count)
         }
+        // The block is followed by its CRLF CRLF — or, as WARC readers accept, any run of CR and LF, or the next
+        // record's `WARC/` at once.
         let after = input.pending[total...]
-        guard after.isEmpty || after.starts(with: [0x0D, 0x0A]) || after.starts(with: [0x0A]) else {
+        guard after.isEmpty || after.first == 0x0D || after.first == 0x0A || after.starts(with: Self.warcMagic) else {
             return reject("a WARC record whose Content-Length (\(contentLength)) does not end at the record's end", skipping: headerLength)
         }
         let record = input.consume(total)
         batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc, encoding: input.encoding)
         return true
+    }
+
+    /// The length of the header block at the window's start, through its first empty line (`\r\n` or a bare `\n`:
+    /// headers whose lines end in LF only are read as WARC readers read them), reading more as needed; nil when no
+    /// empty line comes within `limit` bytes.
+    private static func headerLength(_ input: InputWindow, limit: Int) -> Int? {
+        var lineStart = 0   // offsets from the window's start, which reading may move
+        while true {
+            guard let newline = input.find([0x0A], from: input.start + lineStart, limit: limit) else { return nil }
+            let next = newline + 1 - input.start
+            input.ensure(next + 2)
+            let pending = input.pending
+            if next < pending.count && pending[next] == 0x0A { return next + 1 }
+            if next + 1 < pending.count && pending[next] == 0x0D && pending[next + 1] == 0x0A { return next + 2 }
+            lineStart = next
+        }
     }
 
     /// Skips to the next line that starts with `WARC/`; false when there is none.

@@ -3,7 +3,7 @@
 /// (`Tests/WinnowTests/Fixtures/fuzz/`) both call `run`, so every input the fuzzer found stays a test.
 enum FuzzChecks {
     enum Target: String, CaseIterable, Sendable {
-        case gzip, jsonl, warc, html, sentences, pipeline, stats
+        case gzip, jsonl, warc, html, sentences, pipeline, stats, http
     }
 
     static func run(_ target: Target, _ bytes: [UInt8]) {
@@ -15,6 +15,26 @@ enum FuzzChecks {
         case .sentences: sentences(String(decoding: bytes, as: UTF8.self))
         case .pipeline: _ = try? Pipeline.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         case .stats: stats(bytes)
+        case .http: http(bytes)
+        }
+    }
+
+    /// An HTTP response (header, blank line, body) through the payload decoder and the charset decoders: chunks
+    /// joined are never longer than the body, and any declared charset decodes (or is refused) without a trap.
+    private static func http(_ bytes: [UInt8]) {
+        let split = bytes.indices.first { bytes[$0] == 0x0A && ($0 + 1 < bytes.count && bytes[$0 + 1] == 0x0A) } ?? bytes.count
+        var headers: [String: String] = [:]
+        for line in String(decoding: bytes[..<split], as: UTF8.self).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...])
+        }
+        let body = Array(bytes[min(bytes.count, split + 2)...])
+        if let joined = HTTPPayload.dechunk(body) { precondition(joined.count <= body.count, "chunks joined grew the body") }
+        let payload = body.withUnsafeBufferPointer { (try? HTTPPayload.decode($0, headers: headers)) ?? [] }
+        payload.withUnsafeBufferPointer { buffer in
+            let label = headers["content-type"].flatMap(Charset.label(inContentType:)) ?? Charset.declaredInHTML(buffer)
+            if let encoding = label.flatMap(Charset.encoding(label:)) ?? Charset.byteOrderMark(buffer) { _ = Charset.decode(buffer, as: encoding) }
+            for name in ["shift_jis", "utf-16", "gbk", "iso-2022-jp", "koi8-r"] { _ = Charset.decode(buffer, as: Charset.encoding(label: name)!) }
         }
     }
 

@@ -212,3 +212,82 @@ extension BadInputTests {
         #expect(result.status == 1 && String(decoding: result.stderr, as: UTF8.self).contains("out of range"), "\(String(decoding: result.stderr, as: UTF8.self))")
     }
 }
+
+/// Issue 16 items 4–6: WARC files as other WARC libraries' test data have them.
+@Suite struct WARCRoundTwoTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("warc/\(name)"))))
+    }
+
+    /// The documents of `bytes` read whole, one byte at a time and in random chunks (they must agree).
+    static func documentsEveryWay(_ bytes: [UInt8], name: String) throws -> [Document] {
+        var results: [[Document]] = []
+        for chunks in [[], [1], TestSupport.randomChunkSizes(seed: 7)] {
+            let decode = DecodeStage(configuration: try .init(StageOptions(stage: "decode", yaml: "{}")))
+            let reader = BatchReader(inputs: [InputFile(path: name, size: nil)], format: .auto, windowSize: 64) { file in
+                MemorySource(bytes, path: file.path, chunkSizes: chunks)
+            }
+            var parser = JSONParser()
+            var documents: [Document] = []
+            while let batch = reader.next() {
+                for record in batch.records {
+                    if case .document(let document) = try decode.decode(record, of: batch, parser: &parser) { documents.append(document) }
+                }
+            }
+            results.append(documents)
+        }
+        #expect(results.allSatisfy { $0.map(\.text) == results[0].map(\.text) && $0.map(\.id) == results[0].map(\.id) },
+                "whole, byte by byte and in chunks agree")
+        return results[0]
+    }
+
+    @Test func item04LFOnlyHeadersAndLooseTerminatorsLoseNoRecord() throws {
+        let documents = try Self.documentsEveryWay(try Self.fixture("terminators.warc"), name: "terminators.warc")
+        #expect(documents.map(\.id) == ["urn:uuid:lf-only", "urn:uuid:crlf", "urn:uuid:cr-run", "urn:uuid:no-gap", "urn:uuid:last"])
+        #expect(documents.first?.text == "Headers that end in LF only.\nA second line.")
+        #expect(documents.last?.text == "The last record, after one with no terminator.")
+    }
+}
+
+extension WARCRoundTwoTests {
+    @Test func item05HTTPBodiesAreDecodedAndTheirCharsetsRead() throws {
+        let bytes = try Self.fixture("http-responses.warc.gz")
+        let decode = DecodeStage(configuration: try .init(StageOptions(stage: "decode", yaml: "{}")))
+        let reader = BatchReader(inputs: [InputFile(path: "http.warc.gz", size: nil)], format: .auto, windowSize: 256) { file in
+            MemorySource(bytes, path: file.path, chunkSizes: [97])
+        }
+        var parser = JSONParser()
+        var documents: [String: Document] = [:], errors: [String] = []
+        while let batch = reader.next() {
+            for record in batch.records {
+                do throws(DecodeStage.RecordError) {
+                    if case .document(let document) = try decode.decode(record, of: batch, parser: &parser) { documents[document.id] = document }
+                } catch {
+                    errors.append(error.message)
+                }
+            }
+        }
+        func text(_ id: String) -> String? { documents["urn:uuid:" + id]?.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        func encoding(_ id: String) -> String? { documents["urn:uuid:" + id]?.fields["encoding"]?.stringValue }
+        #expect(text("chunked-gzip")?.hasSuffix("Chunked and gzipped: café.") == true, "\(text("chunked-gzip") ?? "nil")")
+        #expect(text("deflate")?.hasSuffix("Deflated with zlib.") == true)
+        #expect(text("raw-deflate")?.hasSuffix("Raw deflate, no header.") == true)
+        #expect(errors.count == 1 && errors[0].contains("Brotli"), "\(errors)")
+        for (id, expected, name) in [("meta-1251", "Привет, мир: это страница в кодировке windows-1251.", "windows-1251"),
+                                     ("http-equiv-koi8", "Здравствуй, KOI8-R.", "koi8-r"), ("sjis", "日本語のページです。", "shift_jis"),
+                                     ("eucjp", "こんにちは、世界。", "euc-jp"), ("gb2312", "你好，世界。这是中文网页。", "gbk"),
+                                     ("latin2", "Zażółć gęślą jaźń.", "iso-8859-2"), ("utf16", "UTF-16 with its mark.", "utf-16le")] {
+            #expect(text(id)?.hasSuffix(expected) == true, "\(id): \(text(id) ?? "nil")")
+            #expect(encoding(id) == name, "\(id)")
+            #expect(documents["urn:uuid:" + id]?.fields["replaced_sequences"] == .int(0), "\(id)")
+        }
+        #expect(text("no-html-tag") == "A fragment served as text/html.", "text/html is HTML without <html>")
+        #expect(encoding("chunked-gzip") == nil, "clean UTF-8 carries no encoding field")
+    }
+
+    @Test func chunkedBodiesJoinAndOthersPassThrough() {
+        #expect(HTTPPayload.dechunk(Array("5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n".utf8)) == Array("hello world".utf8))
+        #expect(HTTPPayload.dechunk(Array("<html>not chunked".utf8)) == nil, "a body that is not chunked is left to the caller")
+        #expect(HTTPPayload.dechunk(Array("5\r\nhel".utf8)) == Array("hel".utf8), "a truncated capture keeps what it has")
+    }
+}

@@ -157,10 +157,23 @@ public struct DecodeStage: Sendable {
 
     /// Bytes as text in whatever encoding they are (noting it on the document), then HTML and entities handled.
     /// `markup`: true when the source says the bytes are HTML, false when it says plain text, nil when unknown.
-    private func readText(_ bytes: UnsafeBufferPointer<UInt8>, into document: inout Document, markup: Bool?) -> String {
+    /// `charset`: the label the source declares (HTTP `Content-Type`), if any.
+    ///
+    /// A byte order mark decides first; then valid UTF-8 is UTF-8 (a page declared `windows-1251` that is valid
+    /// UTF-8 was mislabelled: real windows-1251 text is almost never valid UTF-8), except that a UTF-16 declaration
+    /// is believed; otherwise the declared charset — from the source, else an HTML `<meta>` in the first 4 KB — is
+    /// decoded with iconv, and without one the bytes are read as Windows-1252 or repaired UTF-8 (`TextEncoding`).
+    private func readText(_ bytes: UnsafeBufferPointer<UInt8>, into document: inout Document, markup: Bool?, charset: String? = nil) -> String {
         var text: String
-        if let valid = String(validating: bytes, as: UTF8.self) {
+        let declared = Charset.byteOrderMark(bytes) ?? charset.flatMap(Charset.encoding(label:))
+        let isUTF16 = declared?.name.hasPrefix("utf-16") == true
+        if !isUTF16, let valid = String(validating: bytes, as: UTF8.self) {
             text = valid
+        } else if let encoding = isUTF16 ? declared : (declared ?? (markup == false ? nil : Charset.declaredInHTML(bytes).flatMap(Charset.encoding(label:)))),
+                  let decoded = Charset.decode(bytes, as: encoding) {
+            document.fields["encoding"] = .string(encoding.name)
+            document.fields["replaced_sequences"] = .int(decoded.replacements)
+            text = decoded.text
         } else {
             let decoded = TextEncoding.decodeNonUTF8(bytes)
             document.fields["encoding"] = .string(decoded.encoding)
@@ -189,12 +202,13 @@ public struct DecodeStage: Sendable {
         var block = UnsafeBufferPointer(rebasing: bytes[split.end...])
         let type = header["warc-type"] ?? "unknown"
         var contentType = header["content-type"] ?? ""
+        var httpHeader: [String: String] = [:]
         switch type {
         case "conversion", "resource":
             break
         case "response":
             guard let http = Self.blankLine(in: block) else { throw RecordError(message: "a WARC response without an HTTP header") }
-            let httpHeader = Self.headerFields(UnsafeBufferPointer(rebasing: block[..<http.start]))
+            httpHeader = Self.headerFields(UnsafeBufferPointer(rebasing: block[..<http.start]))
             contentType = httpHeader["content-type"] ?? header["warc-identified-payload-type"] ?? ""
             block = UnsafeBufferPointer(rebasing: block[http.end...])
         default:
@@ -215,7 +229,20 @@ public struct DecodeStage: Sendable {
             "content_type": .string(contentType),
         ]
         // A WET conversion is plain text: its markup-looking parts are the page's own words.
-        document.text = readText(block, into: &document, markup: type == "response" ? isHTML : false)
+        let markup = type == "response" ? isHTML : false
+        let charset = Charset.label(inContentType: contentType)
+        if type == "response" {
+            // The body as the server meant it: chunks joined, gzip or deflate undone.
+            let payload: [UInt8]
+            do throws(HTTPPayload.Failure) {
+                payload = try HTTPPayload.decode(block, headers: httpHeader)
+            } catch {
+                throw RecordError(message: "a WARC response whose body cannot be decoded: \(error.message)")
+            }
+            document.text = payload.withUnsafeBufferPointer { readText($0, into: &document, markup: markup, charset: charset) }
+        } else {
+            document.text = readText(block, into: &document, markup: markup, charset: charset)
+        }
         return .document(document)
     }
 
