@@ -135,7 +135,9 @@ public final class BatchReader {
         var batch = RawBatch(sequence: nextSequence)
         while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes && batch.completedInput == nil {
             guard let input = current ?? openNext(&batch) else { break }
-            if !read(from: input, into: &batch) {
+            let more = read(from: input, into: &batch)
+            appendSkippedStretches(of: input, to: &batch)
+            if !more {
                 close(input)
                 if batchesEndAtInputs { batch.completedInput = (nextInput - 1, nextOrdinal) }
             }
@@ -160,11 +162,13 @@ public final class BatchReader {
             return false
         case .warc:
             while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
+                appendSkippedStretches(of: input, to: &batch)
                 guard readWARCRecord(from: input, into: &batch) else { return false }
             }
             return true
         case .jsonl, .auto:
             while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
+                appendSkippedStretches(of: input, to: &batch)
                 let lineNumber = input.line
                 guard let line = input.nextLine() else {
                     appendFailure(of: input, line: lineNumber, to: &batch)
@@ -180,6 +184,17 @@ public final class BatchReader {
                 batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl, encoding: input.encoding)
             }
             return true
+        }
+    }
+
+    /// The stretches of a gzip input skipped since the last call (a damaged member, bytes between members that are
+    /// not gzip): one failed record each, naming its compressed byte range; the input is reported as a problem.
+    private func appendSkippedStretches(of input: InputWindow, to batch: inout RawBatch) {
+        guard input.decompressor.hasFaults else { return }
+        for fault in input.decompressor.takeFaults() {
+            problems.append(InputProblem(path: input.path, message: fault.description))
+            batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: input.line, ordinal: takeOrdinal(),
+                         format: input.format, failure: fault.description, byteOffset: fault.offset)
         }
     }
 

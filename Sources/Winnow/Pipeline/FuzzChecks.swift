@@ -52,10 +52,12 @@ enum FuzzChecks {
     /// Read whole and in chunks whose sizes come from the input: the same bytes and the same failure (or none).
     private static func gzip(_ bytes: [UInt8]) {
         let chunkSizes = bytes.prefix(8).map { Int($0 % 61) + 1 }
-        let whole = drain(DecompressingReader(source: MemorySource(bytes)))
-        let chunked = drain(DecompressingReader(source: MemorySource(bytes, chunkSizes: chunkSizes), inputBufferSize: 64))
+        let wholeReader = DecompressingReader(source: MemorySource(bytes))
+        let chunkedReader = DecompressingReader(source: MemorySource(bytes, chunkSizes: chunkSizes), inputBufferSize: 64)
+        let whole = drain(wholeReader), chunked = drain(chunkedReader)
         precondition(whole.bytes == chunked.bytes, "gzip output depends on how the input arrives")
         precondition(whole.failure == chunked.failure, "gzip failure depends on how the input arrives: \(whole.failure ?? "none") / \(chunked.failure ?? "none")")
+        precondition(wholeReader.takeFaults().map(\.description) == chunkedReader.takeFaults().map(\.description), "gzip faults depend on how the input arrives")
         records(bytes, format: .jsonl)
     }
 

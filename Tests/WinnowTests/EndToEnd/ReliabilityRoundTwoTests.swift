@@ -291,3 +291,26 @@ extension WARCRoundTwoTests {
         #expect(HTTPPayload.dechunk(Array("5\r\nhel".utf8)) == Array("hel".utf8), "a truncated capture keeps what it has")
     }
 }
+
+extension BadInputTests {
+    // MARK: - 6. one gzip member per record: a damaged member costs its own records only
+
+    @Test func item06ADamagedMemberIsOneRejectAndTheMembersAfterItAreRead() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Ten records, one gzip member each, as per-record-gzip WARC and JSONL files have them.
+        var members = (0..<10).map { TestSupport.gzip(Self.goodLines("m\($0)-", 1)) }
+        let corruptStart = members[0..<3].reduce(0) { $0 + $1.count }
+        members[3][members[3].count / 2] ^= 0x55          // corrupt data
+        members[6][members[6].count - 7] ^= 0x01          // CRC fails
+        TestSupport.write(members.flatMap { $0 }, to: directory.appendingPathComponent("members.jsonl.gz"))
+        let outcome = try run(["members.jsonl.gz"], in: directory)
+        #expect(outcome.status == 1, "data was lost: the input is reported")
+        #expect(outcome.ids == ["m0-0", "m1-0", "m2-0", "m4-0", "m5-0", "m7-0", "m8-0", "m9-0"], "\(outcome.ids)")
+        let errors = outcome.rejects.compactMap { $0["error"] as? String }
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.first?.contains("compressed bytes \(corruptStart)–") == true, "the lost stretch's byte range: \(errors)")
+        #expect(errors.last?.contains("incorrect data check") == true, "a CRC failure rejects its member's records")
+        #expect(!outcome.stderr.contains("data after the last gzip member"))
+    }
+}

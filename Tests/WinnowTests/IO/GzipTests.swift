@@ -59,26 +59,59 @@ import Testing
         #expect(late.bytes.count > Self.text.utf8.count - 100)
     }
 
-    @Test func corruptDataAndBadChecksumsAreErrors() throws {
-        var compressed = TestSupport.gzip(Self.text)
-        compressed[compressed.count / 2] ^= 0x55
-        let corrupt = read(compressed)
-        #expect((corrupt.error as? GzipFailure)?.problem.contains("corrupt") == true)
-
-        let badCRC = TestSupport.drain(DecompressingReader(source: try FileSource(path: TestSupport.fixture("bad-crc.jsonl.gz"))))
-        let failure = try #require(badCRC.error as? GzipFailure)
-        #expect(failure.problem.contains("incorrect data check"))
-        #expect(failure.path.hasSuffix("bad-crc.jsonl.gz"))
-        #expect(badCRC.bytes.count > 0, "the data before the bad trailer is delivered")
+    /// Everything a reader gives: the bytes, the error it ended with, and the damaged stretches it skipped.
+    func readWithFaults(_ bytes: [UInt8], chunks: [Int] = []) -> (bytes: [UInt8], error: Error?, faults: [GzipFailure]) {
+        let reader = DecompressingReader(source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512)
+        let result = TestSupport.drain(reader)
+        return (result.bytes, result.error, reader.takeFaults())
     }
 
-    @Test func garbageAfterTheLastMemberIsReportedButZeroPaddingIsNot() {
+    @Test func corruptDataAndBadChecksumsDropTheirMemberAndAreFaults() throws {
+        var compressed = TestSupport.gzip(Self.text)
+        compressed[compressed.count / 2] ^= 0x55
+        let corrupt = readWithFaults(compressed)
+        #expect(corrupt.error == nil && corrupt.bytes.isEmpty, "a damaged member's bytes are not used")
+        #expect(corrupt.faults.count == 1 && corrupt.faults[0].problem.contains("corrupt gzip data"), "\(corrupt.faults)")
+        #expect(corrupt.faults.first?.problem.contains("no member follows") == true)
+
+        let reader = DecompressingReader(source: try FileSource(path: TestSupport.fixture("bad-crc.jsonl.gz")))
+        let badCRC = TestSupport.drain(reader)
+        let faults = reader.takeFaults()
+        #expect(faults.count == 1 && faults[0].problem.contains("incorrect data check"), "\(faults)")
+        #expect(faults.first?.path.hasSuffix("bad-crc.jsonl.gz") == true)
+        #expect(badCRC.bytes.isEmpty, "a member whose CRC fails is not passed on")
+    }
+
+    @Test func readingGoesOnAtTheMemberAfterADamagedOne() {
+        let members = (0..<5).map { TestSupport.gzip("member \($0)\n" + String(repeating: "padding text \($0) ", count: 50) + "\n") }
+        var damaged = members
+        damaged[2][damaged[2].count / 2] ^= 0x55                    // corrupt deflate data
+        damaged[3][damaged[3].count - 6] ^= 0x01                    // a bad CRC
+        let joined = damaged.flatMap { $0 }
+        for chunks in [[], [1], [7, 3, 11]] {
+            let result = readWithFaults(joined, chunks: chunks)
+            let text = String(decoding: result.bytes, as: UTF8.self)
+            #expect(result.error == nil)
+            #expect(text.hasPrefix("member 0") && text.contains("member 1") && text.contains("member 4"), "\(chunks)")
+            #expect(!text.contains("member 2") && !text.contains("member 3"), "damaged members are dropped")
+            #expect(result.faults.count == 2, "\(chunks): \(result.faults)")
+            let start2 = members[0].count + members[1].count
+            #expect(result.faults.first?.problem.contains("compressed bytes \(start2)–") == true, "\(result.faults)")
+            #expect(result.faults.allSatisfy { $0.problem.contains("reading goes on at the next member") })
+        }
+    }
+
+    @Test func garbageBetweenMembersIsSkippedAndAfterTheLastReportedButZeroPaddingIsNot() {
         let member = TestSupport.gzip("hello\n")
-        let padded = read(member + [0, 0, 0, 0])
-        #expect(padded.error == nil && padded.bytes == Array("hello\n".utf8))
-        let garbage = read(member + Array("trailing junk".utf8))
+        let padded = readWithFaults(member + [0, 0, 0, 0])
+        #expect(padded.error == nil && padded.faults.isEmpty && padded.bytes == Array("hello\n".utf8))
+        let garbage = readWithFaults(member + Array("trailing junk".utf8))
         #expect(garbage.bytes == Array("hello\n".utf8))
-        #expect((garbage.error as? GzipFailure)?.offset == member.count)
+        #expect(garbage.faults.first?.offset == member.count && garbage.faults.first?.problem.contains("after the last gzip member") == true)
+        let between = readWithFaults(member + Array("junk".utf8) + member)
+        #expect(between.bytes == Array("hello\nhello\n".utf8))
+        #expect(between.faults.count == 1 && between.faults[0].problem.contains("4 bytes that are not gzip between members"), "\(between.faults)")
+        #expect(!between.faults[0].problem.contains("after the last"), "members follow")
     }
 
     @Test func encoderMembersRoundTripThroughTheReader() {
