@@ -157,6 +157,8 @@ public final class BatchReader {
                              byteOffset: input.failure?.offset)
                 return false
             }
+            // An empty file (or one that is only a byte order mark) is no document, as an empty JSONL file is none.
+            if bytes.isEmpty && input.failure == nil { return false }
             batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
                          failure: input.failure?.message, byteOffset: input.failure?.offset)
             return false

@@ -189,19 +189,28 @@ public struct JSONParser {
             case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try cursor.hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard cursor.peek == UInt8(ascii: "\\"), cursor.index + 1 < cursor.bytes.count,
-                          cursor.bytes[cursor.index + 1] == UInt8(ascii: "u") else {
-                        throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                if (0xD800...0xDFFF).contains(scalar) {
+                    // A pair makes one scalar; an unpaired surrogate (Python's json writes them) cannot be in a
+                    // Swift String: with repairs on it becomes U+FFFD and is counted, else it is an error.
+                    let paired = scalar <= 0xDBFF && cursor.peek == UInt8(ascii: "\\") && cursor.index + 5 < cursor.bytes.count
+                        && cursor.bytes[cursor.index + 1] == UInt8(ascii: "u")
+                    var low: UInt32?
+                    if paired {
+                        let mark = cursor.index
+                        cursor.index += 2
+                        let candidate = try cursor.hex4()
+                        if (0xDC00...0xDFFF).contains(candidate) { low = candidate } else { cursor.index = mark }
                     }
-                    cursor.index += 2
-                    let low = try cursor.hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else {
-                        throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                    if let low {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        guard repairsInvalidUTF8 else {
+                            throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                        }
+                        scalar = 0xFFFD
+                        replacedSequences += 1
+                        if repairedEncoding == nil { repairedEncoding = "utf-8" }
                     }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
                 }
                 UTF8Bytes.append(scalar, to: &scratch)
             default:

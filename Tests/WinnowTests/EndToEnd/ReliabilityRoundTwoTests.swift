@@ -314,3 +314,24 @@ extension BadInputTests {
         #expect(!outcome.stderr.contains("data after the last gzip member"))
     }
 }
+
+extension BadInputTests {
+    // MARK: - 14. empty text files, lone surrogates
+
+    @Test func item14EmptyTextFilesAreNoDocumentAndLoneSurrogatesAreReplaced() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        TestSupport.write([], to: directory.appendingPathComponent("empty.txt"))
+        TestSupport.write([0xEF, 0xBB, 0xBF], to: directory.appendingPathComponent("bom-only.txt"))
+        // What Python's json.dumps writes for a string holding a lone surrogate.
+        try (#"{"id": "s1", "text": "before \ud800 after"}"# + "\n" + #"{"id": "s2", "text": "\udc00\ud83d\ude00 x \ud83d"}"# + "\n")
+            .write(to: directory.appendingPathComponent("surrogates.jsonl"), atomically: true, encoding: .utf8)
+        let outcome = try run(["empty.txt", "bom-only.txt", "surrogates.jsonl"], in: directory)
+        #expect(outcome.status == 0 && outcome.int("read") == 2 && outcome.int("rejected") == 0, "\(outcome.stderr)")
+        #expect(outcome.ids == ["s1", "s2"], "no document for empty text files")
+        #expect(outcome.records.first?["text"] as? String == "before \u{FFFD} after")
+        #expect(outcome.records.last?["text"] as? String == "\u{FFFD}😀 x \u{FFFD}", "a real pair between lone halves survives")
+        #expect(outcome.records.map { $0["replaced_sequences"] as? Int } == [1, 2])
+        #expect(outcome.records.allSatisfy { $0["encoding"] as? String == "utf-8" })
+    }
+}
