@@ -174,6 +174,11 @@ struct RunCommand: AsyncParsableCommand {
                 if summary.failure == nil { summary.failure = "\(error)" }
             }
         }
+        // `winnow run … | head`: the reader has what it wanted. Like other Unix tools killed by SIGPIPE, end quietly
+        // with 141 (128 + SIGPIPE), and without a "failed" summary; the other outputs were abandoned as for any failure.
+        if outputPath == "-" || OutputFile.inheritedDescriptor(outputPath) == 1, summary.failure?.hasSuffix(IOFailure.brokenPipe) == true {
+            throw ExitCode(141)
+        }
         printError(summary.text)
         if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
         if summary.failure != nil || !summary.inputProblems.isEmpty { throw ExitCode(1) }

@@ -20,6 +20,9 @@ public struct IOFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(path): \(message)" }
+
+    /// The message of a write whose reader went away (`winnow run … | head`).
+    public static let brokenPipe = "the reader of the output went away (broken pipe)"
 }
 
 /// A stream of raw bytes: a file or standard input, read with `read(2)` into the caller's buffer.

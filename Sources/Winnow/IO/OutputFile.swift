@@ -63,7 +63,7 @@ public final class OutputFile {
 
     /// The descriptor a path names when it is one of this process's open files: `/dev/stdout`, `/dev/stderr`,
     /// `/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N` (and `/proc/PID/fd/N` with this process's id).
-    static func inheritedDescriptor(_ path: String) -> Int32? {
+    public static func inheritedDescriptor(_ path: String) -> Int32? {
         switch path {
         case "/dev/stdout": return 1
         case "/dev/stderr": return 2
@@ -147,7 +147,7 @@ public final class OutputFile {
                 let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    failure = errno == EPIPE ? IOFailure(path: path, message: "the reader of the output went away (broken pipe)")
+                    failure = errno == EPIPE ? IOFailure(path: path, message: IOFailure.brokenPipe)
                                              : IOFailure.system(path, "write failed")
                     return
                 }

@@ -335,3 +335,23 @@ extension BadInputTests {
         #expect(outcome.records.allSatisfy { $0["encoding"] as? String == "utf-8" })
     }
 }
+
+extension BadInputTests {
+    // MARK: - 17. winnow run … | head
+
+    @Test func item17ABrokenPipeEndsQuietlyWith141() throws {
+        let binary = try #require(TestSupport.winnowBinary)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "'\(binary.path)' run Pipelines/news.yaml Samples Samples Samples Samples --no-progress --batch-records 1 2>/tmp/winnow-pipe-$$.err | head -c 10 >/dev/null; "
+                             + "status=${PIPESTATUS[0]}; cat /tmp/winnow-pipe-$$.err; rm -f /tmp/winnow-pipe-$$.err; exit $status"]
+        process.currentDirectoryURL = TestSupport.packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 141, "\(stderr)")
+        #expect(!stderr.contains("failed") && !stderr.contains("broken pipe"), "no failed summary: \(stderr)")
+    }
+}
