@@ -317,6 +317,22 @@ public final class BatchReader {
                 let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
                                         maximumLineBytes: maximumLineBytes)
                 input.readByteOrderMark()
+                if let kind = Self.unreadableKind(input) {
+                    // Not records at all (another compressor, a columnar or archive format, binary data): one clear
+                    // error for the input, never hundreds of rejects or a document of garbage.
+                    let message = "\(file.path): \(kind): not supported; " + (kind.hasSuffix("data") && !kind.hasPrefix("binary")
+                        ? "decompress it first (e.g. \(Self.decompressCommand(kind)) \(file.path) | winnow run PIPELINE -)" : "winnow reads JSONL, text and WARC")
+                    problems.append(InputProblem(path: file.path, message: message))
+                    finishedCompressedBytes += input.decompressor.compressedBytesRead
+                    filesDone += 1
+                    batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
+                                 format: .text, failure: message)
+                    if batchesEndAtInputs {
+                        batch.completedInput = (nextInput - 1, nextOrdinal)
+                        return nil
+                    }
+                    continue
+                }
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
                 current = input
                 return input
@@ -340,6 +356,45 @@ public final class BatchReader {
         finishedCompressedBytes += input.decompressor.compressedBytesRead
         filesDone += 1
         current = nil
+    }
+
+    /// Magic numbers of formats that are not records (checked on the decompressed bytes, whatever the file's name).
+    private static let foreignFormats: [(magic: [UInt8], kind: String)] = [
+        ([0x28, 0xB5, 0x2F, 0xFD], "zstd data"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz data"),
+        ([0x42, 0x5A, 0x68], "bzip2 data"), ([0x04, 0x22, 0x4D, 0x18], "lz4 data"), ([0x5D, 0x00, 0x00], "lzma data"),
+        (Array("PAR1".utf8), "a Parquet file"), (Array("ARROW1".utf8), "an Arrow file"), ([0xFF, 0xFF, 0xFF, 0xFF], "an Arrow stream"),
+        ([0x50, 0x4B, 0x03, 0x04], "a ZIP archive"), ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], "a 7-Zip archive"),
+        (Array("%PDF-".utf8), "a PDF file"), (Array("SQLite format 3".utf8), "an SQLite database"),
+        ([0x89, 0x50, 0x4E, 0x47], "a PNG image"), ([0xFF, 0xD8, 0xFF], "a JPEG image"), (Array("Obj".utf8) + [0x01], "an Avro file"),
+    ]
+
+    /// What an input is when it cannot hold records: a foreign format by its magic number, zlib data (a valid
+    /// zlib header), or binary data (more than a tenth of its first 4 KB NUL or control bytes); nil for text.
+    static func unreadableKind(_ input: InputWindow) -> String? {
+        input.ensure(4096)
+        let head = input.pending.prefix(4096)
+        guard !head.isEmpty else { return nil }
+        if let known = foreignFormats.first(where: { head.starts(with: $0.magic) }) {
+            // bzip2 needs its block magic too ("BZh" then a level digit), so a text starting "BZh" is still text.
+            if known.kind != "bzip2 data" || (head.count > 3 && (0x31...0x39).contains(head[head.startIndex + 3])) { return known.kind }
+        }
+        let controls = head.reduce(0) { $0 + (($1 < 0x20 && $1 != 0x09 && $1 != 0x0A && $1 != 0x0D && $1 != 0x0C && $1 != 0x1B) ? 1 : 0) }
+        // A zlib header that is not the start of a text ("x^…"): the bytes after it look compressed.
+        if head.count >= 2, head[head.startIndex] == 0x78, [0x01, 0x5E, 0x9C, 0xDA].contains(head[head.startIndex + 1]), controls * 20 > head.count {
+            return "zlib data"
+        }
+        return controls * 10 > head.count ? "binary data (\(controls) of its first \(head.count) bytes are NUL or control bytes)" : nil
+    }
+
+    /// The command that decompresses a format, for the error message.
+    private static func decompressCommand(_ kind: String) -> String {
+        switch kind {
+        case "zstd data": "zstd -dc"
+        case "xz data", "lzma data": "xz -dc"
+        case "bzip2 data": "bzip2 -dc"
+        case "lz4 data": "lz4 -dc"
+        default: "zlib-flate -uncompress <"
+        }
     }
 
     /// The format of an input read with `format: auto`: by name, else by its first bytes.

@@ -355,3 +355,35 @@ extension BadInputTests {
         #expect(!stderr.contains("failed") && !stderr.contains("broken pipe"), "no failed summary: \(stderr)")
     }
 }
+
+extension BadInputTests {
+    // MARK: - 13. what cannot be read is refused loudly
+
+    @Test func item13ForeignFormatsAndBinaryDataAreOneErrorPerInput() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var random = SeededGenerator(seed: 13)
+        let noise = (0..<3000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let cases: [(String, [UInt8], String)] = [
+            ("a.jsonl", [0x28, 0xB5, 0x2F, 0xFD] + noise, "zstd data: not supported; decompress it first (e.g. zstd -dc"),
+            ("b.jsonl.gz", GzipEncoder.member([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] + noise), "xz data"),
+            ("c.json", Array("BZh9".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59] + noise, "bzip2 data"),
+            ("d.jsonl", Array("PAR1".utf8) + noise, "a Parquet file"),
+            ("e.txt", [0x50, 0x4B, 0x03, 0x04] + noise, "a ZIP archive"),
+            ("f.txt", noise, "binary data"),
+            ("g.txt", [0x78, 0x9C] + noise, "zlib data"),
+        ]
+        for (name, bytes, _) in cases { TestSupport.write(bytes, to: directory.appendingPathComponent(name)) }
+        try Self.goodLines("ok", 2).write(to: directory.appendingPathComponent("z.jsonl"), atomically: true, encoding: .utf8)
+        try "x^2 is a formula, and this file is text.".write(to: directory.appendingPathComponent("h.txt"), atomically: true, encoding: .utf8)
+        for extra in [[], ["--strict"]] {
+            let outcome = try run(cases.map(\.0) + ["h.txt", "z.jsonl"], in: directory, extra: extra)
+            #expect(outcome.status == 1, "\(extra)")
+            for (name, _, message) in cases {
+                #expect(outcome.stderr.contains("\(name): \(message)"), "\(name): \(outcome.stderr)")
+            }
+            #expect(outcome.int("rejected") == cases.count, "one reject per input, not one per line")
+            if extra.isEmpty { #expect(outcome.ids.sorted() == [directory.appendingPathComponent("h.txt").path, "ok0", "ok1"]) }
+        }
+    }
+}
