@@ -36,7 +36,7 @@ struct BenchCommand: AsyncParsableCommand {
         let loaded = try loadPipeline(pipeline)
         let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
         let trap = SignalTrap()
-        let maximumJobs = tuning.jobs ?? Runner.defaultJobs
+        let maximumJobs = min(tuning.jobs ?? Runner.defaultJobs, RunTuning.maximumJobs)
         var results: [(jobs: Int, summary: RunSummary)] = []
         for jobs in Array(Set([1, maximumJobs])).sorted() {
             var options = tuning.runnerOptions()

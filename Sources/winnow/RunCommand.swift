@@ -23,8 +23,14 @@ struct RunTuning: ParsableArguments {
         if maxRecordBytes < 1 { throw ValidationError("--max-record-bytes must be at least 1") }
     }
 
+    /// The most jobs that can help: four per core (more only add batches in flight, so memory, never speed).
+    static var maximumJobs: Int { max(4, Runner.defaultJobs * 4) }
+
     func runnerOptions() -> Runner.Options {
-        var options = Runner.Options(jobs: jobs ?? Runner.defaultJobs)
+        if let jobs, jobs > Self.maximumJobs {
+            printError("winnow: --jobs \(jobs) is capped at \(Self.maximumJobs) (four per core); the output does not depend on it")
+        }
+        var options = Runner.Options(jobs: min(jobs ?? Runner.defaultJobs, Self.maximumJobs))
         options.maximumBatchRecords = batchRecords
         options.maximumBatchBytes = batchBytes
         options.maximumRecordBytes = maxRecordBytes

@@ -387,3 +387,16 @@ extension BadInputTests {
         }
     }
 }
+
+extension BadInputTests {
+    // MARK: - 11 (part). absurd --jobs
+
+    @Test func item11AbsurdJobCountsAreCappedNotTakenAsTheyAre() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.goodLines("j", 5).write(to: directory.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
+        let outcome = try run(["in.jsonl"], in: directory, extra: ["--jobs", "100001"])
+        #expect(outcome.status == 0 && outcome.ids.count == 5)
+        #expect(outcome.stderr.contains("--jobs 100001 is capped at"), "\(outcome.stderr)")
+    }
+}
