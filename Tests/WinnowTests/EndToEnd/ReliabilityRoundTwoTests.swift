@@ -400,3 +400,25 @@ extension BadInputTests {
         #expect(outcome.stderr.contains("--jobs 100001 is capped at"), "\(outcome.stderr)")
     }
 }
+
+extension BadInputTests {
+    // MARK: - 15. --resume tells an input from a same-size edit of it
+
+    @Test func item15ASameSizeEditOfAnInputIsAnotherRun() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.jsonl")
+        try Self.goodLines("r", 4).write(to: input, atomically: true, encoding: .utf8)
+        let pipeline = directory.appendingPathComponent("p.yaml").path
+        try Self.decodeOnly.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let resume = directory.appendingPathComponent("resume").path
+        let arguments = ["run", pipeline, input.path, "--resume", resume, "--no-progress", "-o", directory.appendingPathComponent("out.jsonl").path]
+        #expect(try TestSupport.runWinnow(arguments).status == 0)
+        #expect(try TestSupport.runWinnow(arguments).status == 0, "the same run again takes up its parts")
+        // The same size, one letter changed (and a later modification time).
+        try Self.goodLines("s", 4).write(to: input, atomically: true, encoding: .utf8)
+        let again = try TestSupport.runWinnow(arguments)
+        #expect(again.status != 0)
+        #expect(String(decoding: again.stderr, as: UTF8.self).contains("holds another run"), "\(String(decoding: again.stderr, as: UTF8.self))")
+    }
+}
