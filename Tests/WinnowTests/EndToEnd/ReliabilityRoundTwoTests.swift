@@ -422,3 +422,20 @@ extension BadInputTests {
         #expect(String(decoding: again.stderr, as: UTF8.self).contains("holds another run"), "\(String(decoding: again.stderr, as: UTF8.self))")
     }
 }
+
+/// Issue 16 item 9: user patterns run in bounded time per line.
+@Suite struct LinePatternTests {
+    @Test func item09CatastrophicPatternsRunInBoundedTime() throws {
+        let evil = try LinePattern("(a+)+$")
+        let line = String(repeating: "a", count: 5000) + "!"
+        let start = ContinuousClock.now
+        #expect(!evil.matchesWhole(line))
+        #expect(evil.matchesWhole(String(repeating: "a", count: 5000)))
+        #expect(ContinuousClock.now - start < .seconds(2), "a backtracking engine takes for ever here")
+        #expect(try LinePattern("(?i)sponsored by .*").matchesWhole("SPONSORED BY someone"))
+        #expect(try LinePattern(#"Page \d+ of \d+"#).matchesWhole("Page 3 of 12"))
+        #expect(try !LinePattern("Page").matchesWhole("Page 3"), "the whole line must match")
+        #expect(throws: LinePattern.PatternError.self) { try LinePattern(#"(a)\1"#) }
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(x)\\1"]}"#)) }
+    }
+}

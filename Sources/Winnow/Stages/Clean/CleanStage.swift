@@ -45,10 +45,10 @@ public struct CleanStage: DocumentStage {
             return unknown.isEmpty ? nil : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
         }
         static let extraPatternsOption = StageOption<[String]>(
-            "extra_patterns", default: [], help: "regular expressions; a line matching one whole is removed"
+            "extra_patterns", default: [], help: "POSIX extended regular expressions ((?i) ignores case; no back-references); a line matching one whole is removed"
         ) { patterns in
             for pattern in patterns {
-                do { _ = try Regex(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
+                do throws(LinePattern.PatternError) { _ = try LinePattern(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
             }
             return nil
         }

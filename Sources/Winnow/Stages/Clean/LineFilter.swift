@@ -2,9 +2,9 @@
 /// rules. It looks at each line of tidied text (UTF-8 bytes) and says which go and why.
 struct LineFilter: Sendable {
     var matcher: BoilerplateMatcher
-    /// User patterns (regular expressions), matched against whole lines. Swift's `Regex` is not `Sendable`, so they
-    /// are kept as text (checked when the pipeline is loaded) and compiled for each document that is filtered: a
-    /// cost only users of `extra_patterns` pay.
+    /// User patterns (POSIX extended regular expressions, see `LinePattern`), matched against whole lines in bounded
+    /// time. A compiled pattern is not `Sendable`, so they are kept as text (checked when the pipeline is loaded) and
+    /// compiled for each document that is filtered: a cost only users of `extra_patterns` pay.
     var extraPatterns: [String]
     /// C4's rules: drop lines without terminal punctuation and lines mentioning "javascript" or "lorem ipsum".
     var c4Rules: Bool
@@ -26,7 +26,7 @@ struct LineFilter: Sendable {
         let lines = TextLines.ranges(text)
         var keep = [Bool](repeating: true, count: lines.count)
         var removed: [Removal] = []
-        let compiled = extraPatterns.compactMap { try? Regex($0) }
+        let compiled = extraPatterns.compactMap { try? LinePattern($0) }
         for (index, range) in lines.enumerated() where !range.isEmpty {
             let line = UnsafeBufferPointer(rebasing: text[range])
             guard let rule = rule(for: line, compiled) else { continue }
@@ -45,11 +45,11 @@ struct LineFilter: Sendable {
         return (TextLines.join(text, lines) { keep[$0] }, removed)
     }
 
-    private func rule(for line: UnsafeBufferPointer<UInt8>, _ compiled: [Regex<AnyRegexOutput>]) -> String? {
+    private func rule(for line: UnsafeBufferPointer<UInt8>, _ compiled: [LinePattern]) -> String? {
         if let family = matcher.family(of: line) { return "boilerplate:\(family.rawValue)" }
         if !compiled.isEmpty {
             let string = String(decoding: line, as: UTF8.self)
-            for pattern in compiled where (try? pattern.wholeMatch(in: string)) != nil { return "extra_pattern" }
+            for pattern in compiled where pattern.matchesWhole(string) { return "extra_pattern" }
         }
         if c4Rules {
             if Self.containsIgnoringASCIICase(line, "javascript") { return "c4:javascript" }
