@@ -157,6 +157,9 @@ struct RunCommand: AsyncParsableCommand {
                 summary.failure = "\(error)"
             }
         }
+        // A signal that came after the last batch was read (or while the parts were assembled) still means "stop":
+        // nothing is committed.
+        if trap.flag.isSet && summary.failure == nil { summary.interrupted = true }
         let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0)
         let files = [outputFile] + (rejectsFile.map { [$0] } ?? [])
         if failed {

@@ -60,8 +60,12 @@ public final class FileSource: ByteSource {
             isRegularFile = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             return
         }
-        let fd = systemPath.map { open($0.nullTerminated, O_RDONLY | O_CLOEXEC) } ?? open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO that has no writer yet must not block (a signal could not end the run); the
+        // descriptor is made blocking again at once, and `read` waits in `poll`, where cancellation is seen.
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
+        let fd = systemPath.map { open($0.nullTerminated, flags) } ?? open(path, flags)
         guard fd >= 0 else { throw IOFailure.system(path, "cannot open") }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
@@ -77,12 +81,14 @@ public final class FileSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
-        if !isRegularFile, let cancellation {
+        if !isRegularFile {
+            // Pipes, FIFOs and terminals: wait for data (or the writer's end) in poll, looking at the cancellation
+            // flag every 100 ms. A FIFO opened before any writer came reads as at its end until one does; poll waits.
             var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             while true {
-                let ready = poll(&request, 1, 100)
+                let ready = poll(&request, 1, cancellation == nil ? -1 : 100)
                 if ready > 0 || (ready < 0 && errno != EINTR) { break }
-                if cancellation.isSet { return 0 }
+                if cancellation?.isSet == true { return 0 }
             }
         }
         while true {

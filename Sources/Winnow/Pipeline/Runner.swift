@@ -145,6 +145,8 @@ public struct Runner {
                 destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
             }
         }
+        // A cancellation that came once everything was read still stops the run: the caller commits nothing.
+        if destinations.cancellation.isSet && summary.failure == nil { summary.interrupted = true }
         if summary.failure == nil && !summary.interrupted {
             do { try scheduler.finish() } catch { summary.failure = "\(error)" }
         }

@@ -439,3 +439,65 @@ extension BadInputTests {
         #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(x)\\1"]}"#)) }
     }
 }
+
+extension BadInputTests {
+    // MARK: - 10. a signal always ends the run, and nothing is committed
+
+    /// Starts `winnow run` on `arguments` in `directory`, waits until its temporary output exists (the signal trap is
+    /// set by then), calls `whenStarted`, sends `signal` and returns the exit status — or nil when it has not ended
+    /// within 20 seconds (then it is killed).
+    static func statusAfterSignal(_ signal: Int32, arguments: [String], in directory: URL, stdin: Pipe? = nil,
+                                  whenStarted: () -> Void = {}) throws -> Int32? {
+        guard let binary = TestSupport.winnowBinary else { return 143 }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = TestSupport.packageRoot
+        if let stdin { process.standardInput = stdin }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<400 where (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.contains(where: { $0.hasPrefix(".") }) != true {
+            usleep(25_000)
+        }
+        whenStarted()
+        kill(process.processIdentifier, signal)
+        for _ in 0..<400 where process.isRunning { usleep(50_000) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    @Test func item10ASignalWhileAFIFOHasNoWriterEndsTheRun() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("in.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let output = directory.appendingPathComponent("out.jsonl").path
+        let status = try Self.statusAfterSignal(SIGTERM, arguments: ["run", "Pipelines/news.yaml", fifo, "-o", output, "--no-progress"],
+                                                in: directory)
+        #expect(status == 143, "the first SIGTERM ends a run blocked on a FIFO nobody writes to")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func item10ASignalDuringTheLastBatchCommitsNothing() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl").path
+        // One record of 8 MB of prose: all of it is read at once, and its one batch takes seconds to clean and split.
+        let sentence = "The committee met again on Tuesday and agreed that nothing would be decided before spring. "
+        let text = String(repeating: sentence, count: 8_000_000 / sentence.utf8.count)
+        let record = Data(#"{"id":"big","text":""#.utf8) + Data(text.utf8) + Data(#""}"#.utf8 + [0x0A])
+        let input = Pipe()
+        let status = try Self.statusAfterSignal(SIGTERM, arguments: ["run", "Pipelines/news.yaml", "-", "-o", output, "--no-progress"],
+                                                in: directory, stdin: input) {
+            input.fileHandleForWriting.write(record)
+            try? input.fileHandleForWriting.close()
+            usleep(100_000)
+        }
+        #expect(status == 143, "reading had ended; the signal still stops the run")
+        #expect(!FileManager.default.fileExists(atPath: output), "and the output is not committed")
+    }
+}
