@@ -4,7 +4,8 @@ import Winnow
 
 /// Options that `run` and `bench` share.
 struct RunTuning: ParsableArguments {
-    @Option(help: "Batches processed in parallel (default: the number of active processors).")
+    // .unconditional: `--jobs -1` is a value to refuse with a message, not a missing value and an unknown option.
+    @Option(parsing: .unconditional, help: "Batches processed in parallel (default: the number of active processors).")
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Records per batch at most.", visibility: .hidden))

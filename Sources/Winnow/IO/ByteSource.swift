@@ -80,6 +80,22 @@ public final class FileSource: ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
+    /// A whole file (a pipeline file, a model, an index). Errors are the system's words with the path — "No such
+    /// file or directory", "is a directory, expected a file" — never a Foundation error domain.
+    public static func contents(of path: String) throws(IOFailure) -> [UInt8] {
+        let source = try FileSource(path: path)
+        var info = stat()
+        var bytes: [UInt8] = []
+        if fstat(source.descriptor, &info) == 0, info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try source.read(into: chunk)
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
         if !isRegularFile {
             // Pipes, FIFOs and terminals: wait for data (or the writer's end) in poll, looking at the cancellation

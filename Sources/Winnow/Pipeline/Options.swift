@@ -28,8 +28,14 @@ extension String: OptionValue {
 extension Int: OptionValue {
     public static var typeDescription: String { "integer" }
     public static func read(_ node: Node) throws(OptionValueError) -> Int {
-        guard case .scalar = node, let value = node.int else { throw OptionValueError("expected an integer") }
-        return value
+        guard case .scalar(let scalar) = node else { throw OptionValueError("expected an integer") }
+        if let value = node.int { return value }
+        let digits = scalar.string.drop { $0 == "-" || $0 == "+" }
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            throw OptionValueError("\(scalar.string) is too large for an integer (at most \(Int.max))")
+        }
+        if let number = node.float, !number.isFinite { throw OptionValueError("must be a finite integer, not \(scalar.string)") }
+        throw OptionValueError("expected an integer")
     }
     public var yamlText: String { String(self) }
 }
@@ -37,7 +43,8 @@ extension Int: OptionValue {
 extension Double: OptionValue {
     public static var typeDescription: String { "number" }
     public static func read(_ node: Node) throws(OptionValueError) -> Double {
-        guard case .scalar = node, let value = node.float, value.isFinite else { throw OptionValueError("expected a number") }
+        guard case .scalar(let scalar) = node, let value = node.float else { throw OptionValueError("expected a number") }
+        guard value.isFinite else { throw OptionValueError("must be finite, not \(scalar.string)") }
         return value
     }
     public var yamlText: String { String(self) }
@@ -77,10 +84,12 @@ public struct NumberMapping: OptionValue, Hashable {
         guard case .mapping(let mapping) = node else { throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}") }
         var entries: [(name: String, value: Double)] = []
         for (key, value) in mapping {
-            guard case .scalar(let name) = key, case .scalar = value, let number = value.float, number.isFinite else {
-                throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}")
+            guard case .scalar(let name) = key else { throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}") }
+            do {
+                entries.append((name.string, try Double.read(value)))
+            } catch {
+                throw OptionValueError("'\(name.string)': \(error.message)")
             }
-            entries.append((name.string, number))
         }
         return NumberMapping(entries)
     }

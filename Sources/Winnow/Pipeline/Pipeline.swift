@@ -36,17 +36,21 @@ public struct Pipeline: Sendable {
 
     /// Loads a pipeline file.
     public static func load(path: String) throws(PipelineError) -> Pipeline {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw PipelineError(file: path, message: "cannot read the pipeline file: it is a directory")
-        }
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try FileSource.contents(of: path)
         } catch {
-            throw PipelineError(file: path, message: "cannot read the pipeline file (\(error.localizedDescription))")
+            throw PipelineError(file: path, message: "cannot read the pipeline file: \(error.message)")
         }
-        return try parse(text, file: path)
+        if let offset = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
+            let before = bytes[..<offset]
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            let byte = String(bytes[offset], radix: 16, uppercase: true)
+            throw PipelineError(file: path, line: line, column: column,
+                                message: "a pipeline file is UTF-8 text; byte 0x\(byte) here is not (convert it with iconv -t UTF-8)")
+        }
+        return try parse(String(decoding: bytes, as: UTF8.self), file: path)
     }
 
     /// Parses pipeline YAML; `file` names it in errors.
@@ -73,6 +77,10 @@ public struct Pipeline: Sendable {
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) " } ?? ""
             return PipelineError(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return PipelineError(file: file, line: context.mark.line, column: context.mark.column,
+                                 message: "the mapping that starts here gives \(duplicates.count == 1 ? "the key" : "the keys") \(keys) twice; keep one")
         default:
             return PipelineError(file: file, message: "not valid YAML: \(error)")
         }
@@ -108,6 +116,9 @@ private struct PipelineFileReader {
     func pipeline(from root: Node) throws(PipelineError) -> Pipeline {
         let top = try mapping(root, "the pipeline file", keys: ["version", "name", "input", "stages", "output"])
         guard let version = top["version"] else { throw error(root, "missing `version: 1`") }
+        if case .scalar(let scalar) = version.value, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+            throw error(version.value, "version is the number 1, not the string '\(scalar.string)': write `version: 1` without quotes")
+        }
         guard version.value.int == 1 else { throw error(version.value, "unsupported version '\(version.value.string ?? "?")'; this winnow reads version 1") }
         let name = try top["name"].map { (entry) throws(PipelineError) in try string(entry.value, "name") }
 

@@ -132,7 +132,7 @@ struct BadInputTests {
         #expect(!String(decoding: outputDirectory.stderr, as: UTF8.self).contains("read "), "refused before any input is read")
         let pipelineDirectory = try TestSupport.runWinnow(["run", directory.path, "Samples"])
         #expect(pipelineDirectory.status == 2)
-        #expect(String(decoding: pipelineDirectory.stderr, as: UTF8.self).contains("cannot read the pipeline file: it is a directory"))
+        #expect(String(decoding: pipelineDirectory.stderr, as: UTF8.self).contains("cannot read the pipeline file: is a directory"))
         #expect((try FileManager.default.contentsOfDirectory(atPath: directory.path)).isEmpty, "nothing written")
     }
 

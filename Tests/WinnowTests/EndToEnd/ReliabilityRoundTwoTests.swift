@@ -501,3 +501,45 @@ extension BadInputTests {
         #expect(!FileManager.default.fileExists(atPath: output), "and the output is not committed")
     }
 }
+
+extension BadInputTests {
+    // MARK: - 16. messages that say what is wrong and where
+
+    @Test func item16ErrorsNameTheFileAndPositionInPlainWords() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let notAnIndex = directory.appendingPathComponent("notes.txt").path
+        try "not an index\n".write(toFile: notAnIndex, atomically: true, encoding: .utf8)
+        let cases: [(name: String, yaml: [UInt8], expected: [String])] = [
+            ("version", Array("version: \"1\"\nstages:\n  - decode: {}\n".utf8), ["version.yaml:1:10:", "not the string '1'"]),
+            ("latin1", Array("version: 1\nname: caf".utf8) + [0xE9] + Array("\nstages:\n  - decode: {}\n".utf8),
+             ["latin1.yaml:2:10:", "UTF-8", "0xE9"]),
+            ("model", Array("version: 1\nstages:\n  - decode: {}\n  - language: {model: /tmp}\n".utf8), ["model.yaml:4:23:", "is a directory"]),
+            ("twice", Array("version: 1\nstages:\n  - decode: {}\n  - clean: {max_line_length: 3, max_line_length: 4}\n".utf8),
+             ["twice.yaml:4:13:", "'max_line_length' twice"]),
+            ("nan", Array("version: 1\nstages:\n  - decode: {}\n  - filter: {min_language_score: .nan}\n".utf8), ["nan.yaml:4:", "must be finite"]),
+            ("inf", Array("version: 1\nstages:\n  - decode: {}\n  - filter: {min_words: .inf}\n".utf8), ["inf.yaml:4:", "finite"]),
+            ("huge", Array("version: 1\nstages:\n  - decode: {}\n  - filter: {min_words: 123456789012345678901234567890}\n".utf8),
+             ["huge.yaml:4:", "too large"]),
+            ("indexdir", Array("version: 1\nstages:\n  - decode: {}\n  - dedup: {index: \(directory.path)}\n".utf8),
+             ["indexdir.yaml:4:20:", "is a directory"]),
+            ("indexfile", Array("version: 1\nstages:\n  - decode: {}\n  - dedup: {index: \(notAnIndex)}\n".utf8),
+             ["indexfile.yaml:4:20:", "not a winnow dedup index"]),
+        ]
+        for (name, yaml, expected) in cases {
+            let path = directory.appendingPathComponent("\(name).yaml").path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(yaml)))
+            let result = try TestSupport.runWinnow(["validate", path])
+            let stderr = String(decoding: result.stderr, as: UTF8.self)
+            #expect(result.status == 2, "\(name): \(stderr)")
+            for text in expected { #expect(stderr.contains(text), "\(name): \(stderr)") }
+            #expect(!stderr.contains("NSCocoaErrorDomain") && !stderr.contains("operation could not be completed"), "\(name): \(stderr)")
+        }
+        let jobs = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "--jobs", "-1", "-o", "/dev/null"])
+        #expect(jobs.status == 2)
+        #expect(String(decoding: jobs.stderr, as: UTF8.self).contains("--jobs must be at least 1"))
+        let fresh = directory.appendingPathComponent("fresh.yaml").path
+        try "version: 1\nstages:\n  - decode: {}\n  - dedup: {index: \(directory.path)/new.idx}\n".write(toFile: fresh, atomically: true, encoding: .utf8)
+        #expect(try TestSupport.runWinnow(["validate", fresh]).status == 0, "an index that does not exist yet is fine")
+    }
+}

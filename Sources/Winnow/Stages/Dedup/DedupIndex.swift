@@ -236,8 +236,25 @@ public struct DedupIndex: Sendable {
     }
 
     public static func load(path: String) throws(DedupIndexError) -> DedupIndex {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DedupIndexError("cannot read \(path)") }
-        do { return try DedupIndex(serialized: [UInt8](data)) } catch { throw DedupIndexError("\(path): \(error.message)") }
+        let bytes: [UInt8]
+        do { bytes = try FileSource.contents(of: path) } catch { throw DedupIndexError("cannot read \(error)") }
+        do { return try DedupIndex(serialized: bytes) } catch { throw DedupIndexError("\(path): \(error.message)") }
+    }
+
+    /// Whether the file at `path` can be the dedup index: absent (it is written at the end), or a file that starts
+    /// as an index does; checked when the pipeline is loaded, so `validate` finds a wrong path.
+    public static func checkPath(_ path: String) throws(DedupIndexError) {
+        guard let handle = fopen(path, "rb") else {
+            if errno == ENOENT { return }
+            throw DedupIndexError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(handle) }
+        var info = stat()
+        if fstat(fileno(handle), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw DedupIndexError("\(path) is a directory, expected an index file") }
+        var head = [UInt8](repeating: 0, count: magic.count)
+        guard fread(&head, 1, head.count, handle) == head.count, head == magic else {
+            throw DedupIndexError("\(path) is not a winnow dedup index (it does not start with the index's magic bytes); name a new file or an index an earlier run saved")
+        }
     }
 
     /// Writes the index to `path` atomically: a temporary file beside it, flushed to disk, then renamed.

@@ -61,6 +61,11 @@ public enum DedupStage {
             verify = try options.value(Self.verifyOption)
             paragraphs = try options.value(Self.paragraphsOption)
             indexPath = try options.value(Self.indexOption)
+            if !indexPath.isEmpty {
+                do throws(DedupIndexError) { try DedupIndex.checkPath(indexPath) } catch {
+                    throw options.error(at: Self.indexOption.name, "option 'index' of stage 'dedup': \(error.message)")
+                }
+            }
             var bands = try options.value(Self.bandsOption), rows = try options.value(Self.rowsOption)
             // Read (and so checked) even when `bands` is set and it is not used.
             let permutations = try options.value(Self.permutationsOption)

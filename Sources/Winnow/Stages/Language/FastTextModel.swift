@@ -63,13 +63,12 @@ public final class FastTextModel: Sendable {
 
     /// Reads a model file.
     public static func load(contentsOfFile path: String) throws(FastTextModelError) -> FastTextModel {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: [.alwaysMapped])
+            bytes = try FileSource.contents(of: path)
         } catch {
-            throw FastTextModelError(file: path, message: "cannot read the model (\((error as NSError).localizedDescription))")
+            throw FastTextModelError(file: path, message: "cannot read the model: \(error.message)")
         }
-        let bytes = [UInt8](data)
         do {
             return try bytes.withUnsafeBytes { try FastTextModel(bytes: $0, name: path) }
         } catch let error as FastTextModelError {
