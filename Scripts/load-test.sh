@@ -32,3 +32,29 @@ print(f\"  {s['read']} documents, {text / 1e9:.2f} GB of text in {s['seconds']:.
 "
     if [ -f "$directory/dedup.index" ]; then echo "  dedup index file: $(stat -c %s "$directory/dedup.index") bytes"; fi
 done
+
+# Large records (issue 16): six 250 MB lines at --jobs 1 and 8 (memory must not grow with --jobs: batches in flight
+# are budgeted by bytes), and one 2 GiB line at the default 256 MB limit (rejected, never held past the limit).
+python3 - "$directory" <<'PY'
+import os, sys
+directory = sys.argv[1]
+sentence = "The committee met again on Tuesday and agreed that nothing would be decided before spring. "
+if not os.path.exists(f"{directory}/six-250mb.jsonl"):
+    with open(f"{directory}/six-250mb.jsonl", "w") as f:
+        chunk = sentence * (250_000_000 // len(sentence))
+        for i in range(6): f.write('{"id":"r%d","text":"%s"}\n' % (i, chunk))
+if not os.path.exists(f"{directory}/line-2gib.jsonl"):
+    with open(f"{directory}/line-2gib.jsonl", "wb") as f:
+        f.write(b'{"id":"a","text":"small"}\n{"id":"b","text":"')
+        for _ in range(128): f.write(b"x" * (1 << 24))
+        f.write(b'"}\n{"id":"c","text":"after"}\n')
+PY
+for jobs in 1 8; do
+    echo "== six 250 MB lines, Pipelines/news.yaml, --jobs $jobs"
+    /usr/bin/time -v "$winnow" run "$root/Pipelines/news.yaml" "$directory/six-250mb.jsonl" --jobs $jobs -o /dev/null --no-progress \
+        2> "$directory/large-$jobs.log" || true
+    grep -E "read [0-9]|Maximum resident|Elapsed \(wall" "$directory/large-$jobs.log"
+done
+echo "== one 2 GiB line (default --max-record-bytes 256 MB)"
+/usr/bin/time -v "$winnow" run "$root/Pipelines/news.yaml" "$directory/line-2gib.jsonl" -o /dev/null --no-progress 2> "$directory/line.log" || true
+grep -E "read [0-9]|Maximum resident|Elapsed \(wall" "$directory/line.log"

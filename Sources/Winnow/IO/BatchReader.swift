@@ -98,9 +98,10 @@ public final class BatchReader {
 
     private let open: (InputFile) throws -> ByteSource
     private let windowSize: Int
-    /// The longest JSONL line or text input read (256 MB by default): a longer one becomes a rejected record, and
-    /// memory stays bounded however long a line or file is.
-    public var maximumLineBytes = 256 << 20
+    /// The longest record read — a JSONL line, a text input, a WARC record with its header (256 MB by default,
+    /// `--max-record-bytes`): a longer one becomes a rejected record wherever it lies in the input, it is dropped as it
+    /// is read, and memory stays bounded however long a line, file or record is.
+    public var maximumRecordBytes = 256 << 20
     /// Ends each batch with its input's last record, and marks it (`RawBatch.completedInput`; an empty input gives
     /// an empty batch): what `--resume` needs to tell when an input is done.
     public var batchesEndAtInputs = false
@@ -151,9 +152,9 @@ public final class BatchReader {
     private func read(from input: InputWindow, into batch: inout RawBatch) -> Bool {
         switch input.format {
         case .text:
-            guard let bytes = input.rest(limit: maximumLineBytes) else {
+            guard let bytes = input.rest(limit: maximumRecordBytes) else {
                 batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
-                             failure: input.failure?.message ?? "a text input longer than the \(maximumLineBytes)-byte limit (not read)",
+                             failure: input.failure?.message ?? "a text input longer than the \(maximumRecordBytes)-byte limit (not read)",
                              byteOffset: input.failure?.offset)
                 return false
             }
@@ -178,7 +179,7 @@ public final class BatchReader {
                 }
                 if let length = input.takeOversizedLine() {
                     batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: lineNumber, ordinal: takeOrdinal(),
-                                 format: .jsonl, failure: "a line of \(length) bytes, longer than the \(maximumLineBytes)-byte limit (not read)")
+                                 format: .jsonl, failure: "a line of \(length) bytes, longer than the \(maximumRecordBytes)-byte limit (not read)")
                     continue
                 }
                 // A CRLF line end leaves its CR behind; it is not part of the record.
@@ -207,9 +208,6 @@ public final class BatchReader {
                      failure: failure.message, byteOffset: failure.offset)
     }
 
-    /// The largest WARC block read (a lying Content-Length must not pull a whole file into memory; Common Crawl
-    /// truncates payloads at 1 MB).
-    static let maximumWARCBlock = 256 << 20
     private static let warcMagic = Array("WARC/".utf8)
     private static let nextWARC = Array("\nWARC/".utf8)
 
@@ -245,10 +243,13 @@ public final class BatchReader {
         guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])) else {
             return reject("a WARC record without a valid Content-Length", skipping: headerLength)
         }
-        guard contentLength <= Self.maximumWARCBlock else {
-            return reject("a WARC record of \(contentLength) bytes (more than \(Self.maximumWARCBlock >> 20) MB are not read)", skipping: headerLength)
-        }
         let total = headerLength + contentLength
+        guard total <= maximumRecordBytes else {
+            // The reject keeps the header; reading resumes at the next record, found a window at a time, so the block
+            // is never held — and a lying Content-Length (past the end of the file) costs no record after it.
+            return reject("a WARC record of \(total) bytes, longer than the \(maximumRecordBytes)-byte limit (--max-record-bytes; its block was not read)",
+                          skipping: headerLength)
+        }
         input.ensure(total + Self.warcMagic.count)
         guard input.pending.count >= total else {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
@@ -282,14 +283,21 @@ public final class BatchReader {
         }
     }
 
-    /// Skips to the next line that starts with `WARC/`; false when there is none.
+    /// Skips to the next line that starts with `WARC/`, a window at a time (what is skipped is not held); false when
+    /// there is none.
     private func resynchronize(_ input: InputWindow) -> Bool {
-        guard let next = input.find(Self.nextWARC, from: input.start, limit: Int.max) else {
-            _ = input.rest()
-            return false
+        while true {
+            if let next = input.find(Self.nextWARC, from: input.start, limit: 1 << 20) {
+                _ = input.consume(next + 1 - input.start)
+                return true
+            }
+            if input.exhausted {
+                _ = input.rest()
+                return false
+            }
+            let searched = input.pending.count - (Self.nextWARC.count - 1)
+            if searched > 0 { _ = input.consume(searched) }
         }
-        _ = input.consume(next + 1 - input.start)
-        return true
     }
 
     /// The value of the `Content-Length` header in a WARC header block.
@@ -315,7 +323,7 @@ public final class BatchReader {
             do {
                 let decompressor = DecompressingReader(source: try open(file))
                 let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
-                                        maximumLineBytes: maximumLineBytes)
+                                        maximumRecordBytes: maximumRecordBytes)
                 input.readByteOrderMark()
                 if let kind = Self.unreadableKind(input) {
                     // Not records at all (another compressor, a columnar or archive format, binary data): one clear

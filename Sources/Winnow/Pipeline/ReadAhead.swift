@@ -6,7 +6,7 @@ import Foundation
 /// a 2-core machine that pool has two threads, and a reader among them left the workers idle (1.4 of 2 CPUs busy,
 /// and `--jobs 2` no faster than `--jobs 1`). On its own thread the reader stays ahead of the workers while they
 /// run, and the runner `await`s batches without blocking. Back-pressure holds: the thread waits while `capacity`
-/// batches are unclaimed.
+/// batches are unclaimed, or while the unclaimed ones hold `byteBudget` input bytes (large records).
 ///
 /// This is the one place with `@unchecked Sendable`: every mutable field is guarded by `condition`.
 final class ReadAhead: @unchecked Sendable {
@@ -19,7 +19,9 @@ final class ReadAhead: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let capacity: Int
+    private let byteBudget: Int
     private var ready: [RawBatch] = []
+    private var readyBytes = 0
     private var finished = false
     private var stopped = false
     private var waiting: CheckedContinuation<RawBatch?, Never>?
@@ -28,8 +30,9 @@ final class ReadAhead: @unchecked Sendable {
     private let reader: BatchReader
 
     /// Takes over `reader`: from now on only the reader thread touches it.
-    init(reader: BatchReader, capacity: Int) {
+    init(reader: BatchReader, capacity: Int, byteBudget: Int = .max) {
         self.capacity = max(1, capacity)
+        self.byteBudget = byteBudget
         self.reader = reader
         let thread = Thread { [self] in self.produce() }
         thread.name = "winnow-reader"
@@ -49,6 +52,7 @@ final class ReadAhead: @unchecked Sendable {
             condition.lock()
             if !ready.isEmpty {
                 let batch = ready.removeFirst()
+                readyBytes -= batch.bytes.count
                 condition.signal()
                 condition.unlock()
                 continuation.resume(returning: batch)
@@ -67,6 +71,7 @@ final class ReadAhead: @unchecked Sendable {
         condition.lock()
         stopped = true
         ready.removeAll()
+        readyBytes = 0
         let continuation = waiting
         waiting = nil
         condition.signal()
@@ -77,7 +82,7 @@ final class ReadAhead: @unchecked Sendable {
     private func produce() {
         while true {
             condition.lock()
-            while ready.count >= capacity && !stopped { condition.wait() }
+            while (ready.count >= capacity || readyBytes >= byteBudget) && !stopped { condition.wait() }
             let stop = stopped
             condition.unlock()
             if stop { break }
@@ -92,6 +97,7 @@ final class ReadAhead: @unchecked Sendable {
                     continuation = waiter
                 } else if !stopped {
                     ready.append(batch)
+                    readyBytes += batch.bytes.count
                 }
             } else {
                 finished = true

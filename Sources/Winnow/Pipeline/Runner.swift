@@ -17,8 +17,9 @@ import Darwin
 ///  encoding (JSONL, gzip members) in child tasks → reorder buffer → writer: output, rejects, summary
 /// ```
 ///
-/// Back-pressure: no batch is read while `2 × jobs` are in flight, so memory is bounded by the batch size and
-/// the job count, never by the input. Output order depends only on the input and the batch limits, so the output is
+/// Back-pressure: no batch is read while `2 × jobs` are in flight, or while their input bytes pass a budget
+/// (`Options.maximumBytesInFlight`), so memory is bounded by the batch size, the record limit and the job count,
+/// never by the input. Output order depends only on the input and the batch limits, so the output is
 /// byte-identical for any `--jobs`. The first error (a failed write) cancels the rest; a set `CancellationFlag`
 /// stops reading and drains what is in flight.
 public struct Runner {
@@ -28,8 +29,14 @@ public struct Runner {
         public var jobs: Int
         public var maximumBatchBytes = 1 << 20
         public var maximumBatchRecords = 1000
-        /// The longest record read (a JSONL line, a text input); longer ones are rejected without being held in memory.
+        /// The longest record read (a JSONL line, a text input, a WARC record); longer ones are rejected without being
+        /// held in memory.
         public var maximumRecordBytes = 256 << 20
+        /// Input bytes in batches read ahead, or in flight, at most (each; one batch is always let through): what
+        /// bounds memory when records are large, as `2 × jobs` bounds it for ordinary ones. The default never
+        /// holds back ordinary batches (`2 × jobs` of at most `maximumBatchBytes`).
+        public var maximumBytesInFlight: Int?
+        var bytesInFlightBudget: Int { maximumBytesInFlight ?? max(64 << 20, 4 * jobs * maximumBatchBytes) }
         /// Discard the encoded output instead of writing it (benchmarks): the work is the same.
         public var discardOutput = false
         /// Collect `CorpusStatistics` of the written documents (for `--stats`).
@@ -80,7 +87,7 @@ public struct Runner {
         let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
                                  maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
                                  cancellation: destinations.cancellation)
-        reader.maximumLineBytes = options.maximumRecordBytes
+        reader.maximumRecordBytes = options.maximumRecordBytes
         if let resume = destinations.resume {
             reader.batchesEndAtInputs = true
             reader.firstOrdinal = resume.firstOrdinal
@@ -103,17 +110,20 @@ public struct Runner {
         let start = Clock.now
         let steps = pipeline.steps
 
-        let readAhead = ReadAhead(reader: reader, capacity: options.jobs + 1)
+        let budget = options.bytesInFlightBudget
+        let readAhead = ReadAhead(reader: reader, capacity: options.jobs + 1, byteBudget: budget)
 
         await withTaskGroup(of: WorkBatch.self) { group in
             var inFlight = 0
+            var bytesInFlight = 0
+            var inputBytes: [Int: Int] = [:]
             var reading = true
             var writeBuffer: [Int: WorkBatch] = [:]
             var nextToWrite = 0
             let decode = pipeline.decode
 
             while true {
-                while reading && inFlight < limit {
+                while reading && inFlight < limit && (inFlight == 0 || bytesInFlight < budget) {
                     if destinations.cancellation.isSet || summary.failure != nil {
                         summary.interrupted = summary.failure == nil
                         readAhead.stop()
@@ -125,6 +135,8 @@ public struct Runner {
                         break
                     }
                     inFlight += 1
+                    bytesInFlight += raw.bytes.count
+                    inputBytes[raw.sequence] = raw.bytes.count
                     group.addTask { Phase.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
                 }
                 guard inFlight > 0, let finished = await group.next() else { break }
@@ -138,6 +150,7 @@ public struct Runner {
                     while let ready = writeBuffer.removeValue(forKey: nextToWrite) {
                         nextToWrite += 1
                         inFlight -= 1
+                        bytesInFlight -= inputBytes.removeValue(forKey: ready.sequence) ?? 0
                         write(ready, to: destinations, summary: &summary, part: &part, inputs: inputs, problems: readAhead.progress.problems)
                     }
                 }

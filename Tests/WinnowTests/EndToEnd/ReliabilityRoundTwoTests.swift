@@ -543,3 +543,84 @@ extension BadInputTests {
         #expect(try TestSupport.runWinnow(["validate", fresh]).status == 0, "an index that does not exist yet is fine")
     }
 }
+
+extension BadInputTests {
+    // MARK: - 11. the record limit holds for every record, at every offset, without holding what it rejects
+
+    /// The records a reader gives for `content` (cut into reads of `chunk` bytes), with their failures.
+    static func records(_ content: [UInt8], format: RecordFormat, limit: Int, windowSize: Int, chunk: Int) -> [(text: String, failure: String?)] {
+        let reader = BatchReader(inputs: [InputFile(path: "in", size: nil)], format: format, windowSize: windowSize) { file in
+            MemorySource(content, path: file.path, chunkSizes: [chunk])
+        }
+        reader.maximumRecordBytes = limit
+        var records: [(text: String, failure: String?)] = []
+        while let batch = reader.next() {
+            records += batch.records.map { (String(decoding: batch.bytes[$0.start..<$0.end], as: UTF8.self), $0.failure) }
+        }
+        return records
+    }
+
+    @Test func item11ALineOverTheLimitIsRejectedWhereverItLies() {
+        let long = "{\"text\": \"" + String(repeating: "y", count: 140) + "\"}"
+        // The long line starts at offsets from 0 to about 2,000, inside one read window or across several.
+        for before in [0, 1, 7, 60, 150] {
+            let content = Array((String(repeating: "{\"t\": 1}\n", count: before) + long + "\n{\"text\": \"b\"}\n").utf8)
+            for (windowSize, chunk) in [(1 << 20, 1 << 20), (64, 37), (4096, 1)] {
+                let records = Self.records(content, format: .jsonl, limit: 100, windowSize: windowSize, chunk: chunk)
+                #expect(records.count == before + 2, "\(before) lines before, window \(windowSize)")
+                #expect(records.map { $0.failure != nil } == Array(repeating: false, count: before) + [true, false],
+                        "the long line is rejected, \(before) lines before, window \(windowSize)")
+                #expect(records.last?.text == "{\"text\": \"b\"}")
+            }
+        }
+    }
+
+    @Test func item11AWARCRecordOverTheLimitIsRejectedAndTheNextRead() throws {
+        func record(_ id: String, _ body: String) -> String {
+            "WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:\(id)>\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)\r\n\r\n"
+        }
+        let content = Array((record("a", "small") + record("big", String(repeating: "z", count: 5000)) + record("c", "after")).utf8)
+        for (windowSize, chunk) in [(1 << 20, 1 << 20), (64, 29)] {
+            let records = Self.records(content, format: .warc, limit: 1000, windowSize: windowSize, chunk: chunk)
+            #expect(records.count == 3)
+            #expect(records.map { $0.failure == nil } == [true, false, true])
+            #expect(records[1].failure?.contains("longer than the 1000-byte limit") == true, "\(records[1].failure ?? "")")
+            #expect(records[1].text.contains("urn:big") && !records[1].text.contains("zzz"), "the reject keeps the header, not the block")
+            #expect(records[2].text.contains("after"))
+        }
+    }
+
+    @Test func item11ARejectedRecordIsNotHeldBeyondTheLimit() {
+        let limit = 1 << 16
+        // A 4 MB line, a WARC record claiming 4 MB, and 4 MB that is not WARC at all before a record.
+        let line = [UInt8](repeating: 0x61, count: 4 << 20) + Array("\n{}\n".utf8)
+        let lying = Array("WARC/1.0\r\nContent-Length: \(4 << 20)\r\n\r\n".utf8) + [UInt8](repeating: 0x62, count: 4 << 20)
+            + Array("\r\n\r\nWARC/1.0\r\nContent-Length: 2\r\n\r\nok\r\n\r\n".utf8)
+        let junk = [UInt8](repeating: 0x63, count: 4 << 20) + Array("\nWARC/1.0\r\nContent-Length: 2\r\n\r\nok\r\n\r\n".utf8)
+        for (content, format) in [(line, RecordFormat.jsonl), (lying, .warc), (junk, .warc)] {
+            let window = InputWindow(path: "in", decompressor: DecompressingReader(source: MemorySource(content, chunkSizes: [100_000])),
+                                     format: format, windowSize: 4096, maximumRecordBytes: limit)
+            let reader = BatchReader(inputs: [InputFile(path: "in", size: nil)], format: format, windowSize: 4096) { _ in
+                MemorySource(content, chunkSizes: [100_000])
+            }
+            reader.maximumRecordBytes = limit
+            var count = 0
+            while let batch = reader.next() { count += batch.records.count }
+            #expect(count == 2, "\(format)")
+            if format == .jsonl {
+                while window.nextLine() != nil {}
+                #expect(window.window.count <= limit + InputWindow.headerRoom, "the window did not grow to hold the rejected line")
+            }
+        }
+        // The window of a WARC reader: read through `BatchReader`'s own window by reading the whole input through one.
+        for content in [lying, junk] {
+            let reader = BatchReader(inputs: [InputFile(path: "in", size: nil)], format: .warc, windowSize: 4096) { _ in
+                MemorySource(content, chunkSizes: [100_000])
+            }
+            reader.maximumRecordBytes = limit
+            var largest = 0
+            while let batch = reader.next() { largest = max(largest, batch.bytes.count) }
+            #expect(largest < limit, "no batch holds the rejected block")
+        }
+    }
+}

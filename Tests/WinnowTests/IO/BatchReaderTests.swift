@@ -138,7 +138,7 @@ import Testing
             let reader = BatchReader(inputs: [InputFile(path: "long.jsonl", size: nil)], format: .jsonl, windowSize: 64) { file in
                 MemorySource(content, path: file.path, chunkSizes: [37])
             }
-            reader.maximumLineBytes = 1000
+            reader.maximumRecordBytes = 1000
             var records: [(line: Int, text: String, failure: String?)] = []
             while let batch = reader.next() {
                 for record in batch.records {
@@ -159,7 +159,7 @@ import Testing
                                  format: .text, windowSize: 64) { file in
             MemorySource(file.path == "big.txt" ? content : Array("Small.".utf8), path: file.path, chunkSizes: [100])
         }
-        reader.maximumLineBytes = 1000
+        reader.maximumRecordBytes = 1000
         var records: [RawRecord] = []
         var texts: [String] = []
         while let batch = reader.next() {

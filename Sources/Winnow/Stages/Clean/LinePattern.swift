@@ -29,9 +29,9 @@ final class LinePattern {
         source = source.replacingOccurrences(of: #"\d"#, with: "[0-9]").replacingOccurrences(of: #"\D"#, with: "[^0-9]")
         let status = regcomp(&regex, "^(" + source + ")$", flags)
         guard status == 0 else {
-            var buffer = [CChar](repeating: 0, count: 256)
-            regerror(status, &regex, &buffer, buffer.count)
-            throw PatternError(message: String(cString: buffer))
+            var buffer = [UInt8](repeating: 0, count: 256)
+            buffer.withUnsafeMutableBufferPointer { _ = regerror(status, &regex, $0.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self) }, 256) }
+            throw PatternError(message: String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self))
         }
     }
 
