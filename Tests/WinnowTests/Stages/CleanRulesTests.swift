@@ -58,10 +58,16 @@ import Testing
         #expect(tidy("می\u{200C}خواهم 👩\u{200D}💻") == "می\u{200C}خواهم 👩\u{200D}💻", "ZWNJ and ZWJ spell words and emoji")
     }
 
-    @Test func exoticSpacesBecomeSpaces() {
-        #expect(tidy("a\u{A0}b\u{2002}c\u{2009}d\u{202F}e\u{3000}f\u{205F}g\u{1680}h") == "a b c d e f g h")
+    @Test func unicodeSpacesAreCorrectTextAndStay() {
+        let spaces = "a\u{A0}b\u{2002}c\u{2009}d\u{202F}e\u{3000}f\u{205F}g\u{1680}h « guillemets\u{202F}» ; oui\u{A0}!"
+        #expect(tidy(spaces) == spaces)
         #expect(tidy("line\u{2028}next\u{2029}para") == "line\nnext\npara")
-        #expect(tidy("trailing nbsp\u{A0}\nx") == "trailing nbsp\nx")
+    }
+
+    @Test func c1ControlsAreWindows1252PunctuationNeverLost() {
+        #expect(tidy("\u{84}Handwerk\u{93} hin\u{93}, parl\u{E9}\u{85} \u{80}5 \u{96} it\u{92}s") == "„Handwerk“ hin“, parlé… €5 – it’s")
+        #expect(tidy("a\u{81}b\u{8D}c\u{9D}d") == "abcd", "the five bytes Windows-1252 leaves undefined go")
+        #expect(tidy("\u{93}x\u{94} \u{85}", ascii: true) == "\"x\" ...")
     }
 
     @Test func asciiPunctuationWhenAsked() {

@@ -1,20 +1,25 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Repairs mojibake: UTF-8 text that was once decoded as Windows-1252 or Latin-1 (`â€™` for `’`, `Ã©` for `é`,
-/// `Ã¼` for `ü`, `Ð°` for `а`, `Â ` for a no-break space), the common cases ftfy fixes.
+/// Repairs mojibake: UTF-8 text that was once decoded as a single-byte code page — Windows-1252 or Latin-1 (`â€™`
+/// for `’`, `Ã©` for `é`, `Â ` for a no-break space), Windows-1251 (`РџСЂРёРІРµС‚` for `Привет`), Windows-1250,
+/// ISO-8859-2, Windows-1257, MacRoman (`√©`) or code page 437 (`├⌐`) — once, twice or three times, in text that may be
+/// correct around it, as ftfy does.
 ///
-/// A candidate is a character U+00C2–U+00F4 (a UTF-8 lead byte read as Windows-1252) followed by the characters
-/// that Windows-1252 or Latin-1 gives for continuation bytes 0x80–0xBF. It is replaced only when those bytes form
-/// well-formed UTF-8 *and* the character they encode is of a kind text is made of (Latin, Greek, Cyrillic, Hebrew,
-/// Arabic, Indic, Thai, Vietnamese letters, general punctuation and symbols, CJK, Hangul, emoji): a repair must be
-/// clearly more plausible than what is there. Correct text never holds such a pair — an accented capital directly
-/// followed by a symbol from U+0080–U+00BF or `€ ‚ „ … ™ œ` — so it is left alone (`São`, `Âge`, `Ångström`,
-/// `Çağlar`, `naïve`). Double mojibake is undone by repeating the pass (at most three times).
+/// **Never damage correct text.** A repair is made per *token* (a run of characters between ASCII whitespace) and only
+/// when the repaired token is clearly more plausible than the token as it stands: `badness` scores adjacent
+/// characters by kind and script — an accented capital after a small letter (`fÃ¼r`), a letter against a symbol
+/// (`Ã©`, `€™`), an opening `¿` after a letter, letters of two scripts in one word (`Bront녔`), a case that flips back
+/// and forth (`РџСЂРёРІРµС‚`), marks with nothing to sit on, box drawing, controls, private use — and the repair must
+/// lower the score by at least 2. So `“×” curves`, `4288×…`, `MARQUÉ…`, `SELKÄ EDELLÄ`, `Brontë…”`, `AHÅ™` or
+/// French `é` + NBSP + `»` — all of which *decode* as UTF-8 — stay as they are: their repaired form is no better.
+///
+/// Also undone: `â€` + `?` or `�` (the third byte of `”` is undefined in Windows-1252 and was lost) → `”`; `ï¿½` (a
+/// UTF-8 U+FFFD read as Windows-1252) → `�`; `Ã` + a space after a small letter (`voilÃ  le`: the no-break space of `à`
+/// became a space) → `à`. Results may be combining marks or variation selectors when something carries them.
 enum MojibakeRepair {
+    /// The code pages tried, in order (a tie goes to the first).
+    enum CodePage: Int, CaseIterable {
+        case windows1252, windows1251, windows1250, iso8859_2, windows1257, macRoman, cp437
+    }
+
     /// `text` with mojibake repaired, and the number of characters repaired (0: `text` is returned as it is).
     static func repair(_ text: String) -> (text: String, repairs: Int) {
         var current = text
@@ -29,93 +34,343 @@ enum MojibakeRepair {
         return (current, total)
     }
 
+    // MARK: - Tables
+
+    /// Bytes 0x80–0xFF of each code page as code points (the generated rows, 0 for undefined).
+    private static let byteScalars: [[UInt32]] = CodePage.allCases.map { page in
+        Array(codePageRows[page.rawValue * 128..<(page.rawValue + 1) * 128])
+    }
+
+    /// For each page, the byte (0x80–0xFF) each code point is, by code point below 0x10000 (0: none).
+    /// Windows-1252's also takes the C1 controls back to their bytes: that is Latin-1, where they stand for 0x80–0x9F.
+    private static let scalarBytes: [[UInt8]] = byteScalars.enumerated().map { page, row in
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        if page == CodePage.windows1252.rawValue { for byte in 0x80...0x9F { table[byte] = UInt8(byte) } }
+        for (offset, scalar) in row.enumerated() where scalar != 0 && scalar < 0x10000 { table[Int(scalar)] = UInt8(0x80 + offset) }
+        return table
+    }
+
+    /// Bit `page` set: the code point is a UTF-8 lead byte (0xC2–0xF4) in that page.
+    private static let leadMask: [UInt8] = mask { (0xC2...0xF4).contains($0) }
+    /// Bit `page` set: the code point is a UTF-8 continuation byte (0x80–0xBF) in that page.
+    private static let continuationMask: [UInt8] = mask { (0x80...0xBF).contains($0) }
+
+    private static func mask(_ include: (UInt8) -> Bool) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for page in CodePage.allCases {
+            for scalar in 0..<0x10000 where scalarBytes[page.rawValue][scalar] != 0 && include(scalarBytes[page.rawValue][scalar]) {
+                table[scalar] |= 1 << page.rawValue
+            }
+        }
+        return table
+    }
+
+    @inline(__always)
+    private static func lookup(_ table: [UInt8], _ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? table[Int(scalar)] : 0 }
+
+    // MARK: - Scanning
+
     /// One pass; nil when nothing needs repair (the common case is found without copying).
     static func repairOnce(_ input: UnsafeBufferPointer<UInt8>) -> ([UInt8]?, Int) {
-        // Every candidate starts with U+00C2–U+00F4, encoded C3 82–C3 B4.
-        guard let first = firstCandidate(input, from: 0) else { return (nil, 0) }
         var output: [UInt8] = []
         var repairs = 0
         var copied = 0
-        var position: Int? = first
-        while let i = position {
-            if let (scalar, consumed) = candidate(input, at: i) {
-                output.append(contentsOf: input[copied..<i])
-                UTF8Bytes.append(scalar, to: &output)
-                copied = i + consumed
-                repairs += 1
-                position = firstCandidate(input, from: copied)
-            } else {
-                position = firstCandidate(input, from: i + 2)
+        var tokenStart = 0
+        var suspect = false
+        var previous: UInt32 = 0x20
+        var i = 0
+        let count = input.count
+        while i <= count {
+            // A token ends at ASCII whitespace or the end of the text.
+            let byte: UInt8 = i < count ? input[i] : 0x20
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                if suspect, let (replacement, end, fixes) = repairToken(input, from: tokenStart, to: i) {
+                    output.reserveCapacity(count)
+                    output.append(contentsOf: input[copied..<tokenStart])
+                    output.append(contentsOf: replacement)
+                    copied = end
+                    repairs += fixes
+                    if end > i { i = end - 1 }       // a space the token took (`voilÃ  le`)
+                }
+                suspect = false
+                tokenStart = i + 1
+                previous = 0x20
+                i += 1
+                continue
             }
+            if byte < 0x80 {
+                previous = UInt32(byte)
+                i += 1
+                continue
+            }
+            let (scalar, width) = UTF8Bytes.decode(input, at: i)
+            if !suspect {
+                if lookup(leadMask, previous) & lookup(continuationMask, scalar) != 0 { suspect = true }
+                // `Ã` and a space: the space may have been the no-break space of `à`.
+                if scalar == 0xC3, i + width < count, input[i + width] == 0x20 { suspect = true }
+            }
+            previous = scalar
+            i += width
         }
         guard repairs > 0 else { return (nil, 0) }
         output.append(contentsOf: input[copied...])
         return (output, repairs)
     }
 
-    private static func firstCandidate(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard let base = input.baseAddress else { return nil }
-        var i = start
-        let count = input.count
-        while i + 1 < count, let found = memchr(base + i, 0xC3, count - i - 1) {
-            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if (0x82...0xB4).contains(input[i + 1]) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// The scalar that the mojibake at `i` stands for, and the bytes it spans, when it is a plausible repair.
-    private static func candidate(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int)? {
-        let lead = input[i + 1] &+ 0x40               // C3 82 … C3 B4 is U+00C2 … U+00F4
-        let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
-        var bytes: [UInt8] = [lead]
-        var position = i + 2
-        for _ in 1..<length {
-            guard let (byte, width) = continuationByte(input, at: position) else { return nil }
-            bytes.append(byte)
+    /// The repaired bytes of the token in `start..<end` when a code page makes it clearly better, with the index
+    /// after what it replaced (beyond `end` when it took the following space) and the number of characters repaired.
+    private static func repairToken(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> ([UInt8], Int, Int)? {
+        var token: [UInt32] = []
+        var position = start
+        while position < end {
+            let (scalar, width) = UTF8Bytes.decode(input, at: position)
+            token.append(scalar)
             position += width
         }
-        guard let scalar = UTF8Bytes.scalar(of: bytes), isPlausible(scalar) else { return nil }
-        return (scalar, position - i)
-    }
-
-    /// The byte 0x80–0xBF that the character at `i` is in Windows-1252 (or Latin-1, for the C1 controls that
-    /// Windows-1252 leaves undefined), with the character's UTF-8 width.
-    private static func continuationByte(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt8, Int)? {
-        guard i + 1 < input.count else { return nil }
-        let first = input[i], second = input[i + 1]
-        if first == 0xC2 && (0x80...0xBF).contains(second) { return (second, 2) }
-        let scalar: UInt32
-        let width: Int
-        switch first {
-        case 0xC5, 0xC6, 0xCB:
-            scalar = UInt32(first & 0x1F) << 6 | UInt32(second & 0x3F)
-            width = 2
-        case 0xE2:
-            guard i + 2 < input.count else { return nil }
-            scalar = UInt32(first & 0x0F) << 12 | UInt32(second & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F)
-            width = 3
-        default:
-            return nil
+        var tokenEnd = end
+        // `voilÃ  le`: a small letter, `Ã`, then the space that was its no-break space.
+        if token.count >= 2, token.last == 0xC3, Self.kind(of: token[token.count - 2]) == .lower, end < input.count, input[end] == 0x20 {
+            token.append(0xA0)
+            tokenEnd = end + 1
         }
-        guard let byte = windows1252Specials[scalar] else { return nil }
-        return (byte, width)
+        let before: UInt32 = 0x20       // tokens start after whitespace
+        let after: UInt32 = tokenEnd < input.count ? UTF8Bytes.decode(input, at: tokenEnd).0 : 0x20
+        let original = badness(token, before: before, after: after)
+        var best: (gain: Int, scalars: [UInt32], fixes: Int)?
+        for page in CodePage.allCases {
+            // Decoded once, twice or three times with the page (text mis-decoded twice the same way is common, and
+            // the halfway text is often no more plausible than the start); the best level wins, and of equals the
+            // first page (Windows-1252 is by far the most common mistake).
+            var current = token
+            var fixes = 0
+            var bonus = 0
+            for _ in 0..<3 {
+                guard let (scalars, levelFixes, levelBonus) = decode(current, page: page) else { break }
+                current = scalars
+                fixes += levelFixes
+                bonus += levelBonus
+                let gain = original - badness(current, before: before, after: after) + bonus
+                if gain >= 2 && gain > (best?.gain ?? 0) && !introducesJunk(current, original: token) { best = (gain, current, fixes) }
+            }
+        }
+        guard let best else { return nil }
+        var bytes: [UInt8] = []
+        for scalar in best.scalars { UTF8Bytes.append(scalar, to: &bytes) }
+        // The no-break space of a lone `Ã` that was not repaired is given back as the space it was.
+        if tokenEnd > end, best.scalars.last == 0xA0 { bytes.removeLast(2); bytes.append(0x20) }
+        return (bytes, tokenEnd, best.fixes)
     }
 
-    /// Windows-1252's characters for bytes 0x80–0x9F that are not Latin-1's, by code point.
-    static let windows1252Specials: [UInt32: UInt8] = Dictionary(uniqueKeysWithValues: (0x80...0x9F as ClosedRange<UInt8>)
-        .map { (TextEncoding.windows1252Scalar($0), $0) }.filter { $0.0 > 0xFF })
+    /// The token with every sequence that `page` turns into UTF-8 decoded, the number decoded, and a bonus for the
+    /// patterns that only mojibake makes (`â€?`, `voilÃ  le`); nil when nothing decodes.
+    private static func decode(_ token: [UInt32], page: CodePage) -> ([UInt32], Int, Int)? {
+        let bytes = scalarBytes[page.rawValue]
+        func byte(_ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? bytes[Int(scalar)] : 0 }
+        var result: [UInt32] = []
+        result.reserveCapacity(token.count)
+        var fixes = 0
+        var bonus = 0
+        var i = 0
+        while i < token.count {
+            let lead = byte(token[i])
+            let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+            if (0xC2...0xF4).contains(lead), i + 1 < token.count {
+                if page == .windows1252 {
+                    // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
+                    if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
+                        result.append(0x201D); fixes += 1; bonus += 2; i += 3
+                        continue
+                    }
+                    if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
+                        result.append(0xE0); fixes += 1; bonus += 2; i += 2
+                        continue
+                    }
+                }
+                var sequence: [UInt8] = [lead]
+                var k = 1
+                while k < length, i + k < token.count, (0x80...0xBF).contains(byte(token[i + k])) {
+                    sequence.append(byte(token[i + k]))
+                    k += 1
+                }
+                if k == length, let scalar = UTF8Bytes.scalar(of: sequence) {
+                    result.append(scalar)
+                    fixes += 1
+                    i += length
+                    continue
+                }
+            }
+            result.append(token[i])
+            i += 1
+        }
+        return fixes > 0 ? (result, fixes, bonus) : nil
+    }
 
-    /// Code points that real text is made of; a repair that would produce anything else is not made.
-    private static func isPlausible(_ scalar: UInt32) -> Bool {
+    /// Whether the repair brings in characters that text is not made of (controls, private use, box drawing,
+    /// unassigned code points) where the original had none.
+    private static func introducesJunk(_ repaired: [UInt32], original: [UInt32]) -> Bool {
+        let junk = repaired.filter { kind(of: $0) == .junk || kind(of: $0) == .control }.count
+        return junk > original.filter { kind(of: $0) == .junk || kind(of: $0) == .control }.count
+    }
+
+    // MARK: - Plausibility
+
+    /// What a character is, for `badness`.
+    enum Kind: Equatable {
+        case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol, trailingSymbol,
+             currency, mark, format, control, rareLetter, junk
+    }
+
+    /// How implausible a token is between `before` and `after`: the sum of `pairBadness` over neighbours and of
+    /// each character's own cost.
+    static func badness(_ token: [UInt32], before: UInt32, after: UInt32) -> Int {
+        var total = 0
+        var previous = before
+        var lastScript: Int?
+        for scalar in token {
+            total += pairBadness(previous, scalar) + characterBadness(scalar)
+            previous = scalar
+            // Letters of two scripts in one token, with or without punctuation between (`В«um`, `Д°ntihar`).
+            switch kind(of: scalar) {
+            case .lower, .upper, .letter, .rareLetter:
+                let script = scriptGroup(scalar)
+                if let lastScript, lastScript != script { total += 2 }
+                lastScript = script
+            default: break
+            }
+        }
+        return total + pairBadness(previous, after)
+    }
+
+    private static func characterBadness(_ scalar: UInt32) -> Int {
+        switch kind(of: scalar) {
+        case .control: return 3
+        case .junk: return 2
+        case .rareLetter: return 1
+        default: return 0
+        }
+    }
+
+    private static func pairBadness(_ a: UInt32, _ b: UInt32) -> Int {
+        let first = kind(of: a), second = kind(of: b)
+        var cost = 0
+        let firstIsLetter = first == .lower || first == .upper || first == .letter || first == .rareLetter
+        let secondIsLetter = second == .lower || second == .upper || second == .letter || second == .rareLetter
+        if firstIsLetter && secondIsLetter {
+            if first == .lower && second == .upper && scriptGroup(a) == scriptGroup(b) { cost += b < 0x80 ? 1 : 2 }
+            // A Latin-1 capital before a letter from beyond Latin-1 (`Åš`, `Åž`, `ÄŚ`): the languages that write one
+            // hardly write the other.
+            if (0xC0...0xDE).contains(a) && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }
+        } else if firstIsLetter {
+            // A symbol or currency sign right after a letter; hardly ever after an accented one (`â€`, `Ô±`).
+            switch second {
+            case .symbol, .currency: cost += a < 0x80 ? 1 : 2
+            case .openingPunctuation: cost += 2
+            case .format where (0xC0...0xDE).contains(a): cost += 2            // `Å` + soft hyphen
+            case .punctuation where (0xC0...0xDE).contains(a) && windows1252Punctuation.contains(b): cost += 1   // `Ä…`
+            default: break
+            }
+        } else if secondIsLetter {
+            // A symbol right before a letter; before an accented one it is MacRoman's mojibake (`≈ü`, `√©`).
+            switch first {
+            case .symbol, .currency: cost += a >= 0x80 && b >= 0x80 ? 2 : 1
+            case .trailingSymbol: cost += 2                                   // `°` `©` `®` `™` close, never open, a word
+            case .punctuation where windows1252Punctuation.contains(a) && second == .lower: cost += 1       // `…s`
+            default: break
+            }
+        } else {
+            let symbols: Set<Kind> = [.symbol, .currency, .trailingSymbol]
+            if symbols.contains(first) && symbols.contains(second) { cost += a >= 0x80 && b >= 0x80 ? 2 : 1 }
+            if first == .punctuation && a >= 0x80 && symbols.contains(second) && b >= 0x80 { cost += 1 }   // `»‡`
+            // An opening `¿` `¡` `‚` `„` right after other non-ASCII punctuation (`»¿`, the BOM's `ï»¿`).
+            if second == .openingPunctuation && a >= 0x80 && (first == .punctuation || symbols.contains(first)) { cost += 2 }
+        }
+        if second == .mark && !(firstIsLetter || first == .mark || first == .symbol || first == .trailingSymbol) { cost += 2 }
+        // What bytes C2 and C3 are in the code pages leads most mojibake (`Â£`, `Â `, `Ã©`, `Ă©`, `√©`, `├⌐`): rare
+        // letters and symbols in correct text, and almost never before a symbol, a no-break space or a letter from
+        // beyond Latin-1. Where they are common letters (Cyrillic В Г, Polish Ć) only a symbol after them counts.
+        if rareLeads.contains(a) {
+            switch second {
+            case .symbol, .currency, .trailingSymbol, .openingPunctuation, .control, .noBreakSpace, .format: cost += 2
+            case .punctuation where b >= 0x80: cost += 2                           // `Â«`, `Ā«`
+            case .lower, .upper, .letter, .rareLetter:
+                if a >= 0x100 && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }          // `Ăľ`
+            default: break
+            }
+        } else if commonLeads.contains(a) {
+            switch second {
+            case .symbol, .currency, .trailingSymbol, .control, .format: cost += 2
+            default: break
+            }
+        }
+        return cost
+    }
+
+    /// Bytes C2 and C3 in the code pages where they are rare in correct text — Â Ã Ă Ā ¬ √ ┬ ├ — and the leads of
+    /// Cyrillic and Central European mojibake that are rare before symbols: Ð Ñ (Windows-1252), Ĺ (Windows-1250).
+    private static let rareLeads: Set<UInt32> = [0xC2, 0xC3, 0x102, 0x100, 0xAC, 0x221A, 0x252C, 0x251C, 0xD0, 0xD1, 0x139]
+    /// And where they are common letters: В Г (Windows-1251), Ć (Windows-1257).
+    private static let commonLeads: Set<UInt32> = [0x412, 0x413, 0x106]
+
+    /// Windows-1252's punctuation at 0x80–0x9F: … – — ‹ › „ ‚ • † ‡ ‰.
+    private static let windows1252Punctuation: Set<UInt32> = [0x2026, 0x2013, 0x2014, 0x2039, 0x203A, 0x201E, 0x201A, 0x2022, 0x2020, 0x2021, 0x2030]
+
+    /// Scripts that are written together in one word count as one (Han with kana or Hangul).
+    private static func scriptGroup(_ scalar: UInt32) -> Int {
+        let number = scalar < 0x80 ? latin : UnicodeScript.number(of: scalar)
+        return eastAsian.contains(number) ? -1 : number
+    }
+    private static let latin = UnicodeScript.number("Latn")
+    private static let eastAsian: Set<Int> = Set(["Hani", "Hira", "Kana", "Hang", "Bopo"].map(UnicodeScript.number))
+
+    /// The kind of a code point.
+    static func kind(of scalar: UInt32) -> Kind {
         switch scalar {
-        case 0xA0...0x24F, 0x370...0x52F, 0x590...0x6FF, 0x900...0xDFF, 0xE00...0xEFF, 0x1E00...0x1EFF,
-             0x2000...0x2BFF, 0x3000...0x9FFF, 0xAC00...0xD7A3, 0xFB00...0xFB4F, 0xFE30...0xFE4F, 0xFEFF, 0xFF00...0xFFEF,
-             0x1F000...0x1FAFF, 0x20000...0x3FFFF:
-            return true
+        case 0x20, 0x09, 0x0A, 0x0D, 0x2000...0x200A, 0x3000: return .space
+        case 0xA0, 0x202F: return .noBreakSpace
+        case 0x61...0x7A: return .lower
+        case 0x41...0x5A: return .upper
+        case 0x30...0x39: return .digit
+        case 0x00...0x1F, 0x7F...0x9F: return .control
+        case 0x21...0x7E: return .punctuation
+        case 0xA1, 0xBF, 0x201A, 0x201E: return .openingPunctuation       // ¡ ¿ ‚ „
+        case 0xA2...0xA5, 0x20A0...0x20CF: return .currency
+        case 0xA9, 0xAE, 0xB0, 0x2122: return .trailingSymbol
+        case 0xAB, 0xBB, 0x2010...0x2015, 0x2018...0x201F, 0x2026, 0x2039, 0x203A, 0x2030...0x205E: return .punctuation
+        case 0xAD, 0x200B...0x200F, 0x2060...0x206F, 0xFEFF: return .format
+        case 0xA6...0xBE, 0xD7, 0xF7, 0x192, 0x2C6, 0x2DC, 0x2016, 0x2017, 0x2020...0x2025, 0x2027...0x202E: return .symbol
+        case 0xC0...0xDE: return .upper
+        case 0xDF...0xFF: return .lower
+        case 0x218...0x21B, 0x1A0, 0x1A1, 0x1AF, 0x1B0: return caseKind(scalar)         // ș ț, Vietnamese ơ ư
+        case 0x180...0x2AF: return .rareLetter                                            // Latin Extended-B, IPA
+        case 0x2B0...0x2FF: return .symbol                                                // spacing modifiers
+        case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F: return .mark
+        case 0x460...0x48F: return .rareLetter                                            // historic Cyrillic
+        case 0x2100...0x2BFF: return 0x2500...0x259F ~= scalar ? .junk : .symbol         // box drawing; arrows, maths
+        case 0xE000...0xF8FF, 0xFFF0...0xFFFC, 0xFFFE, 0xFFFF: return .junk
+        case 0xFFFD: return .symbol
+        case 0x1F000...0x1FAFF: return .symbol
         default:
-            return false
+            guard let value = Unicode.Scalar(scalar) else { return .junk }
+            switch value.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter: return caseKind(scalar)
+            case .otherLetter, .modifierLetter: return .letter
+            case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
+            case .decimalNumber, .letterNumber, .otherNumber: return .digit
+            case .mathSymbol, .otherSymbol, .modifierSymbol: return .symbol
+            case .currencySymbol: return .currency
+            case .spaceSeparator: return .space
+            case .format: return .format
+            case .control: return .control
+            case .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return .junk
+            default: return .punctuation
+            }
         }
+    }
+
+    private static func caseKind(_ scalar: UInt32) -> Kind {
+        guard let value = Unicode.Scalar(scalar) else { return .junk }
+        if value.properties.isUppercase { return .upper }
+        if value.properties.isLowercase { return .lower }
+        return .letter
     }
 }

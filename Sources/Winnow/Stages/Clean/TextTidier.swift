@@ -3,10 +3,14 @@
 ///
 /// - CRLF, lone CR, U+2028 and U+2029 end a line; spaces and tabs at line ends go; at most one blank line in a row;
 ///   no blank lines at the start, no whitespace at the end.
-/// - Removed: C0 controls but `\t` and `\n`, DEL, C1 controls (U+0080–U+009F), U+00AD soft hyphen, U+200B zero-width
-///   space, U+2060 word joiner, U+FEFF. Kept on purpose: U+200C/U+200D (zero-width non-joiner and joiner spell
-///   words in Persian and Indic scripts and build emoji sequences) and the bidirectional marks.
-/// - Turned into a plain space: U+00A0, U+1680, U+2000–U+200A, U+202F, U+205F, U+3000.
+/// - Removed: C0 controls but `\t` and `\n`, DEL, U+00AD soft hyphen, U+200B zero-width space, U+2060 word joiner,
+///   U+FEFF. Kept on purpose: U+200C/U+200D (zero-width non-joiner and joiner spell words in Persian and Indic
+///   scripts and build emoji sequences) and the bidirectional marks.
+/// - C1 controls (U+0080–U+009F) are what Windows-1252 punctuation becomes when text is decoded as Latin-1: each
+///   becomes its Windows-1252 character (`\u{84}Handwerk\u{93}` → `„Handwerk“`, `parlé\u{85}` → `parlé…`); the five
+///   bytes Windows-1252 leaves undefined are removed. Nothing is lost.
+/// - Unicode spaces (U+00A0, U+202F, U+2000–U+200A, U+3000 …) are kept: they are correct text (French typography
+///   puts U+00A0 or U+202F before `: ; ! ? »`), and every stage reads them as spaces.
 /// - With `asciiPunctuation`: ‘ ’ ‚ ‛ → `'`, “ ” „ ‟ → `"`, ‒ – — ― − → `-`, … → `...`.
 struct TextTidier {
     var asciiPunctuation = false
@@ -23,8 +27,7 @@ struct TextTidier {
                 while i &+ 8 <= count {
                     let word = SWAR.load(base, i)
                     if SWAR.containsBelow(word, 0x20) | SWAR.contains(word, 0x7F) | SWAR.contains(word, 0xC2)
-                        | SWAR.contains(word, 0xE1) | SWAR.contains(word, 0xE2) | SWAR.contains(word, 0xE3)
-                        | SWAR.contains(word, 0xEF) != 0 { break }
+                        | SWAR.contains(word, 0xE2) | SWAR.contains(word, 0xEF) != 0 { break }
                     i &+= 8
                 }
             }
@@ -38,7 +41,7 @@ struct TextTidier {
 
     @inline(__always)
     private static func mayNeedWork(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF
+        byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 || byte == 0xEF
     }
 
     /// Handles the byte at `i` (one that may need work) and returns the index after what it consumed.
@@ -59,17 +62,22 @@ struct TextTidier {
             return i + 1
         case 0xC2:
             switch second {
-            case 0x80...0x9F, 0xAD: break                       // C1 controls, soft hyphen
-            case 0xA0: output.append(0x20)                       // no-break space
+            case 0x80...0x9F:                                    // C1 controls: Windows-1252 read as Latin-1
+                let scalar = MojibakeRepair.codePageRows[Int(second) - 0x80]
+                guard scalar != UInt32(second) else { break }
+                var mapped: [UInt8] = []
+                UTF8Bytes.append(scalar, to: &mapped)
+                if asciiPunctuation && mapped[0] == 0xE2 {
+                    mapped.withUnsafeBufferPointer { _ = handle($0, at: 0, into: &output) }
+                } else {
+                    output.append(contentsOf: mapped)
+                }
+            case 0xAD: break                                     // soft hyphen
             default: output.append(0xC2); output.append(second)
             }
             return i + 2
-        case 0xE1 where second == 0x9A && third == 0x80:         // U+1680 ogham space mark
-            output.append(0x20)
-            return i + 3
         case 0xE2 where second == 0x80:
             switch third {
-            case 0x80...0x8A, 0xAF: output.append(0x20)          // U+2000–U+200A, U+202F
             case 0x8B: break                                     // U+200B zero-width space
             case 0xA8, 0xA9: Self.endLine(&output)               // line and paragraph separators
             case 0x98...0x9B where asciiPunctuation: output.append(UInt8(ascii: "'"))
@@ -79,20 +87,14 @@ struct TextTidier {
             default: output.append(contentsOf: [byte, second, third])
             }
             return i + 3
-        case 0xE2 where second == 0x81 && third == 0x9F:         // U+205F medium mathematical space
-            output.append(0x20)
-            return i + 3
         case 0xE2 where second == 0x81 && third == 0xA0:         // U+2060 word joiner
             return i + 3
         case 0xE2 where second == 0x88 && third == 0x92 && asciiPunctuation:  // U+2212 minus sign
             output.append(UInt8(ascii: "-"))
             return i + 3
-        case 0xE3 where second == 0x80 && third == 0x80:         // U+3000 ideographic space
-            output.append(0x20)
-            return i + 3
         case 0xEF where second == 0xBB && third == 0xBF:         // U+FEFF
             return i + 3
-        case 0xE1, 0xE2, 0xE3, 0xEF:
+        case 0xE2, 0xEF:
             output.append(byte)
             return i + 1
         default:                                                 // other C0 controls and DEL

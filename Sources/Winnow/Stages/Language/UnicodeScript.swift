@@ -76,7 +76,8 @@ public enum UnicodeScript {
         return code
     }
 
-    private static func number(_ code: String) -> Int { codes.firstIndex(of: code)! + 1 }
+    /// The script number of an ISO 15924 code the tables know.
+    static func number(_ code: String) -> Int { codes.firstIndex(of: code)! + 1 }
 
     private static let latinNumber = codes.firstIndex(of: "Latn")! + 1
 }
