@@ -240,14 +240,15 @@ public final class BatchReader {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
             return reject("a WARC header without its blank line", skipping: input.pending.count)
         }
-        guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])) else {
+        guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])), contentLength >= 0 else {
             return reject("a WARC record without a valid Content-Length", skipping: headerLength)
         }
-        let total = headerLength + contentLength
+        // (Compared before adding: a Content-Length near Int.max must not overflow.)
+        let total = contentLength > maximumRecordBytes ? Int.max : headerLength + contentLength
         guard total <= maximumRecordBytes else {
             // The reject keeps the header; reading resumes at the next record, found a window at a time, so the block
             // is never held — and a lying Content-Length (past the end of the file) costs no record after it.
-            return reject("a WARC record of \(total) bytes, longer than the \(maximumRecordBytes)-byte limit (--max-record-bytes; its block was not read)",
+            return reject("a WARC record of \(total == Int.max ? contentLength : total) bytes, longer than the \(maximumRecordBytes)-byte limit (--max-record-bytes; its block was not read)",
                           skipping: headerLength)
         }
         input.ensure(total + Self.warcMagic.count)

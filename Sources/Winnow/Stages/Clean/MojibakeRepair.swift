@@ -22,11 +22,12 @@ enum MojibakeRepair {
 
     /// `text` with mojibake repaired, and the number of characters repaired (0: `text` is returned as it is).
     static func repair(_ text: String) -> (text: String, repairs: Int) {
+        let engine = Engine.shared
         var current = text
         var total = 0
         for _ in 0..<3 {
             var copy = current
-            let (bytes, repairs) = copy.withUTF8 { repairOnce($0) }
+            let (bytes, repairs) = copy.withUTF8 { engine.repairOnce($0) }
             guard repairs > 0, let bytes else { break }
             total += repairs
             current = String(decoding: bytes, as: UTF8.self)
@@ -34,343 +35,417 @@ enum MojibakeRepair {
         return (current, total)
     }
 
-    // MARK: - Tables
+    /// The tables and the scoring, built once (`shared`) and handed to each pass.
+    struct Engine: Sendable {
+        static let shared = Engine()
 
-    /// Bytes 0x80–0xFF of each code page as code points (the generated rows, 0 for undefined).
-    private static let byteScalars: [[UInt32]] = CodePage.allCases.map { page in
-        Array(codePageRows[page.rawValue * 128..<(page.rawValue + 1) * 128])
-    }
+        // MARK: - Tables
 
-    /// For each page, the byte (0x80–0xFF) each code point is, by code point below 0x10000 (0: none).
-    /// Windows-1252's also takes the C1 controls back to their bytes: that is Latin-1, where they stand for 0x80–0x9F.
-    private static let scalarBytes: [[UInt8]] = byteScalars.enumerated().map { page, row in
-        var table = [UInt8](repeating: 0, count: 0x10000)
-        if page == CodePage.windows1252.rawValue { for byte in 0x80...0x9F { table[byte] = UInt8(byte) } }
-        for (offset, scalar) in row.enumerated() where scalar != 0 && scalar < 0x10000 { table[Int(scalar)] = UInt8(0x80 + offset) }
-        return table
-    }
+        let scalarBytes: [[UInt8]]
+        /// Bit `page` set: the code point is a UTF-8 lead byte (0xC2–0xF4) in that page.
+        let leadMask: [UInt8]
+        /// Bit `page` set: the code point is a UTF-8 continuation byte (0x80–0xBF) in that page.
+        let continuationMask: [UInt8]
+        /// `kind(of:)` and `scriptGroup` of the Basic Multilingual Plane.
+        let kinds: [Kind]
+        let scriptGroups: [Int16]
+        let latin: Int
+        let eastAsian: Set<Int>
 
-    /// Bit `page` set: the code point is a UTF-8 lead byte (0xC2–0xF4) in that page.
-    private static let leadMask: [UInt8] = mask { (0xC2...0xF4).contains($0) }
-    /// Bit `page` set: the code point is a UTF-8 continuation byte (0x80–0xBF) in that page.
-    private static let continuationMask: [UInt8] = mask { (0x80...0xBF).contains($0) }
-
-    private static func mask(_ include: (UInt8) -> Bool) -> [UInt8] {
-        var table = [UInt8](repeating: 0, count: 0x10000)
-        for page in CodePage.allCases {
-            for scalar in 0..<0x10000 where scalarBytes[page.rawValue][scalar] != 0 && include(scalarBytes[page.rawValue][scalar]) {
-                table[scalar] |= 1 << page.rawValue
+        init() {
+            let rows = CodePage.allCases.map { page in Array(MojibakeRepair.codePageRows[page.rawValue * 128..<(page.rawValue + 1) * 128]) }
+            // Windows-1252's also takes the C1 controls back to their bytes: that is Latin-1, where they are 0x80–0x9F.
+            let bytes = rows.enumerated().map { page, row in
+                var table = [UInt8](repeating: 0, count: 0x10000)
+                if page == CodePage.windows1252.rawValue { for byte in 0x80...0x9F { table[byte] = UInt8(byte) } }
+                for (offset, scalar) in row.enumerated() where scalar != 0 && scalar < 0x10000 { table[Int(scalar)] = UInt8(0x80 + offset) }
+                return table
             }
-        }
-        return table
-    }
-
-    @inline(__always)
-    private static func lookup(_ table: [UInt8], _ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? table[Int(scalar)] : 0 }
-
-    // MARK: - Scanning
-
-    /// One pass; nil when nothing needs repair (the common case is found without copying).
-    static func repairOnce(_ input: UnsafeBufferPointer<UInt8>) -> ([UInt8]?, Int) {
-        var output: [UInt8] = []
-        var repairs = 0
-        var copied = 0
-        var tokenStart = 0
-        var suspect = false
-        var previous: UInt32 = 0x20
-        var i = 0
-        let count = input.count
-        while i <= count {
-            // A token ends at ASCII whitespace or the end of the text.
-            let byte: UInt8 = i < count ? input[i] : 0x20
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                if suspect, let (replacement, end, fixes) = repairToken(input, from: tokenStart, to: i) {
-                    output.reserveCapacity(count)
-                    output.append(contentsOf: input[copied..<tokenStart])
-                    output.append(contentsOf: replacement)
-                    copied = end
-                    repairs += fixes
-                    if end > i { i = end - 1 }       // a space the token took (`voilÃ  le`)
+            func mask(_ include: (UInt8) -> Bool) -> [UInt8] {
+                var table = [UInt8](repeating: 0, count: 0x10000)
+                for page in bytes.indices {
+                    for scalar in 0..<0x10000 where bytes[page][scalar] != 0 && include(bytes[page][scalar]) { table[scalar] |= 1 << page }
                 }
-                suspect = false
-                tokenStart = i + 1
-                previous = 0x20
-                i += 1
-                continue
+                return table
             }
-            if byte < 0x80 {
-                previous = UInt32(byte)
-                i += 1
-                continue
+            scalarBytes = bytes
+            leadMask = mask { (0xC2...0xF4).contains($0) }
+            continuationMask = mask { (0x80...0xBF).contains($0) }
+            kinds = (0..<0x10000).map { Engine.classify($0) }
+            let latin = UnicodeScript.number("Latn")
+            let eastAsian = Set(["Hani", "Hira", "Kana", "Hang", "Bopo"].map(UnicodeScript.number))
+            scriptGroups = (0..<0x10000).map { scalar in
+                let number = scalar < 0x80 ? latin : UnicodeScript.number(of: UInt32(scalar))
+                return Int16(eastAsian.contains(number) ? -1 : number)
             }
-            let (scalar, width) = UTF8Bytes.decode(input, at: i)
-            if !suspect {
-                if lookup(leadMask, previous) & lookup(continuationMask, scalar) != 0 { suspect = true }
-                // `Ã` and a space: the space may have been the no-break space of `à`.
-                if scalar == 0xC3, i + width < count, input[i + width] == 0x20 { suspect = true }
-            }
-            previous = scalar
-            i += width
+            self.latin = latin
+            self.eastAsian = eastAsian
         }
-        guard repairs > 0 else { return (nil, 0) }
-        output.append(contentsOf: input[copied...])
-        return (output, repairs)
-    }
 
-    /// The repaired bytes of the token in `start..<end` when a code page makes it clearly better, with the index
-    /// after what it replaced (beyond `end` when it took the following space) and the number of characters repaired.
-    private static func repairToken(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> ([UInt8], Int, Int)? {
-        var token: [UInt32] = []
-        var position = start
-        while position < end {
-            let (scalar, width) = UTF8Bytes.decode(input, at: position)
-            token.append(scalar)
-            position += width
-        }
-        var tokenEnd = end
-        // `voilÃ  le`: a small letter, `Ã`, then the space that was its no-break space.
-        if token.count >= 2, token.last == 0xC3, Self.kind(of: token[token.count - 2]) == .lower, end < input.count, input[end] == 0x20 {
-            token.append(0xA0)
-            tokenEnd = end + 1
-        }
-        let before: UInt32 = 0x20       // tokens start after whitespace
-        let after: UInt32 = tokenEnd < input.count ? UTF8Bytes.decode(input, at: tokenEnd).0 : 0x20
-        let original = badness(token, before: before, after: after)
-        var best: (gain: Int, scalars: [UInt32], fixes: Int)?
-        for page in CodePage.allCases {
-            // Decoded once, twice or three times with the page (text mis-decoded twice the same way is common, and
-            // the halfway text is often no more plausible than the start); the best level wins, and of equals the
-            // first page (Windows-1252 is by far the most common mistake).
-            var current = token
-            var fixes = 0
-            var bonus = 0
-            for _ in 0..<3 {
-                guard let (scalars, levelFixes, levelBonus) = decode(current, page: page) else { break }
-                current = scalars
-                fixes += levelFixes
-                bonus += levelBonus
-                let gain = original - badness(current, before: before, after: after) + bonus
-                if gain >= 2 && gain > (best?.gain ?? 0) && !introducesJunk(current, original: token) { best = (gain, current, fixes) }
-            }
-        }
-        guard let best else { return nil }
-        var bytes: [UInt8] = []
-        for scalar in best.scalars { UTF8Bytes.append(scalar, to: &bytes) }
-        // The no-break space of a lone `Ã` that was not repaired is given back as the space it was.
-        if tokenEnd > end, best.scalars.last == 0xA0 { bytes.removeLast(2); bytes.append(0x20) }
-        return (bytes, tokenEnd, best.fixes)
-    }
+        @inline(__always)
+        func lookup(_ table: [UInt8], _ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? table[Int(scalar)] : 0 }
 
-    /// The token with every sequence that `page` turns into UTF-8 decoded, the number decoded, and a bonus for the
-    /// patterns that only mojibake makes (`â€?`, `voilÃ  le`); nil when nothing decodes.
-    private static func decode(_ token: [UInt32], page: CodePage) -> ([UInt32], Int, Int)? {
-        let bytes = scalarBytes[page.rawValue]
-        func byte(_ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? bytes[Int(scalar)] : 0 }
-        var result: [UInt32] = []
-        result.reserveCapacity(token.count)
-        var fixes = 0
-        var bonus = 0
-        var i = 0
-        while i < token.count {
-            let lead = byte(token[i])
-            let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
-            if (0xC2...0xF4).contains(lead), i + 1 < token.count {
-                if page == .windows1252 {
-                    // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
-                    if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
-                        result.append(0x201D); fixes += 1; bonus += 2; i += 3
-                        continue
+        // MARK: - Scanning
+
+        /// One pass; nil when nothing needs repair (the common case is found without copying).
+        func repairOnce(_ input: UnsafeBufferPointer<UInt8>) -> ([UInt8]?, Int) {
+            var output: [UInt8] = []
+            var repairs = 0
+            var copied = 0
+            var tokenStart = 0
+            var suspect = false
+            var pages: UInt8 = 0
+            var previous: UInt32 = 0x20
+            var i = 0
+            let count = input.count
+            while i <= count {
+                // A token ends at ASCII whitespace or the end of the text.
+                let byte: UInt8 = i < count ? input[i] : 0x20
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                    if suspect, let (replacement, end, fixes) = repairToken(input, from: tokenStart, to: i, pages: pages) {
+                        output.reserveCapacity(count)
+                        output.append(contentsOf: input[copied..<tokenStart])
+                        output.append(contentsOf: replacement)
+                        copied = end
+                        repairs += fixes
+                        if end > i { i = end - 1 }       // a space the token took (`voilÃ  le`)
                     }
-                    if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
-                        result.append(0xE0); fixes += 1; bonus += 2; i += 2
-                        continue
-                    }
-                }
-                var sequence: [UInt8] = [lead]
-                var k = 1
-                while k < length, i + k < token.count, (0x80...0xBF).contains(byte(token[i + k])) {
-                    sequence.append(byte(token[i + k]))
-                    k += 1
-                }
-                if k == length, let scalar = UTF8Bytes.scalar(of: sequence) {
-                    result.append(scalar)
-                    fixes += 1
-                    i += length
+                    suspect = false
+                    pages = 0
+                    tokenStart = i + 1
+                    previous = 0x20
+                    i += 1
                     continue
                 }
+                if byte < 0x80 {
+                    previous = UInt32(byte)
+                    i += 1
+                    continue
+                }
+                let (scalar, width) = UTF8Bytes.decode(input, at: i)
+                let candidates = lookup(leadMask, previous) & lookup(continuationMask, scalar)
+                if candidates != 0 {
+                    suspect = true
+                    pages |= candidates
+                }
+                // `Ã` and a space: the space may have been the no-break space of `à`.
+                if scalar == 0xC3, i + width < count, input[i + width] == 0x20 {
+                    suspect = true
+                    pages |= 1 << CodePage.windows1252.rawValue
+                }
+                previous = scalar
+                i += width
             }
-            result.append(token[i])
-            i += 1
+            guard repairs > 0 else { return (nil, 0) }
+            output.append(contentsOf: input[copied...])
+            return (output, repairs)
         }
-        return fixes > 0 ? (result, fixes, bonus) : nil
-    }
 
-    /// Whether the repair brings in characters that text is not made of (controls, private use, box drawing,
-    /// unassigned code points) where the original had none.
-    private static func introducesJunk(_ repaired: [UInt32], original: [UInt32]) -> Bool {
-        let junk = repaired.filter { kind(of: $0) == .junk || kind(of: $0) == .control }.count
-        return junk > original.filter { kind(of: $0) == .junk || kind(of: $0) == .control }.count
-    }
+        /// The repaired bytes of the token in `start..<end` when a code page makes it clearly better, with the index
+        /// after what it replaced (beyond `end` when it took the following space) and the number of characters repaired.
+        private func repairToken(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, pages: UInt8) -> ([UInt8], Int, Int)? {
+            var token: [UInt32] = []
+            var position = start
+            while position < end {
+                let (scalar, width) = UTF8Bytes.decode(input, at: position)
+                token.append(scalar)
+                position += width
+            }
+            var tokenEnd = end
+            // `voilÃ  le`: a small letter, `Ã`, then the space that was its no-break space.
+            if token.count >= 2, token.last == 0xC3, kind(of: token[token.count - 2]) == .lower, end < input.count, input[end] == 0x20 {
+                token.append(0xA0)
+                tokenEnd = end + 1
+            }
+            let before: UInt32 = 0x20       // tokens start after whitespace
+            let after: UInt32 = tokenEnd < input.count ? UTF8Bytes.decode(input, at: tokenEnd).0 : 0x20
+            let original = badness(token, before: before, after: after)
+            var best: (gain: Int, scalars: [UInt32], fixes: Int)?
+            search: for page in CodePage.allCases where pages & (1 << page.rawValue) != 0 {
+                // Decoded once, twice or three times with the page (text mis-decoded twice the same way is common, and
+                // the halfway text is often no more plausible than the start); the best level wins, and of equals the
+                // first page (Windows-1252 is by far the most common mistake).
+                var current = token
+                var fixes = 0
+                var bonus = 0
+                for _ in 0..<3 {
+                    guard let (scalars, levelFixes, levelBonus) = decode(current, page: page) else { break }
+                    current = scalars
+                    fixes += levelFixes
+                    bonus += levelBonus
+                    let left = badness(current, before: before, after: after)
+                    let gain = original - left + bonus
+                    if gain >= 2 && gain > (best?.gain ?? 0) && !introducesJunk(current, original: token) { best = (gain, current, fixes) }
+                    if left == 0 && best != nil { break search }      // nothing can do better than a flawless token
+                }
+            }
+            guard let best else { return nil }
+            var bytes: [UInt8] = []
+            for scalar in best.scalars { UTF8Bytes.append(scalar, to: &bytes) }
+            // The no-break space of a lone `Ã` that was not repaired is given back as the space it was.
+            if tokenEnd > end, best.scalars.last == 0xA0 { bytes.removeLast(2); bytes.append(0x20) }
+            return (bytes, tokenEnd, best.fixes)
+        }
 
-    // MARK: - Plausibility
+        /// The token with every sequence that `page` turns into UTF-8 decoded, the number decoded, and a bonus for the
+        /// patterns that only mojibake makes (`â€?`, `voilÃ  le`); nil when nothing decodes.
+        private func decode(_ token: [UInt32], page: CodePage) -> ([UInt32], Int, Int)? {
+            let bytes = scalarBytes[page.rawValue]
+            func byte(_ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? bytes[Int(scalar)] : 0 }
+            var result: [UInt32] = []
+            result.reserveCapacity(token.count)
+            var fixes = 0
+            var bonus = 0
+            var i = 0
+            while i < token.count {
+                let lead = byte(token[i])
+                let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+                if (0xC2...0xF4).contains(lead), i + 1 < token.count {
+                    if page == .windows1252 {
+                        // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
+                        if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
+                            result.append(0x201D); fixes += 1; bonus += 2; i += 3
+                            continue
+                        }
+                        if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
+                            result.append(0xE0); fixes += 1; bonus += 2; i += 2
+                            continue
+                        }
+                    }
+                    if i + length <= token.count, let scalar = sequenceScalar(lead: lead, length: length, at: i + 1, of: token, byte: byte) {
+                        result.append(scalar)
+                        fixes += 1
+                        i += length
+                        continue
+                    }
+                }
+                result.append(token[i])
+                i += 1
+            }
+            return fixes > 0 ? (result, fixes, bonus) : nil
+        }
 
-    /// What a character is, for `badness`.
-    enum Kind: Equatable {
-        case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol, trailingSymbol,
-             currency, mark, format, control, rareLetter, junk
-    }
+        /// The code point that `lead` and the bytes of the `length - 1` characters from `start` encode as well-formed
+        /// UTF-8 (no overlong forms, surrogates or values past U+10FFFF), or nil.
+        @inline(__always)
+        private func sequenceScalar(lead: UInt8, length: Int, at start: Int, of token: [UInt32], byte: (UInt32) -> UInt8) -> UInt32? {
+            var value = UInt32(lead) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
+            for k in 0..<(length - 1) {
+                let continuation = byte(token[start + k])
+                guard continuation & 0xC0 == 0x80 else { return nil }
+                if k == 0 {
+                    switch lead {
+                    case 0xE0 where continuation < 0xA0, 0xED where continuation > 0x9F, 0xF0 where continuation < 0x90, 0xF4 where continuation > 0x8F:
+                        return nil
+                    default: break
+                    }
+                }
+                value = value << 6 | UInt32(continuation & 0x3F)
+            }
+            return value
+        }
 
-    /// How implausible a token is between `before` and `after`: the sum of `pairBadness` over neighbours and of
-    /// each character's own cost.
-    static func badness(_ token: [UInt32], before: UInt32, after: UInt32) -> Int {
-        var total = 0
-        var previous = before
-        var lastScript: Int?
-        for scalar in token {
-            total += pairBadness(previous, scalar) + characterBadness(scalar)
-            previous = scalar
-            // Letters of two scripts in one token, with or without punctuation between (`В«um`, `Д°ntihar`).
-            switch kind(of: scalar) {
-            case .lower, .upper, .letter, .rareLetter:
-                let script = scriptGroup(scalar)
-                if let lastScript, lastScript != script { total += 2 }
-                lastScript = script
-            default: break
+        /// Whether the repair brings in characters that text is not made of (controls, private use, box drawing,
+        /// unassigned code points) where the original had none.
+        private func introducesJunk(_ repaired: [UInt32], original: [UInt32]) -> Bool {
+            func junk(_ scalars: [UInt32]) -> Int {
+                var count = 0
+                for scalar in scalars where scalar >= 0x80 {
+                    let kind = kind(of: scalar)
+                    if kind == .junk || kind == .control { count += 1 }
+                }
+                return count
+            }
+            return junk(repaired) > junk(original)
+        }
+
+        // MARK: - Plausibility
+
+        /// What a character is, for `badness`.
+        enum Kind: UInt8 {
+            case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol, trailingSymbol,
+                 currency, mark, format, control, rareLetter, junk
+        }
+
+        /// How implausible a token is between `before` and `after`: the sum of `pairBadness` over neighbours and of
+        /// each character's own cost.
+        func badness(_ token: [UInt32], before: UInt32, after: UInt32) -> Int {
+            var total = 0
+            var previous = before
+            var previousKind = kind(of: before)
+            var lastScript: Int?
+            for scalar in token {
+                if scalar < 0x80 && previous < 0x80 {
+                    // ASCII after ASCII: only a capital after a small letter and controls cost.
+                    if previous &- 0x61 < 26 && scalar &- 0x41 < 26 { total += 1 }
+                    if scalar < 0x20 || scalar == 0x7F { total += 3 }
+                    if (scalar | 0x20) &- 0x61 < 26 {
+                        if let lastScript, lastScript != latin { total += 2 }
+                        lastScript = latin
+                    }
+                    previous = scalar
+                    previousKind = kinds[Int(scalar)]
+                    continue
+                }
+                let scalarKind = kind(of: scalar)
+                total += pairBadness(previous, previousKind, scalar, scalarKind) + characterBadness(scalarKind)
+                previous = scalar
+                previousKind = scalarKind
+                // Letters of two scripts in one token, with or without punctuation between (`В«um`, `Д°ntihar`).
+                switch scalarKind {
+                case .lower, .upper, .letter, .rareLetter:
+                    let script = scriptGroup(scalar)
+                    if let lastScript, lastScript != script { total += 2 }
+                    lastScript = script
+                default: break
+                }
+            }
+            return total + pairBadness(previous, previousKind, after, kind(of: after))
+        }
+
+        private func characterBadness(_ kind: Kind) -> Int {
+            switch kind {
+            case .control: return 3
+            case .junk: return 2
+            case .rareLetter: return 1
+            default: return 0
             }
         }
-        return total + pairBadness(previous, after)
-    }
 
-    private static func characterBadness(_ scalar: UInt32) -> Int {
-        switch kind(of: scalar) {
-        case .control: return 3
-        case .junk: return 2
-        case .rareLetter: return 1
-        default: return 0
+        private func pairBadness(_ a: UInt32, _ first: Kind, _ b: UInt32, _ second: Kind) -> Int {
+            var cost = 0
+            let firstIsLetter = first == .lower || first == .upper || first == .letter || first == .rareLetter
+            let secondIsLetter = second == .lower || second == .upper || second == .letter || second == .rareLetter
+            if firstIsLetter && secondIsLetter {
+                if first == .lower && second == .upper && scriptGroup(a) == scriptGroup(b) { cost += b < 0x80 ? 1 : 2 }
+                // A Latin-1 capital before a letter from beyond Latin-1 (`Åš`, `Åž`, `ÄŚ`): the languages that write one
+                // hardly write the other.
+                if (0xC0...0xDE).contains(a) && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }
+            } else if firstIsLetter {
+                // A symbol or currency sign right after a letter; hardly ever after an accented one (`â€`, `Ô±`).
+                switch second {
+                case .symbol, .currency: cost += a < 0x80 ? 1 : 2
+                case .openingPunctuation: cost += 2
+                case .format where (0xC0...0xDE).contains(a): cost += 2            // `Å` + soft hyphen
+                case .punctuation where (0xC0...0xDE).contains(a) && isWindows1252Punctuation(b): cost += 1   // `Ä…`
+                default: break
+                }
+            } else if secondIsLetter {
+                // A symbol right before a letter; before an accented one it is MacRoman's mojibake (`≈ü`, `√©`).
+                switch first {
+                case .symbol, .currency: cost += a >= 0x80 && b >= 0x80 ? 2 : 1
+                case .trailingSymbol: cost += 2                                   // `°` `©` `®` `™` close, never open, a word
+                case .punctuation where isWindows1252Punctuation(a) && second == .lower: cost += 1       // `…s`
+                default: break
+                }
+            } else {
+                if isSymbol(first) && isSymbol(second) { cost += a >= 0x80 && b >= 0x80 ? 2 : 1 }
+                if first == .punctuation && a >= 0x80 && isSymbol(second) && b >= 0x80 { cost += 1 }   // `»‡`
+                // An opening `¿` `¡` `‚` `„` right after other non-ASCII punctuation (`»¿`, the BOM's `ï»¿`).
+                if second == .openingPunctuation && a >= 0x80 && (first == .punctuation || isSymbol(first)) { cost += 2 }
+            }
+            if second == .mark && !(firstIsLetter || first == .mark || first == .symbol || first == .trailingSymbol) { cost += 2 }
+            // What bytes C2 and C3 are in the code pages leads most mojibake (`Â£`, `Â `, `Ã©`, `Ă©`, `√©`, `├⌐`): rare
+            // letters and symbols in correct text, and almost never before a symbol, a no-break space or a letter from
+            // beyond Latin-1. Where they are common letters (Cyrillic В Г, Polish Ć) only a symbol after them counts.
+            if isRareLead(a) {
+                switch second {
+                case .symbol, .currency, .trailingSymbol, .openingPunctuation, .control, .noBreakSpace, .format: cost += 2
+                case .punctuation where b >= 0x80: cost += 2                           // `Â«`, `Ā«`
+                case .lower, .upper, .letter, .rareLetter:
+                    if a >= 0x100 && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }          // `Ăľ`
+                default: break
+                }
+            } else if a == 0x412 || a == 0x413 || a == 0x106 {
+                switch second {
+                case .symbol, .currency, .trailingSymbol, .control, .format: cost += 2
+                default: break
+                }
+            }
+            return cost
         }
-    }
 
-    private static func pairBadness(_ a: UInt32, _ b: UInt32) -> Int {
-        let first = kind(of: a), second = kind(of: b)
-        var cost = 0
-        let firstIsLetter = first == .lower || first == .upper || first == .letter || first == .rareLetter
-        let secondIsLetter = second == .lower || second == .upper || second == .letter || second == .rareLetter
-        if firstIsLetter && secondIsLetter {
-            if first == .lower && second == .upper && scriptGroup(a) == scriptGroup(b) { cost += b < 0x80 ? 1 : 2 }
-            // A Latin-1 capital before a letter from beyond Latin-1 (`Åš`, `Åž`, `ÄŚ`): the languages that write one
-            // hardly write the other.
-            if (0xC0...0xDE).contains(a) && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }
-        } else if firstIsLetter {
-            // A symbol or currency sign right after a letter; hardly ever after an accented one (`â€`, `Ô±`).
-            switch second {
-            case .symbol, .currency: cost += a < 0x80 ? 1 : 2
-            case .openingPunctuation: cost += 2
-            case .format where (0xC0...0xDE).contains(a): cost += 2            // `Å` + soft hyphen
-            case .punctuation where (0xC0...0xDE).contains(a) && windows1252Punctuation.contains(b): cost += 1   // `Ä…`
-            default: break
-            }
-        } else if secondIsLetter {
-            // A symbol right before a letter; before an accented one it is MacRoman's mojibake (`≈ü`, `√©`).
-            switch first {
-            case .symbol, .currency: cost += a >= 0x80 && b >= 0x80 ? 2 : 1
-            case .trailingSymbol: cost += 2                                   // `°` `©` `®` `™` close, never open, a word
-            case .punctuation where windows1252Punctuation.contains(a) && second == .lower: cost += 1       // `…s`
-            default: break
-            }
-        } else {
-            let symbols: Set<Kind> = [.symbol, .currency, .trailingSymbol]
-            if symbols.contains(first) && symbols.contains(second) { cost += a >= 0x80 && b >= 0x80 ? 2 : 1 }
-            if first == .punctuation && a >= 0x80 && symbols.contains(second) && b >= 0x80 { cost += 1 }   // `»‡`
-            // An opening `¿` `¡` `‚` `„` right after other non-ASCII punctuation (`»¿`, the BOM's `ï»¿`).
-            if second == .openingPunctuation && a >= 0x80 && (first == .punctuation || symbols.contains(first)) { cost += 2 }
-        }
-        if second == .mark && !(firstIsLetter || first == .mark || first == .symbol || first == .trailingSymbol) { cost += 2 }
-        // What bytes C2 and C3 are in the code pages leads most mojibake (`Â£`, `Â `, `Ã©`, `Ă©`, `√©`, `├⌐`): rare
-        // letters and symbols in correct text, and almost never before a symbol, a no-break space or a letter from
-        // beyond Latin-1. Where they are common letters (Cyrillic В Г, Polish Ć) only a symbol after them counts.
-        if rareLeads.contains(a) {
-            switch second {
-            case .symbol, .currency, .trailingSymbol, .openingPunctuation, .control, .noBreakSpace, .format: cost += 2
-            case .punctuation where b >= 0x80: cost += 2                           // `Â«`, `Ā«`
-            case .lower, .upper, .letter, .rareLetter:
-                if a >= 0x100 && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }          // `Ăľ`
-            default: break
-            }
-        } else if commonLeads.contains(a) {
-            switch second {
-            case .symbol, .currency, .trailingSymbol, .control, .format: cost += 2
-            default: break
+        private func isSymbol(_ kind: Kind) -> Bool { kind == .symbol || kind == .currency || kind == .trailingSymbol }
+
+        /// Bytes C2 and C3 in the code pages where they are rare in correct text — Â Ã Ă Ā ¬ √ ┬ ├ — and the leads of
+        /// Cyrillic and Central European mojibake that are rare before symbols: Ð Ñ (Windows-1252), Ĺ (Windows-1250).
+        /// (Where C2 and C3 are common letters — В Г in Windows-1251, Ć in Windows-1257 — only a symbol after them counts.)
+        private func isRareLead(_ scalar: UInt32) -> Bool {
+            switch scalar {
+            case 0xC2, 0xC3, 0x102, 0x100, 0xAC, 0x221A, 0x252C, 0x251C, 0xD0, 0xD1, 0x139: true
+            default: false
             }
         }
-        return cost
-    }
 
-    /// Bytes C2 and C3 in the code pages where they are rare in correct text — Â Ã Ă Ā ¬ √ ┬ ├ — and the leads of
-    /// Cyrillic and Central European mojibake that are rare before symbols: Ð Ñ (Windows-1252), Ĺ (Windows-1250).
-    private static let rareLeads: Set<UInt32> = [0xC2, 0xC3, 0x102, 0x100, 0xAC, 0x221A, 0x252C, 0x251C, 0xD0, 0xD1, 0x139]
-    /// And where they are common letters: В Г (Windows-1251), Ć (Windows-1257).
-    private static let commonLeads: Set<UInt32> = [0x412, 0x413, 0x106]
+        /// Windows-1252's punctuation at 0x80–0x9F: … – — ‹ › „ ‚ • † ‡ ‰.
+        private func isWindows1252Punctuation(_ scalar: UInt32) -> Bool {
+            switch scalar {
+            case 0x2026, 0x2013, 0x2014, 0x2039, 0x203A, 0x201E, 0x201A, 0x2022, 0x2020, 0x2021, 0x2030: true
+            default: false
+            }
+        }
 
-    /// Windows-1252's punctuation at 0x80–0x9F: … – — ‹ › „ ‚ • † ‡ ‰.
-    private static let windows1252Punctuation: Set<UInt32> = [0x2026, 0x2013, 0x2014, 0x2039, 0x203A, 0x201E, 0x201A, 0x2022, 0x2020, 0x2021, 0x2030]
+        /// Scripts that are written together in one word count as one (Han with kana or Hangul).
+        func scriptGroup(_ scalar: UInt32) -> Int {
+            if scalar < 0x10000 { return Int(scriptGroups[Int(scalar)]) }
+            let number = UnicodeScript.number(of: scalar)
+            return eastAsian.contains(number) ? -1 : number
+        }
 
-    /// Scripts that are written together in one word count as one (Han with kana or Hangul).
-    private static func scriptGroup(_ scalar: UInt32) -> Int {
-        let number = scalar < 0x80 ? latin : UnicodeScript.number(of: scalar)
-        return eastAsian.contains(number) ? -1 : number
-    }
-    private static let latin = UnicodeScript.number("Latn")
-    private static let eastAsian: Set<Int> = Set(["Hani", "Hira", "Kana", "Hang", "Bopo"].map(UnicodeScript.number))
+        /// The kind of a code point (a table lookup in the Basic Multilingual Plane).
+        @inline(__always)
+        func kind(of scalar: UInt32) -> Kind { scalar < 0x10000 ? kinds[Int(scalar)] : Engine.classify(scalar) }
 
-    /// The kind of a code point.
-    static func kind(of scalar: UInt32) -> Kind {
-        switch scalar {
-        case 0x20, 0x09, 0x0A, 0x0D, 0x2000...0x200A, 0x3000: return .space
-        case 0xA0, 0x202F: return .noBreakSpace
-        case 0x61...0x7A: return .lower
-        case 0x41...0x5A: return .upper
-        case 0x30...0x39: return .digit
-        case 0x00...0x1F, 0x7F...0x9F: return .control
-        case 0x21...0x7E: return .punctuation
-        case 0xA1, 0xBF, 0x201A, 0x201E: return .openingPunctuation       // ¡ ¿ ‚ „
-        case 0xA2...0xA5, 0x20A0...0x20CF: return .currency
-        case 0xA9, 0xAE, 0xB0, 0x2122: return .trailingSymbol
-        case 0xAB, 0xBB, 0x2010...0x2015, 0x2018...0x201F, 0x2026, 0x2039, 0x203A, 0x2030...0x205E: return .punctuation
-        case 0xAD, 0x200B...0x200F, 0x2060...0x206F, 0xFEFF: return .format
-        case 0xA6...0xBE, 0xD7, 0xF7, 0x192, 0x2C6, 0x2DC, 0x2016, 0x2017, 0x2020...0x2025, 0x2027...0x202E: return .symbol
-        case 0xC0...0xDE: return .upper
-        case 0xDF...0xFF: return .lower
-        case 0x218...0x21B, 0x1A0, 0x1A1, 0x1AF, 0x1B0: return caseKind(scalar)         // ș ț, Vietnamese ơ ư
-        case 0x180...0x2AF: return .rareLetter                                            // Latin Extended-B, IPA
-        case 0x2B0...0x2FF: return .symbol                                                // spacing modifiers
-        case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F: return .mark
-        case 0x460...0x48F: return .rareLetter                                            // historic Cyrillic
-        case 0x2100...0x2BFF: return 0x2500...0x259F ~= scalar ? .junk : .symbol         // box drawing; arrows, maths
-        case 0xE000...0xF8FF, 0xFFF0...0xFFFC, 0xFFFE, 0xFFFF: return .junk
-        case 0xFFFD: return .symbol
-        case 0x1F000...0x1FAFF: return .symbol
-        default:
+
+        static func classify(_ scalar: UInt32) -> Kind {
+            switch scalar {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x2000...0x200A, 0x3000: return .space
+            case 0xA0, 0x202F: return .noBreakSpace
+            case 0x61...0x7A: return .lower
+            case 0x41...0x5A: return .upper
+            case 0x30...0x39: return .digit
+            case 0x00...0x1F, 0x7F...0x9F: return .control
+            case 0x21...0x7E: return .punctuation
+            case 0xA1, 0xBF, 0x201A, 0x201E: return .openingPunctuation       // ¡ ¿ ‚ „
+            case 0xA2...0xA5, 0x20A0...0x20CF: return .currency
+            case 0xA9, 0xAE, 0xB0, 0x2122: return .trailingSymbol
+            case 0xAB, 0xBB, 0x2010...0x2015, 0x2018...0x201F, 0x2026, 0x2039, 0x203A, 0x2030...0x205E: return .punctuation
+            case 0xAD, 0x200B...0x200F, 0x2060...0x206F, 0xFEFF: return .format
+            case 0xA6...0xBE, 0xD7, 0xF7, 0x192, 0x2C6, 0x2DC, 0x2016, 0x2017, 0x2020...0x2025, 0x2027...0x202E: return .symbol
+            case 0xC0...0xDE: return .upper
+            case 0xDF...0xFF: return .lower
+            case 0x218...0x21B, 0x1A0, 0x1A1, 0x1AF, 0x1B0: return caseKind(scalar)         // ș ț, Vietnamese ơ ư
+            case 0x180...0x2AF: return .rareLetter                                            // Latin Extended-B, IPA
+            case 0x2B0...0x2FF: return .symbol                                                // spacing modifiers
+            case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F: return .mark
+            case 0x460...0x48F: return .rareLetter                                            // historic Cyrillic
+            case 0x2100...0x2BFF: return 0x2500...0x259F ~= scalar ? .junk : .symbol         // box drawing; arrows, maths
+            case 0xE000...0xF8FF, 0xFFF0...0xFFFC, 0xFFFE, 0xFFFF: return .junk
+            case 0xFFFD: return .symbol
+            case 0x1F000...0x1FAFF: return .symbol
+            default:
+                guard let value = Unicode.Scalar(scalar) else { return .junk }
+                switch value.properties.generalCategory {
+                case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter: return caseKind(scalar)
+                case .otherLetter, .modifierLetter: return .letter
+                case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
+                case .decimalNumber, .letterNumber, .otherNumber: return .digit
+                case .mathSymbol, .otherSymbol, .modifierSymbol: return .symbol
+                case .currencySymbol: return .currency
+                case .spaceSeparator: return .space
+                case .format: return .format
+                case .control: return .control
+                case .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return .junk
+                default: return .punctuation
+                }
+            }
+        }
+
+        static func caseKind(_ scalar: UInt32) -> Kind {
             guard let value = Unicode.Scalar(scalar) else { return .junk }
-            switch value.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter: return caseKind(scalar)
-            case .otherLetter, .modifierLetter: return .letter
-            case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
-            case .decimalNumber, .letterNumber, .otherNumber: return .digit
-            case .mathSymbol, .otherSymbol, .modifierSymbol: return .symbol
-            case .currencySymbol: return .currency
-            case .spaceSeparator: return .space
-            case .format: return .format
-            case .control: return .control
-            case .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return .junk
-            default: return .punctuation
-            }
+            if value.properties.isUppercase { return .upper }
+            if value.properties.isLowercase { return .lower }
+            return .letter
         }
-    }
-
-    private static func caseKind(_ scalar: UInt32) -> Kind {
-        guard let value = Unicode.Scalar(scalar) else { return .junk }
-        if value.properties.isUppercase { return .upper }
-        if value.properties.isLowercase { return .lower }
-        return .letter
     }
 }
