@@ -3,17 +3,17 @@ import Testing
 
 @Suite struct CleanStageTests {
     @Test func lineEndsAndBlankLines() {
-        #expect(CleanStage.clean("a\r\nb\rc\n") == "a\nb\nc")
-        #expect(CleanStage.clean("\n\n  \nTitle\n\n\n\n\nBody  \t\nmore   \n\n\n") == "Title\n\nBody\nmore")
-        #expect(CleanStage.clean("one\n \t \n\t\ntwo") == "one\n\ntwo", "lines of spaces are blank lines")
-        #expect(CleanStage.clean("  indented line") == "  indented line", "leading spaces of a line stay")
-        #expect(CleanStage.clean("tab\tinside") == "tab\tinside")
+        #expect(CleanStage.clean("a\r\nb\rc\n", lines: .off) == "a\nb\nc")
+        #expect(CleanStage.clean("\n\n  \nTitle\n\n\n\n\nBody  \t\nmore   \n\n\n", lines: .off) == "Title\n\nBody\nmore")
+        #expect(CleanStage.clean("one\n \t \n\t\ntwo", lines: .off) == "one\n\ntwo", "lines of spaces are blank lines")
+        #expect(CleanStage.clean("  indented line", lines: .off) == "  indented line", "leading spaces of a line stay")
+        #expect(CleanStage.clean("tab\tinside", lines: .off) == "tab\tinside")
     }
 
     @Test func controlCharactersGoButNewlinesAndTabsStay() {
-        #expect(CleanStage.clean("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f\u{9F}g") == "abcde…fŸg")
-        #expect(CleanStage.clean("keep\u{A0}nbsp and ©") == "keep\u{A0}nbsp and ©", "a no-break space is correct text; U+00A1–U+00BF are not controls")
-        #expect(CleanStage.clean("form\u{C}feed\u{B}vt") == "formfeedvt")
+        #expect(CleanStage.clean("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f\u{9F}g", lines: .off) == "abcde…fŸg")
+        #expect(CleanStage.clean("keep\u{A0}nbsp and ©", lines: .off) == "keep\u{A0}nbsp and ©", "a no-break space is correct text; U+00A1–U+00BF are not controls")
+        #expect(CleanStage.clean("form\u{C}feed\u{B}vt", lines: .off) == "formfeedvt")
     }
 
     @Test func textIsPutInNFC() {

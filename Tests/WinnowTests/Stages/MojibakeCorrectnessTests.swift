@@ -92,3 +92,60 @@ import Testing
         #expect(MojibakeRepair.repair(broken).text == expected)
     }
 }
+
+/// Issue 17, item 2: the noise-line model's features are those it was trained on (`Scripts/line_features.py`).
+@Suite struct LineModelTests {
+    @Test func featuresAreThoseOfTheTrainingScript() throws {
+        let text = try String(contentsOfFile: TestSupport.fixture("clean/line-features.jsonl"), encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let lines = try #require(object["text"] as? [String])
+            let expected = try #require(object["features"] as? [[Double]])
+            var joined = Array(lines.joined(separator: "\n").utf8)
+            let features = joined.withUnsafeMutableBufferPointer { buffer in
+                let text = UnsafeBufferPointer(buffer)
+                return LineFeatures.features(text, TextLines.ranges(text))
+            }
+            #expect(features.count == expected.count)
+            for (index, (got, want)) in zip(features, expected).enumerated() {
+                let values = got ?? [Double](repeating: 0, count: want.count)
+                #expect(values.count == LineModel.featureNames.count && values.count == want.count)
+                for (name, (a, b)) in zip(LineModel.featureNames, zip(values, want)) where abs(a - b) > 1e-5 {
+                    Issue.record("line \(index) '\(lines[index])': \(name) is \(a), the script says \(b)")
+                }
+            }
+        }
+    }
+
+    @Test func menusDatesAndLinesWithoutLettersGoArticleLinesStay() {
+        let page = """
+            Home | News | Sport | Weather | Culture
+            12.03.2021, 10:45
+            The council agreed on Tuesday to build a new bridge over the river, ending years of debate about the crossing.
+            Residents said the decision was long overdue, and the mayor promised that work would start before the summer.
+            _____
+            ||
+            """
+        var configuration = CleanStage.Configuration.defaults
+        configuration.minRepeats = 0
+        let result = CleanStage(configuration: configuration).clean(page)
+        #expect(result.text.contains("The council agreed"))
+        #expect(result.text.contains("Residents said"))
+        #expect(!result.text.contains("_____") && !result.text.contains("||"), "\(result.removed.map(\.rule))")
+        configuration.lines = .off
+        #expect(CleanStage(configuration: configuration).clean(page).removed.allSatisfy { $0.rule != "noise_line" })
+    }
+
+    @Test func aLoneCommentWordNearTheEndRemovesOnlyItself() {
+        let article = (1...12).map { "Paragraph \($0) of the story tells what happened next, in a sentence long enough to be prose." }
+        for word in ["*", "Email", "Share"] {
+            let lines = article[..<9] + [word] + article[9...]
+            var configuration = CleanStage.Configuration.defaults
+            configuration.minRepeats = 0
+            configuration.lines = .off
+            let result = CleanStage(configuration: configuration).clean(lines.joined(separator: "\n"))
+            #expect(result.removed.count <= 1, "\(word): \(result.removed.map(\.rule))")
+            for paragraph in article { #expect(result.text.contains(paragraph), "\(word) took '\(paragraph)'") }
+        }
+    }
+}

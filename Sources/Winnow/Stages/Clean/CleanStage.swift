@@ -52,6 +52,10 @@ public struct CleanStage: DocumentStage {
             }
             return nil
         }
+        static let linesOption = StageOption<LineModel.Mode>(
+            "lines", default: .conservative,
+            help: "noise lines (menus, link runs, dates, bylines, prices, lines without letters) found by the line model: conservative removes what it is sure of, aggressive more, off none"
+        )
         static let c4RulesOption = StageOption<Bool>("c4_rules", default: false, help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
         static let minLineWordsOption = StageOption<Int>("min_line_words", default: 0, in: 0...1000, help: "drop lines with fewer words (0: off)")
         static let minRepeatsOption = StageOption<Int>(
@@ -63,7 +67,7 @@ public struct CleanStage: DocumentStage {
 
         public static let optionDescriptions = [
             normalizeOption.description, punctuationOption.description, mojibakeOption.description, boilerplateOption.description,
-            extraPatternsOption.description, c4RulesOption.description, minLineWordsOption.description, minRepeatsOption.description,
+            extraPatternsOption.description, linesOption.description, c4RulesOption.description, minLineWordsOption.description, minRepeatsOption.description,
             explainOption.description,
             dropEmptyOption.description,
         ]
@@ -73,6 +77,7 @@ public struct CleanStage: DocumentStage {
         public var mojibake: Bool
         public var boilerplate: Set<BoilerplateFamily>
         public var extraPatterns: [String]
+        public var lines: LineModel.Mode
         public var c4Rules: Bool
         public var minLineWords: Int
         public var minRepeats: Int
@@ -85,6 +90,7 @@ public struct CleanStage: DocumentStage {
             mojibake = try options.value(Self.mojibakeOption)
             boilerplate = Set(try options.value(Self.boilerplateOption).compactMap(BoilerplateFamily.init(rawValue:)))
             extraPatterns = try options.value(Self.extraPatternsOption)
+            lines = try options.value(Self.linesOption)
             c4Rules = try options.value(Self.c4RulesOption)
             minLineWords = try options.value(Self.minLineWordsOption)
             minRepeats = try options.value(Self.minRepeatsOption)
@@ -111,7 +117,7 @@ public struct CleanStage: DocumentStage {
         self.configuration = configuration
         tidier = TextTidier(asciiPunctuation: configuration.punctuation == .ascii)
         lineFilter = LineFilter(matcher: BoilerplateMatcher(families: configuration.boilerplate), extraPatterns: configuration.extraPatterns,
-                                c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords)
+                                c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords, model: LineModel(mode: configuration.lines))
     }
 
     public func process(_ document: inout Document) -> Verdict {
@@ -123,7 +129,11 @@ public struct CleanStage: DocumentStage {
             "mojibake_repairs": .int(result.mojibakeRepairs),
         ]
         if configuration.explain {
-            report["removed"] = .array(result.removed.map { .object(["line": .string(String($0.line)), "rule": .string($0.rule)]) })
+            report["removed"] = .array(result.removed.map { removal in
+                var entry: JSONObject = ["line": .string(removal.line), "rule": .string(removal.rule)]
+                if let score = removal.score { entry["score"] = .double(score) }
+                return .object(entry)
+            })
         }
         document.fields[Self.name] = .object(report)
         if document.text.isEmpty && configuration.dropEmpty { return .drop(reason: "empty_text") }
@@ -154,9 +164,10 @@ public struct CleanStage: DocumentStage {
     }
 
     /// The cleaned form of `text` with the default options (or the given normalisation).
-    public static func clean(_ text: String, normalize: Normalization = .nfc) -> String {
+    public static func clean(_ text: String, normalize: Normalization = .nfc, lines: LineModel.Mode = .conservative) -> String {
         var configuration = Configuration.defaults
         configuration.normalize = normalize
+        configuration.lines = lines
         return CleanStage(configuration: configuration).clean(text).text
     }
 }

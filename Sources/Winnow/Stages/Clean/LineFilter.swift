@@ -10,39 +10,66 @@ struct LineFilter: Sendable {
     var c4Rules: Bool
     /// Drop lines with fewer words (0: off).
     var minLineWords: Int
+    /// The noise-line model (nil: `lines: off`).
+    var model: LineModel?
 
     /// A comment form that starts in the last third of a document, or within its last 15 lines, takes the rest.
     static let tailLines = 15
 
-    /// A removed line and the rule that removed it: `boilerplate:share`, `comment_form_tail`, `extra_pattern`,
-    /// `c4:terminal_punctuation`, `c4:javascript`, `c4:lorem_ipsum`, `min_line_words`.
+    /// A removed line and the rule that removed it: `boilerplate:share`, `noise_line` (the model; `score` says how
+    /// sure it was), `comment_form_tail`, `extra_pattern`, `c4:terminal_punctuation`, `c4:javascript`,
+    /// `c4:lorem_ipsum`, `min_line_words`.
     struct Removal: Sendable {
         var line: String
         var rule: String
+        var score: Double?
     }
 
     /// The kept text (nil when every line stays) and the removed lines with their rules.
     func filter(_ text: UnsafeBufferPointer<UInt8>) -> (kept: [UInt8]?, removed: [Removal]) {
         let lines = TextLines.ranges(text)
         var keep = [Bool](repeating: true, count: lines.count)
-        var removed: [Removal] = []
+        var rules = [String?](repeating: nil, count: lines.count)
         let compiled = extraPatterns.compactMap { try? LinePattern($0) }
         for (index, range) in lines.enumerated() where !range.isEmpty {
-            let line = UnsafeBufferPointer(rebasing: text[range])
-            guard let rule = rule(for: line, compiled) else { continue }
+            rules[index] = rule(for: UnsafeBufferPointer(rebasing: text[range]), compiled)
+        }
+        var scores: [Double] = []
+        if let model {
+            scores = LineModel.scores(text, lines)
+            for index in lines.indices where rules[index] == nil && scores[index] > model.threshold { rules[index] = "noise_line" }
+        }
+        let tail = tailStart(text, lines, rules)
+        var removed: [Removal] = []
+        for index in lines.indices {
+            let rule = index >= (tail ?? lines.count) ? "comment_form_tail" : rules[index]
+            guard let rule, !lines[index].isEmpty else { continue }
             keep[index] = false
-            removed.append(Removal(line: String(decoding: line, as: UTF8.self), rule: rule))
-            if rule == "boilerplate:comment_form", index * 3 >= lines.count * 2 || lines.count - index <= Self.tailLines {
-                for rest in (index + 1)..<lines.count where !lines[rest].isEmpty {
-                    keep[rest] = false
-                    removed.append(Removal(line: String(decoding: UnsafeBufferPointer(rebasing: text[lines[rest]]), as: UTF8.self),
-                                           rule: "comment_form_tail"))
-                }
-                break
-            }
+            removed.append(Removal(line: String(decoding: UnsafeBufferPointer(rebasing: text[lines[index]]), as: UTF8.self), rule: rule,
+                                   score: rule == "noise_line" ? scores[index] : nil))
         }
         guard !removed.isEmpty else { return (nil, []) }
         return (TextLines.join(text, lines) { keep[$0] }, removed)
+    }
+
+    /// Where the rest of the document goes with a comment form: only with strong evidence — a comment-form line in
+    /// the last third (or the last 15 lines) with another removed line beside it (among the two non-empty lines
+    /// before and after it), and nothing article-like after it (a line of 12 or more words that ends a sentence). A
+    /// lone `*`, `Email` or `Share` line removes that line only.
+    private func tailStart(_ text: UnsafeBufferPointer<UInt8>, _ lines: [Range<Int>], _ rules: [String?]) -> Int? {
+        let formRule = "boilerplate:" + BoilerplateFamily.commentForm.rawValue
+        for index in lines.indices where rules[index] == formRule && (index * 3 >= lines.count * 2 || lines.count - index <= Self.tailLines) {
+            let before = lines[..<index].indices.reversed().filter { !lines[$0].isEmpty }.prefix(2)
+            let after = lines[(index + 1)...].indices.filter { !lines[$0].isEmpty }.prefix(2)
+            let near = (before + after).contains { rules[$0] != nil }
+            guard near else { continue }
+            let articleAfter = lines[(index + 1)...].contains { range in
+                let line = UnsafeBufferPointer(rebasing: text[range])
+                return Self.endsWithTerminalPunctuation(line) && TextLines.wordCount(line) >= 12
+            }
+            if !articleAfter { return index + 1 }
+        }
+        return nil
     }
 
     private func rule(for line: UnsafeBufferPointer<UInt8>, _ compiled: [LinePattern]) -> String? {

@@ -1,0 +1,307 @@
+import CPlatform
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `clean`'s noise-line model: which lines of a document are page furniture — menus, link runs, bylines, dates,
+/// prices, share bars, lines without letters — judged from what the line and its neighbours look like, in any
+/// language. Gradient-boosted decision stumps (the generated `LineModelTable.swift`, trained by
+/// `Scripts/train-line-model.py` on TurkuNLP's labelled web lines) over the features `LineFeatures` computes; a line
+/// whose score passes the threshold of the chosen mode is removed.
+public struct LineModel: Sendable {
+    /// How eager the model is: `conservative` removes what it is sure of (the default), `aggressive` more, losing
+    /// more good lines.
+    public enum Mode: String, ChoiceOption {
+        case conservative, aggressive, off
+    }
+
+    let threshold: Double
+
+    init?(mode: Mode) {
+        switch mode {
+        case .off: return nil
+        case .conservative: threshold = Self.defaultThreshold
+        case .aggressive: threshold = Self.aggressiveThreshold
+        }
+    }
+
+    /// The score of each line of UTF-8 text (empty lines: -infinity); above `threshold` is noise.
+    static func scores(_ text: UnsafeBufferPointer<UInt8>, _ lines: [Range<Int>]) -> [Double] {
+        LineFeatures.features(text, lines).map { features in
+            guard let features else { return -.infinity }
+            var score = prior
+            for stump in stumps { score += features[stump.feature] <= stump.threshold ? stump.atMost : stump.above }
+            return score
+        }
+    }
+}
+
+/// The features of each line of a document, as `Scripts/line_features.py` computes them (a fixture and a test keep
+/// the two equal). Characters are classified by general category (L* letters, N* digits, White_Space spaces), by
+/// table; words are runs between spaces; the document's language is the stop-word list with the most hits. One pass
+/// over each line's bytes, no strings: the model costs about as much as the rest of `clean`.
+enum LineFeatures {
+    /// Per code point of the Basic Multilingual Plane: bit 0 letter, 1 digit, 2 space, 3 capital, 4 ends a sentence,
+    /// 5 separator, 6 list marker, 7 currency sign.
+    static let classes: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for value in 0..<0x10000 {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter: table[value] = 1 | 8
+            case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: table[value] = 1
+            case .decimalNumber, .letterNumber, .otherNumber: table[value] = 2
+            default: break
+            }
+            if scalar.properties.isWhitespace { table[value] |= 4 }
+        }
+        for scalar in ".!?…\"”»’')」』。！？".unicodeScalars { table[Int(scalar.value)] |= 16 }
+        for scalar in "|·•»›>/«‹<".unicodeScalars { table[Int(scalar.value)] |= 32 }
+        for scalar in "-–—•*·►▶→◦".unicodeScalars { table[Int(scalar.value)] |= 64 }
+        for scalar in "$€£¥".unicodeScalars { table[Int(scalar.value)] |= 128 }
+        return table
+    }()
+
+    /// The lower-case form of each code point that has a one-code-point lower case.
+    static let lowercase: [UInt32] = (0..<0x10000).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)), scalar.properties.isUppercase else { return UInt32(value) }
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars
+        return lower.count == 1 ? lower.first!.value : UInt32(value)
+    }
+
+    static func classOf(_ scalar: UInt32) -> UInt8 {
+        if scalar < 0x10000 { return classes[Int(scalar)] }
+        guard let value = Unicode.Scalar(scalar) else { return 0 }
+        switch value.properties.generalCategory {
+        case .uppercaseLetter: return 1 | 8
+        case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return 1
+        case .decimalNumber, .letterNumber, .otherNumber: return 2
+        default: return value.properties.isWhitespace ? 4 : 0
+        }
+    }
+
+    /// The stop-word languages (bits, in the order of `languages`) of each stop word, by the hash of its bytes.
+    static let languages = StopWords.byLanguage.keys.sorted()
+    static let stopWordLanguages: [UInt64: UInt32] = {
+        var table: [UInt64: UInt32] = [:]
+        for (index, code) in languages.enumerated() {
+            for word in StopWords.byLanguage[code] ?? [] { table[ByteHash.of(word), default: 0] |= 1 << UInt32(index) }
+        }
+        return table
+    }()
+
+    /// What one pass over a line finds.
+    struct Line {
+        var empty = true
+        var scalars = 0, letters = 0, digits = 0, spaces = 0, upper = 0, separators = 0
+        var words = 0, titleWords = 0, digitWords = 0, capitalWords = 0
+        var firstScalar: UInt32 = 0, lastScalar: UInt32 = 0
+        var endsWithColon = false, terminal = false, link = false, listNumber = false, dateOrTime = false, currency = false, brackets = false
+        var textHash: UInt64 = 0
+        var firstWordHash: UInt64?
+        /// The hash of each word in lower case.
+        var wordHashes: [UInt64] = []
+        var short: Bool { words < 5 || !terminal }
+    }
+
+    /// Takes one line (its bytes, spaces at both ends included) apart.
+    static func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> Line {
+        var line = Line()
+        // Stripped of spaces at both ends, as Python's str.strip().
+        var start = 0, end = bytes.count
+        while start < end {
+            let (scalar, width) = UTF8Bytes.decode(bytes, at: start)
+            guard classOf(scalar) & 4 != 0 else { break }
+            start += width
+        }
+        while end > start {
+            var lead = end - 1
+            while lead > start && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard classOf(UTF8Bytes.decode(bytes, at: lead).scalar) & 4 != 0 else { break }
+            end = lead
+        }
+        guard start < end else { return line }
+        line.empty = false
+        line.textHash = ByteHash.of(bytes, start..<end)
+        var lowered: [UInt8] = []
+        var wordScalars = 0, wordLetters = 0, wordCapitals = 0, wordHasDigit = false
+        var inWord = false
+        var position = start
+        func endWord() {
+            guard inWord else { return }
+            line.words += 1
+            if wordHasDigit { line.digitWords += 1 }
+            if wordScalars > 1 && wordLetters > 0 && wordCapitals == wordLetters { line.capitalWords += 1 }
+            let hash = lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
+            if line.firstWordHash == nil { line.firstWordHash = ByteHash.of(bytes, wordStart..<position) }
+            line.wordHashes.append(hash)
+            lowered.removeAll(keepingCapacity: true)
+            inWord = false
+        }
+        var wordStart = start
+        var scalarIndex = 0
+        var lowerASCII: [UInt8] = []
+        lowerASCII.reserveCapacity(end - start)
+        while position < end {
+            let (scalar, width) = UTF8Bytes.decode(bytes, at: position)
+            let kind = classOf(scalar)
+            line.scalars += 1
+            if scalarIndex == 0 { line.firstScalar = scalar }
+            scalarIndex += 1
+            if kind & 1 != 0 {
+                line.letters += 1
+                if kind & 8 != 0 { line.upper += 1 }
+            } else if kind & 2 != 0 {
+                line.digits += 1
+            } else if kind & 4 != 0 {
+                line.spaces += 1
+            }
+            if kind & 32 != 0 { line.separators += 1 }
+            if kind & 128 != 0 { line.currency = true }
+            if scalar == 0x5B || scalar == 0x5D { line.brackets = true }
+            lowerASCII.append(scalar < 0x80 ? (UInt8(scalar) &- 0x41 < 26 ? UInt8(scalar) | 0x20 : UInt8(scalar)) : 0x80)
+            // Words.
+            if kind & 4 != 0 {
+                endWord()
+            } else {
+                if !inWord {
+                    inWord = true
+                    wordStart = position
+                    wordScalars = 0; wordLetters = 0; wordCapitals = 0; wordHasDigit = false
+                    if kind & 8 != 0 { line.titleWords += 1 }
+                }
+                wordScalars += 1
+                if kind & 1 != 0 { wordLetters += 1; if kind & 8 != 0 { wordCapitals += 1 } }
+                if kind & 2 != 0 { wordHasDigit = true }
+                let lower = scalar < 0x10000 ? lowercase[Int(scalar)] : scalar
+                UTF8Bytes.append(lower, to: &lowered)
+            }
+            line.lastScalar = scalar
+            position += width
+        }
+        endWord()
+        line.terminal = classOf(line.lastScalar) & 16 != 0
+        line.endsWithColon = line.lastScalar == 0x3A
+        line.link = lowerASCII.withUnsafeBufferPointer { text in
+            contains(text, "http") || contains(text, "www.") || contains(text, ".com") || contains(text, "@")
+        }
+        line.dateOrTime = holdsDateOrTime(lowerASCII)
+        // `^[0-9]{1,3}[.)] `
+        var digits = 0
+        var i = start
+        while i < end && bytes[i] &- 0x30 < 10 { digits += 1; i += 1 }
+        line.listNumber = (1...3).contains(digits) && i + 1 < end && (bytes[i] == 0x2E || bytes[i] == 0x29) && bytes[i + 1] == 0x20
+        return line
+    }
+
+    /// `[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{2,4}` or `[0-9]{1,2}:[0-9]{2}` anywhere (in a line's scalars, each
+    /// non-ASCII one as 0x80): a date or a time.
+    static func holdsDateOrTime(_ s: [UInt8]) -> Bool {
+        func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+        func digitsAfter(_ start: Int) -> Int {
+            var i = start
+            while i < s.count && isDigit(s[i]) { i += 1 }
+            return i - start
+        }
+        for p in s.indices where p > 0 && isDigit(s[p - 1]) {
+            let separator = s[p]
+            if separator == 0x3A {
+                if digitsAfter(p + 1) >= 2 { return true }
+            } else if separator == 0x2E || separator == 0x2F || separator == 0x2D {
+                let middle = digitsAfter(p + 1)
+                let q = p + 1 + middle
+                if (1...2).contains(middle), q < s.count, s[q] == 0x2E || s[q] == 0x2F || s[q] == 0x2D, digitsAfter(q + 1) >= 2 { return true }
+            }
+        }
+        return false
+    }
+
+    private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard text.count >= pattern.count, let base = text.baseAddress else { return false }
+        return memmem(base, text.count, pattern.baseAddress, pattern.count) != nil
+    }
+
+    /// The features of each line (nil for an empty one).
+    static func features(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>]) -> [[Double]?] {
+        let lines = ranges.map { measure(UnsafeBufferPointer(rebasing: text[$0])) }
+        let count = lines.count
+        var languageHits = [Int](repeating: 0, count: languages.count)
+        for line in lines {
+            for hash in line.wordHashes {
+                guard let bits = stopWordLanguages[hash] else { continue }
+                for index in languages.indices where bits & (1 << UInt32(index)) != 0 { languageHits[index] += 1 }
+            }
+        }
+        var language: Int?
+        for index in languages.indices where languageHits[index] > (language.map { languageHits[$0] } ?? 0) { language = index }
+        let stopBit: UInt32 = language.map { 1 << UInt32($0) } ?? 0
+
+        var seen: [UInt64: Int] = [:]
+        for line in lines where !line.empty { seen[line.textHash, default: 0] += 1 }
+        let lengths = lines.filter { !$0.empty }.map(\.scalars).sorted()
+        let median = lengths.isEmpty ? 1 : lengths[lengths.count / 2]
+        let shortShare = Double(lines.filter { !$0.empty && $0.short }.count) / Double(max(1, lengths.count))
+        var run = [Int](repeating: 0, count: count)
+        var i = 0
+        while i < count {
+            if !lines[i].empty && lines[i].short {
+                var j = i
+                while j < count && !lines[j].empty && lines[j].short { j += 1 }
+                for k in i..<j { run[k] = j - i }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return lines.indices.map { i -> [Double]? in
+            let line = lines[i]
+            guard !line.empty else { return nil }
+            let chars = Double(line.scalars)
+            let wordCount = Double(max(1, line.words))
+            let stops = stopBit == 0 ? 0 : line.wordHashes.filter { (stopWordLanguages[$0] ?? 0) & stopBit != 0 }.count
+            let previousShort = i == 0 || lines[i - 1].empty || lines[i - 1].short
+            let nextShort = i == count - 1 || lines[i + 1].empty || lines[i + 1].short
+            let first = line.firstWordHash
+            let sameFirst = (i > 0 && lines[i - 1].firstWordHash == first) || (i + 1 < count && lines[i + 1].firstWordHash == first)
+            let firstClass = classOf(line.firstScalar)
+            return [
+                log1p(chars),
+                log1p(Double(line.words)),
+                line.words < 3 ? 1 : 0,
+                line.terminal ? 1 : 0,
+                line.endsWithColon ? 1 : 0,
+                Double(line.letters) / chars,
+                Double(line.digits) / chars,
+                Double(line.upper) / Double(max(1, line.letters)),
+                line.letters == 0 ? 1 : 0,
+                Double(line.scalars - line.letters - line.digits - line.spaces) / chars,
+                Double(min(3, line.separators)),
+                line.link ? 1 : 0,
+                Double(line.titleWords) / wordCount,
+                Double(stops) / wordCount,
+                Double(i) / Double(max(1, count - 1)),
+                i == 0 || i == count - 1 ? 1 : 0,
+                log1p(Double(run[i])),
+                previousShort ? 1 : 0,
+                nextShort ? 1 : 0,
+                (seen[line.textHash] ?? 0) > 1 ? 1 : 0,
+                firstClass & 64 != 0 || line.listNumber ? 1 : 0,
+                min(20, (chars - Double(line.spaces)) / wordCount),
+                line.dateOrTime ? 1 : 0,
+                log1p(Double(count)),
+                shortShare,
+                min(10, chars / Double(max(1, median))),
+                firstClass & 2 != 0 ? 1 : 0,
+                line.currency ? 1 : 0,
+                line.brackets ? 1 : 0,
+                Double(line.digitWords) / wordCount,
+                Double(line.capitalWords) / wordCount,
+                sameFirst ? 1 : 0,
+            ]
+        }
+    }
+}
