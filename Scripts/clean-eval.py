@@ -3,8 +3,8 @@
 
   clean-eval.py lines FILE.json [FILE.json …] [--mode default|aggressive]
       FILE: a list of documents {"text": [lines], "labels": ["0" noise | "1" good, …]} (TurkuNLP's format). Each
-      document goes through `clean` (explain: true) and every removed line counts as "noise" (lines are matched by
-      their position). Prints, per file and overall: precision and recall of the removed lines as noise, and the
+      document goes through `clean` (explain: true) and every removed line counts as "noise" (matched to the input
+      lines in order, by text). --mode off measures the phrase rules alone. Prints, per file and overall: precision and recall of the removed lines as noise, and the
       share of good lines lost.
 
   clean-eval.py mojibake FILE.jsonl [FILE.jsonl …]
@@ -141,15 +141,20 @@ def lines(paths, mode):
         with open(path, encoding="utf-8") as f:
             documents = json.load(f)
         texts = ["\n".join(d["text"]) for d in documents]
-        options = "explain: true, min_repeats: 0, normalize: none" + (", lines: aggressive" if mode == "aggressive" else "")
+        options = "explain: true, min_repeats: 0, normalize: none" + {"aggressive": ", lines: aggressive", "off": ", lines: off"}.get(mode, "")
         results = run_clean(texts, options)
         counts = [0, 0, 0, 0]
         for document, result in zip(documents, results):
             labels = document["labels"]
             removed = set()
             if result:
-                for entry in result[1].get("removed", []):
-                    removed.add(entry["line"] - 1)
+                # Removed lines come in document order; each is matched to the next input line with the same text.
+                entries = [" ".join(e["line"].split()) for e in result[1].get("removed", [])]
+                k = 0
+                for i, line in enumerate(document["text"]):
+                    if k < len(entries) and " ".join(line.split()) == entries[k]:
+                        removed.add(i)
+                        k += 1
             else:
                 removed = set(range(len(labels)))
             for i, label in enumerate(labels):

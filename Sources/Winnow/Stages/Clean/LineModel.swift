@@ -1,4 +1,3 @@
-import CPlatform
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -72,7 +71,8 @@ enum LineFeatures {
         return lower.count == 1 ? lower.first!.value : UInt32(value)
     }
 
-    static func classOf(_ scalar: UInt32) -> UInt8 {
+    @inline(__always)
+    static func classOf(_ scalar: UInt32, _ classes: [UInt8]) -> UInt8 {
         if scalar < 0x10000 { return classes[Int(scalar)] }
         guard let value = Unicode.Scalar(scalar) else { return 0 }
         switch value.properties.generalCategory {
@@ -102,55 +102,65 @@ enum LineFeatures {
         var endsWithColon = false, terminal = false, link = false, listNumber = false, dateOrTime = false, currency = false, brackets = false
         var textHash: UInt64 = 0
         var firstWordHash: UInt64?
-        /// The hash of each word in lower case.
-        var wordHashes: [UInt64] = []
+        /// The stop-word languages of each word (0: a stop word in none).
+        var wordBits: [UInt32] = []
         var short: Bool { words < 5 || !terminal }
     }
 
     /// Takes one line (its bytes, spaces at both ends included) apart.
-    static func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> Line {
+    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32]) -> Line {
         var line = Line()
         // Stripped of spaces at both ends, as Python's str.strip().
         var start = 0, end = bytes.count
         while start < end {
             let (scalar, width) = UTF8Bytes.decode(bytes, at: start)
-            guard classOf(scalar) & 4 != 0 else { break }
+            guard classOf(scalar, classes) & 4 != 0 else { break }
             start += width
         }
         while end > start {
             var lead = end - 1
             while lead > start && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
-            guard classOf(UTF8Bytes.decode(bytes, at: lead).scalar) & 4 != 0 else { break }
+            guard classOf(UTF8Bytes.decode(bytes, at: lead).scalar, classes) & 4 != 0 else { break }
             end = lead
         }
         guard start < end else { return line }
         line.empty = false
         line.textHash = ByteHash.of(bytes, start..<end)
-        var lowered: [UInt8] = []
         var wordScalars = 0, wordLetters = 0, wordCapitals = 0, wordHasDigit = false
-        var inWord = false
-        var position = start
-        func endWord() {
-            guard inWord else { return }
+        var wordStart = -1
+        var lowered: [UInt8] = []
+        func endWord(at position: Int) {
+            guard wordStart >= 0 else { return }
             line.words += 1
             if wordHasDigit { line.digitWords += 1 }
             if wordScalars > 1 && wordLetters > 0 && wordCapitals == wordLetters { line.capitalWords += 1 }
-            let hash = lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
-            if line.firstWordHash == nil { line.firstWordHash = ByteHash.of(bytes, wordStart..<position) }
-            line.wordHashes.append(hash)
-            lowered.removeAll(keepingCapacity: true)
-            inWord = false
+            let range = wordStart..<position
+            let (hash, asciiLower) = ByteHash.ofWord(bytes, range)
+            if line.firstWordHash == nil { line.firstWordHash = hash }
+            var lower = asciiLower
+            if lower == nil {
+                // Not ASCII: lowered code point by code point (one-code-point lower cases, as the stop words need).
+                lowered.removeAll(keepingCapacity: true)
+                var i = wordStart
+                while i < position {
+                    let (scalar, width) = UTF8Bytes.decode(bytes, at: i)
+                    UTF8Bytes.append(scalar < 0x10000 ? lowercase[Int(scalar)] : scalar, to: &lowered)
+                    i += width
+                }
+                lower = lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
+            }
+            line.wordBits.append(stopWords[lower!] ?? 0)
+            wordStart = -1
         }
-        var wordStart = start
-        var scalarIndex = 0
-        var lowerASCII: [UInt8] = []
-        lowerASCII.reserveCapacity(end - start)
+        var position = start
+        var first = true
         while position < end {
-            let (scalar, width) = UTF8Bytes.decode(bytes, at: position)
-            let kind = classOf(scalar)
+            let byte = bytes[position]
+            let scalar: UInt32, width: Int
+            if byte < 0x80 { (scalar, width) = (UInt32(byte), 1) } else { (scalar, width) = UTF8Bytes.decode(bytes, at: position) }
+            let kind = classOf(scalar, classes)
             line.scalars += 1
-            if scalarIndex == 0 { line.firstScalar = scalar }
-            scalarIndex += 1
+            if first { line.firstScalar = scalar; first = false }
             if kind & 1 != 0 {
                 line.letters += 1
                 if kind & 8 != 0 { line.upper += 1 }
@@ -162,13 +172,10 @@ enum LineFeatures {
             if kind & 32 != 0 { line.separators += 1 }
             if kind & 128 != 0 { line.currency = true }
             if scalar == 0x5B || scalar == 0x5D { line.brackets = true }
-            lowerASCII.append(scalar < 0x80 ? (UInt8(scalar) &- 0x41 < 26 ? UInt8(scalar) | 0x20 : UInt8(scalar)) : 0x80)
-            // Words.
             if kind & 4 != 0 {
-                endWord()
+                endWord(at: position)
             } else {
-                if !inWord {
-                    inWord = true
+                if wordStart < 0 {
                     wordStart = position
                     wordScalars = 0; wordLetters = 0; wordCapitals = 0; wordHasDigit = false
                     if kind & 8 != 0 { line.titleWords += 1 }
@@ -176,19 +183,17 @@ enum LineFeatures {
                 wordScalars += 1
                 if kind & 1 != 0 { wordLetters += 1; if kind & 8 != 0 { wordCapitals += 1 } }
                 if kind & 2 != 0 { wordHasDigit = true }
-                let lower = scalar < 0x10000 ? lowercase[Int(scalar)] : scalar
-                UTF8Bytes.append(lower, to: &lowered)
             }
             line.lastScalar = scalar
             position += width
         }
-        endWord()
-        line.terminal = classOf(line.lastScalar) & 16 != 0
+        endWord(at: end)
+        line.terminal = classOf(line.lastScalar, classes) & 16 != 0
         line.endsWithColon = line.lastScalar == 0x3A
-        line.link = lowerASCII.withUnsafeBufferPointer { text in
-            contains(text, "http") || contains(text, "www.") || contains(text, ".com") || contains(text, "@")
-        }
-        line.dateOrTime = holdsDateOrTime(lowerASCII)
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        line.link = LineFilter.containsIgnoringASCIICase(text, "http") || LineFilter.containsIgnoringASCIICase(text, "www.")
+            || LineFilter.containsIgnoringASCIICase(text, ".com") || text.contains(0x40)
+        line.dateOrTime = holdsDateOrTime(text)
         // `^[0-9]{1,3}[.)] `
         var digits = 0
         var i = start
@@ -197,9 +202,9 @@ enum LineFeatures {
         return line
     }
 
-    /// `[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{2,4}` or `[0-9]{1,2}:[0-9]{2}` anywhere (in a line's scalars, each
-    /// non-ASCII one as 0x80): a date or a time.
-    static func holdsDateOrTime(_ s: [UInt8]) -> Bool {
+    /// `[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{2,4}` or `[0-9]{1,2}:[0-9]{2}` anywhere in a line's bytes: a date or a
+    /// time (digits and separators are ASCII, so bytes and code points give the same answer).
+    static func holdsDateOrTime(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
         func digitsAfter(_ start: Int) -> Int {
             var i = start
@@ -219,20 +224,14 @@ enum LineFeatures {
         return false
     }
 
-    private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
-        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard text.count >= pattern.count, let base = text.baseAddress else { return false }
-        return memmem(base, text.count, pattern.baseAddress, pattern.count) != nil
-    }
-
     /// The features of each line (nil for an empty one).
     static func features(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>]) -> [[Double]?] {
-        let lines = ranges.map { measure(UnsafeBufferPointer(rebasing: text[$0])) }
+        let classes = Self.classes, lowercase = Self.lowercase, stopWordLanguages = Self.stopWordLanguages
+        let lines = ranges.map { measure(UnsafeBufferPointer(rebasing: text[$0]), classes: classes, lowercase: lowercase, stopWords: stopWordLanguages) }
         let count = lines.count
         var languageHits = [Int](repeating: 0, count: languages.count)
         for line in lines {
-            for hash in line.wordHashes {
-                guard let bits = stopWordLanguages[hash] else { continue }
+            for bits in line.wordBits where bits != 0 {
                 for index in languages.indices where bits & (1 << UInt32(index)) != 0 { languageHits[index] += 1 }
             }
         }
@@ -262,12 +261,12 @@ enum LineFeatures {
             guard !line.empty else { return nil }
             let chars = Double(line.scalars)
             let wordCount = Double(max(1, line.words))
-            let stops = stopBit == 0 ? 0 : line.wordHashes.filter { (stopWordLanguages[$0] ?? 0) & stopBit != 0 }.count
+            let stops = stopBit == 0 ? 0 : line.wordBits.filter { $0 & stopBit != 0 }.count
             let previousShort = i == 0 || lines[i - 1].empty || lines[i - 1].short
             let nextShort = i == count - 1 || lines[i + 1].empty || lines[i + 1].short
             let first = line.firstWordHash
             let sameFirst = (i > 0 && lines[i - 1].firstWordHash == first) || (i + 1 < count && lines[i + 1].firstWordHash == first)
-            let firstClass = classOf(line.firstScalar)
+            let firstClass = classOf(line.firstScalar, classes)
             return [
                 log1p(chars),
                 log1p(Double(line.words)),
