@@ -64,6 +64,8 @@ enum HTTPPayload {
             // Then extensions (`;name=value`) or white space, up to the line end.
             guard position < bytes.count, [0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[position]) else { return chunks > 0 ? output : nil }
             while position < bytes.count && bytes[position] != 0x0A { position += 1 }
+            // A size line the body ends in (no line end after it) is a truncated body: what came before it stands.
+            guard position < bytes.count else { return chunks > 0 ? output : nil }
             position += 1
             chunks += 1
             if size == 0 { return output }
