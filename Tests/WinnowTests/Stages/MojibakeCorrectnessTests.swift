@@ -108,6 +108,8 @@ import Testing
             }
             #expect(features.count == expected.count)
             for (index, (got, want)) in zip(features, expected).enumerated() {
+                // Long prose lines are not scored (`LineFeatures.proseShortcut`); their neighbours still must agree.
+                if got == nil && lines[index].utf8.count >= 600 { continue }
                 let values = got ?? [Double](repeating: 0, count: want.count)
                 #expect(values.count == LineModel.featureNames.count && values.count == want.count)
                 for (name, (a, b)) in zip(LineModel.featureNames, zip(values, want)) where abs(a - b) > 1e-5 {
