@@ -104,7 +104,7 @@ import Testing
             var joined = Array(lines.joined(separator: "\n").utf8)
             let features = joined.withUnsafeMutableBufferPointer { buffer in
                 let text = UnsafeBufferPointer(buffer)
-                return LineFeatures.features(text, TextLines.ranges(text))
+                return LineFeatures.features(text, TextLines.ranges(text), proseLength: 600)
             }
             #expect(features.count == expected.count)
             for (index, (got, want)) in zip(features, expected).enumerated() {

@@ -36,7 +36,7 @@ struct LineFilter: Sendable {
         }
         var scores: [Double] = []
         if let model {
-            scores = LineModel.scores(text, lines)
+            scores = model.scores(text, lines)
             for index in lines.indices where rules[index] == nil && scores[index] > model.threshold { rules[index] = "noise_line" }
         }
         let tail = tailStart(text, lines, rules)

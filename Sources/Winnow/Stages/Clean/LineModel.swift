@@ -18,21 +18,23 @@ public struct LineModel: Sendable {
     }
 
     let threshold: Double
+    /// Lines of at least this many characters that end a sentence are prose, not scored (`LineFeatures.proseShortcut`).
+    let proseLength: Int
 
     init?(mode: Mode) {
         switch mode {
         case .off: return nil
-        case .conservative: threshold = Self.defaultThreshold
-        case .aggressive: threshold = Self.aggressiveThreshold
+        case .conservative: (threshold, proseLength) = (Self.defaultThreshold, 100)
+        case .aggressive: (threshold, proseLength) = (Self.aggressiveThreshold, 300)
         }
     }
 
     /// The score of each line of UTF-8 text (empty lines and long prose lines: -infinity); above `threshold` is noise.
-    static func scores(_ text: UnsafeBufferPointer<UInt8>, _ lines: [Range<Int>]) -> [Double] {
-        LineFeatures.features(text, lines).map { features in
+    func scores(_ text: UnsafeBufferPointer<UInt8>, _ lines: [Range<Int>]) -> [Double] {
+        LineFeatures.features(text, lines, proseLength: proseLength).map { features in
             guard let features else { return -.infinity }
-            var score = prior
-            for stump in stumps { score += features[stump.feature] <= stump.threshold ? stump.atMost : stump.above }
+            var score = Self.prior
+            for stump in Self.stumps { score += features[stump.feature] <= stump.threshold ? stump.atMost : stump.above }
             return score
         }
     }
@@ -110,7 +112,7 @@ enum LineFeatures {
     }
 
     /// Takes one line (its bytes, spaces at both ends included) apart.
-    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32]) -> Line {
+    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, proseLength: Int, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32]) -> Line {
         var line = Line()
         // Stripped of spaces at both ends, as Python's str.strip().
         var start = 0, end = bytes.count
@@ -128,7 +130,7 @@ enum LineFeatures {
         guard start < end else { return line }
         line.empty = false
         line.textHash = ByteHash.of(bytes, start..<end)
-        if let prose = proseShortcut(bytes, start..<end, classes: classes) { return prose }
+        if let prose = proseShortcut(bytes, start..<end, length: proseLength, classes: classes) { return prose }
         var wordScalars = 0, wordLetters = 0, wordCapitals = 0, wordHasDigit = false
         var wordStart = -1
         var lowered: [UInt8] = []
@@ -206,14 +208,15 @@ enum LineFeatures {
         return line
     }
 
-    /// A long line that ends a sentence — at least 150 characters and 5 words — is prose: out of fold, no such
-    /// line of the training data scores above the conservative threshold, and 5 of 1,610 above the aggressive one.
+    /// A long line that ends a sentence — at least `length` characters and 5 words — is prose: out of fold, no
+    /// line of the training data with over 100 characters that ends a sentence scores above the conservative
+    /// threshold (of 2,178), and none with over 300 above the aggressive one (of 705).
     /// It is not scored (`Line.prose`), and only what its neighbours' features need is measured: its length, that
     /// it is not short, its hashes. That keeps the model's cost on article text (BBC: paragraphs of ≈ 400 bytes)
     /// small. Nil when the line is not such a line or the shortcut cannot tell (a non-ASCII first word, few ASCII
     /// spaces).
-    static func proseShortcut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, classes: [UInt8]) -> Line? {
-        guard range.count >= 600 else { return nil }
+    static func proseShortcut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, length: Int, classes: [UInt8]) -> Line? {
+        guard range.count >= length else { return nil }
         var lead = range.upperBound - 1
         while lead > range.lowerBound && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
         let last = UTF8Bytes.decode(bytes, at: lead).scalar
@@ -232,7 +235,7 @@ enum LineFeatures {
             }
         }
         if inWord { words += 1 }
-        guard scalars >= 150, words >= 5, firstWordEnd > range.lowerBound else { return nil }
+        guard scalars >= length, words >= 5, firstWordEnd > range.lowerBound else { return nil }
         var line = Line()
         line.empty = false
         line.prose = true
@@ -284,9 +287,11 @@ enum LineFeatures {
     }
 
     /// The features of each line (nil for an empty one, and for prose that is not scored).
-    static func features(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>]) -> [[Double]?] {
+    static func features(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], proseLength: Int = .max) -> [[Double]?] {
         let classes = Self.classes, lowercase = Self.lowercase, stopWordLanguages = Self.stopWordLanguages
-        let lines = ranges.map { measure(UnsafeBufferPointer(rebasing: text[$0]), classes: classes, lowercase: lowercase, stopWords: stopWordLanguages) }
+        let lines = ranges.map {
+            measure(UnsafeBufferPointer(rebasing: text[$0]), proseLength: proseLength, classes: classes, lowercase: lowercase, stopWords: stopWordLanguages)
+        }
         let count = lines.count
         var languageHits = [Int](repeating: 0, count: languages.count)
         for line in lines {
