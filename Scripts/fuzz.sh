@@ -9,7 +9,12 @@ set -eu
 target=${1:?"usage: Scripts/fuzz.sh gzip|jsonl|warc|html|sentences|pipeline|stats|http [SECONDS]"}
 seconds=${2:-600}
 root=$(cd "$(dirname "$0")/.." && pwd)
-swift build --package-path "$root/Fuzz" -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v "warning" || true
+# A failed build must stop here: running the previous binary would fuzz old code without a word.
+if ! swift build --package-path "$root/Fuzz" -Xswiftc -sanitize=fuzzer,address > "$root/Fuzz/.build-log" 2>&1; then
+    grep -E "error" "$root/Fuzz/.build-log" >&2
+    echo "fuzz.sh: the fuzz build failed (log: Fuzz/.build-log)" >&2
+    exit 1
+fi
 binary="$root/Fuzz/.build/debug/winnow-fuzz"
 corpus="$root/Fuzz/.build/corpus/$target"
 crashes="$root/Tests/WinnowTests/Fixtures/fuzz/$target"
