@@ -221,11 +221,12 @@ enum LineFeatures {
         while lead > range.lowerBound && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
         let last = UTF8Bytes.decode(bytes, at: lead).scalar
         guard classOf(last, classes) & 16 != 0 else { return nil }
-        var scalars = 0, words = 0, inWord = false
+        // Five words (separated by ASCII spaces or tabs) and where the first ends: a short scan from the start.
+        var words = 0, inWord = false
         var firstWordEnd = -1
-        for i in range {
+        var i = range.lowerBound
+        while i < range.upperBound && words < 5 {
             let byte = bytes[i]
-            if byte & 0xC0 != 0x80 { scalars += 1 }
             if byte == 0x20 || byte == 0x09 {
                 if inWord { words += 1; if firstWordEnd < 0 { firstWordEnd = i } }
                 inWord = false
@@ -233,9 +234,23 @@ enum LineFeatures {
                 if byte >= 0x80 && firstWordEnd < 0 { return nil }      // the first word may end at a Unicode space
                 inWord = true
             }
+            i += 1
         }
-        if inWord { words += 1 }
-        guard scalars >= length, words >= 5, firstWordEnd > range.lowerBound else { return nil }
+        if inWord && i == range.upperBound { words += 1 }
+        guard words >= 5, firstWordEnd > range.lowerBound else { return nil }
+        // Characters: bytes that are not UTF-8 continuation bytes (10xxxxxx), counted 8 at a time.
+        var continuations = 0
+        var j = range.lowerBound
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while j + 8 <= range.upperBound {
+                let word = base.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                continuations += ((word >> 7) & ~(word >> 6) & 0x0101_0101_0101_0101).nonzeroBitCount
+                j += 8
+            }
+        }
+        while j < range.upperBound { if bytes[j] & 0xC0 == 0x80 { continuations += 1 }; j += 1 }
+        let scalars = range.count - continuations
+        guard scalars >= length else { return nil }
         var line = Line()
         line.empty = false
         line.prose = true
