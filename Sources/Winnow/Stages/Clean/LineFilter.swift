@@ -87,7 +87,7 @@ struct LineFilter: Sendable {
         return nil
     }
 
-    static func containsIgnoringASCIICase(_ line: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+    private static func containsIgnoringASCIICase(_ line: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard line.count >= pattern.count else { return false }
         for start in 0...(line.count - pattern.count) where line[start] | 0x20 == pattern[0] {

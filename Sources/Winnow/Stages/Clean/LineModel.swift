@@ -50,14 +50,7 @@ enum LineFeatures {
     static let classes: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for value in 0..<0x10000 {
-            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
-            switch scalar.properties.generalCategory {
-            case .uppercaseLetter: table[value] = 1 | 8
-            case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: table[value] = 1
-            case .decimalNumber, .letterNumber, .otherNumber: table[value] = 2
-            default: break
-            }
-            if scalar.properties.isWhitespace { table[value] |= 4 }
+            if let scalar = Unicode.Scalar(UInt32(value)) { table[value] = categoryBits(scalar) }
         }
         for scalar in ".!?…\"”»’')」』。！？".unicodeScalars { table[Int(scalar.value)] |= 16 }
         for scalar in "|·•»›>/«‹<".unicodeScalars { table[Int(scalar.value)] |= 32 }
@@ -76,12 +69,17 @@ enum LineFeatures {
     @inline(__always)
     static func classOf(_ scalar: UInt32, _ classes: [UInt8]) -> UInt8 {
         if scalar < 0x10000 { return classes[Int(scalar)] }
-        guard let value = Unicode.Scalar(scalar) else { return 0 }
-        switch value.properties.generalCategory {
-        case .uppercaseLetter: return 1 | 8
-        case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return 1
-        case .decimalNumber, .letterNumber, .otherNumber: return 2
-        default: return value.properties.isWhitespace ? 4 : 0
+        return Unicode.Scalar(scalar).map(categoryBits) ?? 0
+    }
+
+    /// Bits 0–3 of `classes` for one code point: letter, digit, space, capital.
+    private static func categoryBits(_ scalar: Unicode.Scalar) -> UInt8 {
+        let space: UInt8 = scalar.properties.isWhitespace ? 4 : 0
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter: return 1 | 8 | space
+        case .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return 1 | space
+        case .decimalNumber, .letterNumber, .otherNumber: return 2 | space
+        default: return space
         }
     }
 
