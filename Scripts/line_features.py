@@ -15,6 +15,8 @@ NAMES = [
     "short_run", "previous_short", "next_short", "repeated", "list_marker", "mean_word_length", "date_or_time",
     "doc_log_lines", "doc_short_share", "relative_length", "starts_with_digit", "currency", "brackets",
     "digit_words", "capital_words", "same_first_word",
+    "before_prose", "after_prose", "prose_distance", "doc_prose_share", "doc_prose_chars", "doc_log_prose",
+    "window_prose", "doc_log_max_chars",
 ]
 
 TERMINAL = set(".!?…\"”»’')」』。！？")
@@ -57,9 +59,15 @@ DATE = re.compile(r"[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{2,4}|[0-9]{1,2}:[0-9]{2}
 
 
 def document_language(lines):
+    """The stop-word list with the most hits; a line that could be unscored prose (100 characters, 5 words, ends a
+    sentence) counts with its first 8 words only, as `LineFeatures.proseShortcut` reads no more."""
     counts = {code: 0 for code in LANGUAGES}
     for line in lines:
-        for word in words_of(line.lower()):
+        stripped = line.strip()
+        words = words_of(stripped.lower())
+        if len(stripped) >= 100 and len(words) >= 5 and ends_terminal(stripped):
+            words = words[:8]
+        for word in words:
             for code in LANGUAGES:
                 if word in STOP[code]:
                     counts[code] += 1
@@ -67,9 +75,20 @@ def document_language(lines):
     return best if counts[best] > 0 else None
 
 
+def is_prose(line):
+    """A line of running text: at least 8 words and terminal punctuation (the anchors of the context features)."""
+    return len(words_of(line)) >= 8 and ends_terminal(line)
+
+
 def first_word(line):
     words = words_of(line)
     return words[0] if words else None
+
+
+def window_share(prose, stripped, i, radius=3):
+    """The share of prose among the non-empty lines within `radius` lines of line i (itself not counted)."""
+    window = [j for j in range(max(0, i - radius), min(len(stripped), i + radius + 1)) if j != i and stripped[j]]
+    return sum(1 for j in window if prose[j]) / max(1, len(window))
 
 
 def features(lines):
@@ -99,6 +118,21 @@ def features(lines):
             i = j
         else:
             i += 1
+    # Where the running text is: lines before the first prose line or after the last are headers and footers.
+    prose = [bool(s) and is_prose(s) for s in stripped]
+    anchors = [i for i in range(n) if prose[i]]
+    first_prose, last_prose = (anchors[0], anchors[-1]) if anchors else (n, -1)
+    distance = [n] * n
+    for i in range(n):
+        if prose[i]:
+            distance[i] = 0
+        elif i > 0:
+            distance[i] = distance[i - 1] + 1
+    for i in range(n - 2, -1, -1):
+        distance[i] = min(distance[i], distance[i + 1] + 1)
+    total_chars = sum(len(s) for s in stripped)
+    prose_chars = sum(len(stripped[i]) for i in anchors)
+    max_chars = max((len(s) for s in stripped), default=0)
     out = []
     for i, line in enumerate(lines):
         s = stripped[i]
@@ -149,6 +183,14 @@ def features(lines):
             sum(1 for w in words if len(w) > 1 and all(category(c) == "Lu" for c in w if category(c).startswith("L"))
                 and any(category(c).startswith("L") for c in w)) / max(1, len(words)),
             1.0 if (i > 0 and first_word(stripped[i - 1]) == words[0]) or (i + 1 < n and first_word(stripped[i + 1]) == words[0]) else 0.0,
+            1.0 if i < first_prose else 0.0,
+            1.0 if i > last_prose else 0.0,
+            float(min(10, distance[i])),
+            len(anchors) / max(1, len(nonempty)),
+            prose_chars / (total_chars + 1),
+            math.log1p(len(anchors)),
+            window_share(prose, stripped, i),
+            math.log1p(max_chars),
         ]
         out.append(f)
     return out

@@ -102,18 +102,21 @@ import Testing
             let lines = try #require(object["text"] as? [String])
             let expected = try #require(object["features"] as? [[Double]])
             var joined = Array(lines.joined(separator: "\n").utf8)
-            let features = joined.withUnsafeMutableBufferPointer { buffer in
-                let text = UnsafeBufferPointer(buffer)
-                return LineFeatures.features(text, TextLines.ranges(text), proseLength: 600)
-            }
-            #expect(features.count == expected.count)
-            for (index, (got, want)) in zip(features, expected).enumerated() {
-                // Long prose lines are not scored (`LineFeatures.proseShortcut`); their neighbours still must agree.
-                if got == nil && lines[index].utf8.count >= 600 { continue }
-                let values = got ?? [Double](repeating: 0, count: want.count)
-                #expect(values.count == LineModel.featureNames.count && values.count == want.count)
-                for (name, (a, b)) in zip(LineModel.featureNames, zip(values, want)) where abs(a - b) > 1e-5 {
-                    Issue.record("line \(index) '\(lines[index])': \(name) is \(a), the script says \(b)")
+            // Long prose lines are not scored (`LineFeatures.proseShortcut`); their neighbours still must agree,
+            // whichever length makes a line prose.
+            for proseLength in [100, 600, Int.max] {
+                let features = joined.withUnsafeMutableBufferPointer { buffer in
+                    let text = UnsafeBufferPointer(buffer)
+                    return LineFeatures.features(text, TextLines.ranges(text), proseLength: proseLength)
+                }
+                #expect(features.count == expected.count)
+                for (index, (got, want)) in zip(features, expected).enumerated() {
+                    if got == nil && lines[index].count >= proseLength { continue }
+                    let values = got ?? [Double](repeating: 0, count: want.count)
+                    #expect(values.count == LineModel.featureNames.count && values.count == want.count)
+                    for (name, (a, b)) in zip(LineModel.featureNames, zip(values, want)) where abs(a - b) > 1e-5 {
+                        Issue.record("line \(index) '\(lines[index])' (prose from \(proseLength)): \(name) is \(a), the script says \(b)")
+                    }
                 }
             }
         }

@@ -7,9 +7,10 @@ import Darwin
 
 /// `clean`'s noise-line model: which lines of a document are page furniture — menus, link runs, bylines, dates,
 /// prices, share bars, lines without letters — judged from what the line and its neighbours look like, in any
-/// language. Gradient-boosted decision stumps (the generated `LineModelTable.swift`, trained by
-/// `Scripts/train-line-model.py` on TurkuNLP's labelled web lines) over the features `LineFeatures` computes; a line
-/// whose score passes the threshold of the chosen mode is removed.
+/// language. Gradient-boosted trees of depth two (the generated `LineModelTable.swift`, trained by
+/// `Scripts/train-line-model.py` on TurkuNLP's labelled web lines) over the features `LineFeatures` computes — the
+/// line's own, its neighbours', and where the document's running text is; a line whose score passes the threshold
+/// of the chosen mode is removed.
 public struct LineModel: Sendable {
     /// How eager the model is: `conservative` removes what it is sure of (the default), `aggressive` more, losing
     /// more good lines.
@@ -34,7 +35,14 @@ public struct LineModel: Sendable {
         LineFeatures.features(text, lines, proseLength: proseLength).map { features in
             guard let features else { return -.infinity }
             var score = Self.prior
-            for stump in Self.stumps { score += features[stump.feature] <= stump.threshold ? stump.atMost : stump.above }
+            var values = 0
+            for tree in stride(from: 0, to: Self.treeFeatures.count, by: 3) {
+                let left = features[Int(Self.treeFeatures[tree])] <= Self.treeValues[values]
+                let side = left ? Self.treeFeatures[tree + 1] : Self.treeFeatures[tree + 2]
+                let low = features[Int(side)] <= Self.treeValues[values + (left ? 1 : 2)]
+                score += Self.treeValues[values + 3 + (left ? 0 : 2) + (low ? 0 : 1)]
+                values += 7
+            }
             return score
         }
     }
@@ -107,6 +115,11 @@ enum LineFeatures {
         /// The stop-word languages of each word (0: a stop word in none).
         var wordBits: [UInt32] = []
         var short: Bool { words < 5 || !terminal }
+        /// How many of its words count towards the document's language: all, but the first 8 of a line that could be
+        /// unscored prose (100 characters, 5 words, ends a sentence), whatever the mode — the shortcut reads no more.
+        var languageWords: Int { scalars >= 100 && words >= 5 && terminal ? 8 : wordBits.count }
+        /// Running text: 8 words or more and the end of a sentence (the anchors of the context features).
+        var isProse: Bool { !empty && words >= 8 && terminal }
     }
 
     /// Takes one line (its bytes, spaces at both ends included) apart.
@@ -128,10 +141,10 @@ enum LineFeatures {
         guard start < end else { return line }
         line.empty = false
         line.textHash = ByteHash.of(bytes, start..<end)
-        if let prose = proseShortcut(bytes, start..<end, length: proseLength, classes: classes) { return prose }
+        var lowered: [UInt8] = []
+        if let prose = proseShortcut(bytes, start..<end, length: proseLength, classes: classes, lowercase: lowercase, stopWords: stopWords, scratch: &lowered) { return prose }
         var wordScalars = 0, wordLetters = 0, wordCapitals = 0, wordHasDigit = false
         var wordStart = -1
-        var lowered: [UInt8] = []
         var position = start
         var first = true
         // One pass; the end of the line counts as a space, so a word's end is handled in one place.
@@ -164,21 +177,9 @@ enum LineFeatures {
                     line.words += 1
                     if wordHasDigit { line.digitWords += 1 }
                     if wordScalars > 1 && wordLetters > 0 && wordCapitals == wordLetters { line.capitalWords += 1 }
-                    let (hash, asciiLower) = ByteHash.ofWord(bytes, wordStart..<position)
+                    let (hash, bits) = stopWordBits(bytes, wordStart..<position, lowercase: lowercase, stopWords: stopWords, scratch: &lowered)
                     if line.firstWordHash == nil { line.firstWordHash = hash }
-                    var lower = asciiLower ?? 0
-                    if asciiLower == nil {
-                        // Not ASCII: lowered code point by code point (one-code-point lower cases, as the stop words need).
-                        lowered.removeAll(keepingCapacity: true)
-                        var i = wordStart
-                        while i < position {
-                            let (character, characterWidth) = UTF8Bytes.decode(bytes, at: i)
-                            UTF8Bytes.append(character < 0x10000 ? lowercase[Int(character)] : character, to: &lowered)
-                            i += characterWidth
-                        }
-                        lower = lowered.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
-                    }
-                    line.wordBits.append(stopWords[lower] ?? 0)
+                    line.wordBits.append(bits)
                     wordStart = -1
                 }
             } else {
@@ -206,36 +207,63 @@ enum LineFeatures {
         return line
     }
 
+    /// The hash of a word's bytes and the stop-word languages of its lower case (one-code-point lower cases, as the
+    /// stop words need; `scratch` holds a non-ASCII word's lowered bytes).
+    static func stopWordBits(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, lowercase: [UInt32], stopWords: [UInt64: UInt32], scratch: inout [UInt8]) -> (hash: UInt64, bits: UInt32) {
+        let (hash, asciiLower) = ByteHash.ofWord(bytes, word)
+        if let asciiLower { return (hash, stopWords[asciiLower] ?? 0) }
+        scratch.removeAll(keepingCapacity: true)
+        var i = word.lowerBound
+        while i < word.upperBound {
+            let (character, width) = UTF8Bytes.decode(bytes, at: i)
+            UTF8Bytes.append(character < 0x10000 ? lowercase[Int(character)] : character, to: &scratch)
+            i += width
+        }
+        return (hash, stopWords[scratch.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }] ?? 0)
+    }
+
     /// A long line that ends a sentence — at least `length` characters and 5 words — is prose: out of fold, no
     /// line of the training data with over 100 characters that ends a sentence scores above the conservative
-    /// threshold (of 2,178), and none with over 300 above the aggressive one (of 705).
+    /// threshold, and none with over 300 above the aggressive one (`train-line-model.py` prints the count).
     /// It is not scored (`Line.prose`), and only what its neighbours' features need is measured: its length, that
-    /// it is not short, its hashes. That keeps the model's cost on article text (BBC: paragraphs of ≈ 400 bytes)
-    /// small. Nil when the line is not such a line or the shortcut cannot tell (a non-ASCII first word, few ASCII
-    /// spaces).
-    static func proseShortcut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, length: Int, classes: [UInt8]) -> Line? {
+    /// it is not short, whether it has 8 words, its hashes. That keeps the model's cost on article text (BBC: paragraphs of ≈ 400 bytes)
+    /// small. Nil when the line is not such a line.
+    static func proseShortcut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, length: Int, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32], scratch: inout [UInt8]) -> Line? {
         guard range.count >= length else { return nil }
         var lead = range.upperBound - 1
         while lead > range.lowerBound && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
         let last = UTF8Bytes.decode(bytes, at: lead).scalar
         guard classOf(last, classes) & 16 != 0 else { return nil }
-        // Five words (separated by ASCII spaces or tabs) and where the first ends: a short scan from the start.
-        var words = 0, inWord = false
-        var firstWordEnd = -1
+        // Up to eight words (what `Line.isProse` asks) and where the first ends: a short scan from the start.
+        // Their stop-word languages count towards the document's language (`languageWords`).
+        var words = 0, wordStart = -1
+        var firstWordHash: UInt64?
+        var wordBits: [UInt32] = []
         var i = range.lowerBound
-        while i < range.upperBound && words < 5 {
-            let byte = bytes[i]
-            if byte == 0x20 || byte == 0x09 {
-                if inWord { words += 1; if firstWordEnd < 0 { firstWordEnd = i } }
-                inWord = false
-            } else {
-                if byte >= 0x80 && firstWordEnd < 0 { return nil }      // the first word may end at a Unicode space
-                inWord = true
+        while i <= range.upperBound && words < 8 {
+            var width = 1, space = true
+            if i < range.upperBound {
+                let byte = bytes[i]
+                space = byte == 0x20 || byte &- 0x09 < 5
+                if byte >= 0x80 {
+                    let (scalar, scalarWidth) = UTF8Bytes.decode(bytes, at: i)
+                    (space, width) = (classOf(scalar, classes) & 4 != 0, scalarWidth)
+                }
             }
-            i += 1
+            if space {
+                if wordStart >= 0 {
+                    let (hash, bits) = stopWordBits(bytes, wordStart..<i, lowercase: lowercase, stopWords: stopWords, scratch: &scratch)
+                    if firstWordHash == nil { firstWordHash = hash }
+                    wordBits.append(bits)
+                    words += 1
+                }
+                wordStart = -1
+            } else if wordStart < 0 {
+                wordStart = i
+            }
+            i += width
         }
-        if inWord && i == range.upperBound { words += 1 }
-        guard words >= 5, firstWordEnd > range.lowerBound else { return nil }
+        guard words >= 5 else { return nil }
         // Characters: bytes that are not UTF-8 continuation bytes (10xxxxxx), counted 8 at a time.
         var continuations = 0
         var j = range.lowerBound
@@ -257,7 +285,8 @@ enum LineFeatures {
         line.terminal = true
         line.lastScalar = last
         line.textHash = ByteHash.of(bytes, range)
-        line.firstWordHash = ByteHash.of(bytes, range.lowerBound..<firstWordEnd)
+        line.firstWordHash = firstWordHash
+        line.wordBits = wordBits
         return line
     }
 
@@ -308,7 +337,7 @@ enum LineFeatures {
         let count = lines.count
         var languageHits = [Int](repeating: 0, count: languages.count)
         for line in lines {
-            for bits in line.wordBits where bits != 0 {
+            for bits in line.wordBits.prefix(line.languageWords) where bits != 0 {
                 for index in languages.indices where bits & (1 << UInt32(index)) != 0 { languageHits[index] += 1 }
             }
         }
@@ -322,6 +351,26 @@ enum LineFeatures {
         let median = lengths.isEmpty ? 1 : lengths[lengths.count / 2]
         let shortShare = Double(lines.filter { !$0.empty && $0.short }.count) / Double(max(1, lengths.count))
         var run = [Int](repeating: 0, count: count)
+        // Where the running text is (`Line.isProse`): before the first prose line, after the last, how far away.
+        let anchors = lines.indices.filter { lines[$0].isProse }
+        let (firstProse, lastProse) = (anchors.first ?? count, anchors.last ?? -1)
+        var proseDistance = [Int](repeating: count, count: count)
+        for i in 0..<count {
+            if lines[i].isProse { proseDistance[i] = 0 } else if i > 0 { proseDistance[i] = proseDistance[i - 1] + 1 }
+        }
+        for i in stride(from: count - 2, through: 0, by: -1) { proseDistance[i] = min(proseDistance[i], proseDistance[i + 1] + 1) }
+        let totalChars = lines.reduce(0) { $0 + $1.scalars }
+        let proseChars = anchors.reduce(0) { $0 + lines[$1].scalars }
+        let maxChars = lines.map(\.scalars).max() ?? 0
+        /// The share of prose among the non-empty lines within 3 lines of line i (itself not counted).
+        func windowProse(_ i: Int) -> Double {
+            var nonEmpty = 0, prose = 0
+            for j in max(0, i - 3)..<min(count, i + 4) where j != i && !lines[j].empty {
+                nonEmpty += 1
+                if lines[j].isProse { prose += 1 }
+            }
+            return Double(prose) / Double(max(1, nonEmpty))
+        }
         var i = 0
         while i < count {
             if !lines[i].empty && lines[i].short {
@@ -377,6 +426,14 @@ enum LineFeatures {
                 Double(line.digitWords) / wordCount,
                 Double(line.capitalWords) / wordCount,
                 sameFirst ? 1 : 0,
+                i < firstProse ? 1 : 0,
+                i > lastProse ? 1 : 0,
+                Double(min(10, proseDistance[i])),
+                Double(anchors.count) / Double(max(1, lengths.count)),
+                Double(proseChars) / Double(totalChars + 1),
+                log1p(Double(anchors.count)),
+                windowProse(i),
+                log1p(Double(maxChars)),
             ]
         }
     }
