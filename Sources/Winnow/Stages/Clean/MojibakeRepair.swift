@@ -87,11 +87,175 @@ enum MojibakeRepair {
 
         // MARK: - Scanning
 
+        /// A set of the Latin letters U+00C0–U+017F (Latin-1's and Latin Extended-A's), as bits.
+        struct LatinLetters {
+            private var bits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+            mutating func insert(_ scalar: UInt32) {
+                let offset = scalar &- 0xC0
+                guard offset < 192 else { return }
+                let bit = UInt64(1) << UInt64(offset & 63)
+                switch offset >> 6 {
+                case 0: bits.0 |= bit
+                case 1: bits.1 |= bit
+                default: bits.2 |= bit
+                }
+            }
+
+            func contains(_ scalar: UInt32) -> Bool {
+                let offset = scalar &- 0xC0
+                guard offset < 192 else { return false }
+                let word = offset >> 6 == 0 ? bits.0 : (offset >> 6 == 1 ? bits.1 : bits.2)
+                return word & (UInt64(1) << UInt64(offset & 63)) != 0
+            }
+
+            mutating func formUnion(_ other: LatinLetters) {
+                bits = (bits.0 | other.bits.0, bits.1 | other.bits.1, bits.2 | other.bits.2)
+            }
+        }
+
+        /// A token that may be mojibake: where it is and the code pages that could have made it.
+        private struct Suspect {
+            var start: Int, end: Int, pages: UInt8
+        }
+
+        /// What one code page makes of a token: the best of its levels, its characters in `Pass.pool`.
+        private struct Candidate {
+            var page: CodePage, gain: Int, fixes: Int, scalars: Range<Int>
+            /// At every level, every non-ASCII character of the token was part of a sequence the page decoded: the token
+            /// is wholly mojibake.
+            var whole: Bool
+        }
+
+        /// A suspect token and what its code pages make of it (`Pass.candidates[candidates]`), with the index after
+        /// what a repair replaces (beyond the token's end when it takes the following space, `voilÃ  le`).
+        private struct Evaluated {
+            var suspect: Suspect, tokenEnd: Int, candidates: Range<Int>
+        }
+
+        /// The working memory of one pass, reused from token to token (a pass over text that is all mojibake would
+        /// otherwise allocate a few arrays a token).
+        private struct Pass {
+            var candidates: [Candidate] = []
+            /// The characters of every candidate, one after the other.
+            var pool: [UInt32] = []
+            var token: [UInt32] = []
+            var level: [UInt32] = []
+            var nextLevel: [UInt32] = []
+        }
+
         /// One pass; nil when nothing needs repair (the common case is found without copying).
+        ///
+        /// A text is mis-decoded with one code page, so the pass decides with the whole text in view: each suspect
+        /// token is tried with every code page that could have made it; the page whose repairs gain most over the
+        /// text is the text's page, and wins a token where pages tie (Windows-1250 and ISO-8859-2 hold the same
+        /// letters at other bytes, so `mĂĄste` is `måste` or `müste`, and only the rest of the text tells). A token
+        /// is repaired when its gain is at least 2 — or, once the text's page has made a repair of gain 2 or more
+        /// elsewhere in the text, with that page when its gain is at least 1, or 0 when the token is wholly mojibake
+        /// (short words such as Russian `Р’` for `В` or `РІ` for `в`, French `Г ` for `à`, carry too little evidence
+        /// on their own) and the letters it writes are of a script the text has. Correct text holds no confident
+        /// repair, so this never touches it.
         func repairOnce(_ input: UnsafeBufferPointer<UInt8>) -> ([UInt8]?, Int) {
+            var knownLetters = LatinLetters()
+            let suspects = findSuspects(input, knownLetters: &knownLetters)
+            guard !suspects.isEmpty else { return (nil, 0) }
+            var pass = Pass()
+            var evaluated: [Evaluated] = []
+            var gainByPage = [Int](repeating: 0, count: CodePage.allCases.count)
+            var agreementByPage = [Int](repeating: 0, count: CodePage.allCases.count)
+            var confident = [Bool](repeating: false, count: CodePage.allCases.count)
+            for suspect in suspects {
+                let first = pass.candidates.count
+                let tokenEnd = evaluateToken(input, suspect, &pass)
+                guard pass.candidates.count > first else { continue }
+                for candidate in pass.candidates[first...] {
+                    gainByPage[candidate.page.rawValue] += candidate.gain
+                    if candidate.gain >= 2 { confident[candidate.page.rawValue] = true }
+                    agreementByPage[candidate.page.rawValue] += pass.pool[candidate.scalars].reduce(0) { $0 + (knownLetters.contains($1) ? 1 : 0) }
+                }
+                evaluated.append(Evaluated(suspect: suspect, tokenEnd: tokenEnd, candidates: first..<pass.candidates.count))
+            }
+            // The text's page: the most gain; of equals, the one whose repairs make the accented letters the text
+            // writes correctly elsewhere (`å` where `måste` stands whole, not `ü`); then the first.
+            var textPage: CodePage?
+            for page in CodePage.allCases where confident[page.rawValue] {
+                let score = (gainByPage[page.rawValue], agreementByPage[page.rawValue])
+                if let current = textPage, score <= (gainByPage[current.rawValue], agreementByPage[current.rawValue]) { continue }
+                textPage = page
+            }
+            var textScripts: Set<Int>?
             var output: [UInt8] = []
             var repairs = 0
             var copied = 0
+            for token in evaluated {
+                var best: Candidate?
+                for candidate in pass.candidates[token.candidates] {
+                    let bar = candidate.page == textPage ? (candidate.whole ? 0 : 1) : 2
+                    guard candidate.gain >= bar else { continue }
+                    // A repair on the text's evidence writes only letters of scripts the text has (`“×”` in English
+                    // text is not `“ה`).
+                    if candidate.gain < 2, let textPage {
+                        let scripts = textScripts ?? scripts(of: input, outside: evaluated, pass, page: textPage)
+                        textScripts = scripts
+                        guard pass.pool[candidate.scalars].allSatisfy({ $0 < 0x80 || !isLetter($0) || scripts.contains(scriptGroup($0)) }) else { continue }
+                    }
+                    if let current = best {
+                        if candidate.gain > current.gain || (candidate.gain == current.gain && candidate.page == textPage) { best = candidate }
+                    } else {
+                        best = candidate
+                    }
+                }
+                guard let best else { continue }
+                output.reserveCapacity(input.count)
+                output.append(contentsOf: input[copied..<token.suspect.start])
+                let mark = output.count
+                for scalar in pass.pool[best.scalars] { UTF8Bytes.append(scalar, to: &output) }
+                // The no-break space of a lone `Ã` that was not repaired is given back as the space it was.
+                if token.tokenEnd > token.suspect.end, pass.pool[best.scalars].last == 0xA0, output.count - mark >= 2 {
+                    output.removeLast(2)
+                    output.append(0x20)
+                }
+                copied = token.tokenEnd
+                repairs += best.fixes
+            }
+            guard repairs > 0 else { return (nil, 0) }
+            output.append(contentsOf: input[copied...])
+            return (output, repairs)
+        }
+
+        /// The script groups of the text's non-ASCII letters outside the suspect tokens that were evaluated and in
+        /// the confident repairs (gain 2 or more) that `page` makes.
+        private func scripts(of input: UnsafeBufferPointer<UInt8>, outside evaluated: [Evaluated], _ pass: Pass, page: CodePage) -> Set<Int> {
+            var groups = Set<Int>()
+            for candidate in pass.candidates where candidate.page == page && candidate.gain >= 2 {
+                for scalar in pass.pool[candidate.scalars] where scalar >= 0x80 && isLetter(scalar) { groups.insert(scriptGroup(scalar)) }
+            }
+            var position = 0
+            for index in 0...evaluated.count {
+                let gapEnd = index < evaluated.count ? evaluated[index].suspect.start : input.count
+                while position < gapEnd {
+                    if input[position] < 0x80 { position += 1; continue }
+                    let (scalar, width) = UTF8Bytes.decode(input, at: position)
+                    if isLetter(scalar) { groups.insert(scriptGroup(scalar)) }
+                    position += width
+                }
+                if index < evaluated.count { position = evaluated[index].tokenEnd }
+            }
+            return groups
+        }
+
+        private func isLetter(_ scalar: UInt32) -> Bool {
+            switch kind(of: scalar) {
+            case .lower, .upper, .letter, .rareLetter: true
+            default: false
+            }
+        }
+
+        /// The tokens (runs between ASCII whitespace) that hold a character which is a UTF-8 lead byte in some code
+        /// page followed by one that is a continuation byte in the same page, or `Ã` before a space.
+        private func findSuspects(_ input: UnsafeBufferPointer<UInt8>, knownLetters: inout LatinLetters) -> [Suspect] {
+            var suspects: [Suspect] = []
+            var tokenLetters = LatinLetters()
             var tokenStart = 0
             var suspect = false
             var pages: UInt8 = 0
@@ -99,17 +263,14 @@ enum MojibakeRepair {
             var i = 0
             let count = input.count
             while i <= count {
-                // A token ends at ASCII whitespace or the end of the text.
                 let byte: UInt8 = i < count ? input[i] : 0x20
                 if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                    if suspect, let (replacement, end, fixes) = repairToken(input, from: tokenStart, to: i, pages: pages) {
-                        output.reserveCapacity(count)
-                        output.append(contentsOf: input[copied..<tokenStart])
-                        output.append(contentsOf: replacement)
-                        copied = end
-                        repairs += fixes
-                        if end > i { i = end - 1 }       // a space the token took (`voilÃ  le`)
+                    if suspect {
+                        suspects.append(Suspect(start: tokenStart, end: i, pages: pages))
+                    } else {
+                        knownLetters.formUnion(tokenLetters)
                     }
+                    tokenLetters = LatinLetters()
                     suspect = false
                     pages = 0
                     tokenStart = i + 1
@@ -123,6 +284,7 @@ enum MojibakeRepair {
                     continue
                 }
                 let (scalar, width) = UTF8Bytes.decode(input, at: i)
+                tokenLetters.insert(scalar)
                 let candidates = lookup(leadMask, previous) & lookup(continuationMask, scalar)
                 if candidates != 0 {
                     suspect = true
@@ -136,99 +298,124 @@ enum MojibakeRepair {
                 previous = scalar
                 i += width
             }
-            guard repairs > 0 else { return (nil, 0) }
-            output.append(contentsOf: input[copied...])
-            return (output, repairs)
+            return suspects
         }
 
-        /// The repaired bytes of the token in `start..<end` when a code page makes it clearly better, with the index
-        /// after what it replaced (beyond `end` when it took the following space) and the number of characters repaired.
-        private func repairToken(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, pages: UInt8) -> ([UInt8], Int, Int)? {
-            var token: [UInt32] = []
-            var position = start
-            while position < end {
+        /// What each of the token's code pages makes of it (those that gain anything), appended to `pass.candidates`;
+        /// returns the index after what a repair replaces (beyond the token's end when it takes the following space,
+        /// `voilÃ  le`).
+        private func evaluateToken(_ input: UnsafeBufferPointer<UInt8>, _ suspect: Suspect, _ pass: inout Pass) -> Int {
+            pass.token.removeAll(keepingCapacity: true)
+            var position = suspect.start
+            while position < suspect.end {
                 let (scalar, width) = UTF8Bytes.decode(input, at: position)
-                token.append(scalar)
+                pass.token.append(scalar)
                 position += width
             }
-            var tokenEnd = end
+            var tokenEnd = suspect.end
             // `voilÃ  le`: a small letter, `Ã`, then the space that was its no-break space.
-            if token.count >= 2, token.last == 0xC3, kind(of: token[token.count - 2]) == .lower, end < input.count, input[end] == 0x20 {
-                token.append(0xA0)
-                tokenEnd = end + 1
+            let count = pass.token.count
+            if count >= 2, pass.token[count - 1] == 0xC3, kind(of: pass.token[count - 2]) == .lower, suspect.end < input.count, input[suspect.end] == 0x20 {
+                pass.token.append(0xA0)
+                tokenEnd = suspect.end + 1
             }
             let before: UInt32 = 0x20       // tokens start after whitespace
             let after: UInt32 = tokenEnd < input.count ? UTF8Bytes.decode(input, at: tokenEnd).0 : 0x20
-            let original = badness(token, before: before, after: after)
-            var best: (gain: Int, scalars: [UInt32], fixes: Int)?
-            search: for page in CodePage.allCases where pages & (1 << page.rawValue) != 0 {
+            let original = badness(pass.token, before: before, after: after)
+            let originalJunk = junk(pass.token)
+            for page in CodePage.allCases where suspect.pages & (1 << page.rawValue) != 0 {
                 // Decoded once, twice or three times with the page (text mis-decoded twice the same way is common, and
-                // the halfway text is often no more plausible than the start); the best level wins, and of equals the
-                // first page (Windows-1252 is by far the most common mistake).
-                var current = token
+                // the halfway text is often no more plausible than the start); the best level counts.
                 var fixes = 0
                 var bonus = 0
-                for _ in 0..<3 {
-                    guard let (scalars, levelFixes, levelBonus) = decode(current, page: page) else { break }
-                    current = scalars
+                var best: Candidate?
+                var whole = true
+                for level in 0..<3 {
+                    let decoded = level == 0
+                        ? decode(pass.token, page: page, into: &pass.level)
+                        : decode(pass.level, page: page, into: &pass.nextLevel)
+                    guard let (levelFixes, levelBonus, untouched) = decoded else { break }
+                    if level > 0 { swap(&pass.level, &pass.nextLevel) }
+                    whole = whole && untouched == 0
                     fixes += levelFixes
                     bonus += levelBonus
-                    let left = badness(current, before: before, after: after)
+                    let left = badness(pass.level, before: before, after: after)
                     let gain = original - left + bonus
-                    if gain >= 2 && gain > (best?.gain ?? 0) && !introducesJunk(current, original: token) { best = (gain, current, fixes) }
-                    if left == 0 && best != nil { break search }      // nothing can do better than a flawless token
+                    // A deeper level repairs the level above, so it must be clearly better than it (`“×”` stays, not
+                    // `“ה`; `MARQUÉ…`, not `MARQUɅ`) — or, while every level decoded the whole token, as good and
+                    // flawless (`Р“В ` → `Г ` → `à`).
+                    let better = best.map { gain >= $0.gain + 2 || (whole && (gain > $0.gain || (gain == $0.gain && left == 0))) } ?? true
+                    // Never bring in characters that text is not made of (controls, private use, box drawing,
+                    // unassigned code points) where the original had none.
+                    if gain >= (whole ? 0 : 1) && better && junk(pass.level) <= originalJunk {
+                        // The best level so far is the last thing in the pool: replace it.
+                        if let best { pass.pool.removeSubrange(best.scalars) }
+                        let start = pass.pool.count
+                        pass.pool.append(contentsOf: pass.level)
+                        best = Candidate(page: page, gain: gain, fixes: fixes, scalars: start..<pass.pool.count, whole: whole)
+                    }
+                    // A flawless token: no further level can do better — unless every level so far decoded all of it.
+                    if left == 0 && !whole { break }
                 }
+                if let best { pass.candidates.append(best) }
             }
-            guard let best else { return nil }
-            var bytes: [UInt8] = []
-            for scalar in best.scalars { UTF8Bytes.append(scalar, to: &bytes) }
-            // The no-break space of a lone `Ã` that was not repaired is given back as the space it was.
-            if tokenEnd > end, best.scalars.last == 0xA0 { bytes.removeLast(2); bytes.append(0x20) }
-            return (bytes, tokenEnd, best.fixes)
+            return tokenEnd
         }
 
-        /// The token with every sequence that `page` turns into UTF-8 decoded, the number decoded, and a bonus for the
-        /// patterns that only mojibake makes (`â€?`, `voilÃ  le`); nil when nothing decodes.
-        private func decode(_ token: [UInt32], page: CodePage) -> ([UInt32], Int, Int)? {
-            let bytes = scalarBytes[page.rawValue]
-            func byte(_ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? bytes[Int(scalar)] : 0 }
-            var result: [UInt32] = []
-            result.reserveCapacity(token.count)
-            var fixes = 0
-            var bonus = 0
-            var i = 0
-            while i < token.count {
-                let lead = byte(token[i])
-                let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
-                if (0xC2...0xF4).contains(lead), i + 1 < token.count {
-                    if page == .windows1252 {
-                        // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
-                        if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
-                            result.append(0x201D); fixes += 1; bonus += 2; i += 3
-                            continue
+        /// `token` with every sequence that `page` turns into UTF-8 decoded, written to `result`; returns the number
+        /// decoded, a bonus for the patterns that only mojibake makes (`â€?`, `voilÃ  le`), and the number of non-ASCII
+        /// characters left as they were — nil when nothing decodes.
+        private func decode(_ token: [UInt32], page: CodePage, into result: inout [UInt32]) -> (Int, Int, Int)? {
+            // Written through pointers: a decoded token is never longer than the token.
+            if result.count < token.count { result.append(contentsOf: repeatElement(0, count: token.count - result.count)) }
+            var written = 0
+            let counts: (Int, Int, Int) = scalarBytes[page.rawValue].withUnsafeBufferPointer { bytes in
+                result.withUnsafeMutableBufferPointer { output in
+                    token.withUnsafeBufferPointer { token in
+                        func byte(_ scalar: UInt32) -> UInt8 { scalar < 0x10000 ? bytes[Int(scalar)] : 0 }
+                        func emit(_ scalar: UInt32) { output[written] = scalar; written += 1 }
+                        var fixes = 0
+                        var bonus = 0
+                        var untouched = 0
+                        var i = 0
+                        while i < token.count {
+                            let lead = byte(token[i])
+                            let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+                            if (0xC2...0xF4).contains(lead), i + 1 < token.count {
+                                if page == .windows1252 {
+                                    // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
+                                    if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
+                                        emit(0x201D); fixes += 1; bonus += 2; i += 3
+                                        continue
+                                    }
+                                    if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
+                                        emit(0xE0); fixes += 1; bonus += 2; i += 2
+                                        continue
+                                    }
+                                }
+                                if i + length <= token.count, let scalar = sequenceScalar(lead: lead, length: length, at: i + 1, of: token, byte: byte) {
+                                    emit(scalar)
+                                    fixes += 1
+                                    i += length
+                                    continue
+                                }
+                            }
+                            if token[i] >= 0x80 { untouched += 1 }
+                            emit(token[i])
+                            i += 1
                         }
-                        if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
-                            result.append(0xE0); fixes += 1; bonus += 2; i += 2
-                            continue
-                        }
-                    }
-                    if i + length <= token.count, let scalar = sequenceScalar(lead: lead, length: length, at: i + 1, of: token, byte: byte) {
-                        result.append(scalar)
-                        fixes += 1
-                        i += length
-                        continue
+                        return (fixes, bonus, untouched)
                     }
                 }
-                result.append(token[i])
-                i += 1
             }
-            return fixes > 0 ? (result, fixes, bonus) : nil
+            result.removeLast(result.count - written)
+            return counts.0 > 0 ? counts : nil
         }
 
         /// The code point that `lead` and the bytes of the `length - 1` characters from `start` encode as well-formed
         /// UTF-8 (no overlong forms, surrogates or values past U+10FFFF), or nil.
         @inline(__always)
-        private func sequenceScalar(lead: UInt8, length: Int, at start: Int, of token: [UInt32], byte: (UInt32) -> UInt8) -> UInt32? {
+        private func sequenceScalar(lead: UInt8, length: Int, at start: Int, of token: UnsafeBufferPointer<UInt32>, byte: (UInt32) -> UInt8) -> UInt32? {
             var value = UInt32(lead) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
             for k in 0..<(length - 1) {
                 let continuation = byte(token[start + k])
@@ -245,18 +432,14 @@ enum MojibakeRepair {
             return value
         }
 
-        /// Whether the repair brings in characters that text is not made of (controls, private use, box drawing,
-        /// unassigned code points) where the original had none.
-        private func introducesJunk(_ repaired: [UInt32], original: [UInt32]) -> Bool {
-            func junk(_ scalars: [UInt32]) -> Int {
-                var count = 0
-                for scalar in scalars where scalar >= 0x80 {
-                    let kind = kind(of: scalar)
-                    if kind == .junk || kind == .control { count += 1 }
-                }
-                return count
+        /// The number of characters that text is not made of: controls, private use, box drawing, unassigned code points.
+        private func junk(_ scalars: [UInt32]) -> Int {
+            var count = 0
+            for scalar in scalars where scalar >= 0x80 {
+                let kind = kind(of: scalar)
+                if kind == .junk || kind == .control { count += 1 }
             }
-            return junk(repaired) > junk(original)
+            return count
         }
 
         // MARK: - Plausibility
@@ -303,6 +486,7 @@ enum MojibakeRepair {
             return total + pairBadness(previous, previousKind, after, kind(of: after))
         }
 
+        @inline(__always)
         private func characterBadness(_ kind: Kind) -> Int {
             switch kind {
             case .control: return 3
@@ -312,6 +496,7 @@ enum MojibakeRepair {
             }
         }
 
+        @inline(__always)
         private func pairBadness(_ a: UInt32, _ first: Kind, _ b: UInt32, _ second: Kind) -> Int {
             var cost = 0
             let firstIsLetter = first == .lower || first == .upper || first == .letter || first == .rareLetter
@@ -370,6 +555,7 @@ enum MojibakeRepair {
         /// Bytes C2 and C3 in the code pages where they are rare in correct text — Â Ã Ă Ā ¬ √ ┬ ├ — and the leads of
         /// Cyrillic and Central European mojibake that are rare before symbols: Ð Ñ (Windows-1252), Ĺ (Windows-1250).
         /// (Where C2 and C3 are common letters — В Г in Windows-1251, Ć in Windows-1257 — only a symbol after them counts.)
+        @inline(__always)
         private func isRareLead(_ scalar: UInt32) -> Bool {
             switch scalar {
             case 0xC2, 0xC3, 0x102, 0x100, 0xAC, 0x221A, 0x252C, 0x251C, 0xD0, 0xD1, 0x139: true
@@ -378,6 +564,7 @@ enum MojibakeRepair {
         }
 
         /// Windows-1252's punctuation at 0x80–0x9F: … – — ‹ › „ ‚ • † ‡ ‰.
+        @inline(__always)
         private func isWindows1252Punctuation(_ scalar: UInt32) -> Bool {
             switch scalar {
             case 0x2026, 0x2013, 0x2014, 0x2039, 0x203A, 0x201E, 0x201A, 0x2022, 0x2020, 0x2021, 0x2030: true
@@ -386,6 +573,7 @@ enum MojibakeRepair {
         }
 
         /// Scripts that are written together in one word count as one (Han with kana or Hangul).
+        @inline(__always)
         func scriptGroup(_ scalar: UInt32) -> Int {
             if scalar < 0x10000 { return Int(scriptGroups[Int(scalar)]) }
             let number = UnicodeScript.number(of: scalar)
