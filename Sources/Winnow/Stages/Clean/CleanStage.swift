@@ -36,7 +36,7 @@ public struct CleanStage: DocumentStage {
     public struct Configuration: StageConfiguration {
         static let normalizeOption = StageOption<Normalization>("normalize", default: .nfc, help: "Unicode normalisation form of the cleaned text")
         static let punctuationOption = StageOption<Punctuation>("punctuation", default: .keep, help: "ascii: curly quotes, dashes and … become ASCII")
-        static let mojibakeOption = StageOption<Bool>("mojibake", default: true, help: "repair UTF-8 that was decoded as Windows-1252 or Latin-1 (â€™ → ’, Ã© → é)")
+        static let mojibakeOption = StageOption<Bool>("mojibake", default: true, help: "repair UTF-8 that was decoded as a single-byte code page — Windows-1252/Latin-1 (â€™ → ’, Ã© → é), 1251, 1250, ISO-8859-2, 1257, MacRoman, 437 — once to three times")
         static let boilerplateOption = StageOption<[String]>(
             "boilerplate", default: BoilerplateFamily.allCases.map(\.rawValue),
             help: "boilerplate families to remove ([] for none): " + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")

@@ -23,16 +23,19 @@ enum MojibakeRepair {
     /// `text` with mojibake repaired, and the number of characters repaired (0: `text` is returned as it is).
     static func repair(_ text: String) -> (text: String, repairs: Int) {
         let engine = Engine.shared
-        var current = text
-        var total = 0
-        for _ in 0..<3 {
-            var copy = current
-            let (bytes, repairs) = copy.withUTF8 { engine.repairOnce($0) }
-            guard repairs > 0, let bytes else { break }
+        var copy = text
+        let (first, firstRepairs) = copy.withUTF8 { engine.repairOnce($0) }
+        guard var bytes = first else { return (text, 0) }
+        var total = firstRepairs
+        // A repair may uncover more mojibake (text broken again after the first mistake); the bytes stay bytes until
+        // the last pass.
+        for _ in 0..<2 {
+            let (next, repairs) = bytes.withUnsafeBufferPointer { engine.repairOnce($0) }
+            guard let next else { break }
+            bytes = next
             total += repairs
-            current = String(decoding: bytes, as: UTF8.self)
         }
-        return (current, total)
+        return (String(decoding: bytes, as: UTF8.self), total)
     }
 
     /// The tables and the scoring, built once (`shared`) and handed to each pass.
@@ -255,48 +258,51 @@ enum MojibakeRepair {
         /// page followed by one that is a continuation byte in the same page, or `Ã` before a space.
         private func findSuspects(_ input: UnsafeBufferPointer<UInt8>, knownLetters: inout LatinLetters) -> [Suspect] {
             var suspects: [Suspect] = []
-            var tokenLetters = LatinLetters()
-            var tokenStart = 0
-            var suspect = false
-            var pages: UInt8 = 0
-            var previous: UInt32 = 0x20
-            var i = 0
+            guard let base = input.baseAddress else { return suspects }
             let count = input.count
-            while i <= count {
-                let byte: UInt8 = i < count ? input[i] : 0x20
-                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                    if suspect {
-                        suspects.append(Suspect(start: tokenStart, end: i, pages: pages))
-                    } else {
-                        knownLetters.formUnion(tokenLetters)
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+            // Only tokens that hold a non-ASCII character can be mojibake: ASCII runs are skipped eight bytes at a time
+            // (byte by byte this scan was 22% of a repair-only pass over BBC news).
+            var i = 0
+            var lastEnd = 0
+            while i < count {
+                while i + 8 <= count, SWAR.containsNonASCII(SWAR.load(base, i)) == 0 { i += 8 }
+                while i < count, input[i] < 0x80 { i += 1 }
+                guard i < count else { break }
+                var start = i
+                while start > lastEnd, !isSpace(input[start - 1]) { start -= 1 }
+                var tokenLetters = LatinLetters()
+                var suspect = false
+                var pages: UInt8 = 0
+                var previous: UInt32 = 0x20         // what comes before the first non-ASCII character is ASCII: never a lead
+                while i < count, !isSpace(input[i]) {
+                    let byte = input[i]
+                    if byte < 0x80 {
+                        previous = UInt32(byte)
+                        i += 1
+                        continue
                     }
-                    tokenLetters = LatinLetters()
-                    suspect = false
-                    pages = 0
-                    tokenStart = i + 1
-                    previous = 0x20
-                    i += 1
-                    continue
+                    let (scalar, width) = UTF8Bytes.decode(input, at: i)
+                    tokenLetters.insert(scalar)
+                    let candidates = lookup(leadMask, previous) & lookup(continuationMask, scalar)
+                    if candidates != 0 {
+                        suspect = true
+                        pages |= candidates
+                    }
+                    // `Ã` and a space: the space may have been the no-break space of `à`.
+                    if scalar == 0xC3, i + width < count, input[i + width] == 0x20 {
+                        suspect = true
+                        pages |= 1 << CodePage.windows1252.rawValue
+                    }
+                    previous = scalar
+                    i += width
                 }
-                if byte < 0x80 {
-                    previous = UInt32(byte)
-                    i += 1
-                    continue
+                if suspect {
+                    suspects.append(Suspect(start: start, end: i, pages: pages))
+                } else {
+                    knownLetters.formUnion(tokenLetters)
                 }
-                let (scalar, width) = UTF8Bytes.decode(input, at: i)
-                tokenLetters.insert(scalar)
-                let candidates = lookup(leadMask, previous) & lookup(continuationMask, scalar)
-                if candidates != 0 {
-                    suspect = true
-                    pages |= candidates
-                }
-                // `Ã` and a space: the space may have been the no-break space of `à`.
-                if scalar == 0xC3, i + width < count, input[i + width] == 0x20 {
-                    suspect = true
-                    pages |= 1 << CodePage.windows1252.rawValue
-                }
-                previous = scalar
-                i += width
+                lastEnd = i
             }
             return suspects
         }
