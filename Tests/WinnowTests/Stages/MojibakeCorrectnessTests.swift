@@ -91,6 +91,28 @@ import Testing
     func lossySequencesAndMarks(broken: String, expected: String) {
         #expect(MojibakeRepair.repair(broken).text == expected)
     }
+
+    /// Short tokens carry too little evidence alone; the rest of the text decides their page — and the letters the
+    /// text writes correctly decide between pages that both make a letter of the same bytes.
+    @Test(arguments: [
+        ("В результате в городе и в области", MojibakeRepair.CodePage.windows1251),   // `Р’` → `В`, `Р†` → `в`
+        ("Il est là à la maison", .windows1251),                                     // `Г ` → `à`
+        ("Åsa sade: jag måste gå", .iso8859_2),     // `ĂĽ` is `ü` in Windows-1250; `Å` says the text is Swedish
+        ("Åsa sade: jag måste gå", .windows1250),
+    ])
+    func theTextDecidesWhatItsShortTokensAre(text: String, page: MojibakeRepair.CodePage) throws {
+        // The first word stays correct in the Swedish cases: it is the evidence.
+        let words = text.split(separator: " ", maxSplits: page == .windows1251 ? 0 : 2).map(String.init)
+        let kept = page == .windows1251 ? "" : words[..<2].joined(separator: " ") + " "
+        let broken = try #require(Self.misread(page == .windows1251 ? text : words[2], as: page))
+        #expect(MojibakeRepair.repair(kept + broken).text == text)
+    }
+
+    @Test func aRepairOnTheTextsEvidenceWritesOnlyItsScripts() {
+        // Windows-1252 mojibake around a correct `“×”`, whose `×”` decodes as Hebrew `ה`.
+        let broken = "The “×” curves: BrontÃ«â€¦ she wrote â€” see p.Â\u{A0}12."
+        #expect(MojibakeRepair.repair(broken).text == "The “×” curves: Brontë… she wrote — see p.\u{A0}12.")
+    }
 }
 
 /// Issue 17, item 2: the noise-line model's features are those it was trained on (`Scripts/line_features.py`).

@@ -90,12 +90,23 @@ enum MojibakeRepair {
 
         // MARK: - Scanning
 
-        /// A set of the Latin letters U+00C0–U+017F (Latin-1's and Latin Extended-A's), as bits.
+        /// A set of the Latin letters U+00C0–U+017F (Latin-1's and Latin Extended-A's) in small letters (`Å` counts
+        /// as `å`), as bits.
         struct LatinLetters {
             private var bits: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
+            /// The small letter of a capital in U+00C0–U+017F (the others as they are).
+            static func small(_ scalar: UInt32) -> UInt32 {
+                switch scalar {
+                case 0xC0...0xDE where scalar != 0xD7: scalar + 0x20
+                case 0x100...0x137, 0x14A...0x177: scalar | 1
+                case 0x139...0x148, 0x179...0x17E: scalar & 1 == 1 ? scalar + 1 : scalar
+                default: scalar
+                }
+            }
+
             mutating func insert(_ scalar: UInt32) {
-                let offset = scalar &- 0xC0
+                let offset = Self.small(scalar) &- 0xC0
                 guard offset < 192 else { return }
                 let bit = UInt64(1) << UInt64(offset & 63)
                 switch offset >> 6 {
@@ -106,7 +117,7 @@ enum MojibakeRepair {
             }
 
             func contains(_ scalar: UInt32) -> Bool {
-                let offset = scalar &- 0xC0
+                let offset = Self.small(scalar) &- 0xC0
                 guard offset < 192 else { return false }
                 let word = offset >> 6 == 0 ? bits.0 : (offset >> 6 == 1 ? bits.1 : bits.2)
                 return word & (UInt64(1) << UInt64(offset & 63)) != 0
