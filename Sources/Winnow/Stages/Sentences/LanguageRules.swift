@@ -20,6 +20,8 @@ struct LanguageRules: Sendable {
     var ordinalDots = false
     /// Whether `;` is a question mark (Greek).
     var semicolonAsQuestionMark = false
+    /// Whether `:` ends sentences as Armenian `։` does (Armenian text writes one for the other).
+    var colonAsFullStop = false
 
     /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
     /// packed into an integer: the splitter's look-up for every dot, without making a string.
@@ -67,11 +69,11 @@ struct LanguageRules: Sendable {
     private static func words(_ text: String) -> Set<String> { Set(text.split(separator: " ").map(String.init)) }
 
     private static func make(abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
-                             ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false) -> LanguageRules {
+                             ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false, colonAsFullStop: Bool = false) -> LanguageRules {
         let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
         var rules = LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
                                   enders: words("etc usw т.д т.п itd itp atd apod osv enz ecc κ.λπ vb"), starters: words(starters), months: words(months),
-                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark)
+                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark, colonAsFullStop: colonAsFullStop)
         rules.index()
         return rules
     }
@@ -148,6 +150,12 @@ struct LanguageRules: Sendable {
             starters: "ο η το οι τα ένας μια ένα αυτός αυτή αυτό εμείς εγώ αλλά και όταν πώς τι γιατί ποιος",
             months: "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου νοεμβρίου δεκεμβρίου",
             semicolonAsQuestionMark: true),
+        "hy": make(
+            abbreviations: "թ թթ դ դդ էջ մ կմ կգ ս տ",
+            titles: "ընկ պրոֆ դոկտ",
+            starters: "",
+            months: "",
+            colonAsFullStop: true),
         "cs": make(
             abbreviations: "atd apod tj tzv např resp cca mj popř př kč tis mil mld hod min",
             titles: "dr ing mgr prof doc bc judr mudr phdr rndr sv ul nám",
@@ -188,7 +196,7 @@ struct LanguageRules: Sendable {
         let threeLetter = ["eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
                            "nld": "nl", "dut": "nl", "rus": "ru", "pol": "pl", "dan": "da", "swe": "sv", "ell": "el", "gre": "el",
                            "ces": "cs", "cze": "cs", "tur": "tr", "fin": "fi", "hun": "hu", "nob": "nb", "nor": "nb", "no": "nb",
-                           "nno": "nb", "nn": "nb"]
+                           "nno": "nb", "nn": "nb", "hye": "hy", "arm": "hy"]
         let base = String(lowered.prefix { $0 != "-" && $0 != "_" })
         return byLanguage[threeLetter[base] ?? base]
     }

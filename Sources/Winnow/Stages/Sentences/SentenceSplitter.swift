@@ -45,13 +45,14 @@ struct SentenceSplitter: Sendable {
         mutating func run() {
             findListItems()
             let semicolon = rules.semicolonAsQuestionMark
+            let colon = rules.colonAsFullStop
             let base = UnsafeRawPointer(b.baseAddress)
             var i = 0
             while i < n {
                 if let base, i + 8 <= n {
                     let word = SWAR.load(base, i)
                     if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x21) | SWAR.contains(word, 0x3F) | SWAR.contains(word, 0x0A)
-                        | (semicolon ? SWAR.contains(word, 0x3B) : 0) | SWAR.containsNonASCII(word) == 0 {
+                        | (semicolon ? SWAR.contains(word, 0x3B) : 0) | (colon ? SWAR.contains(word, 0x3A) : 0) | SWAR.containsNonASCII(word) == 0 {
                         i += 8
                         continue
                     }
@@ -62,7 +63,7 @@ struct SentenceSplitter: Sendable {
                     i = newline(at: i)
                 case 0x2E, 0x21, 0x3F:
                     i = markDots(at: i)
-                case 0x3B where semicolon:
+                case 0x3B where semicolon, 0x3A where colon:
                     i = questionOrExclamation(at: i, end: i + 1)
                 case 0xD6, 0xD8, 0xDB, 0xE0, 0xE1, 0xE2, 0xE3, 0xEF:
                     i = otherScript(at: i)
@@ -170,7 +171,9 @@ struct SentenceSplitter: Sendable {
             var last = i
             while last > sentenceStart, isSpace(b[last - 1]) { last -= 1 }
             guard last > sentenceStart, b[last - 1] != 0x2E else { return i + 1 }
-            if let next = nextWord(after: i), next.kind != .lower { cut(at: i) }
+            // A line that starts with a dash is a list item, whatever follows the dash.
+            let dash = p < n && (b[p] == 0x2D || (b[p] == 0xE2 && p + 2 < n && b[p + 1] == 0x80 && (b[p + 2] == 0x93 || b[p + 2] == 0x94)))
+            if let next = nextWord(after: i), next.kind != .lower || dash { cut(at: i) }
             return i + 1
         }
 
@@ -216,7 +219,7 @@ struct SentenceSplitter: Sendable {
             guard cutAt < n, isSpace(b[cutAt]) else { return nil }
             var start = cutAt
             while start < n, isSpace(b[start]) { start += 1 }
-            while start < n, isOpener(b[start]) { start += openerLength(at: start) }
+            while start < n, let length = opener(at: start) { start += length }
             guard start < n else { return nil }
             var stop = start
             while stop < n, !isSpace(b[stop]) { stop += 1 }
@@ -257,6 +260,7 @@ struct SentenceSplitter: Sendable {
                 case 0xC2 where i + 1 < n && (b[i + 1] == 0xBB || b[i + 1] == 0xAB): i += 2                                     // » «
                 case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && [0x98, 0x99, 0x9C, 0x9D, 0xBA, 0xB9].contains(b[i + 2]): i += 3  // ‘ ’ “ ” › ‹
                 case 0x20 where i + 2 < n && b[i + 1] == 0xC2 && b[i + 2] == 0xBB && (i + 3 == n || isSpace(b[i + 3])): i += 3  // French " »"
+                case 0x20 where i + 2 < n && b[i + 1] == 0x27 && b[i + 2] == 0x27 && (i + 3 == n || isSpace(b[i + 3])): i += 3  // " ''"
                 case 0xE3 where i + 2 < n && b[i + 1] == 0x80 && [0x8D, 0x8F, 0x91, 0x95].contains(b[i + 2]): i += 3              // 」』】〕
                 case 0xEF where i + 2 < n && b[i + 1] == 0xBC && b[i + 2] == 0x89: i += 3                                          // ）
                 default: return i
@@ -266,15 +270,23 @@ struct SentenceSplitter: Sendable {
         }
 
         func isOpener(_ byte: UInt8) -> Bool {
-            byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x5B || byte == 0xC2 || byte == 0xE2
+            byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x5B || byte == 0x60 || byte == 0xC2 || byte == 0xE2
         }
 
-        /// Bytes of the opening quote or bracket at `i` (`"`, `'`, `(`, `[`, `«`, `¿`, `¡`, `“`, `‘`), or 1 to move on.
-        func openerLength(at i: Int) -> Int {
+        /// Bytes of what opens a sentence before its first word at `i`, or nil: an opening quote or bracket (`"`,
+        /// `'`, `(`, `[`, `` ` ``, Dutch `,,`, `«`, `»`, `¿`, `¡`, `“`, `‘`, `„`, `‹`) or a dialogue dash with its space
+        /// (`- `, `– `, `— `).
+        func opener(at i: Int) -> Int? {
             switch b[i] {
-            case 0xC2: return i + 1 < n && [0xAB, 0xBF, 0xA1].contains(b[i + 1]) ? 2 : 1
-            case 0xE2: return i + 2 < n && b[i + 1] == 0x80 && [0x9C, 0x98, 0x9E, 0xB9].contains(b[i + 2]) ? 3 : 1
-            default: return 1
+            case 0x22, 0x27, 0x28, 0x5B, 0x60: return 1
+            case 0x2C: return i + 1 < n && b[i + 1] == 0x2C ? 2 : nil
+            case 0x2D: return i + 1 < n && b[i + 1] == 0x20 ? 2 : nil
+            case 0xC2: return i + 1 < n && [0xAB, 0xBB, 0xBF, 0xA1].contains(b[i + 1]) ? 2 : nil
+            case 0xE2:
+                guard i + 2 < n, b[i + 1] == 0x80 else { return nil }
+                if [0x9C, 0x98, 0x9E, 0xB9].contains(b[i + 2]) { return 3 }
+                return (b[i + 2] == 0x93 || b[i + 2] == 0x94) && i + 3 < n && b[i + 3] == 0x20 ? 4 : nil
+            default: return nil
             }
         }
 

@@ -57,7 +57,7 @@ public struct SentenceStage: DocumentStage {
     func rules(for document: Document) -> LanguageRules {
         if case .string(let code)? = document.fields["language"], let rules = LanguageRules.forLanguage(code) { return rules }
         if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) { return rules }
-        // The first letters decide: Greek and Cyrillic lead bytes are CE–CF and D0–D3; ASCII letters are Latin.
+        // The first letters decide: Greek, Cyrillic and Armenian lead bytes are CE–CF, D0–D3 and D5; ASCII letters are Latin.
         var text = document.text
         let script: LanguageRules? = text.withUTF8 { bytes in
             for byte in bytes.prefix(400) {
@@ -65,6 +65,7 @@ public struct SentenceStage: DocumentStage {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): return LanguageRules.latin
                 case 0xCE, 0xCF: return LanguageRules.byLanguage["el"]
                 case 0xD0...0xD3: return LanguageRules.byLanguage["ru"]
+                case 0xD5: return LanguageRules.byLanguage["hy"]                  // Armenian letters ա–ֆ, Ա–Ֆ (most of them)
                 default: continue
                 }
             }
