@@ -2,12 +2,13 @@
 """Scores the `sentences` stage on gold sentence boundaries, with the built winnow binary
 (WINNOW=…, default .build/release/winnow).
 
-  sentence-eval.py ud FILE.jsonl … [--split dev|train|all] [--peers] [--errors N]
+  sentence-eval.py ud FILE.jsonl … [--split dev|train|all] [--peers] [--errors N] [--auto]
       FILE: UD paragraphs, {"lang", "treebank", "doc", "text", "sentences"} a line (../shared/data/sentences/ud/).
       The split is by document (`doc`, else the paragraph): a document is in dev when crc32 of its key % 5 == 0, the
       same split `train-sentence-model.py` leaves out. Prints boundary precision, recall and F1 per language and
       their macro mean; --peers also runs pySBD and sentencex (when importable) on the same paragraphs; --errors N
-      prints N missed and N spurious boundaries a language.
+      prints N missed and N spurious boundaries a language; --auto gives winnow no language field (the stage
+      guesses it from the script and the stop words).
 
   sentence-eval.py golden FILE.jsonl
       FILE: {"text", "sentences"} a line (the English Golden Rules): prints the cases split exactly.
@@ -45,14 +46,14 @@ def boundaries(sentences):
     return result
 
 
-def run_winnow(records):
+def run_winnow(records, auto=False):
     """The `sentences` of each record as winnow splits it, with the record's language."""
     with tempfile.TemporaryDirectory() as directory:
         source = os.path.join(directory, "in.jsonl")
         pipeline = os.path.join(directory, "p.yaml")
         with open(source, "w") as out:
             for index, record in enumerate(records):
-                out.write(json.dumps({"id": str(index), "text": record["text"], "lang": record.get("lang", "")}) + "\n")
+                out.write(json.dumps({"id": str(index), "text": record["text"], "lang": "" if auto else record.get("lang", "")}) + "\n")
         with open(pipeline, "w") as out:
             out.write("version: 1\nstages:\n  - decode: {format: jsonl, language_field: lang}\n  - sentences: {}\n")
         output = subprocess.run([WINNOW, "run", pipeline, source], check=True, capture_output=True, text=True).stdout
@@ -111,7 +112,7 @@ def context(text, offset, width=40):
     return text[-width:] + "⟂"
 
 
-def ud(paths, split, with_peers, errors):
+def ud(paths, split, with_peers, errors, auto):
     by_language = {}
     for path in paths:
         with open(path) as source:
@@ -129,7 +130,7 @@ def ud(paths, split, with_peers, errors):
     for language, records in sorted(by_language.items()):
         gold = [record["sentences"] for record in records]
         for name, tool in tools.items():
-            predicted = run_winnow(records) if tool is None else [tool(record["text"], language) for record in records]
+            predicted = run_winnow(records, auto) if tool is None else [tool(record["text"], language) for record in records]
             results[name][language] = score(gold, predicted)
             if name == "winnow" and errors:
                 missed, spurious = [], []
@@ -170,18 +171,20 @@ def main(arguments):
     if arguments[0] == "golden":
         golden(arguments[1])
         return 0
-    split, with_peers, errors, paths = "dev", False, 0, []
+    split, with_peers, errors, auto, paths = "dev", False, 0, False, []
     iterator = iter(arguments[1:])
     for argument in iterator:
         if argument == "--split":
             split = next(iterator)
         elif argument == "--peers":
             with_peers = True
+        elif argument == "--auto":
+            auto = True
         elif argument == "--errors":
             errors = int(next(iterator))
         else:
             paths.append(argument)
-    ud(paths, split, with_peers, errors)
+    ud(paths, split, with_peers, errors, auto)
     return 0
 
 

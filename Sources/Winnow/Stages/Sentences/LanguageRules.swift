@@ -22,6 +22,11 @@ struct LanguageRules: Sendable {
     var semicolonAsQuestionMark = false
     /// Whether `:` ends sentences as Armenian `։` does (Armenian text writes one for the other).
     var colonAsFullStop = false
+    /// Whether a sentence may start in lower case after a dot that ends a word of four or more letters (web text in
+    /// English: `…are looking for you. call them`), as the treebanks show (`LearnedSentenceRules`).
+    var lowerCaseStartsAfterPeriod = false
+    /// Whether a sentence may start in lower case after `?` (`where did you grow up? india?`).
+    var lowerCaseStartsAfterQuestion = false
 
     /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
     /// packed into an integer: the splitter's look-up for every dot, without making a string.
@@ -78,8 +83,22 @@ struct LanguageRules: Sendable {
         return rules
     }
 
-    /// Rules by ISO 639-1 code.
-    static let byLanguage: [String: LanguageRules] = [
+    /// Rules by ISO 639-1 code: the lists written here with what the treebanks add (`LearnedSentenceRules`).
+    static let byLanguage: [String: LanguageRules] = handWritten.reduce(into: [:]) { result, entry in
+        var rules = entry.value
+        let code = entry.key
+        if let learned = LearnedSentenceRules.abbreviations[code] {
+            // A learned word that the lists call a title or a number word stays that alone.
+            rules.abbreviations.formUnion(words(learned).subtracting(rules.titles).subtracting(rules.beforeNumbers))
+        }
+        rules.lowerCaseStartsAfterPeriod = LearnedSentenceRules.lowerCaseStartsAfterPeriod.contains(code)
+        rules.lowerCaseStartsAfterQuestion = LearnedSentenceRules.lowerCaseStartsAfterQuestion.contains(code)
+        rules.index()
+        result[code] = rules
+    }
+
+    /// The rules written by hand, by ISO 639-1 code.
+    private static let handWritten: [String: LanguageRules] = [
         "en": make(
             abbreviations: "a.m p.m etc e.g i.e vs viz approx est inc ltd co corp bros dept univ assn assoc avg a.d b.c u.s u.s.a u.k e.u u.n jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun ft lb lbs oz mi km kg cm mm yr yrs hr hrs min sec ave blvd rd hwy ph.d m.d b.a m.a d.c esp cf ibid ed eds al",
             titles: "mr mrs ms mx dr prof st mt ft jr sr gen gov sen rep capt col lt sgt maj cmdr adm rev hon pres supt insp messrs mme mlle fr",
@@ -199,6 +218,37 @@ struct LanguageRules: Sendable {
                            "nno": "nb", "nn": "nb", "hye": "hy", "arm": "hy"]
         let base = String(lowered.prefix { $0 != "-" && $0 != "_" })
         return byLanguage[threeLetter[base] ?? base]
+    }
+
+    /// The language of Latin-script text guessed from the stop words among its first 40 words (ASCII ones: that is
+    /// what most stop words are), when one language has at least 3 and half again as many as any other; nil else.
+    /// The guess stops as soon as one language has 6 such words.
+    static func guessLatinLanguage(_ text: UnsafeBufferPointer<UInt8>) -> String? {
+        var counts = [Int](repeating: 0, count: LineFeatures.languages.count)
+        var words = 0
+        var i = 0
+        var best = 0
+        let end = min(text.count, 600)
+        while i < end && words < 40 && best < 6 {
+            while i < end && !((text[i] | 0x20) &- UInt8(ascii: "a") < 26) { i += 1 }
+            let start = i
+            while i < end && ((text[i] | 0x20) &- UInt8(ascii: "a") < 26 || text[i] == 0x27 || text[i] >= 0x80) { i += 1 }
+            guard i > start else { break }
+            words += 1
+            guard let lower = ByteHash.ofWord(text, start..<i).1, var bits = LineFeatures.stopWordLanguages[lower] else { continue }
+            while bits != 0 {
+                counts[bits.trailingZeroBitCount] += 1
+                best = max(best, counts[bits.trailingZeroBitCount])
+                bits &= bits - 1
+            }
+        }
+        best = 0
+        var second = 0, bestIndex = -1
+        for (index, count) in counts.enumerated() {
+            if count > best { (second, best, bestIndex) = (best, count, index) } else if count > second { second = count }
+        }
+        guard bestIndex >= 0, best >= 3, 2 * best >= 3 * second else { return nil }
+        return LineFeatures.languages[bestIndex]
     }
 
     /// General rules for Latin-script text of unknown language: every Latin language's lists together.

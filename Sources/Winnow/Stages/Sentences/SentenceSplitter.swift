@@ -104,7 +104,12 @@ struct SentenceSplitter: Sendable {
 
         /// `!`, `?` (and runs like `?!`, and Greek `;`) from `i` to `end`: a sentence ends unless a lower-case word follows.
         mutating func questionOrExclamation(at i: Int, end: Int) -> Int {
-            if let next = nextWord(after: end), next.kind != .lower { cut(at: next.cutAt) }
+            // Where the language's web text starts sentences in lower case: after a bare `?` (`grow up? india?`; not
+            // `Yahoo! in`, not `?” she asked`).
+            if let next = nextWord(after: end),
+               next.kind != .lower || (rules.lowerCaseStartsAfterQuestion && next.cutAt == end && b[i..<end].contains(0x3F)) {
+                cut(at: next.cutAt)
+            }
             return end
         }
 
@@ -125,10 +130,15 @@ struct SentenceSplitter: Sendable {
 
         /// Whether the single dot at `i` ends a sentence, given the word after it.
         func periodEndsSentence(at i: Int, next: NextWord) -> Bool {
-            if next.kind == .lower { return false }
             var wordStart = i
             while wordStart > 0, !isSpace(b[wordStart - 1]) { wordStart -= 1 }
             while wordStart < i, isOpener(b[wordStart]) { wordStart += 1 }
+            if next.kind == .lower {
+                // Where the language's web text starts sentences in lower case: after a bare dot (not `great.' she
+                // said`) that ends a word of four letters or more that is no abbreviation.
+                guard rules.lowerCaseStartsAfterPeriod, next.cutAt == i + 1, i - wordStart >= 4, b[wordStart..<i].allSatisfy({ ($0 | 0x20) &- UInt8(ascii: "a") < 26 || $0 >= 0x80 }) else { return false }
+                return wordKinds(wordStart..<i) == 0
+            }
             guard wordStart < i else { return next.kind == .upper }
             let length = i - wordStart
             // Abbreviations, titles, initials and ordinals are short: a longer word ends its sentence (before a

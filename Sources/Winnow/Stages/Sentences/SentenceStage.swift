@@ -62,7 +62,8 @@ public struct SentenceStage: DocumentStage {
         let script: LanguageRules? = text.withUTF8 { bytes in
             for byte in bytes.prefix(400) {
                 switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): return LanguageRules.latin
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                    return LanguageRules.guessLatinLanguage(bytes).flatMap { LanguageRules.byLanguage[$0] } ?? LanguageRules.latin
                 case 0xCE, 0xCF: return LanguageRules.byLanguage["el"]
                 case 0xD0...0xD3: return LanguageRules.byLanguage["ru"]
                 case 0xD5: return LanguageRules.byLanguage["hy"]                  // Armenian letters ա–ֆ, Ա–Ֆ (most of them)
