@@ -11,6 +11,10 @@ are for measurement only). Learned, per language:
 - abbreviations, Punkt's collocation evidence made simple: a word written with a final dot (`approx.`, `Ave.`,
   `թ.`) of at most six characters that stands inside a sentence at least twice and at least three times as often as
   at a sentence's end;
+- words that stand before numbers (`pág. 3`) — a short lower-case word with a dot before a number, inside a sentence
+  at least twice and three times as often as at its end;
+- whether a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`): ≥ 60% of ≥ 10
+  such candidates are no boundary;
 - whether a sentence may start in lower case after a bare `.` (after a word of four or more letters that is no
   abbreviation) and after a bare `?`: the share of such candidates that are boundaries, ≥ 60% over ≥ 10 candidates.
 
@@ -20,6 +24,7 @@ import collections
 import html
 import json
 import os
+import re
 import sys
 import zlib
 
@@ -38,6 +43,9 @@ def learn(paths):
     internal = collections.defaultdict(collections.Counter)
     final = collections.defaultdict(collections.Counter)
     lower = collections.defaultdict(collections.Counter)        # (kind, boundary) → count
+    ordinals = collections.defaultdict(collections.Counter)     # boundary → count
+    before_number = collections.defaultdict(collections.Counter)
+    before_number_final = collections.defaultdict(collections.Counter)
     treebanks = {}
     for path in paths:
         with open(path) as source:
@@ -61,10 +69,16 @@ def learn(paths):
                         if following is None:
                             continue
                         first = following.lstrip(OPENERS)[:1]
+                        boundary = position == len(tokens) - 1
+                        # `3. Oktober`, `2. Weltkrieg`: a number of one or two digits, a dot, a capital.
+                        if re.fullmatch(r"[-–]?\d{1,2}\.", token) and first.isupper():
+                            ordinals[language][boundary] += 1
+                        # `pág. 3`, `tel. 289`: a short word in lower case, a dot, a number.
+                        if re.fullmatch(r"[^\W\d_]{1,6}\.", word) and word[:-1].islower() and first.isdigit():
+                            (before_number_final if boundary else before_number)[language][word[:-1]] += 1
                         if not first.islower():
                             continue
                         # A bare terminal, as the splitter asks: no closing quote or bracket after it.
-                        boundary = position == len(tokens) - 1
                         if token.endswith("?"):
                             lower[language][("question", boundary)] += 1
                         elif token.endswith(".") and not token.endswith(".."):
@@ -82,10 +96,19 @@ def learn(paths):
             yes, no = lower[language][(kind, True)], lower[language][(kind, False)]
             if yes + no >= 10 and yes >= 0.6 * (yes + no):
                 starts[kind].append(language)
-    return abbreviations, starts, treebanks
+    numbers = {}
+    for language in sorted(before_number):
+        words = sorted(stem for stem, count in before_number[language].items() if count >= 2 and count >= 3 * before_number_final[language][stem])
+        if words:
+            numbers[language] = words
+    ordinal_languages = [language for language in sorted(ordinals)
+                         if sum(ordinals[language].values()) >= 10 and ordinals[language][False] >= 0.6 * sum(ordinals[language].values())]
+    return abbreviations, starts, numbers, ordinal_languages, treebanks
 
 
-def swift(abbreviations, starts, treebanks):
+def swift(abbreviations, starts, numbers, ordinal_languages, treebanks):
+    def names(languages):
+        return ", ".join(chr(34) + language + chr(34) for language in languages)
     def literal(words):
         return '"' + " ".join(words).replace("\\", "\\\\").replace('"', '\\"') + '"'
     sources = ", ".join(sorted(treebanks[language] for language in treebanks))
@@ -102,6 +125,17 @@ def swift(abbreviations, starts, treebanks):
         lines.append(f'        "{language}": {literal(words)},')
     lines += [
         "    ]",
+        "",
+        "    /// Words (lower case, without the dot) that stand before a number inside sentences (`pág. 3`), by language.",
+        "    static let beforeNumbers: [String: String] = [",
+    ]
+    for language, words in numbers.items():
+        lines.append(f'        "{language}": {literal(words)},')
+    lines += [
+        "    ]",
+        "",
+        "    /// Languages where a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`).",
+        f"    static let ordinalsBeforeCapitals: Set<String> = [{names(ordinal_languages)}]",
         "",
         "    /// Languages whose sentences may start in lower case after a dot that ends a word of four or more letters.",
         f"    static let lowerCaseStartsAfterPeriod: Set<String> = [{', '.join(chr(34) + l + chr(34) for l in starts['period'])}]",

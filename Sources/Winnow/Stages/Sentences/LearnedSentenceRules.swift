@@ -18,6 +18,18 @@ enum LearnedSentenceRules {
         "sv": "a bl.a i s.k t.ex",
     ]
 
+    /// Words (lower case, without the dot) that stand before a number inside sentences (`pág. 3`), by language.
+    static let beforeNumbers: [String: String] = [
+        "da": "ca kl str",
+        "fi": "s",
+        "hy": "ժ",
+        "pt": "pág",
+        "ru": "род",
+    ]
+
+    /// Languages where a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`).
+    static let ordinalsBeforeCapitals: Set<String> = ["de", "fi", "hy"]
+
     /// Languages whose sentences may start in lower case after a dot that ends a word of four or more letters.
     static let lowerCaseStartsAfterPeriod: Set<String> = ["en", "fi"]
 

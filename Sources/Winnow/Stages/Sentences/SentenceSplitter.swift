@@ -132,7 +132,8 @@ struct SentenceSplitter: Sendable {
         func periodEndsSentence(at i: Int, next: NextWord) -> Bool {
             var wordStart = i
             while wordStart > 0, !isSpace(b[wordStart - 1]) { wordStart -= 1 }
-            while wordStart < i, isOpener(b[wordStart]) { wordStart += 1 }
+            while wordStart < i, isOpener(b[wordStart]) || b[wordStart] == 0x2D { wordStart += 1 }
+            wordStart = afterElision(wordStart, i)
             if next.kind == .lower {
                 // Where the language's web text starts sentences in lower case: after a bare dot (not `great.' she
                 // said`) that ends a word of four letters or more that is no abbreviation.
@@ -148,6 +149,9 @@ struct SentenceSplitter: Sendable {
             if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
             if next.kind == .other { return false }
             if kinds & LanguageRules.titleBit != 0 { return false }
+            // `z. B.`, `u. Ä.`, `EE. UU.`, `d. h.`: a piece of one or two letters and a dot, then another such piece —
+            // one abbreviation written with a space.
+            if length <= 2, isLetters(wordStart..<i), next.range.count <= 5, isShortDottedPiece(next.range) { return false }
             if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
                 return TextLines.wordCount(UnsafeBufferPointer(rebasing: b[sentenceStart..<wordStart])) >= 4
             }
@@ -162,6 +166,7 @@ struct SentenceSplitter: Sendable {
                 return letter == "I" && previousWordIsLowerCase(before: wordStart)
             }
             if isNumber(wordStart..<i) {
+                if rules.ordinalsBeforeCapitals && length <= 2 && next.kind == .upper { return false }
                 guard rules.ordinalDots, length <= 3 else { return true }
                 // "am 3. Oktober", "der 2. Weltkrieg": a month follows, or a short word (article, preposition) precedes.
                 return !(rules.months.contains(lowercasedLetters(next.range)) || previousWordIsShort(before: wordStart))
@@ -199,7 +204,12 @@ struct SentenceSplitter: Sendable {
             guard Self.terminators.contains(mark) else { return i + 1 }
             var end = i + length
             while end < n, b[end] == 0x21 || b[end] == 0x3F { end += 1 }
+            let marks = end
             end = skipClosers(from: end)
+            // `「晴れです。」と彼は言った`: a quotation that a particle (hiragana) continues is part of the sentence.
+            if end > marks, end + 2 < n, b[end] == 0xE3, (b[end + 1] == 0x81 && b[end + 2] >= 0x81) || (b[end + 1] == 0x82 && b[end + 2] <= 0x9F) {
+                return end
+            }
             if end < n { cut(at: end) }
             return end
         }
@@ -320,6 +330,42 @@ struct SentenceSplitter: Sendable {
             if rules.beforeNumbers.contains(lower) { kinds |= LanguageRules.beforeNumberBit }
             if rules.enders.contains(lower) { kinds |= LanguageRules.enderBit }
             return kinds
+        }
+
+        /// Where the word from `start` to `end` begins once an elided article or preposition is taken off (`L'Ing`,
+        /// `dell'Avv`, `d'art`): the letters after an apostrophe that follows one to four letters.
+        func afterElision(_ start: Int, _ end: Int) -> Int {
+            var j = start
+            while j < end, j - start < 5, (b[j] | 0x20) &- UInt8(ascii: "a") < 26 { j += 1 }
+            guard j > start, j < end else { return start }
+            if b[j] == 0x27 { return j + 1 < end ? j + 1 : start }
+            if j + 2 < end, b[j] == 0xE2, b[j + 1] == 0x80, b[j + 2] == 0x99 { return j + 3 < end ? j + 3 : start }
+            return start
+        }
+
+        /// Whether the bytes are letters only (any script).
+        func isLetters(_ range: Range<Int>) -> Bool {
+            guard !range.isEmpty else { return false }
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if b[i] < 0x80 {
+                    guard (b[i] | 0x20) &- UInt8(ascii: "a") < 26 else { return false }
+                    i += 1
+                } else {
+                    guard kind(at: i) == .lower || kind(at: i) == .upper else { return false }
+                    i += 1
+                    while i < range.upperBound, b[i] & 0xC0 == 0x80 { i += 1 }
+                }
+            }
+            return true
+        }
+
+        /// `B.`, `Ä.`, `UU.`, `h.`: one or two letters and a dot, then nothing but punctuation (`B.,`).
+        func isShortDottedPiece(_ range: Range<Int>) -> Bool {
+            guard let dot = b[range].firstIndex(of: 0x2E), dot > range.lowerBound, isLetters(range.lowerBound..<dot) else { return false }
+            let letters = b[range.lowerBound..<dot].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            let rest = b[(dot + 1)..<range.upperBound]
+            return letters <= 2 && rest.allSatisfy { $0 < 0x80 && ($0 | 0x20) &- UInt8(ascii: "a") >= 26 && $0 &- UInt8(ascii: "0") >= 10 }
         }
 
         /// Whether the bytes hold one code point (a letter like `p`, `§`, `č`).
