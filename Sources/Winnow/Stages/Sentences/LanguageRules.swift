@@ -30,6 +30,9 @@ struct LanguageRules: Sendable {
     /// Whether a number of one or two digits with a dot before a capital is an ordinal (`im 2. Weltkrieg`, `1. -3.
     /// Jahrhundert`) rather than the end of a sentence.
     var ordinalsBeforeCapitals = false
+    /// Whether a colon before a capital that opens no quotation ends a sentence (`Preço: 18 URVs. Horário: …` in
+    /// Portuguese treebanks).
+    var colonsBeforeCapitals = false
 
     /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
     /// packed into an integer: the splitter's look-up for every dot, without making a string.
@@ -100,6 +103,7 @@ struct LanguageRules: Sendable {
         rules.lowerCaseStartsAfterQuestion = LearnedSentenceRules.lowerCaseStartsAfterQuestion.contains(code)
         if let learned = LearnedSentenceRules.beforeNumbers[code] { rules.beforeNumbers.formUnion(words(learned)) }
         rules.ordinalsBeforeCapitals = rules.ordinalsBeforeCapitals || LearnedSentenceRules.ordinalsBeforeCapitals.contains(code)
+        rules.colonsBeforeCapitals = LearnedSentenceRules.colonsBeforeCapitals.contains(code)
         rules.index()
         result[code] = rules
     }

@@ -45,7 +45,7 @@ struct SentenceSplitter: Sendable {
         mutating func run() {
             findListItems()
             let semicolon = rules.semicolonAsQuestionMark
-            let colon = rules.colonAsFullStop
+            let colon = rules.colonAsFullStop || rules.colonsBeforeCapitals
             let base = UnsafeRawPointer(b.baseAddress)
             var i = 0
             while i < n {
@@ -63,8 +63,12 @@ struct SentenceSplitter: Sendable {
                     i = newline(at: i)
                 case 0x2E, 0x21, 0x3F:
                     i = markDots(at: i)
-                case 0x3B where semicolon, 0x3A where colon:
+                case 0x3B where semicolon, 0x3A where rules.colonAsFullStop:
                     i = questionOrExclamation(at: i, end: i + 1)
+                case 0x3A where colon:
+                    // Not before a quotation: `Sie fragte: „Kommst du mit?“` is one sentence.
+                    if let next = nextWord(after: i + 1), next.kind == .upper, next.range.lowerBound == next.cutAt + 1 { cut(at: next.cutAt) }
+                    i += 1
                 case 0xD6, 0xD8, 0xDB, 0xE0, 0xE1, 0xE2, 0xE3, 0xEF:
                     i = otherScript(at: i)
                 default:
