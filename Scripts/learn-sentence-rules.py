@@ -15,7 +15,8 @@ are for measurement only). Learned, per language:
   at least twice and three times as often as at its end;
 - whether a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`): ≥ 60% of ≥ 10
   such candidates are no boundary;
-- whether a colon before a capital ends a sentence (≥ 60% of ≥ 10 such candidates are boundaries);
+- whether a dot before a capital ends sentences at all (≤ 5% of ≥ 20 such candidates are boundaries: Armenian);
+- whether a colon before a capital (not a quotation) ends a sentence (≥ 60% of ≥ 10 such candidates are boundaries);
 - whether a sentence may start in lower case after a bare `.` (after a word of four or more letters that is no
   abbreviation) and after a bare `?`: the share of such candidates that are boundaries, ≥ 60% over ≥ 10 candidates.
 
@@ -46,6 +47,7 @@ def learn(paths):
     lower = collections.defaultdict(collections.Counter)        # (kind, boundary) → count
     ordinals = collections.defaultdict(collections.Counter)     # boundary → count
     colons = collections.defaultdict(collections.Counter)       # boundary → count
+    dots = collections.defaultdict(collections.Counter)         # boundary → count
     before_number = collections.defaultdict(collections.Counter)
     before_number_final = collections.defaultdict(collections.Counter)
     treebanks = {}
@@ -72,6 +74,9 @@ def learn(paths):
                             continue
                         first = following.lstrip(OPENERS)[:1]
                         boundary = position == len(tokens) - 1
+                        # A dot before a capital: in Armenian (whose full stop is `։`) it never ends a sentence.
+                        if token.endswith(".") and not token.endswith("..") and first.isupper():
+                            dots[language][boundary] += 1
                         # `Jill: As discussed…`: a colon, then a capital (not a quotation, which the colon introduces).
                         if token.endswith(":") and len(token) > 1 and following[0] not in OPENERS and first.isupper():
                             colons[language][boundary] += 1
@@ -110,10 +115,12 @@ def learn(paths):
                          if sum(ordinals[language].values()) >= 10 and ordinals[language][False] >= 0.6 * sum(ordinals[language].values())]
     colon_languages = [language for language in sorted(colons)
                        if sum(colons[language].values()) >= 10 and colons[language][True] >= 0.6 * sum(colons[language].values())]
-    return abbreviations, starts, numbers, ordinal_languages, colon_languages, treebanks
+    no_dot_languages = [language for language in sorted(dots)
+                        if sum(dots[language].values()) >= 20 and dots[language][True] <= 0.05 * sum(dots[language].values())]
+    return abbreviations, starts, numbers, ordinal_languages, colon_languages, no_dot_languages, treebanks
 
 
-def swift(abbreviations, starts, numbers, ordinal_languages, colon_languages, treebanks):
+def swift(abbreviations, starts, numbers, ordinal_languages, colon_languages, no_dot_languages, treebanks):
     def names(languages):
         return ", ".join(f'"{language}"' for language in languages)
 
@@ -136,6 +143,8 @@ def swift(abbreviations, starts, numbers, ordinal_languages, colon_languages, tr
         *table("Words (lower case, without the dot) that stand before a number inside sentences (`pág. 3`), by language.", "beforeNumbers", numbers),
         *languages("Languages where a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`).",
                    "ordinalsBeforeCapitals", ordinal_languages),
+        *languages("Languages where a dot before a capital does not end a sentence (Armenian ends them with `։`).",
+                   "dotsEndNoSentences", no_dot_languages),
         *languages("Languages whose sentences end at a colon before a capital (`Jill: As discussed`).", "colonsBeforeCapitals", colon_languages),
         *languages("Languages whose sentences may start in lower case after a dot that ends a word of four or more letters.",
                    "lowerCaseStartsAfterPeriod", starts["period"]),

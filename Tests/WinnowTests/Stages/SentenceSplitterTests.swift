@@ -60,9 +60,9 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
         #expect(LanguageRules.forLanguage("deu") != nil && LanguageRules.forLanguage("pt-BR") != nil)
     }
 
-    /// At least ten cases for each language, from its own conventions: abbreviations, titles, numbers and dates,
-    /// quotes, lists.
-    @Test(arguments: [
+    /// Ten cases for each of 14 languages, from its own conventions: abbreviations, titles, numbers and dates,
+    /// quotes, lists (more in `Fixtures/sentences/languages.jsonl`).
+    static let conventions: [(String, String, [String])] = [
         // English
         ("en", "Mr. J. R. R. Tolkien wrote it. It sold well.", ["Mr. J. R. R. Tolkien wrote it.", "It sold well."]),
         ("en", "The meeting is at 5 p.m. tomorrow. Please come.", ["The meeting is at 5 p.m. tomorrow.", "Please come."]),
@@ -224,9 +224,53 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
         ("hu", "Dr. Kovács ma rendel. Ő nagyon jó orvos.", ["Dr. Kovács ma rendel.", "Ő nagyon jó orvos."]),
         ("no", "Han kom den 17. mai. Det var fest.", ["Han kom den 17. mai.", "Det var fest."]),
         ("no", "Vi kjøpte f.eks. brød og melk. Så gikk vi hjem.", ["Vi kjøpte f.eks. brød og melk.", "Så gikk vi hjem."]),
-    ])
+    ]
+
+    @Test(arguments: conventions)
     func languageConventions(language: String, text: String, expected: [String]) {
         #expect(sentences(text, language: language) == expected)
+    }
+
+    /// Issue 18: at least 15 cases for every language of the UD data (here and in the fixture), among them web-style
+    /// lower-case starts, spaced and learned abbreviations, ordinals, Armenian `։`/`:`, CJK quotations.
+    @Test func casesOfEveryLanguage() throws {
+        let text = try String(contentsOfFile: TestSupport.fixture("sentences/languages.jsonl"), encoding: .utf8)
+        var counts: [String: Int] = [:]
+        for (language, _, _) in Self.conventions { counts[language, default: 0] += 1 }
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let language = try #require(object["lang"] as? String), input = try #require(object["text"] as? String)
+            let expected = try #require(object["sentences"] as? [String])
+            #expect(sentences(input, language: language) == expected, "\(language): \(input)")
+            counts[language, default: 0] += 1
+        }
+        for language in ["en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "da", "el", "sv", "fi", "tr", "cs", "ja", "zh", "hy", "ar"] {
+            #expect(counts[language, default: 0] >= 15, "\(language): \(counts[language, default: 0]) cases")
+        }
+    }
+
+    /// The stage holds no state between documents: each one's sentences are the same in any order, with its
+    /// language given or guessed.
+    @Test func aDocumentsSentencesDoNotDependOnTheOthers() throws {
+        let text = try String(contentsOfFile: TestSupport.fixture("sentences/languages.jsonl"), encoding: .utf8)
+        let inputs = try text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return (object["lang"] as? String ?? "", object["text"] as? String ?? "")
+        }
+        let stage = SentenceStage()
+        func split(_ order: [(String, String)], withLanguage: Bool) -> [String: JSONValue] {
+            var result: [String: JSONValue] = [:]
+            for (language, input) in order {
+                var document = Document(id: "t", text: input, source: SourceLocation(file: "t", line: 1))
+                if withLanguage { document.fields["language"] = .string(language) }
+                _ = stage.process(&document)
+                result[language + input] = document.fields["sentences"]
+            }
+            return result
+        }
+        for withLanguage in [true, false] {
+            #expect(split(inputs, withLanguage: withLanguage) == split(inputs.reversed(), withLanguage: withLanguage))
+        }
     }
 
     @Test(arguments: [
@@ -241,5 +285,29 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
     ])
     func otherScriptsTerminators(text: String, expected: [String]) {
         #expect(sentences(text) == expected)
+    }
+}
+
+/// The UD treebanks in ../shared (absent on a user's fresh clone).
+private let treebankDirectory = TestSupport.packageRoot.appendingPathComponent("../shared/data/sentences/ud").standardizedFileURL.path
+
+/// Issue 18: the learned table is what `Scripts/learn-sentence-rules.py` makes of the treebanks (needs `../shared`).
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: treebankDirectory) && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+                "../shared's UD treebanks and python3"))
+struct LearnedSentenceRulesTests {
+    static let treebanks = treebankDirectory
+
+    @Test func theTableRegeneratesFromTheData() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.treebanks).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [TestSupport.packageRoot.appendingPathComponent("Scripts/learn-sentence-rules.py").path, "--check"]
+            + files.map { Self.treebanks + "/" + $0 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
     }
 }

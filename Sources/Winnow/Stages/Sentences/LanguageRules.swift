@@ -33,6 +33,8 @@ struct LanguageRules: Sendable {
     /// Whether a colon before a capital that opens no quotation ends a sentence (`Preço: 18 URVs. Horário: …` in
     /// Portuguese treebanks).
     var colonsBeforeCapitals = false
+    /// Whether a dot never ends a sentence (Armenian: its full stop is `։`, and `.` stands for a colon).
+    var dotsEndNoSentences = false
 
     /// What a short ASCII word is (`abbreviation`, `title`, `beforeNumber` bits), keyed by its lower-case bytes
     /// packed into an integer: the splitter's look-up for every dot, without making a string.
@@ -104,6 +106,7 @@ struct LanguageRules: Sendable {
         if let learned = LearnedSentenceRules.beforeNumbers[code] { rules.beforeNumbers.formUnion(words(learned)) }
         rules.ordinalsBeforeCapitals = rules.ordinalsBeforeCapitals || LearnedSentenceRules.ordinalsBeforeCapitals.contains(code)
         rules.colonsBeforeCapitals = LearnedSentenceRules.colonsBeforeCapitals.contains(code)
+        rules.dotsEndNoSentences = LearnedSentenceRules.dotsEndNoSentences.contains(code)
         rules.index()
         result[code] = rules
     }

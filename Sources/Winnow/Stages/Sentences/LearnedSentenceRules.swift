@@ -30,6 +30,9 @@ enum LearnedSentenceRules {
     /// Languages where a number of one or two digits with a dot before a capital is an ordinal (`2. Weltkrieg`).
     static let ordinalsBeforeCapitals: Set<String> = ["de", "fi", "hy"]
 
+    /// Languages where a dot before a capital does not end a sentence (Armenian ends them with `։`).
+    static let dotsEndNoSentences: Set<String> = ["hy"]
+
     /// Languages whose sentences end at a colon before a capital (`Jill: As discussed`).
     static let colonsBeforeCapitals: Set<String> = ["de", "hy"]
 

@@ -134,6 +134,7 @@ struct SentenceSplitter: Sendable {
 
         /// Whether the single dot at `i` ends a sentence, given the word after it.
         func periodEndsSentence(at i: Int, next: NextWord) -> Bool {
+            if rules.dotsEndNoSentences { return false }
             var wordStart = i
             while wordStart > 0, !isSpace(b[wordStart - 1]) { wordStart -= 1 }
             while wordStart < i, isOpener(b[wordStart]) || b[wordStart] == 0x2D { wordStart += 1 }
@@ -152,6 +153,12 @@ struct SentenceSplitter: Sendable {
             let kinds = wordKinds(wordStart..<i)
             if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
             if next.kind == .other { return false }
+            // The second piece of such an abbreviation is looked up whole (`т. д.` as `т.д`, `u. a.` as `u.a`).
+            if length <= 2, let piece = previousPiece(before: wordStart) {
+                let whole = piece + "." + String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self).lowercased()
+                if rules.enders.contains(whole) { return next.kind == .upper }
+                if rules.abbreviations.contains(whole) { return rules.starters.contains(lowercasedLetters(next.range)) }
+            }
             if kinds & LanguageRules.titleBit != 0 { return false }
             // `z. B.`, `u. Ä.`, `EE. UU.`, `d. h.`: a piece of one or two letters and a dot, then another such piece —
             // one abbreviation written with a space.
@@ -170,6 +177,12 @@ struct SentenceSplitter: Sendable {
                 return letter == "I" && previousWordIsLowerCase(before: wordStart)
             }
             if isNumber(wordStart..<i) {
+                // `klo 10.`, `s. 5.`: a number after a word that announces one counts, it does not rank.
+                let counted = previousWord(before: wordStart).map { word in
+                    let bare = word.lowercased().trimmingCharacters(in: ["."])
+                    return rules.beforeNumbers.contains(bare) || rules.abbreviations.contains(bare)
+                } ?? false
+                if counted { return true }
                 if rules.ordinalsBeforeCapitals && length <= 2 && next.kind == .upper { return false }
                 guard rules.ordinalDots, length <= 3 else { return true }
                 // "am 3. Oktober", "der 2. Weltkrieg": a month follows, or a short word (article, preposition) precedes.
@@ -334,6 +347,13 @@ struct SentenceSplitter: Sendable {
             if rules.beforeNumbers.contains(lower) { kinds |= LanguageRules.beforeNumberBit }
             if rules.enders.contains(lower) { kinds |= LanguageRules.enderBit }
             return kinds
+        }
+
+        /// The previous word in lower case without its dot when it is one or two letters and a dot (`т.` before `д.`).
+        func previousPiece(before wordStart: Int) -> String? {
+            guard let word = previousWord(before: wordStart), word.hasSuffix("."), (2...3).contains(word.count),
+                  word.dropLast().allSatisfy(\.isLetter) else { return nil }
+            return word.dropLast().lowercased()
         }
 
         /// Where the word from `start` to `end` begins once an elided article or preposition is taken off (`L'Ing`,
