@@ -65,8 +65,8 @@ enum TestSupport {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }
 
-    /// Runs `winnow` with arguments in the package root; returns exit status, stdout and stderr (captured in files,
-    /// so a large output never blocks the child).
+    /// Runs `winnow` (or another `binary`, such as python3 with a script of `Scripts/`) with arguments in the package
+    /// root; returns exit status, stdout and stderr (captured in files, so a large output never blocks the child).
     static func runWinnow(_ arguments: [String], stdin: URL? = nil, binary: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: Data) {
         guard let binary = binary ?? winnowBinary else { throw CocoaError(.fileNoSuchFile) }
         let directory = temporaryDirectory()

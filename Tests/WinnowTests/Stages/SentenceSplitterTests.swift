@@ -299,15 +299,9 @@ struct LearnedSentenceRulesTests {
 
     @Test func theTableRegeneratesFromTheData() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.treebanks).filter { $0.hasSuffix(".jsonl") }.sorted()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [TestSupport.packageRoot.appendingPathComponent("Scripts/learn-sentence-rules.py").path, "--check"]
-            + files.map { Self.treebanks + "/" + $0 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let script = TestSupport.packageRoot.appendingPathComponent("Scripts/learn-sentence-rules.py").path
+        let (status, output, _) = try TestSupport.runWinnow([script, "--check"] + files.map { Self.treebanks + "/" + $0 },
+                                                            binary: URL(fileURLWithPath: "/usr/bin/python3"))
+        #expect(status == 0, "\(String(decoding: output, as: UTF8.self))")
     }
 }
