@@ -52,7 +52,7 @@ struct SentenceSplitter: Sendable {
                 if let base, i + 8 <= n {
                     let word = SWAR.load(base, i)
                     if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x21) | SWAR.contains(word, 0x3F) | SWAR.contains(word, 0x0A)
-                        | (semicolon ? SWAR.contains(word, 0x3B) : 0) | (colon ? SWAR.contains(word, 0x3A) : 0) | SWAR.containsNonASCII(word) == 0 {
+                        | SWAR.contains(word, 0x3B) | SWAR.contains(word, 0x3A) | SWAR.containsNonASCII(word) == 0 {
                         i += 8
                         continue
                     }
@@ -63,12 +63,20 @@ struct SentenceSplitter: Sendable {
                     i = newline(at: i)
                 case 0x2E, 0x21, 0x3F:
                     i = markDots(at: i)
-                case 0x3B where semicolon, 0x3A where rules.colonAsFullStop:
-                    i = questionOrExclamation(at: i, end: i + 1)
-                case 0x3A where colon:
-                    // Not before a quotation: `Sie fragte: „Kommst du mit?“` is one sentence.
-                    if let next = nextWord(after: i + 1), next.kind == .upper, next.range.lowerBound == next.cutAt + 1 { cut(at: next.cutAt) }
-                    i += 1
+                case 0x3A, 0x3B:
+                    if let length = emoticon(at: i) {
+                        // `isn't seak :) Now I have`: a smiley closes its sentence.
+                        if let next = nextWord(after: i + length), next.kind == .upper { cut(at: next.cutAt) }
+                        i += length
+                    } else if (byte == 0x3B && semicolon) || (byte == 0x3A && rules.colonAsFullStop) {
+                        i = questionOrExclamation(at: i, end: i + 1)
+                    } else if byte == 0x3A && colon {
+                        // Not before a quotation: `Sie fragte: „Kommst du mit?“` is one sentence.
+                        if let next = nextWord(after: i + 1), next.kind == .upper, next.range.lowerBound == next.cutAt + 1 { cut(at: next.cutAt) }
+                        i += 1
+                    } else {
+                        i += 1
+                    }
                 case 0xD6, 0xD8, 0xDB, 0xE0, 0xE1, 0xE2, 0xE3, 0xEF:
                     i = otherScript(at: i)
                 default:
@@ -252,15 +260,31 @@ struct SentenceSplitter: Sendable {
         /// The word after the terminal marks that end at `end`: nil when the marks are inside a token (no white
         /// space after them and their closers) or at the end of the text.
         func nextWord(after end: Int) -> NextWord? {
-            let cutAt = skipClosers(from: end)
+            var cutAt = skipClosers(from: end)
             guard cutAt < n, isSpace(b[cutAt]) else { return nil }
             var start = cutAt
             while start < n, isSpace(b[start]) { start += 1 }
+            // Smileys after the marks belong to the sentence they close (`Please join us !!!! :-)`).
+            while start < n, let length = emoticon(at: start) {
+                cutAt = start + length
+                start = cutAt
+                while start < n, isSpace(b[start]) { start += 1 }
+            }
             while start < n, let length = opener(at: start) { start += length }
             guard start < n else { return nil }
             var stop = start
             while stop < n, !isSpace(b[stop]) { stop += 1 }
             return NextWord(cutAt: cutAt, kind: kind(at: start), range: start..<stop)
+        }
+
+        /// The length of a smiley standing as a word at `i` (`:)`, `:-(`, `;)`, `:D`, `:P`, `:/`), or nil.
+        func emoticon(at i: Int) -> Int? {
+            guard i < n, b[i] == 0x3A || b[i] == 0x3B, i == 0 || isSpace(b[i - 1]) else { return nil }
+            var j = i + 1
+            if j < n, b[j] == 0x2D { j += 1 }
+            guard j < n, [0x29, 0x28, 0x44, 0x50, 0x70, 0x2F].contains(b[j]) else { return nil }
+            j += 1
+            return j == n || isSpace(b[j]) ? j - i : nil
         }
 
         /// Whether the character at `i` is a lower-case letter, a capital (or a letter of a script without case), a
