@@ -20,7 +20,20 @@ public final class OutputFile {
     public init(path: String) throws(IOFailure) {
         self.path = path
         isGzip = path.hasSuffix(".gz")
+        if let format = Self.unwritableFormat(path) {
+            throw IOFailure(path: path, message: "cannot write \(format): Winnow writes JSONL, plain or gzip (.gz); the name says otherwise")
+        }
         (descriptor, temporaryPath, renameTarget) = try Self.open(path)
+    }
+
+    /// The format a file name asks for that Winnow cannot write (`.parquet`, `.zst`, `.xz`, `.bz2` …), or nil: under
+    /// such a name plain JSONL would be a file that every reader of the name refuses.
+    static func unwritableFormat(_ path: String) -> String? {
+        guard path != "-", let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        let formats = [".zst": "zstd", ".zstd": "zstd", ".xz": "xz", ".lzma": "lzma", ".bz2": "bzip2", ".lz4": "lz4", ".br": "brotli",
+                       ".zip": "zip", ".7z": "7z", ".parquet": "Parquet", ".arrow": "Arrow", ".feather": "Feather", ".avro": "Avro",
+                       ".orc": "ORC"]
+        return formats[path[dot...].lowercased()]
     }
 
     /// The descriptor to write to, the temporary file's name (nil: written directly) and the name it is renamed to.

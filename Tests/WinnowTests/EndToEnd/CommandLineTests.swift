@@ -153,6 +153,21 @@ struct CommandLineTests {
         #expect(ids.filter { $0.hasPrefix("news-en/") }.count == 7, "the other inputs are still read")
     }
 
+    /// Issue 19: a name that asks for a format Winnow cannot write is refused before anything is read or written.
+    @Test func anOutputNameOfAnotherFormatIsRefused() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, format) in [("out.parquet", "Parquet"), ("out.jsonl.zst", "zstd"), ("out.jsonl.xz", "xz"), ("out.jsonl.bz2", "bzip2")] {
+            let path = directory.appendingPathComponent(name).path
+            let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "-o", path, "--no-progress"])
+            #expect(result.status == 1, "\(name)")
+            #expect(text(result.stderr).contains("cannot write \(format)") && text(result.stderr).contains(name), "\(text(result.stderr))")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing is written for \(name)")
+        }
+        let fine = directory.appendingPathComponent("out.jsonl.gz").path
+        #expect(try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "-o", fine, "--no-progress"]).status == 0)
+    }
+
     @Test func badPipelineFilesExitTwoWithAPosition() throws {
         let unknown = try TestSupport.runWinnow(["validate", "Tests/WinnowTests/Fixtures/unknown-stage.yaml"])
         #expect(unknown.status == 2)
