@@ -28,17 +28,14 @@ import json
 import os
 import re
 import sys
-import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ud_split import is_dev  # noqa: E402
 
 OUTPUT = os.path.join(os.path.dirname(__file__), "..", "Sources", "Winnow", "Stages", "Sentences", "LearnedSentenceRules.swift")
 NON_COMMERCIAL = {"UD_Italian-ISDT", "UD_Polish-PDB", "UD_Greek-GDT", "UD_Turkish-IMST", "UD_Czech-FicTree"}
 OPENERS = "\"'([`«»¿¡“‘„‹,-–—"
 CLOSERS = "\"')]}»«“”’‘›‹」』】〕）"
-
-
-def is_dev(record, index):
-    key = f"{record.get('treebank', '')}#{record.get('doc') or index}"
-    return zlib.crc32(key.encode()) % 5 == 0
 
 
 def learn(paths):

@@ -21,19 +21,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ud_split import is_dev  # noqa: E402
 
 WINNOW = os.environ.get("WINNOW", ".build/release/winnow")
-
-
-def document_key(record, index):
-    return f"{record.get('treebank', '')}#{record.get('doc') or index}"
 
 
 def in_split(record, index, split):
     if split == "all":
         return True
-    dev = zlib.crc32(document_key(record, index).encode()) % 5 == 0
+    dev = is_dev(record, index)
     return dev if split == "dev" else not dev
 
 

@@ -233,14 +233,19 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
 
     /// Issue 18: at least 15 cases for every language of the UD data (here and in the fixture), among them web-style
     /// lower-case starts, spaced and learned abbreviations, ordinals, Armenian `։`/`:`, CJK quotations.
-    @Test func casesOfEveryLanguage() throws {
+    /// The cases of `Fixtures/sentences/languages.jsonl`: language, text, sentences.
+    static func fixtureCases() throws -> [(language: String, text: String, sentences: [String])] {
         let text = try String(contentsOfFile: TestSupport.fixture("sentences/languages.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return (try #require(object["lang"] as? String), try #require(object["text"] as? String), try #require(object["sentences"] as? [String]))
+        }
+    }
+
+    @Test func casesOfEveryLanguage() throws {
         var counts: [String: Int] = [:]
         for (language, _, _) in Self.conventions { counts[language, default: 0] += 1 }
-        for line in text.split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let language = try #require(object["lang"] as? String), input = try #require(object["text"] as? String)
-            let expected = try #require(object["sentences"] as? [String])
+        for (language, input, expected) in try Self.fixtureCases() {
             #expect(sentences(input, language: language) == expected, "\(language): \(input)")
             counts[language, default: 0] += 1
         }
@@ -252,11 +257,7 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
     /// The stage holds no state between documents: each one's sentences are the same in any order, with its
     /// language given or guessed.
     @Test func aDocumentsSentencesDoNotDependOnTheOthers() throws {
-        let text = try String(contentsOfFile: TestSupport.fixture("sentences/languages.jsonl"), encoding: .utf8)
-        let inputs = try text.split(separator: "\n").map { line in
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return (object["lang"] as? String ?? "", object["text"] as? String ?? "")
-        }
+        let inputs = try Self.fixtureCases().map { ($0.language, $0.text) }
         let stage = SentenceStage()
         func split(_ order: [(String, String)], withLanguage: Bool) -> [String: JSONValue] {
             var result: [String: JSONValue] = [:]

@@ -220,7 +220,7 @@ enum MojibakeRepair {
                     }
                 }
                 guard let best else { continue }
-                output.reserveCapacity(input.count)
+                if output.isEmpty { output.reserveCapacity(input.count) }
                 output.append(contentsOf: input[copied..<token.suspect.start])
                 let mark = output.count
                 for scalar in pass.pool[best.scalars] { UTF8Bytes.append(scalar, to: &output) }
@@ -258,12 +258,7 @@ enum MojibakeRepair {
             return groups
         }
 
-        private func isLetter(_ scalar: UInt32) -> Bool {
-            switch kind(of: scalar) {
-            case .lower, .upper, .letter, .rareLetter: true
-            default: false
-            }
-        }
+        private func isLetter(_ scalar: UInt32) -> Bool { kind(of: scalar).isLetter }
 
         /// The tokens (runs between ASCII whitespace) that hold a character which is a UTF-8 lead byte in some code
         /// page followed by one that is a continuation byte in the same page, or `Ã` before a space.
@@ -465,6 +460,8 @@ enum MojibakeRepair {
         enum Kind: UInt8 {
             case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol, trailingSymbol,
                  currency, mark, format, control, rareLetter, junk
+
+            var isLetter: Bool { self == .lower || self == .upper || self == .letter || self == .rareLetter }
         }
 
         /// How implausible a token is between `before` and `after`: the sum of `pairBadness` over neighbours and of
@@ -492,12 +489,10 @@ enum MojibakeRepair {
                 previous = scalar
                 previousKind = scalarKind
                 // Letters of two scripts in one token, with or without punctuation between (`В«um`, `Д°ntihar`).
-                switch scalarKind {
-                case .lower, .upper, .letter, .rareLetter:
+                if scalarKind.isLetter {
                     let script = scriptGroup(scalar)
                     if let lastScript, lastScript != script { total += 2 }
                     lastScript = script
-                default: break
                 }
             }
             return total + pairBadness(previous, previousKind, after, kind(of: after))
@@ -516,8 +511,7 @@ enum MojibakeRepair {
         @inline(__always)
         private func pairBadness(_ a: UInt32, _ first: Kind, _ b: UInt32, _ second: Kind) -> Int {
             var cost = 0
-            let firstIsLetter = first == .lower || first == .upper || first == .letter || first == .rareLetter
-            let secondIsLetter = second == .lower || second == .upper || second == .letter || second == .rareLetter
+            let firstIsLetter = first.isLetter, secondIsLetter = second.isLetter
             if firstIsLetter && secondIsLetter {
                 if first == .lower && second == .upper && scriptGroup(a) == scriptGroup(b) { cost += b < 0x80 ? 1 : 2 }
                 // A Latin-1 capital before a letter from beyond Latin-1 (`Åš`, `Åž`, `ÄŚ`): the languages that write one

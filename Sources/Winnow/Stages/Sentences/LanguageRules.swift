@@ -82,13 +82,11 @@ struct LanguageRules: Sendable {
     private static func words(_ text: String) -> Set<String> { Set(text.split(separator: " ").map(String.init)) }
 
     private static func make(abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
-                             ordinalDots: Bool = false, ordinalsBeforeCapitals: Bool = false, semicolonAsQuestionMark: Bool = false,
-                             colonAsFullStop: Bool = false) -> LanguageRules {
+                             ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false, colonAsFullStop: Bool = false) -> LanguageRules {
         let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
         var rules = LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
                                   enders: words("etc usw т.д т.п itd itp atd apod osv enz ecc κ.λπ vb"), starters: words(starters), months: words(months),
-                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark, colonAsFullStop: colonAsFullStop,
-                                  ordinalsBeforeCapitals: ordinalsBeforeCapitals)
+                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark, colonAsFullStop: colonAsFullStop)
         rules.index()
         return rules
     }
@@ -104,7 +102,7 @@ struct LanguageRules: Sendable {
         rules.lowerCaseStartsAfterPeriod = LearnedSentenceRules.lowerCaseStartsAfterPeriod.contains(code)
         rules.lowerCaseStartsAfterQuestion = LearnedSentenceRules.lowerCaseStartsAfterQuestion.contains(code)
         if let learned = LearnedSentenceRules.beforeNumbers[code] { rules.beforeNumbers.formUnion(words(learned)) }
-        rules.ordinalsBeforeCapitals = rules.ordinalsBeforeCapitals || LearnedSentenceRules.ordinalsBeforeCapitals.contains(code)
+        rules.ordinalsBeforeCapitals = LearnedSentenceRules.ordinalsBeforeCapitals.contains(code)
         rules.colonsBeforeCapitals = LearnedSentenceRules.colonsBeforeCapitals.contains(code)
         rules.dotsEndNoSentences = LearnedSentenceRules.dotsEndNoSentences.contains(code)
         rules.index()
@@ -241,9 +239,9 @@ struct LanguageRules: Sendable {
         var counts = [Int](repeating: 0, count: LineFeatures.languages.count)
         var words = 0
         var i = 0
-        var best = 0
+        var leading = 0
         let end = min(text.count, 600)
-        while i < end && words < 40 && best < 6 {
+        while i < end && words < 40 && leading < 6 {
             while i < end && !((text[i] | 0x20) &- UInt8(ascii: "a") < 26) { i += 1 }
             let start = i
             while i < end && ((text[i] | 0x20) &- UInt8(ascii: "a") < 26 || text[i] == 0x27 || text[i] >= 0x80) { i += 1 }
@@ -252,12 +250,11 @@ struct LanguageRules: Sendable {
             guard let lower = ByteHash.ofWord(text, start..<i).1, var bits = LineFeatures.stopWordLanguages[lower] else { continue }
             while bits != 0 {
                 counts[bits.trailingZeroBitCount] += 1
-                best = max(best, counts[bits.trailingZeroBitCount])
+                leading = max(leading, counts[bits.trailingZeroBitCount])
                 bits &= bits - 1
             }
         }
-        best = 0
-        var second = 0, bestIndex = -1
+        var best = 0, second = 0, bestIndex = -1
         for (index, count) in counts.enumerated() {
             if count > best { (second, best, bestIndex) = (best, count, index) } else if count > second { second = count }
         }

@@ -45,7 +45,6 @@ struct SentenceSplitter: Sendable {
         mutating func run() {
             findListItems()
             let semicolon = rules.semicolonAsQuestionMark
-            let colon = rules.colonAsFullStop || rules.colonsBeforeCapitals
             let base = UnsafeRawPointer(b.baseAddress)
             var i = 0
             while i < n {
@@ -70,7 +69,7 @@ struct SentenceSplitter: Sendable {
                         i += length
                     } else if (byte == 0x3B && semicolon) || (byte == 0x3A && rules.colonAsFullStop) {
                         i = questionOrExclamation(at: i, end: i + 1)
-                    } else if byte == 0x3A && colon {
+                    } else if byte == 0x3A && rules.colonsBeforeCapitals {
                         // Not before a quotation: `Sie fragte: „Kommst du mit?“` is one sentence.
                         if let next = nextWord(after: i + 1), next.kind == .upper, next.range.lowerBound == next.cutAt + 1 { cut(at: next.cutAt) }
                         i += 1
@@ -150,7 +149,7 @@ struct SentenceSplitter: Sendable {
             if next.kind == .lower {
                 // Where the language's web text starts sentences in lower case: after a bare dot (not `great.' she
                 // said`) that ends a word of four letters or more that is no abbreviation.
-                guard rules.lowerCaseStartsAfterPeriod, next.cutAt == i + 1, i - wordStart >= 4, b[wordStart..<i].allSatisfy({ ($0 | 0x20) &- UInt8(ascii: "a") < 26 || $0 >= 0x80 }) else { return false }
+                guard rules.lowerCaseStartsAfterPeriod, next.cutAt == i + 1, i - wordStart >= 4, isLetters(wordStart..<i) else { return false }
                 return wordKinds(wordStart..<i) == 0
             }
             guard wordStart < i else { return next.kind == .upper }
@@ -162,8 +161,9 @@ struct SentenceSplitter: Sendable {
             if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
             if next.kind == .other { return false }
             // The second piece of such an abbreviation is looked up whole (`т. д.` as `т.д`, `u. a.` as `u.a`).
-            if length <= 2, let piece = previousPiece(before: wordStart) {
-                let whole = piece + "." + String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self).lowercased()
+            if length <= 2, let piece = previousWordRange(before: wordStart), b[piece.upperBound - 1] == 0x2E, isShortDottedPiece(piece) {
+                let whole = (String(decoding: UnsafeBufferPointer(rebasing: b[piece]), as: UTF8.self)
+                    + String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)).lowercased()
                 if rules.enders.contains(whole) { return next.kind == .upper }
                 if rules.abbreviations.contains(whole) { return rules.starters.contains(lowercasedLetters(next.range)) }
             }
@@ -186,11 +186,10 @@ struct SentenceSplitter: Sendable {
             }
             if isNumber(wordStart..<i) {
                 // `klo 10.`, `s. 5.`: a number after a word that announces one counts, it does not rank.
-                let counted = previousWord(before: wordStart).map { word in
-                    let bare = word.lowercased().trimmingCharacters(in: ["."])
-                    return rules.beforeNumbers.contains(bare) || rules.abbreviations.contains(bare)
-                } ?? false
-                if counted { return true }
+                if let before = previousWordRange(before: wordStart) {
+                    let bare = b[before.upperBound - 1] == 0x2E ? before.lowerBound..<(before.upperBound - 1) : before
+                    if wordKinds(bare) & (LanguageRules.beforeNumberBit | LanguageRules.abbreviationBit) != 0 { return true }
+                }
                 if rules.ordinalsBeforeCapitals && length <= 2 && next.kind == .upper { return false }
                 guard rules.ordinalDots, length <= 3 else { return true }
                 // "am 3. Oktober", "der 2. Weltkrieg": a month follows, or a short word (article, preposition) precedes.
@@ -212,8 +211,7 @@ struct SentenceSplitter: Sendable {
             while last > sentenceStart, isSpace(b[last - 1]) { last -= 1 }
             guard last > sentenceStart, b[last - 1] != 0x2E else { return i + 1 }
             // A line that starts with a dash is a list item, whatever follows the dash.
-            let dash = p < n && (b[p] == 0x2D || (b[p] == 0xE2 && p + 2 < n && b[p + 1] == 0x80 && (b[p + 2] == 0x93 || b[p + 2] == 0x94)))
-            if let next = nextWord(after: i), next.kind != .lower || dash { cut(at: i) }
+            if let next = nextWord(after: i), next.kind != .lower || dashLength(at: p) != nil { cut(at: i) }
             return i + 1
         }
 
@@ -341,14 +339,19 @@ struct SentenceSplitter: Sendable {
             switch b[i] {
             case 0x22, 0x27, 0x28, 0x5B, 0x60: return 1
             case 0x2C: return i + 1 < n && b[i + 1] == 0x2C ? 2 : nil
-            case 0x2D: return i + 1 < n && b[i + 1] == 0x20 ? 2 : nil
             case 0xC2: return i + 1 < n && [0xAB, 0xBB, 0xBF, 0xA1].contains(b[i + 1]) ? 2 : nil
-            case 0xE2:
-                guard i + 2 < n, b[i + 1] == 0x80 else { return nil }
-                if [0x9C, 0x98, 0x9E, 0xB9].contains(b[i + 2]) { return 3 }
-                return (b[i + 2] == 0x93 || b[i + 2] == 0x94) && i + 3 < n && b[i + 3] == 0x20 ? 4 : nil
-            default: return nil
+            case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && [0x9C, 0x98, 0x9E, 0xB9].contains(b[i + 2]): return 3
+            default:
+                guard let dash = dashLength(at: i), i + dash < n, b[i + dash] == 0x20 else { return nil }
+                return dash + 1
             }
+        }
+
+        /// The bytes of a hyphen or dash used as one (`-`, `–`, `—`) at `i`, or nil.
+        func dashLength(at i: Int) -> Int? {
+            guard i < n else { return nil }
+            if b[i] == 0x2D { return 1 }
+            return b[i] == 0xE2 && i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x93 || b[i + 2] == 0x94) ? 3 : nil
         }
 
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
@@ -371,13 +374,6 @@ struct SentenceSplitter: Sendable {
             if rules.beforeNumbers.contains(lower) { kinds |= LanguageRules.beforeNumberBit }
             if rules.enders.contains(lower) { kinds |= LanguageRules.enderBit }
             return kinds
-        }
-
-        /// The previous word in lower case without its dot when it is one or two letters and a dot (`т.` before `д.`).
-        func previousPiece(before wordStart: Int) -> String? {
-            guard let word = previousWord(before: wordStart), word.hasSuffix("."), (2...3).contains(word.count),
-                  word.dropLast().allSatisfy(\.isLetter) else { return nil }
-            return word.dropLast().lowercased()
         }
 
         /// Where the word from `start` to `end` begins once an elided article or preposition is taken off (`L'Ing`,
@@ -443,11 +439,16 @@ struct SentenceSplitter: Sendable {
 
         /// The word before the one that starts at `wordStart`, or nil at the start of the text.
         func previousWord(before wordStart: Int) -> String? {
+            previousWordRange(before: wordStart).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) }
+        }
+
+        /// Where the word before the one that starts at `wordStart` is, or nil at the start of the text.
+        func previousWordRange(before wordStart: Int) -> Range<Int>? {
             var end = wordStart
             while end > 0, isSpace(b[end - 1]) { end -= 1 }
             var start = end
             while start > 0, !isSpace(b[start - 1]) { start -= 1 }
-            return start < end ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : nil
+            return start < end ? start..<end : nil
         }
 
         /// An article or preposition, say: one to four letters.
