@@ -18,6 +18,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["libz-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        // ISA-L's igzip inflates gzip 2.8× faster than zlib on this machine (BBC ×20: 800 vs 285 MB/s); see GzipFrameDecoder.
+        .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
         .systemLibrary(name: "CPlatform"),
         .target(
             name: "CEmbeddedModels",
@@ -27,7 +32,7 @@ let package = Package(
         .target(name: "CProseScan"),
         .target(
             name: "Winnow",
-            dependencies: ["CZlib", "CPlatform", "CEmbeddedModels", "CMinHash", "CProseScan", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CZlib", "CZstd", "CLzma", "CBzip2", "CIsal", "CPlatform", "CEmbeddedModels", "CMinHash", "CProseScan", .product(name: "Yams", package: "Yams")],
             exclude: ["Resources"]
         ),
         .executableTarget(
@@ -36,7 +41,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WinnowTests",
-            dependencies: ["Winnow", "CProseScan"],
+            dependencies: ["Winnow", "CProseScan", "CLzma", "CBzip2", "CZstd"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -121,6 +121,12 @@ struct RunCommand: AsyncParsableCommand {
             printError("winnow: \(error)")
             throw ExitCode(1)
         }
+        if let level = loaded.compressionLevel {
+            for file in [outputFile] + (rejectsFile.map { [$0] } ?? []) where file.compression != .none && !file.compression.levels.contains(level) {
+                printError("winnow: output.compression_level \(level) is not a \(file.compression.rawValue) level (\(file.compression.levels.lowerBound)–\(file.compression.levels.upperBound)) for \(file.path)")
+                throw ExitCode(2)
+            }
+        }
         var reporter: ProgressReporter?
         if progress ?? ProgressReporter.standardErrorIsTerminal {
             let sizes = inputFiles.map(\.size)
@@ -137,7 +143,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             do {
                 let manifest = ResumeStore.manifest(pipelineText: (try? String(contentsOfFile: pipeline, encoding: .utf8)) ?? pipeline, inputs: inputFiles,
-                                                    gzipOutput: outputFile.isGzip, keepRejects: rejectsFile != nil, corpusStatistics: stats != nil)
+                                                    outputCompression: outputFile.compression, keepRejects: rejectsFile != nil, corpusStatistics: stats != nil)
                 resumeStore = try ResumeStore(directory: resume, manifest: manifest, keepRejects: rejectsFile != nil)
             } catch {
                 printError("winnow: \(error)")

@@ -408,7 +408,7 @@ public final class BatchReader {
 
     /// The format of an input read with `format: auto`: by name, else by its first bytes.
     private func detectFormat(_ path: String, _ input: InputWindow) -> RecordFormat {
-        let name = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
+        let name = CompressionFormat.removingSuffix(path)
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json") { return .jsonl }
         if name.hasSuffix(".txt") { return .text }
         if name.hasSuffix(".warc") || name.hasSuffix(".wet") { return .warc }

@@ -51,13 +51,14 @@ public struct InputFile: Sendable, Hashable {
         return text
     }
 
-    /// Names of the files taken from a directory: record files, optionally gzip-compressed. Other files in a
+    /// Names of the files taken from a directory: record files, optionally compressed (gzip, zstd, xz, bzip2). Other files in a
     /// directory (a README, checksums) are not inputs; a file named on the command line is read whatever its name.
     public static let recordFileSuffixes = [".jsonl", ".ndjson", ".json", ".txt", ".warc", ".wet"]
 
-    /// Whether a file found in a directory is read: its name ends in a record suffix, optionally followed by `.gz`.
+    /// Whether a file found in a directory is read: its name ends in a record suffix, optionally followed by a
+    /// compression suffix (`.gz`, `.zst`, `.zstd`, `.xz`, `.bz2`).
     public static func isRecordFile(_ name: String) -> Bool {
-        let base = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+        let base = CompressionFormat.removingSuffix(name)
         return recordFileSuffixes.contains { base.hasSuffix($0) }
     }
 

@@ -109,7 +109,7 @@ final class InputWindow {
             if count == 0 { exhausted = true }
             end += count
             return count
-        } catch let error as GzipFailure {
+        } catch let error as DecompressionFailure {
             failure = (error.description, error.offset)
         } catch {
             failure = ("\(error)", nil)

@@ -7,10 +7,10 @@ import Darwin
 /// Where JSONL goes: standard output, or a file written under a temporary name and renamed into place by `commit`,
 /// so a run that fails or is interrupted never leaves a file that looks finished. A path that is a device, pipe or
 /// socket (`/dev/null`, a named pipe) is written directly: renaming over it would replace it. A name ending in `.gz`
-/// means gzip (the runner compresses each batch as a member; see `GzipEncoder`).
+/// means gzip, `.zst` or `.zstd` zstd (the runner compresses each batch as a frame; see `OutputCompression`).
 public final class OutputFile {
     public let path: String
-    public let isGzip: Bool
+    public let compression: OutputCompression
     private let temporaryPath: String?
     /// The file the temporary file becomes: `path`, or the target of `path` when it is a symbolic link.
     private let renameTarget: String
@@ -19,18 +19,18 @@ public final class OutputFile {
     /// Opens `path` (`-` for standard output); a file is created as `.NAME.winnow-tmp-PID` beside it.
     public init(path: String) throws(IOFailure) {
         self.path = path
-        isGzip = path.hasSuffix(".gz")
+        compression = OutputCompression(path: path)
         if let format = Self.unwritableFormat(path) {
-            throw IOFailure(path: path, message: "cannot write \(format): Winnow writes JSONL, plain or gzip (.gz); the name says otherwise")
+            throw IOFailure(path: path, message: "cannot write \(format): Winnow writes JSONL, plain, gzip (.gz) or zstd (.zst); the name says otherwise")
         }
         (descriptor, temporaryPath, renameTarget) = try Self.open(path)
     }
 
-    /// The format a file name asks for that Winnow cannot write (`.parquet`, `.zst`, `.xz`, `.bz2` …), or nil: under
+    /// The format a file name asks for that Winnow cannot write (`.parquet`, `.xz`, `.bz2` …), or nil: under
     /// such a name plain JSONL would be a file that every reader of the name refuses.
     static func unwritableFormat(_ path: String) -> String? {
         guard path != "-", let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let formats = [".zst": "zstd", ".zstd": "zstd", ".xz": "xz", ".lzma": "lzma", ".bz2": "bzip2", ".lz4": "lz4", ".br": "brotli",
+        let formats = [".xz": "xz", ".lzma": "lzma", ".bz2": "bzip2", ".lz4": "lz4", ".br": "brotli",
                        ".zip": "zip", ".7z": "7z", ".parquet": "Parquet", ".arrow": "Arrow", ".feather": "Feather", ".avro": "Avro",
                        ".orc": "ORC"]
         return formats[path[dot...].lowercased()]

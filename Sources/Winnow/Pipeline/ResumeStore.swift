@@ -13,7 +13,7 @@ public struct ResumeError: Error, Sendable, CustomStringConvertible {
 ///
 ///     manifest.json         the run: the pipeline file's text, every input's path, size and fingerprint (mtime and a
 ///                           hash of its first and last 64 KB), output and rejects kinds
-///     parts/N.out           input N's output (JSONL, or gzip members when the output is .gz)
+///     parts/N.out           input N's output (JSONL, or gzip members / zstd frames as the output's name says)
 ///     parts/N.rejects       its rejects (with --rejects)
 ///     parts/N.summary.json  its summary (counters, corpus figures)
 ///     parts/N.state-K       ordered stage K's state after input N (dedup's index, repeated lines' tables)
@@ -60,13 +60,13 @@ public final class ResumeStore: @unchecked Sendable {
     }
 
     /// The manifest of a run: what must be the same for a rerun to take up its parts.
-    public static func manifest(pipelineText: String, inputs: [InputFile], gzipOutput: Bool, keepRejects: Bool, corpusStatistics: Bool) -> String {
+    public static func manifest(pipelineText: String, inputs: [InputFile], outputCompression: OutputCompression, keepRejects: Bool, corpusStatistics: Bool) -> String {
         var writer = JSONWriter()
         writer.write(.object([
             "pipeline": .string(pipelineText),
             "inputs": .array(inputs.map { .object(["path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null,
                                                    "fingerprint": .string(fingerprint($0))]) }),
-            "gzip_output": .bool(gzipOutput), "rejects": .bool(keepRejects), "corpus_statistics": .bool(corpusStatistics),
+            "output_compression": .string(outputCompression.rawValue), "rejects": .bool(keepRejects), "corpus_statistics": .bool(corpusStatistics),
         ]))
         return String(decoding: writer.bytes, as: UTF8.self)
     }

@@ -14,7 +14,7 @@ import Darwin
 ///    ▼
 ///  ordered stages, on the run's task, strictly in batch order (a reorder buffer per ordered stage)
 ///    ▼
-///  encoding (JSONL, gzip members) in child tasks → reorder buffer → writer: output, rejects, summary
+///  encoding (JSONL, gzip members or zstd frames) in child tasks → reorder buffer → writer: output, rejects, summary
 /// ```
 ///
 /// Back-pressure: no batch is read while `2 × jobs` are in flight, or while their input bytes pass a budget
@@ -92,8 +92,10 @@ public struct Runner {
             reader.batchesEndAtInputs = true
             reader.firstOrdinal = resume.firstOrdinal
         }
-        let encoding = EncodingPlan(gzipOutput: destinations.output?.isGzip ?? false, keepRejects: destinations.rejects != nil,
-                                    gzipRejects: destinations.rejects?.isGzip ?? false, compressionLevel: Int32(pipeline.compressionLevel),
+        let outputCompression = destinations.output?.compression ?? .none, rejectsCompression = destinations.rejects?.compression ?? .none
+        let encoding = EncodingPlan(output: outputCompression, outputLevel: pipeline.compressionLevel ?? outputCompression.defaultLevel,
+                                    keepRejects: destinations.rejects != nil, rejects: rejectsCompression,
+                                    rejectsLevel: pipeline.compressionLevel ?? rejectsCompression.defaultLevel,
                                     discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
         scheduler.checkpoints = destinations.resume != nil
@@ -240,10 +242,11 @@ struct ResumePart {
 
 /// What to do with encoded batches.
 struct EncodingPlan: Sendable {
-    var gzipOutput: Bool
+    var output: OutputCompression
+    var outputLevel: Int
     var keepRejects: Bool
-    var gzipRejects: Bool
-    var compressionLevel: Int32
+    var rejects: OutputCompression
+    var rejectsLevel: Int
     var discardOutput: Bool
     var collectCorpusStatistics: Bool
 }
@@ -405,13 +408,13 @@ enum Phase: Sendable {
             batch.counters[outputIndex].textBytes += document.text.utf8.count
             RecordEncoder.append(document, to: &writer)
         }
-        batch.output = encoding.gzipOutput ? GzipEncoder.member(writer.bytes, level: encoding.compressionLevel) : writer.bytes
+        batch.output = encoding.output.frame(writer.bytes, level: encoding.outputLevel)
         if encoding.collectCorpusStatistics { batch.corpus = CorpusStatistics(batch.documents) }
         if encoding.discardOutput { batch.output = [] }
         if !batch.rejects.isEmpty {
             // Stages reject at different times; sorting restores input order, so rejects never depend on batching.
             let ordered = batch.rejects.sorted { $0.ordinal < $1.ordinal }.flatMap(\.bytes)
-            batch.rejectBytes = encoding.gzipRejects ? GzipEncoder.member(ordered, level: encoding.compressionLevel) : ordered
+            batch.rejectBytes = encoding.rejects.frame(ordered, level: encoding.rejectsLevel)
             batch.rejects = []
         }
         batch.counters[outputIndex].seconds = Clock.cpuSeconds(since: started)

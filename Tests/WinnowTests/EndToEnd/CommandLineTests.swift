@@ -157,7 +157,7 @@ struct CommandLineTests {
     @Test func anOutputNameOfAnotherFormatIsRefused() throws {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, format) in [("out.parquet", "Parquet"), ("out.jsonl.zst", "zstd"), ("out.jsonl.xz", "xz"), ("out.jsonl.bz2", "bzip2")] {
+        for (name, format) in [("out.parquet", "Parquet"), ("out.jsonl.xz", "xz"), ("out.jsonl.bz2", "bzip2"), ("out.jsonl.lz4", "lz4")] {
             let path = directory.appendingPathComponent(name).path
             let result = try TestSupport.runWinnow(["run", "Pipelines/news.yaml", "Samples", "-o", path, "--no-progress"])
             #expect(result.status == 1, "\(name)")

@@ -35,7 +35,7 @@ import Testing
     @Test func uncompressedInputPassesThroughWhateverItsName() throws {
         let reader = DecompressingReader(source: try FileSource(path: TestSupport.fixture("plain-named.jsonl.gz")))
         let result = TestSupport.drain(reader)
-        #expect(!reader.isGzip)
+        #expect(reader.format == nil)
         #expect(result.error == nil)
         #expect(String(decoding: result.bytes, as: UTF8.self).hasPrefix(#"{"id": "r1""#))
         #expect(read([]).bytes.isEmpty && read([]).error == nil, "an empty input is empty, not an error")
@@ -48,7 +48,7 @@ import Testing
             for chunks in [[], [1], [13, 2]] {
                 let result = read(Array(compressed[..<cut]), chunks: chunks)
                 #expect(Self.text.utf8.starts(with: result.bytes))
-                let failure = result.error as? GzipFailure
+                let failure = result.error as? DecompressionFailure
                 #expect(failure?.problem.contains("truncated") == true, "cut at \(cut): \(String(describing: result.error))")
                 #expect(failure?.path == "test.gz")
                 #expect(failure?.offset == cut)
@@ -60,7 +60,7 @@ import Testing
     }
 
     /// Everything a reader gives: the bytes, the error it ended with, and the damaged stretches it skipped.
-    func readWithFaults(_ bytes: [UInt8], chunks: [Int] = []) -> (bytes: [UInt8], error: Error?, faults: [GzipFailure]) {
+    func readWithFaults(_ bytes: [UInt8], chunks: [Int] = []) -> (bytes: [UInt8], error: Error?, faults: [DecompressionFailure]) {
         let reader = DecompressingReader(source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512)
         let result = TestSupport.drain(reader)
         return (result.bytes, result.error, reader.takeFaults())

@@ -1,5 +1,3 @@
-import CZlib
-
 /// The entity body of an HTTP response as a WARC `response` record stores it, turned back into the bytes the server
 /// meant: `Transfer-Encoding: chunked` undone, then `Content-Encoding: gzip` / `x-gzip` / `deflate` inflated.
 ///
@@ -95,58 +93,39 @@ enum HTTPPayload {
         let isZlib = bytes.count >= 2 && bytes[0] & 0x0F == 8 && (Int(bytes[0]) << 8 | Int(bytes[1])) % 31 == 0
         let windowBits: Int32
         if isGzip || isZlib {
-            windowBits = 15 + 32   // zlib detects gzip or zlib by the header
+            windowBits = ZlibInflater.gzipOrZlib
         } else if coding.hasSuffix("deflate") {
-            windowBits = -15       // raw deflate
+            windowBits = ZlibInflater.rawDeflate
         } else {
             return bytes           // declared gzip but not gzip: stored decoded already
         }
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            inflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard inflateInit2_(stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw Failure(message: "zlib could not start")
-        }
+        let inflater = ZlibInflater(windowBits: windowBits)
+        if let problem = inflater.startFrame() { throw Failure(message: problem) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var failure: String?
-        bytes.withUnsafeBytes { input in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            while true {
-                let (status, produced) = chunk.withUnsafeMutableBytes { out -> (Int32, Int) in
-                    stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(out.count)
-                    let status = CZlib.inflate(stream, Z_NO_FLUSH)
-                    return (status, out.count - Int(stream.pointee.avail_out))
-                }
-                output.append(contentsOf: chunk[0..<produced])
-                if output.count > maximumInflatedBytes {
-                    failure = "the \(coding) body inflates to more than \(maximumInflatedBytes >> 20) MB"
-                    return
-                }
-                switch status {
-                case Z_STREAM_END:
-                    // Another gzip member may follow (a body of several members).
-                    if stream.pointee.avail_in > 1, stream.pointee.next_in[0] == 0x1F, stream.pointee.next_in[1] == 0x8B {
-                        inflateReset(stream)
-                        continue
-                    }
-                    return
-                case Z_OK:
-                    continue
-                case Z_BUF_ERROR where stream.pointee.avail_in == 0:
-                    // The body was cut short (a truncated capture): what inflated so far is the payload.
-                    return
-                default:
-                    let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                    failure = "corrupt \(coding) body (\(message)) after \(output.count) bytes"
-                    return
-                }
+        var offset = 0
+        while failure == nil {
+            let (consumed, produced, step) = chunk.withUnsafeMutableBytes { out in
+                bytes.withUnsafeBytes { inflater.decode(UnsafeRawBufferPointer(rebasing: $0[offset...]), into: out) }
+            }
+            offset += consumed
+            output.append(contentsOf: chunk[0..<produced])
+            if output.count > maximumInflatedBytes {
+                failure = "the \(coding) body inflates to more than \(maximumInflatedBytes >> 20) MB"
+                break
+            }
+            switch step {
+            case .ended:
+                // Another gzip member may follow (a body of several members).
+                guard bytes.count - offset > 1, bytes[offset] == 0x1F, bytes[offset + 1] == 0x8B else { return output }
+                _ = inflater.startFrame()
+            case .going:
+                // Nothing more to read and nothing more produced: the body was cut short (a truncated capture), and
+                // what inflated so far is the payload.
+                if offset == bytes.count && produced < chunk.count { return output }
+            case .failed(let message):
+                failure = "corrupt \(coding) body (\(message)) after \(output.count) bytes"
             }
         }
         if let failure { throw Failure(message: failure) }
