@@ -1,5 +1,20 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+/// The commit checked out (from .git's files; no git process), for `winnow --version`. SwiftPM caches the manifest,
+/// so a build after new commits without a change to this file keeps the older commit: a fresh clone (CI, a release)
+/// or `swift package clean` is exact.
+func checkedOutCommit() -> String {
+    let git = Context.packageDirectory + "/.git/"
+    guard let head = try? String(contentsOfFile: git + "HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else { return "unknown" }
+    guard head.hasPrefix("ref: ") else { return String(head.prefix(12)) }
+    let ref = String(head.dropFirst(5))
+    if let commit = try? String(contentsOfFile: git + ref, encoding: .utf8) { return String(commit.prefix(12)) }
+    let packed = (try? String(contentsOfFile: git + "packed-refs", encoding: .utf8)) ?? ""
+    for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) { return String(line.prefix(12)) }
+    return "unknown"
+}
 
 let package = Package(
     name: "Winnow",
@@ -29,6 +44,7 @@ let package = Package(
             cSettings: [.define("WINNOW_LID176_PATH", to: "\"\(Context.packageDirectory)/Sources/Winnow/Resources/lid.176.ftz\"")]
         ),
         .target(name: "CMinHash"),
+        .target(name: "CBuildInfo", cSettings: [.define("WINNOW_COMMIT", to: "\"\(checkedOutCommit())\"")]),
         .target(name: "CProseScan"),
         .target(
             name: "Winnow",
@@ -37,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "winnow",
-            dependencies: ["Winnow", "CPlatform", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Winnow", "CPlatform", "CBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "WinnowTests",

@@ -70,8 +70,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Fail the run (exit 1, no output file) when any record is rejected.")
     var strict = false
 
-    @Option(help: ArgumentHelp("Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8.", valueName: "I/N"))
+    @Option(help: ArgumentHelp("Fail the run (exit 1, no output file) when more than this share of the records read is rejected, e.g. 0.01.", valueName: "R"))
+    var maxRejectRatio: Double?
+
+    @Option(help: ArgumentHelp("Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8; auto/N takes I from SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, counted from 0.", valueName: "I/N"))
     var shard: String?
+
+    @Option(help: ArgumentHelp("The number of the first shard in --shard I/N: 1 (default) or 0.", valueName: "0|1"))
+    var shardBase: Int = 1
 
     @Option(help: ArgumentHelp("Keep each input's results in DIR as it finishes; a rerun with the same DIR skips the finished inputs and writes the same output as one uninterrupted run.", valueName: "DIR"))
     var resume: String?
@@ -82,16 +88,39 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var tuning: RunTuning
 
     func validate() throws {
-        if let shard { _ = try Self.parseShard(shard) }
+        if let maxRejectRatio, !(0...1).contains(maxRejectRatio) {
+            throw ValidationError("--max-reject-ratio must be a share from 0 to 1, e.g. 0.01; got \(maxRejectRatio)")
+        }
+        guard shardBase == 0 || shardBase == 1 else { throw ValidationError("--shard-base must be 0 or 1; got \(shardBase)") }
+        if let shard { _ = try Self.parseShard(shard, base: shardBase) }
     }
 
-    /// `I/N` with 1 ≤ I ≤ N.
-    static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else {
-            throw ValidationError("--shard must be I/N with 1 <= I <= N, e.g. 2/8; got '\(text)'")
+    /// `I/N` → the shard's number from 1 (`InputFile.shard` counts from 1): with `base` 1, 1 ≤ I ≤ N; with 0,
+    /// 0 ≤ I < N; `auto/N` reads the array task's index (0-based) from Slurm's or Kubernetes' environment.
+    static func parseShard(_ text: String, base: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (index: Int, count: Int) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let count = Int(parts[1]), count >= 1 else {
+            throw ValidationError("--shard must be I/N (or auto/N), e.g. 2/8; got '\(text)'")
         }
-        return (index, count)
+        if parts[0] == "auto" {
+            let index: Int
+            if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) {
+                index = task - (environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
+            } else if let completion = environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) {
+                index = completion
+            } else {
+                throw ValidationError("--shard auto/\(count): neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (run it as an array task, or give I/N)")
+            }
+            guard (0..<count).contains(index) else {
+                throw ValidationError("--shard auto/\(count): the array task's index \(index) (from 0) is not below \(count); submit an array of \(count) tasks")
+            }
+            return (index + 1, count)
+        }
+        let range = base == 0 ? 0...(count - 1) : 1...count
+        guard let index = Int(parts[0]), range.contains(index) else {
+            throw ValidationError("--shard must be I/N with \(range.lowerBound) <= I <= \(range.upperBound)\(base == 1 ? " (or --shard-base 0 to count from 0)" : ""), e.g. \(base == 0 ? "0" : "2")/8; got '\(text)'")
+        }
+        return (index - base + 1, count)
     }
 
     func run() async throws {
@@ -99,7 +128,7 @@ struct RunCommand: AsyncParsableCommand {
         let listing = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
         var inputFiles = listing.files
         if let shard {
-            let (index, count) = try Self.parseShard(shard)
+            let (index, count) = try Self.parseShard(shard, base: shardBase)
             inputFiles = InputFile.shard(inputFiles, index: index, of: count)
         }
         let outputPath = output ?? loaded.outputPath ?? "-"
@@ -167,7 +196,9 @@ struct RunCommand: AsyncParsableCommand {
         // A signal that came after the last batch was read (or while the parts were assembled) still means "stop":
         // nothing is committed.
         if trap.flag.isSet && summary.failure == nil { summary.interrupted = true }
-        let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0)
+        let rejectRatio = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
+        let tooManyRejects = maxRejectRatio.map { rejectRatio > $0 } ?? false
+        let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0) || tooManyRejects
         let files = [outputFile] + (rejectsFile.map { [$0] } ?? [])
         if failed {
             files.forEach { $0.abandon() }
@@ -198,6 +229,14 @@ struct RunCommand: AsyncParsableCommand {
         printError(summary.text)
         if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
         if summary.failure != nil || !summary.inputProblems.isEmpty { throw ExitCode(1) }
+        if summary.read > 0 && summary.rejected == summary.read {
+            printError("winnow: WARNING: every record read (\(summary.read)) was rejected, nothing was written; the reasons are above "
+                + "(is decode's format or text_field right for these inputs?)")
+        }
+        if tooManyRejects, let maxRejectRatio {
+            printError("winnow: --max-reject-ratio \(maxRejectRatio): \(summary.rejected) of \(summary.read) records (\(String(format: "%.2f", 100 * rejectRatio))%) were rejected; no output was kept")
+            throw ExitCode(1)
+        }
         if strict && summary.rejected > 0 {
             printError("winnow: --strict: \(summary.rejected) records were rejected; no output was kept")
             throw ExitCode(1)

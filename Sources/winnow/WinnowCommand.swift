@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import CPlatform
 import Foundation
 import Winnow
@@ -10,6 +11,7 @@ struct WinnowCommand: AsyncParsableCommand {
         commandName: "winnow",
         abstract: "Turns article batches into clean, annotated, de-duplicated JSONL.",
         discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).",
+        version: "winnow \(Winnow.version) (commit \(String(cString: winnow_build_commit())))",
         subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self, ReportCommand.self]
     )
 
@@ -55,8 +57,21 @@ func loadPipeline(_ path: String) throws -> Pipeline {
 
 /// Expands inputs given on the command line, else the pipeline's `input.paths`; exits 2 when there are none and 1
 /// when a path does not exist or an entry of a directory cannot be read (every one is named).
+/// `path` with `.` pieces and `name/..` pairs taken out (as Python's `os.path.normpath`), so that a pipeline file's
+/// `../Samples` read from `Pipelines/` shows as `Samples`.
+func normalized(_ path: String) -> String {
+    var pieces: [Substring] = []
+    for piece in path.split(separator: "/", omittingEmptySubsequences: true) where piece != "." {
+        if piece == "..", let last = pieces.last, last != ".." { pieces.removeLast() } else { pieces.append(piece) }
+    }
+    let joined = pieces.joined(separator: "/")
+    return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+}
+
 func resolveInputs(_ arguments: [String], pipeline: Pipeline, pipelinePath: String) throws -> InputListing {
-    let paths = arguments.isEmpty ? pipeline.inputPaths : arguments
+    // The pipeline file's paths are its own: relative ones start at the file's folder, wherever winnow runs from.
+    let folder = pipelinePath.contains("/") ? String(pipelinePath[..<pipelinePath.lastIndex(of: "/")!]) : "."
+    let paths = arguments.isEmpty ? pipeline.inputPaths.map { $0 == "-" || $0.hasPrefix("/") ? $0 : normalized(folder + "/" + $0) } : arguments
     guard !paths.isEmpty else {
         printError("winnow: no inputs: give INPUT paths (or - for stdin), or list them under input.paths in \(pipelinePath)")
         throw ExitCode(2)

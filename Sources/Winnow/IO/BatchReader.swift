@@ -35,8 +35,20 @@ public struct RawRecord: Sendable, Hashable {
     /// The input's encoding when it was transcoded to UTF-8 (`utf-16le`, `utf-16be`).
     public var encoding: String?
     /// Set when the record is the undecodable tail of a broken input: the error, with the file's byte offset.
-    public var failure: String?
+    public var failure: RecordFailure?
     public var byteOffset: Int?
+}
+
+/// Why a record could not be read: a reason for the counts (`damaged_input`, `record_too_long`, `malformed_warc`,
+/// `unsupported_format`, `unreadable_input`, `read_error`) and the message for the rejects and the summary.
+public struct RecordFailure: Sendable, Hashable {
+    public var reason: String
+    public var message: String
+
+    public init(_ reason: String, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
 }
 
 /// A numbered slice of the input (≈ 1 MB or 1,000 records): the unit of parallel work and of ordering.
@@ -56,7 +68,7 @@ public struct RawBatch: Sendable {
     public func path(of record: RawRecord) -> String { files[record.fileIndex] }
 
     mutating func append(_ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, ordinal: Int, format: RecordFormat,
-                         encoding: String? = nil, failure: String? = nil, byteOffset: Int? = nil) {
+                         encoding: String? = nil, failure: RecordFailure? = nil, byteOffset: Int? = nil) {
         if files.last != file { files.append(file) }
         let start = bytes.count
         bytes.append(contentsOf: line)
@@ -154,14 +166,14 @@ public final class BatchReader {
         case .text:
             guard let bytes = input.rest(limit: maximumRecordBytes) else {
                 batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
-                             failure: input.failure?.message ?? "a text input longer than the \(maximumRecordBytes)-byte limit (not read)",
+                             failure: input.failure.map(Self.failure) ?? RecordFailure("record_too_long", "a text input longer than the \(maximumRecordBytes)-byte limit (not read)"),
                              byteOffset: input.failure?.offset)
                 return false
             }
             // An empty file (or one that is only a byte order mark) is no document, as an empty JSONL file is none.
             if bytes.isEmpty && input.failure == nil { return false }
             batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
-                         failure: input.failure?.message, byteOffset: input.failure?.offset)
+                         failure: input.failure.map(Self.failure), byteOffset: input.failure?.offset)
             return false
         case .warc:
             while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
@@ -179,7 +191,7 @@ public final class BatchReader {
                 }
                 if let length = input.takeOversizedLine() {
                     batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: lineNumber, ordinal: takeOrdinal(),
-                                 format: .jsonl, failure: "a line of \(length) bytes, longer than the \(maximumRecordBytes)-byte limit (not read)")
+                                 format: .jsonl, failure: RecordFailure("record_too_long", "a line of \(length) bytes, longer than the \(maximumRecordBytes)-byte limit (not read)"))
                     continue
                 }
                 // A CRLF line end leaves its CR behind; it is not part of the record.
@@ -197,7 +209,7 @@ public final class BatchReader {
         for fault in input.decompressor.takeFaults() {
             problems.append(InputProblem(path: input.path, message: fault.description))
             batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: input.line, ordinal: takeOrdinal(),
-                         format: input.format, failure: fault.description, byteOffset: fault.offset)
+                         format: input.format, failure: RecordFailure("damaged_input", fault.description), byteOffset: fault.offset)
         }
     }
 
@@ -205,7 +217,12 @@ public final class BatchReader {
     private func appendFailure(of input: InputWindow, line: Int, to batch: inout RawBatch) {
         guard let failure = input.failure else { return }
         batch.append(input.rest(), file: input.path, line: line, ordinal: takeOrdinal(), format: input.format,
-                     failure: failure.message, byteOffset: failure.offset)
+                     failure: Self.failure(failure), byteOffset: failure.offset)
+    }
+
+    /// The record failure of an input that broke off: a damaged or truncated stream (it has an offset) or a read error.
+    private static func failure(_ broken: (message: String, offset: Int?)) -> RecordFailure {
+        RecordFailure(broken.offset == nil ? "read_error" : "damaged_input", broken.message)
     }
 
     private static let warcMagic = Array("WARC/".utf8)
@@ -230,7 +247,7 @@ public final class BatchReader {
         func reject(_ problem: String, skipping count: Int) -> Bool {
             let skipped = input.consume(count)
             batch.append(skipped, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc,
-                         failure: "\(input.path): \(problem) at decompressed byte \(startOffset)")
+                         failure: RecordFailure("malformed_warc", "\(input.path): \(problem) at decompressed byte \(startOffset)"))
             return resynchronize(input)
         }
         guard input.pending.starts(with: Self.warcMagic) else {
@@ -326,23 +343,25 @@ public final class BatchReader {
                 let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
                                         maximumRecordBytes: maximumRecordBytes)
                 input.readByteOrderMark()
-                if let kind = Self.unreadableKind(input) {
+                if input.format == .auto { input.format = detectFormat(file.path, input) }
+                if let kind = Self.unreadableKind(input) ?? Self.jsonArray(input) {
                     // Not records at all (another compressor, a columnar or archive format, binary data): one clear
                     // error for the input, never hundreds of rejects or a document of garbage.
-                    let message = "\(file.path): \(kind): not supported; " + (kind.hasSuffix("data") && !kind.hasPrefix("binary")
-                        ? "decompress it first (e.g. \(Self.decompressCommand(kind)) \(file.path) | winnow run PIPELINE -)" : "winnow reads JSONL, text and WARC")
+                    let remedy = kind == Self.jsonArrayKind ? "write one object a line (e.g. jq -c '.[]' \(file.path) | winnow run PIPELINE -)"
+                        : kind.hasSuffix("data") && !kind.hasPrefix("binary")
+                        ? "decompress it first (e.g. \(Self.decompressCommand(kind)) \(file.path) | winnow run PIPELINE -)" : "winnow reads JSONL, text and WARC"
+                    let message = "\(file.path): \(kind): not supported; " + remedy
                     problems.append(InputProblem(path: file.path, message: message))
                     finishedCompressedBytes += input.decompressor.compressedBytesRead
                     filesDone += 1
                     batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
-                                 format: .text, failure: message)
+                                 format: .text, failure: RecordFailure("unsupported_format", message))
                     if batchesEndAtInputs {
                         batch.completedInput = (nextInput - 1, nextOrdinal)
                         return nil
                     }
                     continue
                 }
-                if input.format == .auto { input.format = detectFormat(file.path, input) }
                 current = input
                 return input
             } catch {
@@ -350,7 +369,7 @@ public final class BatchReader {
                 problems.append(InputProblem(path: file.path, message: message))
                 filesDone += 1
                 batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
-                             format: .text, failure: message)
+                             format: .text, failure: RecordFailure("unreadable_input", message))
                 if batchesEndAtInputs {
                     batch.completedInput = (nextInput - 1, nextOrdinal)
                     return nil
@@ -393,6 +412,17 @@ public final class BatchReader {
             return "zlib data"
         }
         return controls * 10 > head.count ? "binary data (\(controls) of its first \(head.count) bytes are NUL or control bytes)" : nil
+    }
+
+    static let jsonArrayKind = "a JSON array, not JSON Lines"
+
+    /// `jsonArrayKind` when a JSON Lines input starts with `[` (one JSON document holding an array, as `json.dump`
+    /// writes a list): its lines are not records, and one error with the remedy beats a reject per line.
+    static func jsonArray(_ input: InputWindow) -> String? {
+        guard input.format == .jsonl else { return nil }
+        input.ensure(4096)
+        let first = input.pending.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "[") ? jsonArrayKind : nil
     }
 
     /// The command that decompresses a format, for the error message.

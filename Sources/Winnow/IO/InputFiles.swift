@@ -71,12 +71,25 @@ public struct InputFile: Sendable, Hashable {
     /// order, `-` as standard input. Symbolic links are followed (a directory reached twice — a link loop — is read
     /// once); names are byte strings, UTF-8 or not; hidden entries (`.name`) are left out. Files of a directory that
     /// are not record files are listed in `skipped`. A missing path or an entry that cannot be read (a directory
-    /// without permission, a broken link) is an error naming every one of them.
+    /// without permission, a broken link) is an error naming every one of them. A path that does not exist but is a
+    /// glob pattern (`data/*.jsonl.gz`, quoted so that the shell left it, or written in a pipeline file) stands for
+    /// the paths it matches, in byte order; a pattern that matches nothing is an error.
     public static func list(_ paths: [String]) throws(InputListingError) -> InputListing {
         var listing = InputListing()
         var unreadable: [String] = []
         var visited = Set<DirectoryIdentity>()
+        var expanded: [String] = []
         for path in paths {
+            var info = stat()
+            if path != "-", stat(path, &info) != 0, path.contains(where: { "*?[".contains($0) }) {
+                let matches = globMatches(path)
+                if matches.isEmpty { unreadable.append("\(path): no file matches the pattern") }
+                expanded += matches
+            } else {
+                expanded.append(path)
+            }
+        }
+        for path in expanded {
             if path == "-" {
                 listing.files.append(InputFile(path: "-", size: nil))
                 continue
@@ -99,6 +112,20 @@ public struct InputFile: Sendable, Hashable {
         }
         guard unreadable.isEmpty else { throw InputListingError(entries: unreadable) }
         return listing
+    }
+
+    /// The paths a glob pattern matches (glob(3), hidden names only when the pattern says so), in byte order.
+    static func globMatches(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
+        var matches: [[UInt8]] = []
+        for index in 0..<Int(result.gl_pathc) {
+            guard let path = result.gl_pathv[index] else { continue }
+            matches.append(Array(UnsafeRawBufferPointer(start: path, count: strlen(path))))
+        }
+        matches.sort { $0.lexicographicallyPrecedes($1) }
+        return matches.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A directory's device and inode: what tells that a link leads back to a directory already read.

@@ -69,6 +69,10 @@ public struct RunSummary: Sendable {
             let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("  \(stage.name) dropped: \(reasons)")
         }
+        for stage in stages where !stage.rejectReasons.isEmpty {
+            let reasons = stage.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("  \(stage.name) rejected: \(reasons)")
+        }
         for stage in stages where !stage.notes.isEmpty {
             let notes = stage.notes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("  \(stage.name): \(notes)")
@@ -91,9 +95,12 @@ public struct RunSummary: Sendable {
             for (reason, count) in stage.dropped.sorted(by: { $0.key < $1.key }) { dropped[reason] = .int(count) }
             var notes = JSONObject()
             for (note, count) in stage.notes.sorted(by: { $0.key < $1.key }) { notes[note] = .int(count) }
+            var rejectReasons = JSONObject()
+            for (reason, count) in stage.rejectReasons.sorted(by: { $0.key < $1.key }) { rejectReasons[reason] = .int(count) }
             return .object([
                 "name": .string(stage.name), "in": .int(stage.documentsIn), "kept": .int(stage.kept),
-                "dropped": .object(dropped), "rejected": .int(stage.rejected), "notes": .object(notes),
+                "dropped": .object(dropped), "rejected": .int(stage.rejected),
+                "reject_reasons": .object(rejectReasons), "notes": .object(notes),
                 "text_bytes": .int(stage.textBytes), "seconds": .double(stage.seconds),
             ])
         }
@@ -128,6 +135,9 @@ public struct RunSummary: Sendable {
             counters.seconds = try StatsFileError.double(fields["seconds"], "\(name).seconds")
             if case .object(let dropped)? = fields["dropped"] {
                 for (reason, count) in dropped.members { counters.dropped[reason] = try StatsFileError.int(count, "\(name).dropped") }
+            }
+            if case .object(let reasons)? = fields["reject_reasons"] {
+                for (reason, count) in reasons.members { counters.rejectReasons[reason] = try StatsFileError.int(count, "\(name).reject_reasons") }
             }
             if case .object(let notes)? = fields["notes"] {
                 for (note, count) in notes.members { counters.notes[note] = try StatsFileError.int(count, "\(name).notes") }

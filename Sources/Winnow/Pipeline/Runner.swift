@@ -331,7 +331,7 @@ enum Phase: Sendable {
                     }
                 } catch {
                     counters.documentsIn += 1
-                    counters.rejected += 1
+                    counters.reject(error.reason)
                     if encoding.keepRejects {
                         let source = SourceLocation(file: raw.path(of: record), line: record.line, byteOffset: record.byteOffset)
                         var writer = JSONWriter()
@@ -387,7 +387,7 @@ enum Phase: Sendable {
                     }
                 }
             } catch {
-                counters.rejected += 1
+                counters.reject("\(name)_failed")
                 if keepRejects {
                     var writer = JSONWriter()
                     RecordEncoder.append(document, error: "\(name): \(error)", to: &writer)

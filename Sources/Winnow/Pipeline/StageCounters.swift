@@ -8,6 +8,8 @@ public struct StageCounters: Sendable, Hashable {
     public var dropped: [String: Int] = [:]
     /// Documents (or, for decode, records) that failed with an error and went to the rejects.
     public var rejected = 0
+    /// The rejected by reason (`malformed_json`, `missing_text`, `damaged_input` …); sums to `rejected`.
+    public var rejectReasons: [String: Int] = [:]
     /// Bytes of UTF-8 text entering the stage.
     public var textBytes = 0
     /// Time spent in the stage, summed over workers (core-seconds).
@@ -19,6 +21,12 @@ public struct StageCounters: Sendable, Hashable {
 
     public var droppedTotal: Int { dropped.values.reduce(0, +) }
 
+    /// Counts one rejected document or record.
+    public mutating func reject(_ reason: String) {
+        rejected += 1
+        rejectReasons[reason, default: 0] += 1
+    }
+
     public mutating func merge(_ other: StageCounters) {
         documentsIn += other.documentsIn
         kept += other.kept
@@ -27,5 +35,6 @@ public struct StageCounters: Sendable, Hashable {
         seconds += other.seconds
         for (reason, count) in other.dropped { dropped[reason, default: 0] += count }
         for (note, count) in other.notes { notes[note, default: 0] += count }
+        for (reason, count) in other.rejectReasons { rejectReasons[reason, default: 0] += count }
     }
 }

@@ -558,7 +558,7 @@ extension BadInputTests {
         reader.maximumRecordBytes = limit
         var records: [(text: String, failure: String?)] = []
         while let batch = reader.next() {
-            records += batch.records.map { (String(decoding: batch.bytes[$0.start..<$0.end], as: UTF8.self), $0.failure) }
+            records += batch.records.map { (String(decoding: batch.bytes[$0.start..<$0.end], as: UTF8.self), $0.failure?.message) }
         }
         return records
     }

@@ -70,8 +70,15 @@ public struct DecodeStage: Sendable {
 
     /// Why a record could not become a document.
     public struct RecordError: Error, Sendable, CustomStringConvertible {
+        /// The reason counted in the summary (`malformed_json`, `missing_text`, …; see `RecordFailure` for the reader's).
+        public var reason: String
         public var message: String
         public var description: String { message }
+
+        init(_ reason: String, _ message: String) {
+            self.reason = reason
+            self.message = message
+        }
     }
 
     /// What became of a record.
@@ -91,7 +98,7 @@ public struct DecodeStage: Sendable {
     public func decode(_ record: RawRecord, of batch: RawBatch, parser: inout JSONParser) throws(RecordError) -> Outcome {
         let path = batch.path(of: record)
         let source = SourceLocation(file: path, line: record.line)
-        if let failure = record.failure { throw RecordError(message: failure) }
+        if let failure = record.failure { throw RecordError(failure.reason, failure.message) }
         let result = batch.bytes.withUnsafeBytes { (all) -> Result<Outcome, RecordError> in
             let bytes = UnsafeRawBufferPointer(rebasing: all[record.start..<record.end]).assumingMemoryBound(to: UInt8.self)
             do throws(RecordError) {
@@ -126,22 +133,22 @@ public struct DecodeStage: Sendable {
         do {
             object = try parser.parseObject(bytes)
         } catch {
-            throw RecordError(message: "malformed JSON: \(error)")
+            throw RecordError("malformed_json", "malformed JSON: \(error)")
         }
         let textField = configuration.textField
         let idField = configuration.idField
         guard let textValue = object[textField] else {
-            throw RecordError(message: "no field '\(textField)' (set decode's text_field to the field that holds the text)")
+            throw RecordError("missing_text", "no field '\(textField)' (set decode's text_field to the field that holds the text)")
         }
         guard case .string(let text) = textValue else {
-            throw RecordError(message: "field '\(textField)' is \(textValue.typeName), expected a string")
+            throw RecordError("text_not_a_string", "field '\(textField)' is \(textValue.typeName), expected a string")
         }
         var id = "\(source.file):\(source.line)"
         switch object[idField] {
         case nil, .null?: break
         case .string(let value)?: id = value
         case .number(let lexeme)?: id = lexeme
-        case let other?: throw RecordError(message: "field '\(idField)' is \(other.typeName), expected a string or a number")
+        case let other?: throw RecordError("id_not_a_string", "field '\(idField)' is \(other.typeName), expected a string or a number")
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
         var document = Document(id: id, text: readMarkup(text, isHTML: nil), metadata: object, source: source, ordinal: ordinal)
@@ -197,7 +204,7 @@ public struct DecodeStage: Sendable {
 
     /// A WARC record: the text of `conversion`, `resource` and `response` records with a text body; others skipped.
     private func decodeWARC(_ bytes: UnsafeBufferPointer<UInt8>, source: SourceLocation, ordinal: Int) throws(RecordError) -> Outcome {
-        guard let split = Self.blankLine(in: bytes) else { throw RecordError(message: "a WARC record without a header") }
+        guard let split = Self.blankLine(in: bytes) else { throw RecordError("malformed_warc", "a WARC record without a header") }
         let header = Self.headerFields(UnsafeBufferPointer(rebasing: bytes[..<split.start]))
         var block = UnsafeBufferPointer(rebasing: bytes[split.end...])
         let type = header["warc-type"] ?? "unknown"
@@ -207,7 +214,7 @@ public struct DecodeStage: Sendable {
         case "conversion", "resource":
             break
         case "response":
-            guard let http = Self.blankLine(in: block) else { throw RecordError(message: "a WARC response without an HTTP header") }
+            guard let http = Self.blankLine(in: block) else { throw RecordError("malformed_warc", "a WARC response without an HTTP header") }
             httpHeader = Self.headerFields(UnsafeBufferPointer(rebasing: block[..<http.start]))
             contentType = httpHeader["content-type"] ?? header["warc-identified-payload-type"] ?? ""
             block = UnsafeBufferPointer(rebasing: block[http.end...])
@@ -237,7 +244,7 @@ public struct DecodeStage: Sendable {
             do throws(HTTPPayload.Failure) {
                 payload = try HTTPPayload.decode(block, headers: httpHeader)
             } catch {
-                throw RecordError(message: "a WARC response whose body cannot be decoded: \(error.message)")
+                throw RecordError("undecodable_body", "a WARC response whose body cannot be decoded: \(error.message)")
             }
             document.text = payload.withUnsafeBufferPointer { readText($0, into: &document, markup: markup, charset: charset) }
         } else {
