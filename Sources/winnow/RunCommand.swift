@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Input files, directories, or - for stdin.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output file (.gz compresses); - or absent: stdout (or the pipeline's output.path).")
+    @Option(name: .shortAndLong, help: "Output file (.gz, .zst compress) or DIR/ (rotated files DIR/00000.jsonl.gz … of output.max_file_bytes); - or absent: stdout (or the pipeline's output.path).")
     var output: String?
 
     @Option(help: "Write dropped and unreadable records here (JSONL; .gz compresses).")
@@ -127,11 +127,17 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try loadPipeline(pipeline)
         let listing = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline)
         var inputFiles = listing.files
+        // A directory output's files are named after the shard (`3-00000.jsonl.gz`), counted as the user counts.
+        var namePrefix = ""
         if let shard {
             let (index, count) = try Self.parseShard(shard, base: shardBase)
             inputFiles = InputFile.shard(inputFiles, index: index, of: count)
+            namePrefix = "\(index - 1 + (shard.hasPrefix("auto/") ? 0 : shardBase))-"
         }
         let outputPath = output ?? loaded.outputPath ?? "-"
+        if loaded.maximumFileBytes != nil && !outputPath.hasSuffix("/") {
+            printError("winnow: note: output.max_file_bytes applies to a directory output (-o DIR/); \(outputPath) is one file")
+        }
         let namedOutputs = [("-o", outputPath)] + (rejects.map { [("--rejects", $0)] } ?? []) + (stats.map { [("--stats", $0)] } ?? [])
         if let clash = OutputFile.conflict(among: namedOutputs) {
             printError("winnow: \(clash)")
@@ -143,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
         var statsFile: OutputFile?
         do {
             // Every output is opened before any input is read: a missing directory fails at once, not after the run.
-            outputFile = try OutputFile(path: outputPath)
+            outputFile = try OutputFile(path: outputPath, maximumFileBytes: loaded.maximumFileBytes, namePrefix: namePrefix)
             rejectsFile = try rejects.map { (path) throws(IOFailure) in try OutputFile(path: path) }
             statsFile = try stats.map { (path) throws(IOFailure) in try OutputFile(path: path) }
         } catch {

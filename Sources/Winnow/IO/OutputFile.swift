@@ -8,22 +8,61 @@ import Darwin
 /// so a run that fails or is interrupted never leaves a file that looks finished. A path that is a device, pipe or
 /// socket (`/dev/null`, a named pipe) is written directly: renaming over it would replace it. A name ending in `.gz`
 /// means gzip, `.zst` or `.zstd` zstd (the runner compresses each batch as a frame; see `OutputCompression`).
+///
+/// A path ending in `/` is a directory of rotated files, as datatrove's writers make them: `00000.jsonl.gz`,
+/// `00001.jsonl.gz`, … (`PREFIX00000…` with a name prefix, e.g. the shard), each begun when the one before reached
+/// `maximumFileBytes` (whole batches: a file never ends inside a gzip member) and renamed into place as soon as it
+/// is complete. The directory is made when missing; when the run is committed, files of an earlier run with the
+/// same prefix and a higher number are removed, so the directory holds this run's output only.
 public final class OutputFile {
     public let path: String
     public let compression: OutputCompression
-    private let temporaryPath: String?
+    private var temporaryPath: String?
     /// The file the temporary file becomes: `path`, or the target of `path` when it is a symbolic link.
-    private let renameTarget: String
+    private var renameTarget: String
     private var descriptor: Int32
+    private var rotation: Rotation?
 
-    /// Opens `path` (`-` for standard output); a file is created as `.NAME.winnow-tmp-PID` beside it.
-    public init(path: String) throws(IOFailure) {
+    /// Where a directory output stands.
+    private struct Rotation {
+        let directory: String
+        let prefix: String
+        let maximumBytes: Int
+        /// The number of the file being written (or to be written next when none is open).
+        var index = 0
+        var bytesInFile = 0
+        var fileOpen = false
+
+        func name(_ index: Int) -> String {
+            let digits = String(index)
+            return directory + prefix + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".jsonl.gz"
+        }
+    }
+
+    /// The size of each file of a directory output when the pipeline names none: 1 GB, as datatrove's default.
+    public static let defaultMaximumFileBytes = 1 << 30
+
+    /// Opens `path` (`-` for standard output); a file is created as `.NAME.winnow-tmp-PID` beside it. A path ending
+    /// in `/` is a directory of files of at most `maximumFileBytes` each, named `namePrefix` and a number.
+    public init(path: String, maximumFileBytes: Int? = nil, namePrefix: String = "") throws(IOFailure) {
         self.path = path
-        compression = OutputCompression(path: path)
         if let format = Self.unwritableFormat(path) {
             throw IOFailure(path: path, message: "cannot write \(format): Winnow writes JSONL, plain, gzip (.gz) or zstd (.zst); the name says otherwise")
         }
-        (descriptor, temporaryPath, renameTarget) = try Self.open(path)
+        guard path.hasSuffix("/") else {
+            compression = OutputCompression(path: path)
+            (descriptor, temporaryPath, renameTarget) = try Self.open(path)
+            return
+        }
+        compression = .gzip
+        var info = stat()
+        if stat(path, &info) != 0 {
+            guard mkdir(path, 0o755) == 0 else { throw IOFailure.system(path, "cannot create the output directory") }
+        } else if info.st_mode & S_IFMT != S_IFDIR {
+            throw IOFailure(path: path, message: "cannot write the output: it names a directory (ends in /) but is a file")
+        }
+        rotation = Rotation(directory: path, prefix: namePrefix, maximumBytes: maximumFileBytes ?? Self.defaultMaximumFileBytes)
+        (descriptor, temporaryPath, renameTarget) = (-1, nil, path)
     }
 
     /// The format a file name asks for that Winnow cannot write (`.parquet`, `.xz`, `.bz2` …), or nil: under
@@ -50,7 +89,7 @@ public final class OutputFile {
         if stat(path, &existing) == 0 {
             switch existing.st_mode & S_IFMT {
             case S_IFDIR:
-                throw IOFailure(path: path, message: "cannot write the output: it is a directory")
+                throw IOFailure(path: path, message: "cannot write the output: it is a directory (end the name with / to write rotated files into it)")
             case S_IFREG:
                 break
             default:
@@ -150,8 +189,29 @@ public final class OutputFile {
 
     deinit { abandon() }
 
-    /// Writes all of `bytes`.
+    /// Writes all of `bytes`. In a directory output the current file is finished after the write that takes it to
+    /// its size, and the next write begins the next file.
     public func write(_ bytes: [UInt8]) throws(IOFailure) {
+        if var rotation {
+            if !rotation.fileOpen {
+                (descriptor, temporaryPath, renameTarget) = try Self.open(rotation.name(rotation.index))
+                rotation.fileOpen = true
+                rotation.bytesInFile = 0
+            }
+            try writeAll(bytes)
+            rotation.bytesInFile += bytes.count
+            if rotation.bytesInFile >= rotation.maximumBytes {
+                try finishFile()
+                rotation.fileOpen = false
+                rotation.index += 1
+            }
+            self.rotation = rotation
+            return
+        }
+        try writeAll(bytes)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws(IOFailure) {
         guard descriptor >= 0 else { throw IOFailure(path: path, message: "write after the output was closed") }
         var failure: IOFailure?
         bytes.withUnsafeBytes { buffer in
@@ -170,8 +230,20 @@ public final class OutputFile {
         if let failure { throw failure }
     }
 
-    /// Makes the output final: flushes the file to disk and renames it into place (a device or pipe is closed).
+    /// Makes the output final: flushes the file to disk and renames it into place (a device or pipe is closed). A
+    /// directory output finishes its last file and removes later-numbered files an earlier run left.
     public func commit() throws(IOFailure) {
+        guard var rotation else { return try finishFile() }
+        if rotation.fileOpen {
+            try finishFile()
+            rotation.fileOpen = false
+            rotation.index += 1
+        }
+        while unlink(rotation.name(rotation.index)) == 0 { rotation.index += 1 }
+        self.rotation = rotation
+    }
+
+    private func finishFile() throws(IOFailure) {
         guard let temporaryPath else {
             if descriptor > 2 { close(descriptor) }
             descriptor = -1
@@ -186,6 +258,7 @@ public final class OutputFile {
             unlink(temporaryPath)
             throw failure
         }
+        self.temporaryPath = nil
     }
 
     /// Drops an unfinished file output (its temporary file is removed); standard output is left as it is.

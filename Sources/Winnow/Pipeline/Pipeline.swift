@@ -15,6 +15,13 @@ public struct Pipeline: Sendable {
     /// The compression level of compressed outputs and rejects (`output.compression_level`): gzip 1–9, zstd 1–19;
     /// nil: the format's default (`OutputCompression.defaultLevel`).
     public var compressionLevel: Int?
+    /// What output records hold and their shape (`output.fields`, `output.profile`).
+    public var outputLayout = RecordLayout()
+    /// What rejects hold (`output.rejects_fields`; always the winnow profile).
+    public var rejectsLayout = RecordLayout()
+    /// With a directory output (`-o DIR/`): the size at which a file is finished and the next begun
+    /// (`output.max_file_bytes`, compressed bytes).
+    public var maximumFileBytes: Int?
 
     /// The decode step.
     public var decode: DecodeStage {
@@ -114,6 +121,18 @@ private struct PipelineFileReader {
         return scalar.string
     }
 
+    /// `{include: [names]}` or `{exclude: [names]}`.
+    func fieldSelection(_ node: Node, _ what: String) throws(PipelineError) -> RecordLayout.FieldSelection {
+        let entries = try mapping(node, what, keys: ["include", "exclude"])
+        guard entries.count == 1, let (kind, entry) = entries.first else {
+            throw error(node, "\(what) takes one of include: [names] or exclude: [names]")
+        }
+        guard case .sequence(let sequence) = entry.value else { throw error(entry.value, "\(what).\(kind) must be a list of field names") }
+        var names = Set<String>()
+        for element in sequence { names.insert(try string(element, "each of \(what).\(kind)")) }
+        return kind == "include" ? .include(names) : .exclude(names)
+    }
+
     func pipeline(from root: Node) throws(PipelineError) -> Pipeline {
         let top = try mapping(root, "the pipeline file", keys: ["version", "name", "input", "stages", "output"])
         guard let version = top["version"] else { throw error(root, "missing `version: 1`") }
@@ -133,8 +152,25 @@ private struct PipelineFileReader {
         }
         var outputPath: String?
         var compressionLevel: Int?
+        var outputLayout = RecordLayout(sourceName: name ?? "winnow"), rejectsLayout = RecordLayout()
+        var maximumFileBytes: Int?
         if let output = top["output"] {
-            let fields = try mapping(output.value, "output", keys: ["path", "compression_level"])
+            let fields = try mapping(output.value, "output", keys: ["path", "compression_level", "fields", "rejects_fields", "profile", "max_file_bytes"])
+            if let profile = fields["profile"] {
+                let names = RecordLayout.Profile.allCases.map(\.rawValue)
+                guard let value = RecordLayout.Profile(rawValue: try string(profile.value, "output.profile")) else {
+                    throw error(profile.value, "output.profile must be one of \(names.joined(separator: ", "))")
+                }
+                outputLayout.profile = value
+            }
+            if let selection = fields["fields"] { outputLayout.fields = try fieldSelection(selection.value, "output.fields") }
+            if let selection = fields["rejects_fields"] { rejectsLayout.fields = try fieldSelection(selection.value, "output.rejects_fields") }
+            if let size = fields["max_file_bytes"] {
+                guard let value = size.value.int, value >= 1 << 10 else {
+                    throw error(size.value, "output.max_file_bytes must be an integer of at least 1024 (bytes of each output file)")
+                }
+                maximumFileBytes = value
+            }
             outputPath = try fields["path"].map { (entry) throws(PipelineError) in try string(entry.value, "output.path") }
             if let level = fields["compression_level"] {
                 guard let value = level.value.int, OutputCompression.zstd.levels.contains(value) else {
@@ -161,6 +197,8 @@ private struct PipelineFileReader {
             let options = try StageOptions(stage: kind.name, node: value, file: file)
             steps.append(contentsOf: try kind.build(options))
         }
-        return Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel)
+        var pipeline = Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel)
+        (pipeline.outputLayout, pipeline.rejectsLayout, pipeline.maximumFileBytes) = (outputLayout, rejectsLayout, maximumFileBytes)
+        return pipeline
     }
 }

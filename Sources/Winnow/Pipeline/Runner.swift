@@ -94,10 +94,11 @@ public struct Runner {
         }
         let outputCompression = destinations.output?.compression ?? .none, rejectsCompression = destinations.rejects?.compression ?? .none
         let encoding = EncodingPlan(output: outputCompression, outputLevel: pipeline.compressionLevel ?? outputCompression.defaultLevel,
-                                    keepRejects: destinations.rejects != nil, rejects: rejectsCompression,
+                                    outputLayout: pipeline.outputLayout, rejectsLayout: destinations.rejects == nil ? nil : pipeline.rejectsLayout,
+                                    rejects: rejectsCompression,
                                     rejectsLevel: pipeline.compressionLevel ?? rejectsCompression.defaultLevel,
                                     discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
-        var scheduler = Scheduler(phases: phases, steps: pipeline.steps, keepRejects: encoding.keepRejects)
+        var scheduler = Scheduler(phases: phases, steps: pipeline.steps, rejectsLayout: encoding.rejectsLayout)
         scheduler.checkpoints = destinations.resume != nil
         do {
             try scheduler.start()
@@ -244,7 +245,10 @@ struct ResumePart {
 struct EncodingPlan: Sendable {
     var output: OutputCompression
     var outputLevel: Int
-    var keepRejects: Bool
+    var outputLayout: RecordLayout
+    /// How rejects are written; nil: they are not kept.
+    var rejectsLayout: RecordLayout?
+    var keepRejects: Bool { rejectsLayout != nil }
     var rejects: OutputCompression
     var rejectsLevel: Int
     var discardOutput: Bool
@@ -356,7 +360,7 @@ enum Phase: Sendable {
             let started = Clock.threadCPU
             var counters = batch.counters[index]
             batch.documents = apply(stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &batch.rejects,
-                                    keepRejects: encoding.keepRejects) { try stage.process(&$0) }
+                                    rejectsLayout: encoding.rejectsLayout) { try stage.process(&$0) }
             counters.seconds += Clock.cpuSeconds(since: started)
             batch.counters[index] = counters
         }
@@ -367,8 +371,9 @@ enum Phase: Sendable {
 
     /// Runs one stage over documents, counting and routing drops and failures; returns the kept documents.
     static func apply(stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout [Reject],
-                      keepRejects: Bool, _ process: (inout Document) throws -> Verdict) -> [Document] {
+                      rejectsLayout: RecordLayout?, _ process: (inout Document) throws -> Verdict) -> [Document] {
         var kept: [Document] = []
+        var encoder = rejectsLayout.map(RecordEncoder.init(layout:))
         kept.reserveCapacity(documents.count)
         for var document in documents {
             counters.documentsIn += 1
@@ -380,17 +385,17 @@ enum Phase: Sendable {
                     kept.append(document)
                 case .drop(let reason):
                     counters.dropped[reason, default: 0] += 1
-                    if keepRejects {
+                    if encoder != nil {
                         var writer = JSONWriter()
-                        RecordEncoder.append(document, dropped: (name, reason), to: &writer)
+                        encoder!.append(document, dropped: (name, reason), to: &writer)
                         rejects.append(Reject(ordinal: document.ordinal, bytes: writer.bytes))
                     }
                 }
             } catch {
                 counters.reject("\(name)_failed")
-                if keepRejects {
+                if encoder != nil {
                     var writer = JSONWriter()
-                    RecordEncoder.append(document, error: "\(name): \(error)", to: &writer)
+                    encoder!.append(document, error: "\(name): \(error)", to: &writer)
                     rejects.append(Reject(ordinal: document.ordinal, bytes: writer.bytes))
                 }
             }
@@ -404,9 +409,10 @@ enum Phase: Sendable {
         batch.counters[outputIndex].documentsIn = batch.documents.count
         batch.counters[outputIndex].kept = batch.documents.count
         var writer = JSONWriter(reservingCapacity: batch.documents.reduce(0) { $0 + $1.text.utf8.count } + 256 * batch.documents.count)
+        var encoder = RecordEncoder(layout: encoding.outputLayout)
         for document in batch.documents {
             batch.counters[outputIndex].textBytes += document.text.utf8.count
-            RecordEncoder.append(document, to: &writer)
+            encoder.append(document, to: &writer)
         }
         batch.output = encoding.output.frame(writer.bytes, level: encoding.outputLevel)
         if encoding.collectCorpusStatistics { batch.corpus = CorpusStatistics(batch.documents) }
@@ -428,13 +434,13 @@ struct Scheduler {
     var orderedStages: [Int: any OrderedStage] = [:]
     var waiting: [Int: [Int: WorkBatch]] = [:]
     var nextSequence: [Int: Int] = [:]
-    let keepRejects: Bool
+    let rejectsLayout: RecordLayout?
     /// Save each ordered stage's state after an input's last batch (`--resume`).
     var checkpoints = false
 
-    init(phases: [Phase], steps: [PipelineStep], keepRejects: Bool) {
+    init(phases: [Phase], steps: [PipelineStep], rejectsLayout: RecordLayout?) {
         self.phases = phases
-        self.keepRejects = keepRejects
+        self.rejectsLayout = rejectsLayout
         for phase in phases {
             if case .ordered(let index) = phase, case .ordered(_, let make) = steps[index] {
                 orderedStages[index] = make()
@@ -489,7 +495,7 @@ struct Scheduler {
         let started = Clock.threadCPU
         var counters = batch.counters[index]
         batch.documents = Phase.apply(stageNamed: type(of: stage).name, to: batch.documents, counters: &counters,
-                                      rejects: &batch.rejects, keepRejects: keepRejects) { try stage.process(&$0) }
+                                      rejects: &batch.rejects, rejectsLayout: rejectsLayout) { try stage.process(&$0) }
         counters.seconds += Clock.cpuSeconds(since: started)
         if checkpoints && batch.completedInput != nil, let state = stage.checkpoint() { batch.states[index] = state }
         orderedStages[index] = stage

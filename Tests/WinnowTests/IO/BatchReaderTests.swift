@@ -96,7 +96,8 @@ import Testing
                 do {
                     guard let document = try decode.decode(record, of: batch, parser: &parser).document else { continue }
                     var writer = JSONWriter()
-                    RecordEncoder.append(document, to: &writer)
+                    var encoder = RecordEncoder(layout: RecordLayout())
+                    encoder.append(document, to: &writer)
                     result.append(String(decoding: writer.bytes, as: UTF8.self))
                 } catch {
                     result.append("error: \(error)")

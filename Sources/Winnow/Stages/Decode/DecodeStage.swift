@@ -151,6 +151,13 @@ public struct DecodeStage: Sendable {
         case let other?: throw RecordError("id_not_a_string", "field '\(idField)' is \(other.typeName), expected a string or a number")
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
+        if let index = object.members.firstIndex(where: { $0.key == "metadata" }), case .object(let inner) = object.members[index].value {
+            // A record that already has a `metadata` object (Winnow's, datatrove's or dolma's output read again):
+            // its members join the other fields instead of nesting as metadata.metadata; a top-level field wins.
+            object.members.remove(at: index)
+            let outer = Set(object.members.map(\.key))
+            object.members += inner.members.filter { !outer.contains($0.key) }
+        }
         var document = Document(id: id, text: readMarkup(text, isHTML: nil), metadata: object, source: source, ordinal: ordinal)
         if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField], !language.isEmpty {
             document.fields["language"] = .string(language)
