@@ -64,8 +64,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the run summary as JSON here.")
     var stats: String?
 
-    @Flag(inversion: .prefixedNo, help: "Show a progress line on stderr (default: when stderr is a terminal).")
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr (default: when stderr is a terminal); a line every 30 s when stderr is not a terminal.")
     var progress: Bool?
+
+    @Option(help: ArgumentHelp("Write a progress line to stderr every SECONDS (a heartbeat for batch logs) instead of a redrawn line.", valueName: "SECONDS"))
+    var logEvery: Double?
 
     @Flag(help: "Fail the run (exit 1, no output file) when any record is rejected.")
     var strict = false
@@ -88,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var tuning: RunTuning
 
     func validate() throws {
+        if let logEvery, !(logEvery > 0) { throw ValidationError("--log-every must be a positive number of seconds, e.g. 30") }
         if let maxRejectRatio, !(0...1).contains(maxRejectRatio) {
             throw ValidationError("--max-reject-ratio must be a share from 0 to 1, e.g. 0.01; got \(maxRejectRatio)")
         }
@@ -163,10 +167,12 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         var reporter: ProgressReporter?
-        if progress ?? ProgressReporter.standardErrorIsTerminal {
+        if progress ?? (ProgressReporter.standardErrorIsTerminal || logEvery != nil) {
             let sizes = inputFiles.map(\.size)
+            let style: ProgressReporter.Style = logEvery.map { .heartbeat(seconds: $0) }
+                ?? (ProgressReporter.standardErrorIsTerminal ? .terminal : .heartbeat(seconds: 30))
             reporter = ProgressReporter(totalFiles: inputFiles.count,
-                                        totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+                                        totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }, style: style)
         }
         var options = tuning.runnerOptions()
         options.collectCorpusStatistics = stats != nil

@@ -105,4 +105,19 @@ struct BatchJobTests {
         let none = try run(["run", pipeline.path, data.path + "/*.warc.gz", "--no-progress"])
         #expect(none.status == 1 && none.stderr.contains("no file matches the pattern"), "\(none.stderr)")
     }
+
+    @Test func outsideATerminalProgressIsAHeartbeatOfPlainLines() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("many.jsonl")
+        try (0..<15_000).map { #"{"id": "d\#($0)", "text": "Document \#($0) says something short."}"# }.joined(separator: "\n")
+            .write(to: input, atomically: true, encoding: .utf8)
+        let pipeline = directory.appendingPathComponent("p.yaml")
+        try "version: 1\nstages:\n  - decode: {}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let outcome = try run(["run", pipeline.path, input.path, "-o", "/dev/null", "--jobs", "1", "--log-every", "0.005"])
+        #expect(outcome.status == 0)
+        let beats = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("winnow: ") && $0.contains(" inputs · ") }
+        #expect(!beats.isEmpty, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("\r") && beats.allSatisfy { $0.contains("% · ") && $0.contains("MB/s of input (as stored)") })
+    }
 }
