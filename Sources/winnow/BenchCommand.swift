@@ -99,11 +99,21 @@ struct BenchCommand: AsyncParsableCommand {
                            Double(summary.textBytes) / wall / 1e6, Double(summary.read) / wall, summary.read,
                            String(format: "%.1f", Double(summary.textBytes) / 1e6), runs)
             let total = summary.stages.reduce(0) { $0 + $1.seconds }
-            text += "  stage         docs/s   MB/s/core   share\n"
+            // Columns as wide as their longest cell, so long stage names (`repeated_lines`) keep the table aligned.
+            var rows = [["stage", "docs/s", "MB/s/core", "share"]]
             for stage in summary.stages {
                 let seconds = max(stage.seconds, 1e-9)
-                text += String(format: "  %-10@ %9.0f %11.1f %6.1f%%\n", stage.name, Double(stage.documentsIn) / seconds,
-                               Double(stage.textBytes) / seconds / 1e6, 100 * stage.seconds / max(total, 1e-9))
+                rows.append([stage.name, String(format: "%.0f", Double(stage.documentsIn) / seconds),
+                             String(format: "%.1f", Double(stage.textBytes) / seconds / 1e6),
+                             String(format: "%.1f%%", 100 * stage.seconds / max(total, 1e-9))])
+            }
+            let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                let cells = row.enumerated().map { column, cell in
+                    let pad = String(repeating: " ", count: widths[column] - cell.count)
+                    return column == 0 ? cell + pad : pad + cell
+                }
+                text += "  " + cells.joined(separator: "  ") + "\n"
             }
         }
         text += String(format: "peak RSS: %.1f MB\n", Double(peak) / 1e6)

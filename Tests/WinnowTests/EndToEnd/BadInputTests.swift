@@ -5,7 +5,7 @@ import Testing
 /// Bad input and faults, end to end through the built `winnow`: every case gives a clear error naming the file and
 /// line or byte offset, the good records around it still come out, `read = written + dropped + rejected` holds, and
 /// no output file is left looking finished when the run failed.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct BadInputTests {
     /// What a run gave: exit status, output records, rejects, the `--stats` summary and stderr.
     struct Outcome {

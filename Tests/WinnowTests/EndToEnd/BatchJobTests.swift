@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 19, items 6 and 8: what a batch job needs from the command line — reject reasons, a reject budget, hints,
 /// the version, array-task shards, pipeline-relative paths and globs.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct BatchJobTests {
     func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
@@ -119,5 +119,13 @@ struct BatchJobTests {
         let beats = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("winnow: ") && $0.contains(" inputs · ") }
         #expect(!beats.isEmpty, "\(outcome.stderr)")
         #expect(!outcome.stderr.contains("\r") && beats.allSatisfy { $0.contains("% · ") && $0.contains("MB/s of input (as stored)") })
+    }
+
+    @Test func theBenchTableStaysAlignedForLongStageNames() throws {
+        let outcome = try run(["bench", "Pipelines/news.yaml", "Samples", "--runs", "1", "--jobs", "1"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let rows = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(rows.contains { $0.contains("repeated_lines") }, "\(outcome.stdout)")
+        #expect(Set(rows.map(\.count)).count == 1, "every row as wide as the header:\n\(outcome.stdout)")
     }
 }

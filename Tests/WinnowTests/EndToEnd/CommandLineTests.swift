@@ -3,7 +3,7 @@ import Testing
 @testable import Winnow
 
 /// Runs the built `winnow` binary as a user would, on Samples/ and fixtures.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct CommandLineTests {
     func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 

@@ -3,7 +3,7 @@ import Testing
 @testable import Winnow
 
 /// Issue 19, item 1: compressed inputs of every format and zstd output, end to end through the built `winnow`.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct CompressedFilesTests {
     func stdout(_ arguments: [String], environment: [String: String] = [:]) throws -> [UInt8] {
         let result = try TestSupport.runWinnow(arguments + ["--no-progress"], environment: environment)

@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 19, items 3–5: which fields are written, the datatrove and dolma shapes, rotated directory outputs, and one
 /// schema over every input kind.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct OutputLayoutTests {
     func pipeline(_ output: String, stages: String = "  - decode: {}\n  - sentences: {}\n  - language: {}\n", in directory: URL) throws -> String {
         let url = directory.appendingPathComponent("p-\(UUID().uuidString).yaml")

@@ -69,7 +69,7 @@ extension BadInputTests {
 /// Issue 16 item 7: read by Python's `json` (as pandas and DuckDB read it), every ratio, score and similarity is a
 /// float on every record — whole values included — and every count an integer.
 @Suite(.enabled(if: TestSupport.winnowBinary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
-                "the winnow executable and python3"))
+                "skipped: needs the winnow executable built beside the tests and /usr/bin/python3"))
 struct OutputTypesTests {
     @Test func item07RatiosAreFloatsAndCountsIntegersForPython() throws {
         let directory = TestSupport.temporaryDirectory()

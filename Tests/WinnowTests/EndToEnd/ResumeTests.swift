@@ -4,7 +4,7 @@ import Testing
 
 /// `--resume DIR`: a run stopped part way and run again writes the same bytes (output, rejects, dedup index) as one
 /// that was never stopped, and as a run without `--resume`.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "the winnow executable is built beside the tests"))
+@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
 struct ResumeTests {
     /// Twelve inputs of varied text, with exact duplicates across inputs and repeated lines, so `repeated_lines` and
     /// `dedup` carry state from input to input.

@@ -3,7 +3,7 @@ import Testing
 @testable import Winnow
 
 /// Checks against the real BBC corpus in ../shared (research use only, never committed); skipped when it is absent.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.bbcPath), "../shared/data/news/bbc.jsonl.gz is present"))
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.bbcPath), "skipped: needs ../shared/data/news/bbc.jsonl.gz, which a fresh clone does not have"))
 struct SharedCorpusTests {
     static let bbcPath = TestSupport.bbcPath
 

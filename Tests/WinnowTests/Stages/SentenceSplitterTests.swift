@@ -13,7 +13,7 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
 
 @Suite struct SentenceSplitterTests {
     /// The 48 English "Golden Rules" (pySBD's, MIT) from ../shared, when it is there.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SentenceSplitterTests.goldenPath)))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: SentenceSplitterTests.goldenPath), "skipped: needs ../shared/data/sentences/golden-en.jsonl, which a fresh clone does not have"))
     func goldenRules48Of48() throws {
         let lines = try String(contentsOfFile: Self.goldenPath, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 48)
@@ -294,7 +294,7 @@ private let treebankDirectory = TestSupport.packageRoot.appendingPathComponent("
 
 /// Issue 18: the learned table is what `Scripts/learn-sentence-rules.py` makes of the treebanks (needs `../shared`).
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: treebankDirectory) && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
-                "../shared's UD treebanks and python3"))
+                "skipped: needs ../shared's UD treebanks (not in a fresh clone) and /usr/bin/python3"))
 struct LearnedSentenceRulesTests {
     static let treebanks = treebankDirectory
 
