@@ -20,8 +20,15 @@ struct StagesCommand: ParsableCommand {
                 }
             }
             print("  output fields:")
-            for field in kind.outputFields { print("    \(field.name): \(field.help)") }
+            for field in kind.outputFields { print("    \(field.name) (\(field.type)): \(field.help)") }
             print("")
         }
+        print("""
+        output record: one JSON object a line. id and text always; each other field has the one type listed above on
+          every record that has it (a field that does not apply is absent, language may be null); metadata holds the
+          input's other fields. output.fields: {include: [...]} or {exclude: [...]} chooses the fields written (id and
+          text always), output.rejects_fields the same for rejects; output.profile: winnow (above), datatrove (every
+          field but id and text under metadata) or dolma (id, text, source, added, created, metadata).
+        """)
     }
 }

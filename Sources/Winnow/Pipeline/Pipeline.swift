@@ -129,7 +129,14 @@ private struct PipelineFileReader {
         }
         guard case .sequence(let sequence) = entry.value else { throw error(entry.value, "\(what).\(kind) must be a list of field names") }
         var names = Set<String>()
-        for element in sequence { names.insert(try string(element, "each of \(what).\(kind)")) }
+        let known = Set(StageKind.all.flatMap { $0.outputFields.map(\.name) })
+        for element in sequence {
+            let name = try string(element, "each of \(what).\(kind)")
+            guard known.contains(name) else {
+                throw error(element, "\(what).\(kind): no stage writes a field '\(name)' (fields: \(known.sorted().joined(separator: ", ")))")
+            }
+            names.insert(name)
+        }
         return kind == "include" ? .include(names) : .exclude(names)
     }
 

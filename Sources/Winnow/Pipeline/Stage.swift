@@ -58,6 +58,8 @@ extension StageConfiguration {
 /// An output field a stage adds to each record, as `winnow stages` lists it.
 public struct FieldDescription: Sendable {
     public var name: String
+    /// Its JSON type, the same on every record that has it (`string`, `object`, `array of strings`, `string or null` …).
+    public var type: String
     public var help: String
 }
 

@@ -18,8 +18,8 @@ public struct CleanStage: DocumentStage {
     public static let name = "clean"
     static let summary = "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
     static let outputFields = [
-        FieldDescription(name: "text", help: "rewritten in place"),
-        FieldDescription(name: "clean", help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
+        FieldDescription(name: "text", type: "string", help: "rewritten in place"),
+        FieldDescription(name: "clean", type: "object", help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
     ]
 
     /// The Unicode normalisation form `clean` puts text in.

@@ -18,13 +18,13 @@ public struct DecodeStage: Sendable {
     public static let name = "decode"
     static let summary = "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
     static let outputFields = [
-        FieldDescription(name: "id", help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
-        FieldDescription(name: "text", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
-        FieldDescription(name: "metadata", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
-        FieldDescription(name: "source", help: "{file, line}: where the record was read"),
-        FieldDescription(name: "language", help: "with language_field: the record's language code"),
-        FieldDescription(name: "encoding", help: "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"),
-        FieldDescription(name: "replaced_sequences", help: "with encoding: bad byte sequences replaced by U+FFFD"),
+        FieldDescription(name: "id", type: "string", help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
+        FieldDescription(name: "text", type: "string", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
+        FieldDescription(name: "metadata", type: "object", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
+        FieldDescription(name: "source", type: "object", help: "{file, line}: where the record was read"),
+        FieldDescription(name: "language", type: "string", help: "with language_field: the record's language code"),
+        FieldDescription(name: "encoding", type: "string", help: "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"),
+        FieldDescription(name: "replaced_sequences", type: "integer", help: "with encoding: bad byte sequences replaced by U+FFFD"),
     ]
 
     /// When text is read as HTML.

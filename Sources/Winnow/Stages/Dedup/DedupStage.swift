@@ -12,7 +12,7 @@ public enum DedupStage {
     public static let name = "dedup"
     static let summary = "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
     static let outputFields = [
-        FieldDescription(name: "dedup", help: "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"),
+        FieldDescription(name: "dedup", type: "object", help: "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"),
     ]
 
     public enum Mode: String, ChoiceOption { case drop, annotate }

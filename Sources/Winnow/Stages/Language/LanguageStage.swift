@@ -12,10 +12,10 @@ public struct LanguageStage: DocumentStage {
     public static let name = "language"
     static let summary = "Identifies the language with fastText's lid.176 model (bundled; exact, native) or any fastText classifier; adds the Unicode script."
     static let outputFields = [
-        FieldDescription(name: "language", help: "the most probable label: ISO 639-1 where one exists, else the model's code (null when none passes threshold)"),
-        FieldDescription(name: "language_score", help: "its probability (0–1)"),
-        FieldDescription(name: "languages", help: "the top_k labels: [{code, score}, …], most probable first"),
-        FieldDescription(name: "script", help: "ISO 15924 code of the script most letters are in (Latn, Cyrl, Arab, Hani …; Zyyy without letters)"),
+        FieldDescription(name: "language", type: "string or null", help: "the most probable label: ISO 639-1 where one exists, else the model's code (null when none passes threshold)"),
+        FieldDescription(name: "language_score", type: "number", help: "its probability (0–1)"),
+        FieldDescription(name: "languages", type: "array of objects", help: "the top_k labels: [{code, score}, …], most probable first"),
+        FieldDescription(name: "script", type: "string", help: "ISO 15924 code of the script most letters are in (Latn, Cyrl, Arab, Hani …; Zyyy without letters)"),
     ]
 
     /// The name that stands for the model embedded in the binary.

@@ -9,8 +9,8 @@ public struct SentenceStage: DocumentStage {
     public static let name = "sentences"
     static let summary = "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
     static let outputFields = [
-        FieldDescription(name: "sentences", help: "the sentences, in order, trimmed"),
-        FieldDescription(name: "sentence_spans", help: "with spans: true: [[start, end], …] in code points"),
+        FieldDescription(name: "sentences", type: "array of strings", help: "the sentences, in order, trimmed"),
+        FieldDescription(name: "sentence_spans", type: "array of [integer, integer]", help: "with spans: true: [[start, end], …] in code points"),
     ]
 
     /// The options of `sentences`.

@@ -5,7 +5,7 @@
 public struct StatsStage: DocumentStage {
     public static let name = "stats"
     static let summary = "Adds per-document text statistics: sizes, word and sentence lengths, character classes, stop words, Gopher/FineWeb repetition measures."
-    static let outputFields = [FieldDescription(name: "stats", help: "an object of statistics; the README defines each field")]
+    static let outputFields = [FieldDescription(name: "stats", type: "object", help: "an object of statistics; the README defines each field")]
 
     /// The options of `stats`.
     public struct Configuration: StageConfiguration {
