@@ -59,6 +59,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The integer, when this value is a number written as one.
+    public var intValue: Int? {
+        if case .number(let lexeme) = self { return Int(lexeme) }
+        return nil
+    }
+
     /// A short name of the value's JSON type, for error messages.
     public var typeName: String {
         switch self {

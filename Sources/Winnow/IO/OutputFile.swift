@@ -22,6 +22,7 @@ public final class OutputFile {
     private var renameTarget: String
     private var descriptor: Int32
     private var rotation: Rotation?
+    private var wroteAnything = false
 
     /// Where a directory output stands.
     private struct Rotation {
@@ -212,6 +213,7 @@ public final class OutputFile {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws(IOFailure) {
+        wroteAnything = true
         guard descriptor >= 0 else { throw IOFailure(path: path, message: "write after the output was closed") }
         var failure: IOFailure?
         bytes.withUnsafeBytes { buffer in
@@ -233,7 +235,11 @@ public final class OutputFile {
     /// Makes the output final: flushes the file to disk and renames it into place (a device or pipe is closed). A
     /// directory output finishes its last file and removes later-numbered files an earlier run left.
     public func commit() throws(IOFailure) {
-        guard var rotation else { return try finishFile() }
+        guard var rotation else {
+            // A compressed file with no batch in it is still a valid file of its format (zcat reads it as empty).
+            if !wroteAnything && compression != .none && temporaryPath != nil { try writeAll(compression.frame([], level: compression.defaultLevel)) }
+            return try finishFile()
+        }
         if rotation.fileOpen {
             try finishFile()
             rotation.fileOpen = false
