@@ -84,25 +84,13 @@ enum DedupKeys {
                 if first.kind == 0 {
                     edges.append(Edge(later: later.position, first: first.position, similarity: 1, isExact: true))
                 } else if later.hasWords {
-                    let score = estimatedSimilarity(later.sketch, first.sketch, permutations: parameters.bands * parameters.rows)
+                    let score = DedupIndex.estimatedSimilarity(later.sketch, first.sketch, permutations: parameters.bands * parameters.rows)
                     if score >= threshold { edges.append(Edge(later: later.position, first: first.position, similarity: score, isExact: false)) }
                 }
             }
             start = end
         }
         return edges
-    }
-
-    /// `DedupIndex.estimatedSimilarity` of two sketches (the same arithmetic, so the same decisions).
-    static func estimatedSimilarity(_ a: [UInt64], _ b: [UInt64], permutations: Int) -> Double {
-        var matches = 0
-        for word in 0..<a.count {
-            var difference = a[word] ^ b[word]
-            difference |= difference >> 1
-            let valuesInWord = min(32, permutations - word * 32)
-            matches += valuesInWord - (difference & 0x5555_5555_5555_5555).nonzeroBitCount
-        }
-        return min(1, max(0, (Double(matches) / Double(permutations) - 0.25) / 0.75))
     }
 }
 

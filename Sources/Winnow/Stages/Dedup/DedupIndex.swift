@@ -77,16 +77,20 @@ public struct DedupIndex: Sendable {
     /// 112 values is ± 0.045 (± 0.038 for full signatures, ± 0.039 for 4-bit values, which cost 28 bytes more a
     /// document).
     public func estimatedSimilarity(_ sketch: [UInt64], to document: Int) -> Double {
-        let permutations = parameters.bands * parameters.rows
+        let words = parameters.sketchWords
+        return Self.estimatedSimilarity(sketch, (0..<words).map { sketches[document * words + $0] }, permutations: parameters.bands * parameters.rows)
+    }
+
+    /// The estimate of two sketches of `permutations` 2-bit values (what the cluster phases compare too).
+    static func estimatedSimilarity(_ a: [UInt64], _ b: [UInt64], permutations: Int) -> Double {
         var matches = 0
-        for word in 0..<parameters.sketchWords {
-            var difference = sketch[word] ^ sketches[document * parameters.sketchWords + word]
+        for word in 0..<a.count {
+            var difference = a[word] ^ b[word]
             difference |= difference >> 1
             let valuesInWord = min(32, permutations - word * 32)
             matches += valuesInWord - (difference & 0x5555_5555_5555_5555).nonzeroBitCount
         }
-        let fraction = Double(matches) / Double(permutations)
-        return min(1, max(0, (fraction - 0.25) / 0.75))
+        return min(1, max(0, (Double(matches) / Double(permutations) - 0.25) / 0.75))
     }
 
     /// The 2-bit sketch of a signature: 32 values to a word, each value's low bits after a mix (the minima's own
