@@ -35,6 +35,10 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadPipeline(pipeline)
         let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
+        if (try? ClusterPhases.needsPassBeforeRun(loaded)) != false {
+            printError("winnow: bench times one pass; this pipeline's dedup (keep: longest) needs a first pass over the inputs — time `winnow run` instead, or bench it with keep: first")
+            throw ExitCode(2)
+        }
         let trap = SignalTrap()
         let maximumJobs = min(tuning.jobs ?? Runner.defaultJobs, RunTuning.maximumJobs)
         var results: [(jobs: Int, summary: RunSummary)] = []
@@ -47,6 +51,10 @@ struct BenchCommand: AsyncParsableCommand {
                 let summary = await Runner(pipeline: loaded, options: options)
                     .run(inputs: inputFiles, to: .init(output: nil, cancellation: trap.flag))
                 if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
+                if let failure = summary.failure {
+                    printError("winnow: \(failure)")
+                    throw ExitCode(1)
+                }
                 summaries.append(summary)
             }
             summaries.sort { $0.wallSeconds < $1.wallSeconds }

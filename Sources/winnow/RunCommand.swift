@@ -191,7 +191,27 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let runner = Runner(pipeline: loaded, options: options)
+        // dedup's keep: longest: a pass over the inputs decides each cluster's document before the run writes any.
+        var pipelineToRun = loaded
+        var passDirectory: String?
+        defer { if let passDirectory { try? FileManager.default.removeItem(atPath: passDirectory) } }
+        let needsPass: Bool
+        do { needsPass = try ClusterPhases.needsPassBeforeRun(loaded) } catch {
+            printError("winnow: \(error)")
+            throw ExitCode(2)
+        }
+        if needsPass {
+            guard !inputFiles.contains(where: { $0.path == "-" }) else {
+                printError("winnow: dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files")
+                throw ExitCode(2)
+            }
+            if reporter != nil { printError("winnow: dedup keep: longest — a first pass over the inputs finds each cluster's longest document") }
+            do { (pipelineToRun, passDirectory) = try await ClusterPhases.decidingInAdvance(loaded, inputs: inputFiles, options: options) } catch {
+                printError("winnow: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let runner = Runner(pipeline: pipelineToRun, options: options)
         var summary = await runner.run(inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
                                        to: .init(output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag, resume: resumeStore))
         if let resumeStore, summary.failure == nil, !summary.interrupted {

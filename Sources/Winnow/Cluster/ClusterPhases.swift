@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,11 +12,19 @@ public enum ClusterPhases {
     /// Checks that the pipeline can run in phases, writes `plan.json` and a copy of the pipeline into the work
     /// directory, and returns the plan.
     public static func makePlan(pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String) throws -> ClusterPlan {
-        let pipeline = try Pipeline.load(path: pipelinePath)
-        _ = try dedupSteps(of: pipeline)
-        guard !inputs.contains(where: { $0.path == "-" }) else { throw ClusterError("a plan needs files: standard input cannot be read by every phase") }
-        let plan = ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets)
-        try ClusterFiles.write(try FileSource.contents(of: pipelinePath), to: plan.copiedPipelinePath)
+        let plan = try checkedPlan(pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets, workDirectory: workDirectory)
+        let pipelineText = try FileSource.contents(of: pipelinePath)
+        if access(plan.path("plan.json"), F_OK) == 0 {
+            // A rerun with the same plan resumes it (finished tasks are skipped); another plan would mix two runs' files.
+            let existing = try ClusterPlan.load(workDirectory: workDirectory)
+            guard existing.inputs.map(\.path) == plan.inputs.map(\.path), existing.inputs.map(\.size) == plan.inputs.map(\.size),
+                  existing.shards == plan.shards, existing.buckets == plan.buckets,
+                  (try? FileSource.contents(of: plan.copiedPipelinePath)) == pipelineText else {
+                throw ClusterError("\(workDirectory) holds a plan for other inputs, shards, buckets or another pipeline text; give a new --work directory or delete it")
+            }
+            return existing
+        }
+        try ClusterFiles.write(pipelineText, to: plan.copiedPipelinePath)
         var writer = JSONWriter()
         writer.write(plan.json)
         writer.appendByte(0x0A)
@@ -22,9 +32,19 @@ public enum ClusterPhases {
         return plan
     }
 
+    /// The plan, after checking that the pipeline can run in phases; writes nothing.
+    public static func checkedPlan(pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String) throws -> ClusterPlan {
+        let pipeline = try Pipeline.load(path: pipelinePath)
+        _ = try dedupSteps(of: pipeline)
+        guard !inputs.contains(where: { $0.path == "-" }) else { throw ClusterError("a plan needs files: standard input cannot be read by every phase") }
+        return ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets)
+    }
+
     /// Where dedup is in a pipeline's steps (its per-document half and its ordered half), nil without dedup; an
     /// error for what the phases cannot reproduce.
-    static func dedupSteps(of pipeline: Pipeline) throws -> (signatures: Int, lookup: Int, configuration: DedupStage.Configuration)? {
+    typealias DedupSteps = (signatures: Int, lookup: Int, configuration: DedupStage.Configuration)
+
+    static func dedupSteps(of pipeline: Pipeline) throws -> DedupSteps? {
         let signatureSteps = pipeline.steps.indices.filter { if case .document(let stage) = pipeline.steps[$0] { stage is DedupSignatures } else { false } }
         guard let first = signatureSteps.first else { return nil }
         guard signatureSteps.count == 1, case .document(let stage) = pipeline.steps[first], let signatures = stage as? DedupSignatures,
@@ -44,21 +64,70 @@ public enum ClusterPhases {
             throw ClusterError("\(phase.rawValue) has tasks 0–\(plan.tasks(of: phase) - 1); got \(task)")
         }
         if plan.isDone(phase, task) { return "\(phase.rawValue) \(task): already done (\(plan.marker(phase, task)))" }
-        let pipeline = try Pipeline.load(path: plan.copiedPipelinePath)
+        return try await run(phase, task: task, plan: plan, pipeline: try Pipeline.load(path: plan.copiedPipelinePath), options: options)
+    }
+
+    private static func run(_ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, pipeline: Pipeline, options: Runner.Options) async throws -> String {
         let dedup = try dedupSteps(of: pipeline)
         let line: String
         switch phase {
         case .map: line = try await map(task, plan, pipeline, dedup, options)
         case .buckets: line = try buckets(task, plan, dedup?.configuration)
-        case .clusters: line = try clusters(plan)
+        case .clusters: line = try clusters(plan, keep: dedup?.configuration.keep ?? .first)
         case .reduce: line = try await reduce(task, plan, pipeline, dedup, options)
         }
         try ClusterFiles.write(Array((line + "\n").utf8), to: plan.marker(phase, task))
         return line
     }
 
+    /// The pipeline with dedup's decisions read from the clusters phase's files in place of its look-up.
+    private static func pipelineWithDecisions(_ pipeline: Pipeline, _ dedup: DedupSteps?, plan: ClusterPlan, shard: Int) -> Pipeline {
+        guard let dedup else { return pipeline }
+        var reduced = pipeline
+        let mode = dedup.configuration.mode
+        reduced.steps[dedup.lookup] = .ordered(name: DedupLookup.name) { DedupDecisions(plan: plan, shard: shard, mode: mode) }
+        reduced.steps.remove(at: dedup.signatures)
+        return reduced
+    }
+
+    /// Whether `winnow run` must make a pass over the inputs before the run (dedup's `keep: longest`); an error when
+    /// such a dedup has options the pass cannot reproduce.
+    public static func needsPassBeforeRun(_ pipeline: Pipeline) throws -> Bool {
+        let longest = pipeline.steps.contains { step in
+            if case .document(let stage) = step { (stage as? DedupSignatures)?.configuration.keep == .longest } else { false }
+        }
+        if longest { _ = try dedupSteps(of: pipeline) }
+        return longest
+    }
+
+    /// For `winnow run` with dedup's `keep: longest`: the map, buckets and clusters phases over the run's inputs in
+    /// this process, in a temporary work directory, and the pipeline whose dedup applies their decisions — so the
+    /// run writes what a plan's reduce phases write. The caller removes the returned directory when the run ends.
+    public static func decidingInAdvance(_ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options) async throws -> (pipeline: Pipeline, work: String) {
+        guard let dedup = try dedupSteps(of: pipeline) else { throw ClusterError("the pipeline has no dedup stage") }
+        guard !inputs.contains(where: { $0.path == "-" }) else {
+            throw ClusterError("dedup's keep: longest reads the inputs twice (a pass decides what each cluster keeps); standard input cannot be read again — give files")
+        }
+        let temporary = FileManager.default.temporaryDirectory.path
+        var template = Array("\(temporary)/winnow-longest-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw IOFailure.system(temporary, "cannot create a temporary directory") }
+        // Buckets bound the memory of the pass: keys are ≈ 810 bytes a document, about a quarter of the input's
+        // plain bytes; one bucket of ≈ 1 GB of (compressed) input at a time.
+        let bytes = inputs.reduce(0) { $0 + ($1.size ?? 0) }
+        let plan = ClusterPlan(workDirectory: String(cString: made), pipelinePath: "", inputs: inputs, shards: 1, buckets: min(256, 1 + bytes >> 30))
+        do {
+            for phase in [ClusterPlan.Phase.map, .buckets, .clusters] {
+                for task in 0..<plan.tasks(of: phase) { _ = try await run(phase, task: task, plan: plan, pipeline: pipeline, options: options) }
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: plan.workDirectory)
+            throw error
+        }
+        return (pipelineWithDecisions(pipeline, dedup, plan: plan, shard: 0), plan.workDirectory)
+    }
+
     private static func map(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
-                            _ dedup: (signatures: Int, lookup: Int, configuration: DedupStage.Configuration)?, _ options: Runner.Options) async throws -> String {
+                            _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
         guard let dedup, case .document(let stage) = pipeline.steps[dedup.signatures], let signatures = stage as? DedupSignatures else {
             // Nothing to find: empty key files, so the later phases need no special case.
             for bucket in 0..<plan.buckets { try ClusterFiles.write([], to: plan.path("keys/\(bucket)/\(shard).bin")) }
@@ -96,7 +165,7 @@ public enum ClusterPhases {
         return "buckets \(bucket): \(records.count) keys, \(edges.count) verified pairs"
     }
 
-    private static func clusters(_ plan: ClusterPlan) throws -> String {
+    private static func clusters(_ plan: ClusterPlan, keep: DedupStage.Keep) throws -> String {
         var edges: [DedupKeys.Edge] = []
         for bucket in 0..<plan.buckets {
             let path = plan.path("edges/\(bucket).bin")
@@ -109,20 +178,22 @@ public enum ClusterPhases {
                 }
             }
         }
-        // The ids of the documents that can be a cluster's first: the first documents of the edges.
-        let wanted = Set(edges.map(\.first))
-        var ids: [UInt64: String] = [:]
+        // The ids and lengths of the documents in pairs: any of them can be the one its cluster keeps.
+        let wanted = Set(edges.flatMap { [$0.first, $0.later] })
+        var documents: [UInt64: (length: Int, id: String)] = [:]
         for shard in plan.shards.indices {
             let path = plan.path("docs/\(shard).bin")
             try FileSource.contents(of: path).withUnsafeBytes { raw in
                 var reader = LittleEndianReader(raw)
                 while reader.remaining > 0 {
-                    guard let position = reader.integer(UInt64.self), let id = reader.string() else { throw ClusterError("\(path): truncated") }
-                    if wanted.contains(position) { ids[position] = id }
+                    guard let position = reader.integer(UInt64.self), let length = reader.integer(UInt32.self), let id = reader.string() else {
+                        throw ClusterError("\(path): truncated")
+                    }
+                    if wanted.contains(position) { documents[position] = (Int(length), id) }
                 }
             }
         }
-        let decisions = try DedupClusters.decide(edges) { ids[$0] }
+        let decisions = try DedupClusters.decide(edges, keep: keep, length: { documents[$0]?.length ?? 0 }, ids: { documents[$0]?.id })
         var byShard = Array(repeating: [DedupClusters.Decision](), count: plan.shards.count)
         for decision in decisions { byShard[ClusterPlan.shard(ofPosition: decision.position, in: plan)].append(decision) }
         for (shard, list) in byShard.enumerated() { try ClusterFiles.write(DedupClusters.write(list), to: plan.path("decisions/\(shard).bin")) }
@@ -130,14 +201,9 @@ public enum ClusterPhases {
     }
 
     private static func reduce(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
-                               _ dedup: (signatures: Int, lookup: Int, configuration: DedupStage.Configuration)?, _ options: Runner.Options) async throws -> String {
-        var reduced = pipeline
-        if let dedup {
-            guard plan.isDone(.clusters, 0) else { throw ClusterError("reduce \(shard): the clusters phase has not finished") }
-            let mode = dedup.configuration.mode
-            reduced.steps[dedup.lookup] = .ordered(name: DedupLookup.name) { DedupDecisions(plan: plan, shard: shard, mode: mode) }
-            reduced.steps.remove(at: dedup.signatures)
-        }
+                               _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
+        if dedup != nil { guard plan.isDone(.clusters, 0) else { throw ClusterError("reduce \(shard): the clusters phase has not finished") } }
+        let reduced = pipelineWithDecisions(pipeline, dedup, plan: plan, shard: shard)
         for directory in ["out", "rejects", "stats"] { try ClusterFiles.makeDirectories(for: plan.path("\(directory)/x")) }
         let output = try OutputFile(path: plan.path("out/\(shard).jsonl.gz"))
         let rejects = try OutputFile(path: plan.path("rejects/\(shard).jsonl.gz"))

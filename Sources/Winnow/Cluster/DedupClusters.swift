@@ -22,23 +22,42 @@ enum DedupClusters {
         var rootID: String
     }
 
-    /// The decisions, in position order, of every document that has an earlier duplicate.
-    static func decide(_ edges: [DedupKeys.Edge], ids: (UInt64) -> String?) throws -> [Decision] {
-        let sorted = edges.sorted { ($0.later, $0.first) < ($1.later, $1.first) }
+    /// The decisions, in position order, of every document that is not the one its cluster keeps.
+    static func decide(_ edges: [DedupKeys.Edge], keep: DedupStage.Keep, length: (UInt64) -> Int, ids: (UInt64) -> String?) throws -> [Decision] {
+        let decided = keep == .first ? keepingFirst(edges) : keepingLongest(edges, length: length)
+        return try decided.map { entry in
+            guard let id = ids(entry.kept) else { throw ClusterError("no id for document \(entry.kept >> 40):\(entry.kept & 0xFF_FFFF_FFFF) in docs/") }
+            return Decision(position: entry.position, isExact: entry.exact, similarity: entry.similarity, rootID: id)
+        }
+    }
+
+    private typealias Decided = (position: UInt64, kept: UInt64, exact: Bool, similarity: Double)
+
+    /// A union-find over positions whose roots are the earliest member (unions point at the earlier root).
+    private struct EarliestRoots {
         var parents: [UInt64: UInt64] = [:]
+
         func root(_ node: UInt64) -> UInt64 {
             var current = node
-            while let parent = parents[current], parent != current { current = parent }
             // Path halving would change nothing the output shows; the chains stay short because unions point at
             // the earlier root.
+            while let parent = parents[current], parent != current { current = parent }
             return current
         }
-        func union(_ a: UInt64, _ b: UInt64) {
+
+        mutating func union(_ a: UInt64, _ b: UInt64) {
             let (x, y) = (root(a), root(b))
             guard x != y else { return }
             parents[max(x, y)] = min(x, y)
         }
-        var decided: [(position: UInt64, root: UInt64, exact: Bool, similarity: Double)] = []
+    }
+
+    /// `keep: first`, the single-process run's answer: the edges in input order, each later document taking its
+    /// cluster's first document at the time it was read.
+    private static func keepingFirst(_ edges: [DedupKeys.Edge]) -> [Decided] {
+        let sorted = edges.sorted { ($0.later, $0.first) < ($1.later, $1.first) }
+        var clusters = EarliestRoots()
+        var decided: [Decided] = []
         var start = 0
         while start < sorted.count {
             var end = start + 1
@@ -47,24 +66,55 @@ enum DedupClusters {
             let group = sorted[start..<end]
             if let exact = group.first(where: \.isExact) {
                 // An exact duplicate: its copy's cluster; it joins nothing (a single-process run does not index it).
-                decided.append((later, root(exact.first), true, 1))
+                decided.append((later, clusters.root(exact.first), true, 1))
             } else {
                 var duplicateOf: UInt64?
                 var best = -1.0
                 for edge in group {
-                    if let current = duplicateOf { union(current, edge.first) }
-                    duplicateOf = root(edge.first)
+                    if let current = duplicateOf { clusters.union(current, edge.first) }
+                    duplicateOf = clusters.root(edge.first)
                     best = max(best, edge.similarity)
                 }
-                parents[later] = root(duplicateOf!)
+                clusters.parents[later] = clusters.root(duplicateOf!)
                 decided.append((later, duplicateOf!, false, best))
             }
             start = end
         }
-        return try decided.map { entry in
-            guard let id = ids(entry.root) else { throw ClusterError("no id for document \(entry.root >> 40):\(entry.root & 0xFF_FFFF_FFFF) in docs/") }
-            return Decision(position: entry.position, isExact: entry.exact, similarity: entry.similarity, rootID: id)
+        return decided
+    }
+
+    /// `keep: longest`: the connected components of all edges; each keeps its longest document (ties: the earliest)
+    /// and every other member is its duplicate — exact when an exact pair joins the two, with the similarity of
+    /// their pair, or else of the member's best pair.
+    private static func keepingLongest(_ edges: [DedupKeys.Edge], length: (UInt64) -> Int) -> [Decided] {
+        var clusters = EarliestRoots()
+        var best: [UInt64: Double] = [:]
+        var pairs: [Pair: DedupKeys.Edge] = [:]
+        for edge in edges {
+            clusters.union(edge.first, edge.later)
+            for node in [edge.first, edge.later] { best[node] = max(best[node] ?? 0, edge.similarity) }
+            let pair = Pair(edge.first, edge.later)
+            // The pair's strongest edge, whatever order the buckets gave them in: exact, else the most similar.
+            if let seen = pairs[pair], (seen.isExact ? 1 : 0, seen.similarity) >= (edge.isExact ? 1 : 0, edge.similarity) { continue }
+            pairs[pair] = edge
         }
+        var kept: [UInt64: UInt64] = [:]
+        for node in best.keys.sorted() {
+            let root = clusters.root(node)
+            if let current = kept[root], length(current) >= length(node) { continue }
+            kept[root] = node
+        }
+        return best.keys.sorted().compactMap { node in
+            let keeper = kept[clusters.root(node)]!
+            guard keeper != node else { return nil }
+            let pair = pairs[Pair(node, keeper)]
+            return (node, keeper, pair?.isExact ?? false, pair?.similarity ?? best[node]!)
+        }
+    }
+
+    private struct Pair: Hashable {
+        var low: UInt64, high: UInt64
+        init(_ a: UInt64, _ b: UInt64) { (low, high) = (min(a, b), max(a, b)) }
     }
 
     static func write(_ decisions: [Decision]) -> [UInt8] {
@@ -134,8 +184,8 @@ struct DedupDecisions: OrderedStage {
 }
 
 /// Writing a phase's files so that a killed task leaves nothing that looks complete: a temporary name, then rename.
-enum ClusterFiles {
-    static func write(_ bytes: [UInt8], to path: String) throws {
+public enum ClusterFiles {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
         try makeDirectories(for: path)
         let file = try OutputFile(path: path)
         try file.write(bytes)
@@ -143,7 +193,7 @@ enum ClusterFiles {
     }
 
     /// Makes the directories above `path`.
-    static func makeDirectories(for path: String) throws {
+    public static func makeDirectories(for path: String) throws {
         var current = path.hasPrefix("/") ? "/" : ""
         for piece in path.split(separator: "/").dropLast() {
             current += (current.isEmpty || current == "/" ? "" : "/") + piece

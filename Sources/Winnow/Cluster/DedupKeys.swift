@@ -94,9 +94,9 @@ enum DedupKeys {
     }
 }
 
-/// The map phase's ordered stage in place of dedup's look-up: it records each document's keys and id, and keeps
-/// the document (the map phase writes no documents). `finish` writes the shard's key files, one a bucket, and its
-/// ids.
+/// The map phase's ordered stage in place of dedup's look-up: it records each document's keys, length (in Unicode
+/// scalars, for `keep: longest`) and id, and keeps the document (the map phase writes no documents). `finish`
+/// writes the shard's key files, one a bucket, and its `docs/S.bin` (position, length, id).
 struct DedupKeyWriter: OrderedStage {
     static let name = "dedup"
     let plan: ClusterPlan
@@ -143,6 +143,7 @@ struct DedupKeyWriter: OrderedStage {
         }
         for record in records { state.buckets[record.bucket(of: plan.buckets)].append(record) }
         state.ids.integer(position)
+        state.ids.integer(UInt32(clamping: document.text.unicodeScalars.count))
         state.ids.string(document.id)
         return .keep
     }

@@ -9,7 +9,11 @@ struct ClusterPhasesTests {
     /// A corpus of `files` JSONL files of random-word documents, with exact and near copies planted in other files.
     static func corpus(in directory: URL, files: Int = 10) throws -> (planted: (exact: Set<String>, near: Set<String>), input: URL) {
         var random = SeededGenerator(seed: 20)
-        let vocabulary = (0..<3000).map { "w\($0)" }
+        // Letters only: dedup folds every number to 0, so words like "w17" would make all documents one.
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let vocabulary: [String] = (0..<3000).map { (index: Int) -> String in
+            String([letters[index % 26], letters[index / 26 % 26], letters[index / 676 % 26], "o"])
+        }
         func document() -> [String] { (0..<Int.random(in: 80...200, using: &random)).map { _ in vocabulary.randomElement(using: &random)! } }
         var parts = Array(repeating: [String](), count: files)
         var originals: [[String]] = []
@@ -74,14 +78,52 @@ struct ClusterPhasesTests {
         let singleRejects = try FileSource.contents(of: rejectsPath)
         let rejected = String(decoding: singleRejects, as: UTF8.self)
         #expect(planted.exact.allSatisfy { rejected.contains(#""id":"\#($0)""#) } && rejected.contains("exact_duplicate"))
+        // Only copies are removed: every original is kept.
+        #expect(!rejected.contains(#""id":"d"#), "an original document was removed")
         let nearFound = planted.near.filter { rejected.contains(#""id":"\#($0)""#) }.count
         #expect(nearFound * 10 >= planted.near.count * 7 && rejected.contains("near_duplicate"), "planted near copies found: \(nearFound) of \(planted.near.count)")
         for (shards, buckets) in [(1, 1), (3, 2), (8, 4), (12, 3)] {
             let work = directory.appendingPathComponent("work-\(shards)-\(buckets)")
             let phased = try runPhases(pipeline.path, input, shards: shards, buckets: buckets, work: work)
-            #expect(phased.output == Array(single.stdout), "\(shards) shards, \(buckets) buckets: the output")
-            #expect(phased.rejects == singleRejects, "\(shards) shards, \(buckets) buckets: the rejects")
+            // Compared as Bools: a failing byte comparison would print both corpora.
+            let sameOutput = phased.output == Array(single.stdout), sameRejects = phased.rejects == singleRejects
+            #expect(sameOutput, "\(shards) shards, \(buckets) buckets: the output")
+            #expect(sameRejects, "\(shards) shards, \(buckets) buckets: the rejects")
         }
+    }
+
+    @Test func keepLongestKeepsEachClustersLongestDocumentInOneRunAndInPhases() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (planted, input) = try Self.corpus(in: directory)
+        let pipeline = directory.appendingPathComponent("p.yaml")
+        try "version: 1\nstages:\n  - decode: {}\n  - dedup: {keep: longest}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let rejectsPath = directory.appendingPathComponent("single-rejects.jsonl").path
+        let single = try TestSupport.runWinnow(["run", pipeline.path, input.path, "--no-progress", "--rejects", rejectsPath, "--jobs", "2"])
+        #expect(single.status == 0, "\(String(decoding: single.stderr, as: UTF8.self))")
+        let singleRejects = try FileSource.contents(of: rejectsPath)
+        var removed: [String: (duplicateOf: String, reason: String)] = [:]
+        for line in String(decoding: singleRejects, as: UTF8.self).split(separator: "\n") {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let dedup = try #require(record["dedup"] as? [String: Any]), dropped = try #require(record["dropped"] as? [String: Any])
+            removed[record["id"] as! String] = (dedup["duplicate_of"] as! String, dropped["reason"] as! String)
+        }
+        // A near copy has a word replaced by the longer "changed": the copy is longer, so its original goes and
+        // points at it; an exact copy is as long as its original, so the earlier one stays.
+        let nearKept = planted.near.filter { copy in removed.values.contains { $0.duplicateOf == copy } }
+        #expect(nearKept.count * 10 >= planted.near.count * 7, "near copies kept over their originals: \(nearKept.count) of \(planted.near.count)")
+        #expect(planted.near.allSatisfy { removed[$0] == nil || removed[$0]!.duplicateOf.hasPrefix("copy") }, "a near copy removed for a shorter original")
+        #expect(planted.exact.allSatisfy { removed[$0] != nil }, "an exact copy was kept over its (earlier, as long) original")
+        #expect(removed.values.contains { $0.reason == "near_duplicate" } && removed.values.contains { $0.reason == "exact_duplicate" })
+        for (shards, buckets) in [(1, 1), (4, 3)] {
+            let phased = try runPhases(pipeline.path, input, shards: shards, buckets: buckets, work: directory.appendingPathComponent("work-\(shards)"))
+            // Compared as Bools: a failing byte comparison would print both corpora.
+            let sameOutput = phased.output == Array(single.stdout), sameRejects = phased.rejects == singleRejects
+            #expect(sameOutput, "\(shards) shards, \(buckets) buckets: the output")
+            #expect(sameRejects, "\(shards) shards, \(buckets) buckets: the rejects")
+        }
+        let fromStandardInput = try TestSupport.runWinnow(["run", pipeline.path, "-", "--no-progress"], stdin: input.appendingPathComponent("part00.jsonl"))
+        #expect(fromStandardInput.status == 2 && String(decoding: fromStandardInput.stderr, as: UTF8.self).contains("standard input cannot be read again"))
     }
 
     @Test func aFinishedTaskIsSkippedAndUnsupportedDedupOptionsAreRefused() throws {
@@ -97,6 +139,28 @@ struct ClusterPhasesTests {
         try "version: 1\nstages:\n  - decode: {}\n  - dedup: {verify: exact}\n".write(to: exact, atomically: true, encoding: .utf8)
         let refused = try TestSupport.runWinnow(["plan", exact.path, input.path, "--shards", "2", "--work", directory.appendingPathComponent("w2").path])
         #expect(refused.status == 2 && String(decoding: refused.stderr, as: UTF8.self).contains("verify: exact"))
+    }
+
+    @Test func decisionsDoNotDependOnTheOrderOfTheEdges() throws {
+        // 1–2–3 chained (2 an exact copy of 1), 5–6; lengths make 3 and 6 the longest.
+        let edges = [DedupKeys.Edge(later: 2, first: 1, similarity: 1, isExact: true), DedupKeys.Edge(later: 2, first: 1, similarity: 1, isExact: false),
+                     DedupKeys.Edge(later: 3, first: 2, similarity: 0.85, isExact: false), DedupKeys.Edge(later: 3, first: 1, similarity: 0.9, isExact: false),
+                     DedupKeys.Edge(later: 6, first: 5, similarity: 0.8, isExact: false)]
+        let lengths: [UInt64: Int] = [1: 100, 2: 100, 3: 120, 5: 50, 6: 50]
+        var random = SeededGenerator(seed: 7)
+        for keep in [DedupStage.Keep.first, .longest] {
+            let expected = try DedupClusters.decide(edges, keep: keep, length: { lengths[$0]! }, ids: { "d\($0)" })
+            for _ in 0..<20 {
+                #expect(try DedupClusters.decide(edges.shuffled(using: &random), keep: keep, length: { lengths[$0]! }, ids: { "d\($0)" }) == expected)
+            }
+            if keep == .first {
+                #expect(expected.map(\.position) == [2, 3, 6] && expected.allSatisfy { $0.rootID == "d1" || $0.rootID == "d5" } && expected[0].isExact)
+            } else {
+                // 3 is longest of its cluster; 5 and 6 tie, so the earlier (5) stays.
+                #expect(expected.map(\.position) == [1, 2, 6] && expected[0].rootID == "d3" && expected[1].rootID == "d3" && expected[2].rootID == "d5")
+                #expect(!expected[0].isExact && expected[0].similarity == 0.9 && expected[1].similarity == 0.85)
+            }
+        }
     }
 
     @Test func shardsAreContiguousAndBalanced() {

@@ -17,6 +17,9 @@ public enum DedupStage {
 
     public enum Mode: String, ChoiceOption { case drop, annotate }
     public enum Verification: String, ChoiceOption { case estimate, exact }
+    /// Which document of a cluster stays: the earliest (one pass), or the longest (a second pass: the whole cluster
+    /// must be known before the first of it is written).
+    public enum Keep: String, ChoiceOption { case first, longest }
     public enum Diacritics: String, ChoiceOption { case strip, keep }
 
     /// The options of `dedup`.
@@ -35,12 +38,13 @@ public enum DedupStage {
         static let numbersOption = StageOption<Bool>("numbers", default: true, help: "every number becomes 0 (datatrove: yes)")
         static let punctuationOption = StageOption<Bool>("punctuation", default: true, help: "punctuation becomes a space (datatrove's set; datatrove: yes)")
         static let diacriticsOption = StageOption<Diacritics>("diacritics", default: .strip, help: "strip (é → e, as datatrove) or keep diacritics when normalising")
+        static let keepOption = StageOption<Keep>("keep", default: .first, help: "first: each cluster's earliest document stays; longest: its longest (in characters; ties: the earliest) — found in a pass over the inputs before the run (needs files, not stdin), as the phases of a plan do")
         static let paragraphsOption = StageOption<Bool>("paragraphs", default: false, help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)")
         static let indexOption = StageOption<String>("index", default: "", help: "index file: loaded when it exists, saved (atomically) at the end of the run")
         public static let optionDescriptions = [
             modeOption.description, exactOption.description, nearOption.description, thresholdOption.description, ngramOption.description,
             bandsOption.description, rowsOption.description, permutationsOption.description, seedOption.description,
-            verifyOption.description, lowercaseOption.description, numbersOption.description, punctuationOption.description,
+            verifyOption.description, keepOption.description, lowercaseOption.description, numbersOption.description, punctuationOption.description,
             diacriticsOption.description, paragraphsOption.description, indexOption.description,
         ]
 
@@ -49,6 +53,7 @@ public enum DedupStage {
         public var near: Bool
         public var threshold: Double
         public var verify: Verification
+        public var keep: Keep
         public var paragraphs: Bool
         public var indexPath: String
         public var parameters: DedupIndex.Parameters
@@ -59,6 +64,7 @@ public enum DedupStage {
             near = try options.value(Self.nearOption)
             threshold = try options.value(Self.thresholdOption)
             verify = try options.value(Self.verifyOption)
+            keep = try options.value(Self.keepOption)
             paragraphs = try options.value(Self.paragraphsOption)
             indexPath = try options.value(Self.indexOption)
             if !indexPath.isEmpty {
@@ -199,6 +205,10 @@ struct DedupLookup: OrderedStage {
     }
 
     mutating func start() throws {
+        if configuration.keep == .longest {
+            // `winnow run` replaces this stage by the decisions of a first pass (ClusterPhases.decidingInAdvance).
+            throw ClusterError("dedup's keep: longest needs the whole cluster before its first document is written: `winnow run` and the phases of a plan do it in a pass before the run; this command runs in one pass")
+        }
         guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else { return }
         let loaded = try DedupIndex.load(path: configuration.indexPath)
         guard loaded.parameters == configuration.parameters else {
