@@ -158,7 +158,9 @@ public enum ClusterPhases {
                 }
             }
         }
-        let edges = configuration.map { DedupKeys.edges(of: records, parameters: $0.parameters, threshold: $0.threshold) } ?? []
+        // Sorted in replay order, so the clusters phase merges the files instead of holding them.
+        let edges = (configuration.map { DedupKeys.edges(of: records, parameters: $0.parameters, threshold: $0.threshold) } ?? [])
+            .sorted(by: DedupKeys.Edge.replayOrder)
         var writer = LittleEndianWriter()
         for edge in edges { edge.write(to: &writer) }
         try ClusterFiles.write(writer.bytes, to: plan.path("edges/\(bucket).bin"))
@@ -166,38 +168,45 @@ public enum ClusterPhases {
     }
 
     private static func clusters(_ plan: ClusterPlan, keep: DedupStage.Keep) throws -> String {
-        var edges: [DedupKeys.Edge] = []
-        for bucket in 0..<plan.buckets {
+        let files = try (0..<plan.buckets).map { bucket in
             let path = plan.path("edges/\(bucket).bin")
             guard plan.isDone(.buckets, bucket) else { throw ClusterError("\(path): buckets \(bucket) has not finished") }
-            try FileSource.contents(of: path).withUnsafeBytes { raw in
-                var reader = LittleEndianReader(raw)
-                while reader.remaining > 0 {
-                    guard let edge = DedupKeys.Edge.read(&reader) else { throw ClusterError("\(path): truncated edge file") }
-                    edges.append(edge)
+            return try EdgeFile(path: path)
+        }
+        // The documents whose id (and, for keep: longest, length) a decision can need: a pair's first for keep:
+        // first (a cluster's root is always some pair's first), any document in a pair for keep: longest.
+        var wanted = Set<UInt64>()
+        var allEdges: [DedupKeys.Edge] = []
+        for file in files {
+            for index in 0..<file.count {
+                let edge = file[index]
+                wanted.insert(edge.first)
+                if keep == .longest {
+                    wanted.insert(edge.later)
+                    allEdges.append(edge)
                 }
             }
         }
-        // The ids and lengths of the documents in pairs: any of them can be the one its cluster keeps.
-        let wanted = Set(edges.flatMap { [$0.first, $0.later] })
         var documents: [UInt64: (length: Int, id: String)] = [:]
         for shard in plan.shards.indices {
-            let path = plan.path("docs/\(shard).bin")
-            try FileSource.contents(of: path).withUnsafeBytes { raw in
-                var reader = LittleEndianReader(raw)
-                while reader.remaining > 0 {
-                    guard let position = reader.integer(UInt64.self), let length = reader.integer(UInt32.self), let id = reader.string() else {
-                        throw ClusterError("\(path): truncated")
-                    }
-                    if wanted.contains(position) { documents[position] = (Int(length), id) }
+            let file = try MappedFile(path: plan.path("docs/\(shard).bin"))
+            var reader = LittleEndianReader(file.bytes)
+            while reader.remaining > 0 {
+                guard let position = reader.integer(UInt64.self), let length = reader.integer(UInt32.self), let id = reader.string() else {
+                    throw ClusterError("\(file.path): truncated")
                 }
+                if wanted.contains(position) { documents[position] = (Int(length), id) }
             }
         }
-        let decisions = try DedupClusters.decide(edges, keep: keep, length: { documents[$0]?.length ?? 0 }, ids: { documents[$0]?.id })
-        var byShard = Array(repeating: [DedupClusters.Decision](), count: plan.shards.count)
-        for decision in decisions { byShard[ClusterPlan.shard(ofPosition: decision.position, in: plan)].append(decision) }
-        for (shard, list) in byShard.enumerated() { try ClusterFiles.write(DedupClusters.write(list), to: plan.path("decisions/\(shard).bin")) }
-        return "clusters: \(edges.count) pairs, \(decisions.count) duplicates"
+        wanted = []
+        var output = DecisionFiles(plan: plan)
+        let ids: (UInt64) -> String? = { documents[$0]?.id }
+        switch keep {
+        case .first: try DedupClusters.keepingFirst(EdgeMerge(files), ids: ids) { try output.add($0) }
+        case .longest: try DedupClusters.keepingLongest(allEdges, length: { documents[$0]?.length ?? 0 }, ids: ids) { try output.add($0) }
+        }
+        try output.finish()
+        return "clusters: \(files.reduce(0) { $0 + $1.count }) pairs, \(output.count) duplicates"
     }
 
     private static func reduce(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,

@@ -6,32 +6,38 @@ import Darwin
 
 /// The clusters phase: every bucket's edges replayed in input order through the union-find a single-process dedup
 /// builds, so each duplicate gets the same `duplicate_of` (its cluster's first document at the time it was read),
-/// similarity and reason.
+/// similarity and reason; or, for `keep: longest`, the connected components and each one's longest document.
 ///
-/// Memory: the edges (25 bytes each, held while sorting) and a parent entry for each document that is in an edge
-/// (16 bytes plus the table's overhead, ≈ 40 bytes). At 10⁹ documents with a few percent duplicates that is tens of
-/// GB; the design for that scale is an external sort of the edge files by `later` (runs of ≤ 4 GB merged k-way) and
-/// the same forward replay, whose union-find then needs only the documents that are in edges.
+/// Memory (`keep: first`): the edges are never held. Each bucket writes its edge file sorted by (later, first); this
+/// phase maps the files and merges them k-way (`EdgeMerge`), so it holds only the union-find's parent of each
+/// duplicate (a dictionary entry, ≈ 40 bytes), the ids of the documents that are some pair's first (≈ 40 bytes +
+/// the id), and one shard's decisions at a time. `keep: longest` needs the whole graph: the edges in memory (32
+/// bytes each) plus three tables over the documents in pairs, ≈ 150 bytes an edge. Measured with
+/// `Scripts/ops/cluster-load.py` (README, "Running on a cluster").
 enum DedupClusters {
     /// What the reduce phase applies to one document.
     struct Decision: Equatable {
         var position: UInt64
         var isExact: Bool
         var similarity: Double
-        /// The id of the cluster's first document when this one was read.
+        /// The id of the document its cluster keeps (for `keep: first`, the cluster's first when this one was read).
         var rootID: String
     }
 
     /// The decisions, in position order, of every document that is not the one its cluster keeps.
     static func decide(_ edges: [DedupKeys.Edge], keep: DedupStage.Keep, length: (UInt64) -> Int, ids: (UInt64) -> String?) throws -> [Decision] {
-        let decided = keep == .first ? keepingFirst(edges) : keepingLongest(edges, length: length)
-        return try decided.map { entry in
-            guard let id = ids(entry.kept) else { throw ClusterError("no id for document \(entry.kept >> 40):\(entry.kept & 0xFF_FFFF_FFFF) in docs/") }
-            return Decision(position: entry.position, isExact: entry.exact, similarity: entry.similarity, rootID: id)
+        var decisions: [Decision] = []
+        switch keep {
+        case .first: try keepingFirst(edges.sorted(by: DedupKeys.Edge.replayOrder), ids: ids) { decisions.append($0) }
+        case .longest: try keepingLongest(edges, length: length, ids: ids) { decisions.append($0) }
         }
+        return decisions
     }
 
-    private typealias Decided = (position: UInt64, kept: UInt64, exact: Bool, similarity: Double)
+    private static func decision(_ position: UInt64, kept: UInt64, exact: Bool, similarity: Double, ids: (UInt64) -> String?) throws -> Decision {
+        guard let id = ids(kept) else { throw ClusterError("no id for document \(kept >> 40):\(kept & 0xFF_FFFF_FFFF) in docs/") }
+        return Decision(position: position, isExact: exact, similarity: similarity, rootID: id)
+    }
 
     /// A union-find over positions whose roots are the earliest member (unions point at the earlier root).
     private struct EarliestRoots {
@@ -52,21 +58,17 @@ enum DedupClusters {
         }
     }
 
-    /// `keep: first`, the single-process run's answer: the edges in input order, each later document taking its
-    /// cluster's first document at the time it was read.
-    private static func keepingFirst(_ edges: [DedupKeys.Edge]) -> [Decided] {
-        let sorted = edges.sorted { ($0.later, $0.first) < ($1.later, $1.first) }
+    /// `keep: first`, the single-process run's answer: the edges in replay order (by later, then first), each later
+    /// document taking its cluster's first document at the time it was read. Streams: `edges` may be a merge of
+    /// files far larger than memory; `emit` gets the decisions in position order.
+    static func keepingFirst(_ edges: some Sequence<DedupKeys.Edge>, ids: (UInt64) -> String?, emit: (Decision) throws -> Void) throws {
         var clusters = EarliestRoots()
-        var decided: [Decided] = []
-        var start = 0
-        while start < sorted.count {
-            var end = start + 1
-            while end < sorted.count && sorted[end].later == sorted[start].later { end += 1 }
-            let later = sorted[start].later
-            let group = sorted[start..<end]
+        var group: [DedupKeys.Edge] = []
+        func decideGroup() throws {
+            guard let later = group.first?.later else { return }
             if let exact = group.first(where: \.isExact) {
                 // An exact duplicate: its copy's cluster; it joins nothing (a single-process run does not index it).
-                decided.append((later, clusters.root(exact.first), true, 1))
+                try emit(decision(later, kept: clusters.root(exact.first), exact: true, similarity: 1, ids: ids))
             } else {
                 var duplicateOf: UInt64?
                 var best = -1.0
@@ -76,17 +78,24 @@ enum DedupClusters {
                     best = max(best, edge.similarity)
                 }
                 clusters.parents[later] = clusters.root(duplicateOf!)
-                decided.append((later, duplicateOf!, false, best))
+                try emit(decision(later, kept: duplicateOf!, exact: false, similarity: best, ids: ids))
             }
-            start = end
+            group.removeAll(keepingCapacity: true)
         }
-        return decided
+        for edge in edges {
+            if let current = group.first?.later, current != edge.later {
+                guard current < edge.later else { throw ClusterError("edges out of order: \(edge.later) after \(current)") }
+                try decideGroup()
+            }
+            group.append(edge)
+        }
+        try decideGroup()
     }
 
     /// `keep: longest`: the connected components of all edges; each keeps its longest document (ties: the earliest)
     /// and every other member is its duplicate — exact when an exact pair joins the two, with the similarity of
     /// their pair, or else of the member's best pair.
-    private static func keepingLongest(_ edges: [DedupKeys.Edge], length: (UInt64) -> Int) -> [Decided] {
+    static func keepingLongest(_ edges: [DedupKeys.Edge], length: (UInt64) -> Int, ids: (UInt64) -> String?, emit: (Decision) throws -> Void) throws {
         var clusters = EarliestRoots()
         var best: [UInt64: Double] = [:]
         var pairs: [Pair: DedupKeys.Edge] = [:]
@@ -98,17 +107,18 @@ enum DedupClusters {
             if let seen = pairs[pair], (seen.isExact ? 1 : 0, seen.similarity) >= (edge.isExact ? 1 : 0, edge.similarity) { continue }
             pairs[pair] = edge
         }
+        let nodes = best.keys.sorted()
         var kept: [UInt64: UInt64] = [:]
-        for node in best.keys.sorted() {
+        for node in nodes {
             let root = clusters.root(node)
             if let current = kept[root], length(current) >= length(node) { continue }
             kept[root] = node
         }
-        return best.keys.sorted().compactMap { node in
+        for node in nodes {
             let keeper = kept[clusters.root(node)]!
-            guard keeper != node else { return nil }
+            guard keeper != node else { continue }
             let pair = pairs[Pair(node, keeper)]
-            return (node, keeper, pair?.isExact ?? false, pair?.similarity ?? best[node]!)
+            try emit(decision(node, kept: keeper, exact: pair?.isExact ?? false, similarity: pair?.similarity ?? best[node]!, ids: ids))
         }
     }
 

@@ -62,6 +62,12 @@ enum DedupKeys {
             writer.integer(UInt8(isExact ? 1 : 0))
         }
 
+        /// Bytes of one edge in a file.
+        static let size = 25
+
+        /// The order the clusters phase replays edges in: by the later document, then the first.
+        static func replayOrder(_ a: Edge, _ b: Edge) -> Bool { (a.later, a.first) < (b.later, b.first) }
+
         static func read(_ reader: inout LittleEndianReader) -> Edge? {
             guard let later = reader.integer(UInt64.self), let first = reader.integer(UInt64.self),
                   let bits = reader.integer(UInt64.self), let exact = reader.integer(UInt8.self) else { return nil }
