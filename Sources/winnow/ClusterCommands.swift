@@ -55,6 +55,10 @@ struct PlanArguments: ParsableArguments {
     func plan(writing: Bool) throws -> ClusterPlan {
         let loaded = try loadPipeline(pipeline)
         let files = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
+        let perShard = ClusterPhases.perShardStages(of: loaded)
+        if shards > 1 && !perShard.isEmpty {
+            printError("winnow: note: \(perShard.joined(separator: ", ")) sees one shard's documents at a time in a plan, so with --shards \(shards) its result (and the output) can differ from one winnow run; --shards 1 gives the same output")
+        }
         return writing
             ? try ClusterPhases.makePlan(pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))
             : try ClusterPhases.checkedPlan(pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))

@@ -90,6 +90,15 @@ public enum ClusterPhases {
         return reduced
     }
 
+    /// The ordered stages other than dedup's: each sees the documents of one shard only in a plan (clean's
+    /// `repeated_lines` counts a source's lines where they are read), so with more than one shard the output can
+    /// differ from one run's.
+    public static func perShardStages(of pipeline: Pipeline) -> [String] {
+        pipeline.steps.compactMap { step in
+            if case .ordered(let name, _) = step, name != DedupLookup.name { name } else { nil }
+        }
+    }
+
     /// Whether `winnow run` must make a pass over the inputs before the run (dedup's `keep: longest`); an error when
     /// such a dedup has options the pass cannot reproduce.
     public static func needsPassBeforeRun(_ pipeline: Pipeline) throws -> Bool {

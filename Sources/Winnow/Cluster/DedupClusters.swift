@@ -11,9 +11,9 @@ import Darwin
 /// Memory (`keep: first`): the edges are never held. Each bucket writes its edge file sorted by (later, first); this
 /// phase maps the files and merges them k-way (`EdgeMerge`), so it holds only the union-find's parent of each
 /// duplicate (a dictionary entry, ≈ 40 bytes), the ids of the documents that are some pair's first (≈ 40 bytes +
-/// the id), and one shard's decisions at a time. `keep: longest` needs the whole graph: the edges in memory (32
-/// bytes each) plus three tables over the documents in pairs, ≈ 150 bytes an edge. Measured with
-/// `Scripts/ops/cluster-load.py` (README, "Running on a cluster").
+/// the id), and one shard's decisions at a time: 136 bytes a pair of peak RSS at 10⁷ pairs, half of it the mapped
+/// document files. `keep: longest` needs the whole graph: the edges in memory plus tables over the pairs and the
+/// documents in them, 366 bytes a pair. Measured with `Scripts/ops/cluster-load.py` (README, "Running on a cluster").
 enum DedupClusters {
     /// What the reduce phase applies to one document.
     struct Decision: Equatable {

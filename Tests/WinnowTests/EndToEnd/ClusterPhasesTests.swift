@@ -139,6 +139,10 @@ struct ClusterPhasesTests {
         try "version: 1\nstages:\n  - decode: {}\n  - dedup: {verify: exact}\n".write(to: exact, atomically: true, encoding: .utf8)
         let refused = try TestSupport.runWinnow(["plan", exact.path, input.path, "--shards", "2", "--work", directory.appendingPathComponent("w2").path])
         #expect(refused.status == 2 && String(decoding: refused.stderr, as: UTF8.self).contains("verify: exact"))
+        let repeated = directory.appendingPathComponent("repeated.yaml")
+        try "version: 1\nstages:\n  - decode: {}\n  - clean: {min_repeats: 5}\n  - dedup: {}\n".write(to: repeated, atomically: true, encoding: .utf8)
+        let noted = try TestSupport.runWinnow(["plan", repeated.path, input.path, "--shards", "2", "--work", directory.appendingPathComponent("w3").path])
+        #expect(noted.status == 0 && String(decoding: noted.stderr, as: UTF8.self).contains("repeated_lines sees one shard's documents"))
     }
 
     @Test func decisionsDoNotDependOnTheOrderOfTheEdges() throws {

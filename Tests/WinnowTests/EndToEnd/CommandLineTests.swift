@@ -212,6 +212,18 @@ struct CommandLineTests {
         }
     }
 
+    /// Issue 21: docs/reference.md is what `winnow stages --markdown` prints, so it never drifts from the code.
+    @Test func theReferenceIsCurrent() throws {
+        let result = try TestSupport.runWinnow(["stages", "--markdown"])
+        #expect(result.status == 0)
+        let committed = try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("docs/reference.md"))
+        let current = result.stdout == committed
+        #expect(current, "docs/reference.md is stale: swift run winnow stages --markdown > docs/reference.md")
+        for expected in ["## dedup", "| `keep` | first \\| longest | `first` |", "| `chars` | integer |", "### winnow slurm", "USAGE: winnow run"] {
+            #expect(text(result.stdout).contains(expected), "\(expected)")
+        }
+    }
+
     @Test func stdinGzipOutputAndStatsFile() throws {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
