@@ -144,7 +144,8 @@ public enum ClusterPhases {
             return "map \(shard): no dedup stage, nothing to do"
         }
         var mapped = pipeline
-        mapped.steps = Array(pipeline.steps[...dedup.signatures]) + [.ordered(name: DedupLookup.name) {
+        // Every step before the look-up: what drops a document before dedup (filter) must drop it here too.
+        mapped.steps = Array(pipeline.steps[..<dedup.lookup]) + [.ordered(name: DedupLookup.name) {
             DedupKeyWriter(plan: plan, shard: shard, signatures: signatures)
         }]
         let summary = await Runner(pipeline: mapped, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))

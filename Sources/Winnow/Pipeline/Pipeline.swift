@@ -32,14 +32,30 @@ public struct Pipeline: Sendable {
     public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil,
                 compressionLevel: Int? = nil) {
         if case .decode? = steps.first {
-            self.steps = steps
+            self.steps = Self.signingBeforeLineRemoval(steps)
         } else {
-            self.steps = [.decode(DecodeStage())] + steps
+            self.steps = Self.signingBeforeLineRemoval([.decode(DecodeStage())] + steps)
         }
         self.name = name
         self.inputPaths = inputPaths
         self.outputPath = outputPath
         self.compressionLevel = compressionLevel
+    }
+
+    /// Dedup's signatures (exact hash, MinHash) are taken from the text as clean's per-document pass left it, before
+    /// `repeated_lines` removes lines: which lines a source's documents lose depends on what else the source holds,
+    /// so two copies of a document could lose different lines and escape dedup (issue 23). The signature step moves
+    /// to just before the line removal when only stages that leave the text alone (sentences, language, stats,
+    /// filter) lie between; a second `clean` between them keeps the order as written.
+    static func signingBeforeLineRemoval(_ steps: [PipelineStep]) -> [PipelineStep] {
+        guard let signatures = steps.firstIndex(where: { if case .document(let stage) = $0 { stage is DedupSignatures } else { false } }),
+              let removal = steps[..<signatures].lastIndex(where: { $0.name == RepeatedLines.name }),
+              !steps[removal..<signatures].contains(where: { if case .document(let stage) = $0 { stage is CleanStage } else { false } }) else {
+            return steps
+        }
+        var moved = steps
+        moved.insert(moved.remove(at: signatures), at: removal)
+        return moved
     }
 
     /// Loads a pipeline file.
