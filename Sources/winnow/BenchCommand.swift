@@ -35,7 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadPipeline(pipeline)
         let inputFiles = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
-        if (try? ClusterPhases.needsPassBeforeRun(loaded)) != false {
+        if (try? ClusterPhases.needsPassBeforeRun(loaded, inputs: inputFiles)) != false {
             printError("winnow: bench times one pass; this pipeline's dedup (keep: longest) needs a first pass over the inputs — time `winnow run` instead, or bench it with keep: first")
             throw ExitCode(2)
         }

@@ -196,15 +196,11 @@ struct RunCommand: AsyncParsableCommand {
         var passDirectory: String?
         defer { if let passDirectory { try? FileManager.default.removeItem(atPath: passDirectory) } }
         let needsPass: Bool
-        do { needsPass = try ClusterPhases.needsPassBeforeRun(loaded) } catch {
+        do { needsPass = try ClusterPhases.needsPassBeforeRun(loaded, inputs: inputFiles) } catch {
             printError("winnow: \(error)")
             throw ExitCode(2)
         }
         if needsPass {
-            guard !inputFiles.contains(where: { $0.path == "-" }) else {
-                printError("winnow: dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files")
-                throw ExitCode(2)
-            }
             if reporter != nil { printError("winnow: dedup keep: longest — a first pass over the inputs finds each cluster's longest document") }
             do { (pipelineToRun, passDirectory) = try await ClusterPhases.decidingInAdvance(loaded, inputs: inputFiles, options: options) } catch {
                 printError("winnow: \(error)")

@@ -36,7 +36,7 @@ public enum ClusterPhases {
     public static func checkedPlan(pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String) throws -> ClusterPlan {
         let pipeline = try Pipeline.load(path: pipelinePath)
         _ = try dedupSteps(of: pipeline)
-        guard !inputs.contains(where: { $0.path == "-" }) else { throw ClusterError("a plan needs files: standard input cannot be read by every phase") }
+        try requireFiles(inputs, "a plan needs files: standard input cannot be read by every phase")
         return ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets)
     }
 
@@ -99,13 +99,22 @@ public enum ClusterPhases {
         }
     }
 
-    /// Whether `winnow run` must make a pass over the inputs before the run (dedup's `keep: longest`); an error when
-    /// such a dedup has options the pass cannot reproduce.
-    public static func needsPassBeforeRun(_ pipeline: Pipeline) throws -> Bool {
+    private static func requireFiles(_ inputs: [InputFile], _ message: String) throws {
+        guard !inputs.contains(where: { $0.path == "-" }) else { throw ClusterError(message) }
+    }
+
+    private static let longestNeedsFiles = "dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files"
+
+    /// Whether `winnow run` must make a pass over `inputs` before the run (dedup's `keep: longest`); an error when
+    /// such a dedup has options the pass cannot reproduce, or an input is standard input.
+    public static func needsPassBeforeRun(_ pipeline: Pipeline, inputs: [InputFile]) throws -> Bool {
         let longest = pipeline.steps.contains { step in
             if case .document(let stage) = step { (stage as? DedupSignatures)?.configuration.keep == .longest } else { false }
         }
-        if longest { _ = try dedupSteps(of: pipeline) }
+        if longest {
+            _ = try dedupSteps(of: pipeline)
+            try requireFiles(inputs, longestNeedsFiles)
+        }
         return longest
     }
 
@@ -114,9 +123,7 @@ public enum ClusterPhases {
     /// run writes what a plan's reduce phases write. The caller removes the returned directory when the run ends.
     public static func decidingInAdvance(_ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options) async throws -> (pipeline: Pipeline, work: String) {
         guard let dedup = try dedupSteps(of: pipeline) else { throw ClusterError("the pipeline has no dedup stage") }
-        guard !inputs.contains(where: { $0.path == "-" }) else {
-            throw ClusterError("dedup's keep: longest reads the inputs twice (a pass decides what each cluster keeps); standard input cannot be read again — give files")
-        }
+        try requireFiles(inputs, longestNeedsFiles)
         let temporary = FileManager.default.temporaryDirectory.path
         var template = Array("\(temporary)/winnow-longest-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw IOFailure.system(temporary, "cannot create a temporary directory") }

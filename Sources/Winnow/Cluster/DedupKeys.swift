@@ -149,7 +149,8 @@ struct DedupKeyWriter: OrderedStage {
         }
         for record in records { state.buckets[record.bucket(of: plan.buckets)].append(record) }
         state.ids.integer(position)
-        state.ids.integer(UInt32(clamping: document.text.unicodeScalars.count))
+        // The length only `keep: longest` reads; counting it costs a pass over the text on this one thread.
+        state.ids.integer(UInt32(clamping: configuration.keep == .longest ? document.text.unicodeScalars.count : 0))
         state.ids.string(document.id)
         return .keep
     }

@@ -48,11 +48,7 @@ struct ClusterEnginesTests {
 
         /// The work directory's outputs and rejects, shard after shard, against the single-process run's.
         func expectSameOutput(_ work: URL, shards: Int, _ engine: String) throws {
-            var output: [UInt8] = [], rejects: [UInt8] = []
-            for shard in 0..<shards {
-                output += TestSupport.drain(DecompressingReader(source: try FileSource(path: work.appendingPathComponent("out/\(shard).jsonl.gz").path))).bytes
-                rejects += TestSupport.drain(DecompressingReader(source: try FileSource(path: work.appendingPathComponent("rejects/\(shard).jsonl.gz").path))).bytes
-            }
+            let (output, rejects) = try ClusterPhasesTests.outputs(of: work, shards: shards)
             #expect(output == single.output, "\(engine): the output differs from the single-process run's")
             #expect(rejects == single.rejects, "\(engine): the rejects differ from the single-process run's")
             let rejected = String(decoding: rejects, as: UTF8.self)

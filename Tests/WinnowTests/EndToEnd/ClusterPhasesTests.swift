@@ -58,6 +58,11 @@ struct ClusterPhasesTests {
         for (phase, tasks) in [("map", shards), ("buckets", buckets), ("clusters", 1), ("reduce", shards)] {
             for task in 0..<tasks { _ = try run([phase, "--work", work.path, "--task", "\(task)", "--jobs", "2"]) }
         }
+        return try Self.outputs(of: work, shards: shards)
+    }
+
+    /// A work directory's outputs and rejects, shard after shard: what one run would have written.
+    static func outputs(of work: URL, shards: Int) throws -> (output: [UInt8], rejects: [UInt8]) {
         var output: [UInt8] = [], rejects: [UInt8] = []
         for shard in 0..<shards {
             output += TestSupport.drain(DecompressingReader(source: try FileSource(path: work.appendingPathComponent("out/\(shard).jsonl.gz").path))).bytes
