@@ -6,7 +6,7 @@ import Winnow
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plans a multi-phase run (map, buckets, clusters, reduce) whose dedup spans the whole corpus; prints each phase's tasks.",
+        abstract: "Plans a multi-phase run (count-lines, merge-lines, map, buckets, clusters, reduce) whose dedup and repeated lines span the whole corpus; prints each phase's tasks.",
         discussion: "Each phase is a `winnow PHASE --work DIR --task N` command, one task per shard or bucket; files in DIR are the only exchange. out/0.jsonl.gz, out/1.jsonl.gz, … in order are the output of one `winnow run`."
     )
 
@@ -16,7 +16,7 @@ struct PlanCommand: ParsableCommand {
         do {
             let plan = try planned.plan(writing: true)
             print("plan: \(plan.inputs.count) inputs in \(plan.shards.count) shards, \(plan.buckets) buckets → \(plan.path("plan.json"))")
-            for phase in ClusterPlan.Phase.allCases {
+            for phase in plan.phases {
                 let tasks = plan.tasks(of: phase)
                 print("  winnow \(phase.rawValue) --work \(plan.workDirectory) --task N    N = 0…\(tasks - 1)")
             }
@@ -70,12 +70,12 @@ func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : normalized(FileManager.default.currentDirectoryPath + "/" + path)
 }
 
-/// `winnow map|buckets|clusters|reduce --work DIR --task N`: one task of one phase of a plan.
+/// `winnow count-lines|merge-lines|map|buckets|clusters|reduce --work DIR --task N`: one task of one phase of a plan.
 struct PhaseCommand: AsyncParsableCommand {
     @Option(help: "The work directory `winnow plan` wrote.")
     var work: String
 
-    @Option(help: ArgumentHelp("The task: the shard (map, reduce) or bucket (buckets) number, from 0; 'auto' reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.", valueName: "N|auto"))
+    @Option(help: ArgumentHelp("The task: the shard (count-lines, map, reduce) or bucket (merge-lines, buckets) number, from 0; 'auto' reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.", valueName: "N|auto"))
     var task: String = "0"
 
     @OptionGroup var tuning: RunTuning
@@ -102,29 +102,24 @@ struct PhaseCommand: AsyncParsableCommand {
     }
 }
 
-struct MapCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "map", abstract: "Phase 1 of a plan: one shard's stages up to dedup; writes its dedup keys by bucket.")
-    @OptionGroup var phase: PhaseCommand
-    func run() async throws { try await phase.run(.map) }
+/// A phase's subcommand.
+protocol PhaseDescription {
+    static var phase: ClusterPlan.Phase { get }
 }
 
-struct BucketsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "buckets", abstract: "Phase 2 of a plan: one bucket's keys of every shard merged into verified duplicate pairs.")
-    @OptionGroup var phase: PhaseCommand
-    func run() async throws { try await phase.run(.buckets) }
+/// `winnow PHASE --work DIR --task N` for each phase of a plan.
+struct PhaseSubcommand<Description: PhaseDescription>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: Description.phase.rawValue, abstract: Description.phase.summary) }
+    @OptionGroup var task: PhaseCommand
+    func run() async throws { try await task.run(Description.phase) }
 }
 
-struct ClustersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "clusters", abstract: "Phase 3 of a plan: the pairs replayed in input order into each shard's duplicate decisions.")
-    @OptionGroup var phase: PhaseCommand
-    func run() async throws { try await phase.run(.clusters) }
-}
-
-struct ReduceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reduce", abstract: "Phase 4 of a plan: one shard's whole pipeline with dedup's decisions; writes out/N.jsonl.gz.")
-    @OptionGroup var phase: PhaseCommand
-    func run() async throws { try await phase.run(.reduce) }
-}
+enum CountLinesPhase: PhaseDescription { static let phase = ClusterPlan.Phase.countLines }
+enum MergeLinesPhase: PhaseDescription { static let phase = ClusterPlan.Phase.mergeLines }
+enum MapPhase: PhaseDescription { static let phase = ClusterPlan.Phase.map }
+enum BucketsPhase: PhaseDescription { static let phase = ClusterPlan.Phase.buckets }
+enum ClustersPhase: PhaseDescription { static let phase = ClusterPlan.Phase.clusters }
+enum ReducePhase: PhaseDescription { static let phase = ClusterPlan.Phase.reduce }
 
 /// `winnow slurm`: plans the run and submits one Slurm job array per phase, each depending on the one before.
 struct SlurmCommand: ParsableCommand {
@@ -230,7 +225,7 @@ struct SlurmCommand: ParsableCommand {
             if queued.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
             Thread.sleep(forTimeInterval: 2)
         }
-        let unfinished = ClusterPlan.Phase.allCases.flatMap { phase in
+        let unfinished = plan.phases.flatMap { phase in
             (0..<plan.tasks(of: phase)).filter { !plan.isDone(phase, $0) }.map { "\(phase.rawValue) \($0)" }
         }
         guard unfinished.isEmpty else {

@@ -191,25 +191,23 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        // dedup's keep: longest: a pass over the inputs decides each cluster's document before the run writes any.
-        var pipelineToRun = loaded
-        var passDirectory: String?
-        defer { if let passDirectory { try? FileManager.default.removeItem(atPath: passDirectory) } }
-        let needsPass: Bool
-        do { needsPass = try ClusterPhases.needsPassBeforeRun(loaded, inputs: inputFiles) } catch {
+        // clean's two-pass repeated_lines and dedup's keep: longest: passes over the inputs before the run writes any.
+        do { try ClusterPhases.checkPasses(loaded, inputs: inputFiles) } catch {
             printError("winnow: \(error)")
             throw ExitCode(2)
         }
-        if needsPass {
-            if reporter != nil { printError("winnow: dedup keep: longest — a first pass over the inputs finds each cluster's longest document") }
-            do { (pipelineToRun, passDirectory) = try await ClusterPhases.decidingInAdvance(loaded, inputs: inputFiles, options: options) } catch {
-                printError("winnow: \(error)")
-                throw ExitCode(1)
-            }
+        let passesStarted = Date()
+        let prepared: ClusterPhases.PreparedRun
+        do { prepared = try await ClusterPhases.prepare(loaded, inputs: inputFiles, options: options, announce: reporter == nil ? nil : { printError("winnow: " + $0) }) } catch {
+            printError("winnow: \(error)")
+            throw ExitCode(1)
         }
-        let runner = Runner(pipeline: pipelineToRun, options: options)
+        defer { if let directory = prepared.workDirectory { try? FileManager.default.removeItem(atPath: directory) } }
+        let passSeconds = Date().timeIntervalSince(passesStarted)
+        let runner = Runner(pipeline: prepared.pipeline, options: options)
         var summary = await runner.run(inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
                                        to: .init(output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag, resume: resumeStore))
+        summary.wallSeconds += passSeconds
         if let resumeStore, summary.failure == nil, !summary.interrupted {
             // Every input is done: the output is the parts in input order, the summary theirs merged.
             do {
@@ -217,6 +215,7 @@ struct RunCommand: AsyncParsableCommand {
                                                          into: outputFile, rejects: rejectsFile)
                 assembled.wallSeconds = summary.wallSeconds
                 summary = assembled
+                prepared.annotate(&summary)
             } catch {
                 summary.failure = "\(error)"
             }
@@ -224,6 +223,7 @@ struct RunCommand: AsyncParsableCommand {
         // A signal that came after the last batch was read (or while the parts were assembled) still means "stop":
         // nothing is committed.
         if trap.flag.isSet && summary.failure == nil { summary.interrupted = true }
+        if resumeStore == nil { prepared.annotate(&summary) }
         let rejectRatio = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
         let tooManyRejects = maxRejectRatio.map { rejectRatio > $0 } ?? false
         let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0) || tooManyRejects

@@ -13,7 +13,8 @@ struct WinnowCommand: AsyncParsableCommand {
         discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).",
         version: "winnow \(Winnow.version) (commit \(String(cString: winnow_build_commit())))",
         subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self, ReportCommand.self,
-                      PlanCommand.self, SlurmCommand.self, MapCommand.self, BucketsCommand.self, ClustersCommand.self, ReduceCommand.self]
+                      PlanCommand.self, SlurmCommand.self, PhaseSubcommand<CountLinesPhase>.self, PhaseSubcommand<MergeLinesPhase>.self, PhaseSubcommand<MapPhase>.self,
+                      PhaseSubcommand<BucketsPhase>.self, PhaseSubcommand<ClustersPhase>.self, PhaseSubcommand<ReducePhase>.self]
     )
 
     /// Parses and runs a subcommand, mapping argument errors to exit code 2 as the interface contract says.

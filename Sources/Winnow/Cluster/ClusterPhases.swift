@@ -37,7 +37,20 @@ public enum ClusterPhases {
         let pipeline = try Pipeline.load(path: pipelinePath)
         _ = try dedupSteps(of: pipeline)
         try requireFiles(inputs, "a plan needs files: standard input cannot be read by every phase")
-        return ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets)
+        let phases = ClusterPlan.Phase.allCases.filter { twoPassLines(of: pipeline) != nil || ($0 != .countLines && $0 != .mergeLines) }
+        return ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets, phases: phases)
+    }
+
+    /// clean's `repeated_lines` when it counts in two passes: its step and settings. The first such step only (a
+    /// later one counts in one pass), and only when it comes before dedup's look-up (with dedup first, which
+    /// documents are counted depends on dedup's decisions, so it counts in one pass).
+    static func twoPassLines(of pipeline: Pipeline) -> (index: Int, stage: RepeatedLines)? {
+        for (index, step) in pipeline.steps.enumerated() {
+            guard case .ordered(let name, let make) = step else { continue }
+            if name == DedupLookup.name { return nil }
+            if name == RepeatedLines.name, let stage = make() as? RepeatedLines, stage.mode == .twoPass { return (index, stage) }
+        }
+        return nil
     }
 
     /// Where dedup is in a pipeline's steps (its per-document half and its ordered half), nil without dedup; an
@@ -68,16 +81,61 @@ public enum ClusterPhases {
     }
 
     private static func run(_ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, pipeline: Pipeline, options: Runner.Options) async throws -> String {
-        let dedup = try dedupSteps(of: pipeline)
+        guard plan.phases.contains(phase) else { throw ClusterError("this plan has no \(phase.rawValue) phase (its phases: \(plan.phases.map(\.rawValue).joined(separator: ", ")))") }
         let line: String
         switch phase {
-        case .map: line = try await map(task, plan, pipeline, dedup, options)
-        case .buckets: line = try buckets(task, plan, dedup?.configuration)
-        case .clusters: line = try clusters(plan, keep: dedup?.configuration.keep ?? .first)
-        case .reduce: line = try await reduce(task, plan, pipeline, dedup, options)
+        case .countLines: line = try await countLines(task, plan, pipeline, options)
+        case .mergeLines: line = try mergeLines(task, plan, pipeline)
+        case .map: line = try await map(task, plan, pipeline, try dedupSteps(of: pipeline), options)
+        case .buckets: line = try buckets(task, plan, try dedupSteps(of: pipeline)?.configuration)
+        case .clusters: line = try clusters(plan, keep: try dedupSteps(of: pipeline)?.configuration.keep ?? .first)
+        case .reduce: line = try await reduce(task, plan, pipeline, try dedupSteps(of: pipeline), options)
         }
         try ClusterFiles.write(Array((line + "\n").utf8), to: plan.marker(phase, task))
         return line
+    }
+
+    /// The count-lines phase: every step before `repeated_lines` (but dedup's signatures, which the counts do not
+    /// need) over the shard's inputs, and the counter in its place.
+    private static func countLines(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline, _ options: Runner.Options) async throws -> String {
+        guard let lines = twoPassLines(of: pipeline) else { return "count-lines \(shard): no repeated_lines counted in two passes, nothing to do" }
+        try LineCountFiles.removeRuns(of: shard, in: plan)
+        var counting = pipeline
+        counting.steps = pipeline.steps[..<lines.index].filter { step in
+            if case .document(let stage) = step { !(stage is DedupSignatures) } else { true }
+        } + [.ordered(name: RepeatedLines.name) { RepeatedLineCounter(plan: plan, shard: shard, memoryBytes: lines.stage.memoryBytes) }]
+        let summary = await Runner(pipeline: counting, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))
+        if let failure = summary.failure { throw ClusterError("count-lines \(shard): \(failure)") }
+        return "count-lines \(shard): \(summary.read) records, the lines of \(summary.stages.last?.documentsIn ?? 0) documents counted"
+    }
+
+    /// The merge-lines phase: bucket `bucket`'s line counts of every shard summed; the repeated keys written.
+    private static func mergeLines(_ bucket: Int, _ plan: ClusterPlan, _ pipeline: Pipeline) throws -> String {
+        let path = plan.path("repeated/\(bucket).bin")
+        guard let lines = twoPassLines(of: pipeline) else {
+            try ClusterFiles.write([], to: path)
+            return "merge-lines \(bucket): no repeated_lines counted in two passes, nothing to do"
+        }
+        for shard in plan.shards.indices where !plan.isDone(.countLines, shard) {
+            throw ClusterError("\(path): count-lines \(shard) has not finished")
+        }
+        let (repeated, distinct) = try LineCountFiles.merge(bucket: bucket, plan: plan, minimumRepeats: lines.stage.minimumRepeats)
+        var writer = LittleEndianWriter()
+        for key in repeated { writer.integer(key) }
+        try ClusterFiles.write(writer.bytes, to: path)
+        return "merge-lines \(bucket): \(distinct) distinct lines of sources, \(repeated.count) in at least \(lines.stage.minimumRepeats) documents"
+    }
+
+    /// The pipeline whose `repeated_lines` (two passes) removes the lines the merge-lines phase found repeated.
+    static func pipelineWithRepeats(_ pipeline: Pipeline, plan: ClusterPlan) throws -> Pipeline {
+        guard let lines = twoPassLines(of: pipeline) else { return pipeline }
+        for bucket in 0..<plan.buckets where !plan.isDone(.mergeLines, bucket) {
+            throw ClusterError("\(plan.path("repeated/\(bucket).bin")): merge-lines \(bucket) has not finished")
+        }
+        var removing = pipeline
+        removing.steps[lines.index] = .document(RepeatedLinesRemoval(repeated: try LineCountFiles.repeatedSet(plan),
+                                                                     explain: lines.stage.explain, dropEmpty: lines.stage.dropEmpty))
+        return removing
     }
 
     /// The pipeline with dedup's decisions read from the clusters phase's files in place of its look-up.
@@ -90,12 +148,13 @@ public enum ClusterPhases {
         return reduced
     }
 
-    /// The ordered stages other than dedup's: each sees the documents of one shard only in a plan (clean's
-    /// `repeated_lines` counts a source's lines where they are read), so with more than one shard the output can
-    /// differ from one run's.
+    /// The ordered stages other than dedup's and a two-pass `repeated_lines`: each sees the documents of one shard
+    /// only in a plan (a one-pass `repeated_lines` counts a source's lines where they are read), so with more than
+    /// one shard the output can differ from one run's.
     public static func perShardStages(of pipeline: Pipeline) -> [String] {
-        pipeline.steps.compactMap { step in
-            if case .ordered(let name, _) = step, name != DedupLookup.name { name } else { nil }
+        let twoPass = twoPassLines(of: pipeline)?.index
+        return pipeline.steps.indices.compactMap { index in
+            if case .ordered(let name, _) = pipeline.steps[index], name != DedupLookup.name, index != twoPass { name } else { nil }
         }
     }
 
@@ -105,41 +164,78 @@ public enum ClusterPhases {
 
     private static let longestNeedsFiles = "dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files"
 
-    /// Whether `winnow run` must make a pass over `inputs` before the run (dedup's `keep: longest`); an error when
-    /// such a dedup has options the pass cannot reproduce, or an input is standard input.
-    public static func needsPassBeforeRun(_ pipeline: Pipeline, inputs: [InputFile]) throws -> Bool {
-        let longest = pipeline.steps.contains { step in
+    private static func keepsLongest(_ pipeline: Pipeline) -> Bool {
+        pipeline.steps.contains { step in
             if case .document(let stage) = step { (stage as? DedupSignatures)?.configuration.keep == .longest } else { false }
         }
-        if longest {
-            _ = try dedupSteps(of: pipeline)
-            try requireFiles(inputs, longestNeedsFiles)
-        }
-        return longest
     }
 
-    /// For `winnow run` with dedup's `keep: longest`: the map, buckets and clusters phases over the run's inputs in
-    /// this process, in a temporary work directory, and the pipeline whose dedup applies their decisions — so the
-    /// run writes what a plan's reduce phases write. The caller removes the returned directory when the run ends.
-    public static func decidingInAdvance(_ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options) async throws -> (pipeline: Pipeline, work: String) {
-        guard let dedup = try dedupSteps(of: pipeline) else { throw ClusterError("the pipeline has no dedup stage") }
+    /// An error when the pipeline needs a pass before the run that cannot be made: dedup's `keep: longest` with
+    /// options the pass cannot reproduce, or with standard input.
+    public static func checkPasses(_ pipeline: Pipeline, inputs: [InputFile]) throws {
+        guard keepsLongest(pipeline) else { return }
+        _ = try dedupSteps(of: pipeline)
         try requireFiles(inputs, longestNeedsFiles)
+    }
+
+    /// What `winnow run` runs after the passes over its inputs that the pipeline needs first.
+    public struct PreparedRun: Sendable {
+        /// The pipeline with the passes' results in place of the steps that needed them.
+        public var pipeline: Pipeline
+        /// The passes' files (a temporary work directory), for the caller to remove when the run ends.
+        public var workDirectory: String?
+        /// How `repeated_lines` counts in this run, as the summary notes it; nil without it.
+        public var repeatedLinesNote: String?
+
+        /// Notes how `repeated_lines` counted on its line of the summary.
+        public func annotate(_ summary: inout RunSummary) {
+            guard let repeatedLinesNote, let index = summary.stages.firstIndex(where: { $0.name == RepeatedLines.name }) else { return }
+            summary.stages[index].notes[repeatedLinesNote] = summary.stages[index].documentsIn
+        }
+    }
+
+    /// The passes a pipeline needs before `winnow run` writes anything, run in this process over `inputs` as the
+    /// phases of a one-shard plan in a temporary work directory: clean's two-pass `repeated_lines` (count-lines,
+    /// merge-lines), and dedup's `keep: longest` (map, buckets, clusters). So the run writes what a plan's reduce
+    /// phases write. An input that cannot be read twice (standard input, a pipe) makes `repeated_lines` count in one
+    /// pass, and is an error for `keep: longest`.
+    /// `announce` hears a line before each pass.
+    public static func prepare(_ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options,
+                               announce: ((String) -> Void)? = nil) async throws -> PreparedRun {
+        try checkPasses(pipeline, inputs: inputs)
+        let longest = keepsLongest(pipeline)
+        let hasRepeatedLines = pipeline.steps.contains { $0.name == RepeatedLines.name }
+        let readOnce = inputs.first { !$0.canBeReadTwice }
+        let twoPass = twoPassLines(of: pipeline) != nil && readOnce == nil
+        var prepared = PreparedRun(pipeline: pipeline)
+        if hasRepeatedLines {
+            prepared.repeatedLinesNote = twoPass ? "counted in two passes"
+                : readOnce.map { "counted in one pass (\($0.path == "-" ? "standard input" : $0.path) cannot be read twice)" } ?? "counted in one pass"
+        }
+        guard twoPass || longest else { return prepared }
         let temporary = FileManager.default.temporaryDirectory.path
-        var template = Array("\(temporary)/winnow-longest-XXXXXX".utf8CString)
+        var template = Array("\(temporary)/winnow-passes-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw IOFailure.system(temporary, "cannot create a temporary directory") }
-        // Buckets bound the memory of the pass: keys are ≈ 810 bytes a document, about a quarter of the input's
-        // plain bytes; one bucket of ≈ 1 GB of (compressed) input at a time.
+        // Buckets bound the memory of keep: longest's pass: keys are ≈ 810 bytes a document, about a quarter of the
+        // input's plain bytes; one bucket of ≈ 1 GB of (compressed) input at a time.
         let bytes = inputs.reduce(0) { $0 + ($1.size ?? 0) }
-        let plan = ClusterPlan(workDirectory: String(cString: made), pipelinePath: "", inputs: inputs, shards: 1, buckets: min(256, 1 + bytes >> 30))
+        let phases: [ClusterPlan.Phase] = (twoPass ? [.countLines, .mergeLines] : []) + (longest ? [.map, .buckets, .clusters] : [])
+        let plan = ClusterPlan(workDirectory: String(cString: made), pipelinePath: "", inputs: inputs, shards: 1,
+                               buckets: min(256, 1 + bytes >> 30), phases: phases)
+        prepared.workDirectory = plan.workDirectory
         do {
-            for phase in [ClusterPlan.Phase.map, .buckets, .clusters] {
+            if twoPass { announce?("repeated_lines — a first pass counts each source's lines over all the inputs") }
+            if longest { announce?("dedup keep: longest — a pass over the inputs finds each cluster's longest document") }
+            for phase in phases {
                 for task in 0..<plan.tasks(of: phase) { _ = try await run(phase, task: task, plan: plan, pipeline: pipeline, options: options) }
             }
+            prepared.pipeline = twoPass ? try pipelineWithRepeats(pipeline, plan: plan) : pipeline
+            if longest { prepared.pipeline = pipelineWithDecisions(prepared.pipeline, try dedupSteps(of: pipeline), plan: plan, shard: 0) }
         } catch {
             try? FileManager.default.removeItem(atPath: plan.workDirectory)
             throw error
         }
-        return (pipelineWithDecisions(pipeline, dedup, plan: plan, shard: 0), plan.workDirectory)
+        return prepared
     }
 
     private static func map(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
@@ -150,9 +246,9 @@ public enum ClusterPhases {
             try ClusterFiles.write([], to: plan.path("docs/\(shard).bin"))
             return "map \(shard): no dedup stage, nothing to do"
         }
-        var mapped = pipeline
+        var mapped = try pipelineWithRepeats(pipeline, plan: plan)
         // Every step before the look-up: what drops a document before dedup (filter) must drop it here too.
-        mapped.steps = Array(pipeline.steps[..<dedup.lookup]) + [.ordered(name: DedupLookup.name) {
+        mapped.steps = Array(mapped.steps[..<dedup.lookup]) + [.ordered(name: DedupLookup.name) {
             DedupKeyWriter(plan: plan, shard: shard, signatures: signatures)
         }]
         let summary = await Runner(pipeline: mapped, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))
@@ -219,7 +315,7 @@ public enum ClusterPhases {
         var output = DecisionFiles(plan: plan)
         let ids: (UInt64) -> String? = { documents[$0]?.id }
         switch keep {
-        case .first: try DedupClusters.keepingFirst(EdgeMerge(files), ids: ids) { try output.add($0) }
+        case .first: try DedupClusters.keepingFirst(SortedRunMerge(edges: files), ids: ids) { try output.add($0) }
         case .longest: try DedupClusters.keepingLongest(allEdges, length: { documents[$0]?.length ?? 0 }, ids: ids) { try output.add($0) }
         }
         try output.finish()
@@ -229,7 +325,7 @@ public enum ClusterPhases {
     private static func reduce(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
                                _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
         if dedup != nil { guard plan.isDone(.clusters, 0) else { throw ClusterError("reduce \(shard): the clusters phase has not finished") } }
-        let reduced = pipelineWithDecisions(pipeline, dedup, plan: plan, shard: shard)
+        let reduced = pipelineWithDecisions(try pipelineWithRepeats(pipeline, plan: plan), dedup, plan: plan, shard: shard)
         for directory in ["out", "rejects", "stats"] { try ClusterFiles.makeDirectories(for: plan.path("\(directory)/x")) }
         let output = try OutputFile(path: plan.path("out/\(shard).jsonl.gz"))
         let rejects = try OutputFile(path: plan.path("rejects/\(shard).jsonl.gz"))

@@ -9,6 +9,10 @@ import Darwin
 /// directory are the only exchange between tasks, so any engine that can run `winnow` commands can run it.
 ///
 /// Phases (each task one `winnow` command; `winnow plan` prints them):
+/// 0. With clean's `repeated_lines` (`min_repeats_mode: two_pass`): `count-lines` (one task a shard) counts the
+///    shard's lines per source into sorted runs split by key into buckets (`lines/B/S-R.bin`), and `merge-lines`
+///    (one task a bucket) sums them over the shards and keeps the repeated ones (`repeated/B.bin`), which map and
+///    reduce remove from every document (`LineCountFiles`). Without it both phases' tasks do nothing.
 /// 1. `map` (one task a shard): the stages up to dedup over the shard's inputs; writes the dedup keys of its
 ///    documents, split into buckets by key (`keys/B/S.bin`), and their ids (`docs/S.bin`).
 /// 2. `buckets` (one task a bucket): merges the bucket's key files of every shard and writes the verified duplicate
@@ -29,13 +33,30 @@ public struct ClusterPlan: Sendable, Equatable {
     /// Each shard's inputs: `inputs[range]`.
     public var shards: [Range<Int>]
     public var buckets: Int
+    /// The phases that have work, in order: all, or all but count-lines and merge-lines when the pipeline counts no
+    /// repeated lines in two passes.
+    public var phases: [Phase]
 
     public enum Phase: String, Sendable, CaseIterable {
-        case map, buckets, clusters, reduce
+        case countLines = "count-lines", mergeLines = "merge-lines", map, buckets, clusters, reduce
+
+        /// What one task of the phase does.
+        public var summary: String {
+            switch self {
+            case .countLines: "A plan's first phase when clean removes repeated lines in two passes: one shard's lines counted per source, in sorted runs by bucket."
+            case .mergeLines: "After count-lines: one bucket's line counts of every shard merged; the lines in min_repeats documents of a source kept."
+            case .map: "A plan's map phase: one shard's stages up to dedup; writes its dedup keys by bucket."
+            case .buckets: "A plan's buckets phase: one bucket's keys of every shard merged into verified duplicate pairs."
+            case .clusters: "A plan's clusters phase: the pairs replayed in input order into each shard's duplicate decisions."
+            case .reduce: "A plan's last phase: one shard's whole pipeline with dedup's decisions; writes out/N.jsonl.gz."
+            }
+        }
     }
 
-    public init(workDirectory: String, pipelinePath: String, inputs: [InputFile], shards shardCount: Int, buckets: Int) {
+    public init(workDirectory: String, pipelinePath: String, inputs: [InputFile], shards shardCount: Int, buckets: Int,
+                phases: [Phase] = Phase.allCases) {
         self.workDirectory = workDirectory
+        self.phases = phases
         self.pipelinePath = pipelinePath
         self.inputs = inputs
         self.buckets = max(1, buckets)
@@ -68,8 +89,8 @@ public struct ClusterPlan: Sendable, Equatable {
     /// How many tasks a phase has.
     public func tasks(of phase: Phase) -> Int {
         switch phase {
-        case .map, .reduce: shards.count
-        case .buckets: buckets
+        case .countLines, .map, .reduce: shards.count
+        case .mergeLines, .buckets: buckets
         case .clusters: 1
         }
     }
@@ -103,7 +124,7 @@ public struct ClusterPlan: Sendable, Equatable {
             "buckets": .int(buckets),
             "inputs": .array(inputs.map { .object(["path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null]) }),
             "shards": .array(shards.map { .array([.int($0.lowerBound), .int($0.upperBound)]) }),
-            "phases": .array(Phase.allCases.map { phase in
+            "phases": .array(phases.map { phase in
                 .object(["name": .string(phase.rawValue), "tasks": .int(tasks(of: phase))])
             }),
         ])
@@ -119,7 +140,14 @@ public struct ClusterPlan: Sendable, Equatable {
               case .array(let shards)? = object["shards"], let buckets = object["buckets"]?.intValue else {
             throw ClusterError("\(file): not a winnow plan (run winnow plan first)")
         }
-        var plan = ClusterPlan(workDirectory: workDirectory, pipelinePath: pipeline, inputs: [], shards: 1, buckets: buckets)
+        guard case .array(let listed)? = object["phases"] else { throw ClusterError("\(file): not a winnow plan (no phases)") }
+        let phases = try listed.map { value in
+            guard case .object(let phase) = value, case .string(let name)? = phase["name"], let known = Phase(rawValue: name) else {
+                throw ClusterError("\(file): a phase this winnow does not know")
+            }
+            return known
+        }
+        var plan = ClusterPlan(workDirectory: workDirectory, pipelinePath: pipeline, inputs: [], shards: 1, buckets: buckets, phases: phases)
         plan.inputs = try inputs.map { value in
             guard case .object(let input) = value, case .string(let path)? = input["path"] else { throw ClusterError("\(file): an input without a path") }
             return InputFile(path: path, size: input["size"]?.intValue)

@@ -9,7 +9,7 @@ import Darwin
 /// similarity and reason; or, for `keep: longest`, the connected components and each one's longest document.
 ///
 /// Memory (`keep: first`): the edges are never held. Each bucket writes its edge file sorted by (later, first); this
-/// phase maps the files and merges them k-way (`EdgeMerge`), so it holds only the union-find's parent of each
+/// phase maps the files and merges them k-way (`SortedRunMerge`), so it holds only the union-find's parent of each
 /// duplicate (a dictionary entry, ≈ 40 bytes), the ids of the documents that are some pair's first (≈ 40 bytes +
 /// the id), and one shard's decisions at a time: 136 bytes a pair of peak RSS at 10⁷ pairs, half of it the mapped
 /// document files. `keep: longest` needs the whole graph: the edges in memory plus tables over the pairs and the

@@ -51,33 +51,38 @@ struct EdgeFile {
     }
 }
 
-/// The edges of every bucket's file merged k-way into one stream in replay order (later, first; then bucket, so
-/// the same pair found in two buckets comes in one order). Holds one edge a file.
-struct EdgeMerge: Sequence, IteratorProtocol {
-    private let files: [EdgeFile]
-    private var heap: [(edge: DedupKeys.Edge, file: Int, index: Int)] = []
+/// Sorted runs (files of fixed-size records) merged k-way into one sorted stream, holding one element a run: the
+/// clusters phase merges the buckets' edge files, the merge-lines phase the shards' line-count runs. Equal
+/// elements come in run order.
+struct SortedRunMerge<Element>: Sequence, IteratorProtocol {
+    /// A run: its length and its element at an index.
+    typealias Run = (count: Int, element: (Int) -> Element)
+    private let runs: [Run]
+    private let precedes: (Element, Element) -> Bool
+    private var heap: [(element: Element, run: Int, index: Int)] = []
 
-    init(_ files: [EdgeFile]) {
-        self.files = files
-        for (number, file) in files.enumerated() where file.count > 0 { push((file[0], number, 0)) }
+    init(_ runs: [Run], by precedes: @escaping (Element, Element) -> Bool) {
+        self.runs = runs
+        self.precedes = precedes
+        for (number, run) in runs.enumerated() where run.count > 0 { push((run.element(0), number, 0)) }
     }
 
-    private static func precedes(_ a: (edge: DedupKeys.Edge, file: Int, index: Int), _ b: (edge: DedupKeys.Edge, file: Int, index: Int)) -> Bool {
-        (a.edge.later, a.edge.first, a.file) < (b.edge.later, b.edge.first, b.file)
+    private func before(_ a: (element: Element, run: Int, index: Int), _ b: (element: Element, run: Int, index: Int)) -> Bool {
+        precedes(a.element, b.element) || (!precedes(b.element, a.element) && a.run < b.run)
     }
 
-    private mutating func push(_ item: (edge: DedupKeys.Edge, file: Int, index: Int)) {
+    private mutating func push(_ item: (element: Element, run: Int, index: Int)) {
         heap.append(item)
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard Self.precedes(heap[child], heap[parent]) else { break }
+            guard before(heap[child], heap[parent]) else { break }
             heap.swapAt(child, parent)
             child = parent
         }
     }
 
-    mutating func next() -> DedupKeys.Edge? {
+    mutating func next() -> Element? {
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
@@ -86,15 +91,23 @@ struct EdgeMerge: Sequence, IteratorProtocol {
             while true {
                 let left = 2 * parent + 1, right = left + 1
                 var smallest = parent
-                if left < heap.count && Self.precedes(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count && Self.precedes(heap[right], heap[smallest]) { smallest = right }
+                if left < heap.count && before(heap[left], heap[smallest]) { smallest = left }
+                if right < heap.count && before(heap[right], heap[smallest]) { smallest = right }
                 guard smallest != parent else { break }
                 heap.swapAt(parent, smallest)
                 parent = smallest
             }
         }
-        if top.index + 1 < files[top.file].count { push((files[top.file][top.index + 1], top.file, top.index + 1)) }
-        return top.edge
+        if top.index + 1 < runs[top.run].count { push((runs[top.run].element(top.index + 1), top.run, top.index + 1)) }
+        return top.element
+    }
+}
+
+extension SortedRunMerge where Element == DedupKeys.Edge {
+    /// The edges of every bucket's file in replay order (later, first; then bucket, so the same pair found in two
+    /// buckets comes in one order).
+    init(edges files: [EdgeFile]) {
+        self.init(files.map { file in (file.count, { file[$0] }) }) { ($0.later, $0.first) < ($1.later, $1.first) }
     }
 }
 

@@ -54,7 +54,7 @@ public struct SlurmJobs: Sendable {
 
     /// The jobs to submit, in phase order; a phase whose tasks are all done has none.
     public func jobs() -> [Job] {
-        ClusterPlan.Phase.allCases.compactMap { phase in
+        plan.phases.compactMap { phase in
             let tasks = (0..<plan.tasks(of: phase)).filter { !plan.isDone(phase, $0) }
             guard !tasks.isEmpty else { return nil }
             return Job(phase: phase, tasks: tasks, script: script(phase, tasks: tasks), scriptPath: plan.path("slurm/\(phase.rawValue).sbatch"))

@@ -32,6 +32,13 @@ public struct InputFile: Sendable, Hashable {
     /// The bytes to give the system to open this input.
     public var systemPath: [UInt8] { rawPath ?? Array(path.utf8) }
 
+    /// Whether a second pass can read the input again: a regular file, not standard input, a pipe or a device.
+    public var canBeReadTwice: Bool {
+        guard path != "-" else { return false }
+        var status = stat()
+        return stat(systemPath.map { CChar(bitPattern: $0) } + [0], &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// A byte-string name for messages: valid UTF-8 as it is, every other byte as `\xNN`.
     static func displayName(_ bytes: [UInt8]) -> String {
         var text = ""

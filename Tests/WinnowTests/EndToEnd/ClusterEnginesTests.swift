@@ -123,7 +123,8 @@ struct ClusterEnginesTests {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let plan = ClusterPlan(workDirectory: directory.path, pipelinePath: "p.yaml",
-                               inputs: (0..<6).map { InputFile(path: "in/\($0).jsonl", size: 10) }, shards: 6, buckets: 2)
+                               inputs: (0..<6).map { InputFile(path: "in/\($0).jsonl", size: 10) }, shards: 6, buckets: 2,
+                               phases: [.map, .buckets, .clusters, .reduce])
         for task in [0, 1, 4] { try ClusterFiles.write([], to: plan.marker(.map, task)) }
         for task in 0..<2 { try ClusterFiles.write([], to: plan.marker(.buckets, task)) }
         let jobs = SlurmJobs(plan: plan, winnow: "winnow", resources: .init(maxRunning: 2)).jobs()

@@ -55,8 +55,9 @@ struct ClusterPhasesTests {
     /// Runs every task of every phase; returns the concatenated outputs and rejects.
     func runPhases(_ pipeline: String, _ input: URL, shards: Int, buckets: Int, work: URL) throws -> (output: [UInt8], rejects: [UInt8]) {
         _ = try run(["plan", pipeline, input.path, "--shards", "\(shards)", "--buckets", "\(buckets)", "--work", work.path])
-        for (phase, tasks) in [("map", shards), ("buckets", buckets), ("clusters", 1), ("reduce", shards)] {
-            for task in 0..<tasks { _ = try run([phase, "--work", work.path, "--task", "\(task)", "--jobs", "2"]) }
+        let plan = try ClusterPlan.load(workDirectory: work.path)
+        for phase in plan.phases {
+            for task in 0..<plan.tasks(of: phase) { _ = try run([phase.rawValue, "--work", work.path, "--task", "\(task)", "--jobs", "2"]) }
         }
         return try Self.outputs(of: work, shards: shards)
     }
@@ -94,6 +95,44 @@ struct ClusterPhasesTests {
             let sameOutput = phased.output == Array(single.stdout), sameRejects = phased.rejects == singleRejects
             #expect(sameOutput, "\(shards) shards, \(buckets) buckets: the output")
             #expect(sameRejects, "\(shards) shards, \(buckets) buckets: the rejects")
+        }
+    }
+
+    @Test func repeatedLinesCountedOverTheCorpusGiveTheSameOutputInAnyPlan() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // One site's 40 articles spread over 8 files, and copies of 6 of them (new ids) in later files: a line of
+        // the site's footer is in documents of every shard.
+        var records = RepeatedLinesDedupTests.site(order: Array(0..<40)).split(separator: "\n").map(String.init)
+        for (copy, original) in [3, 9, 14, 20, 27, 31].enumerated() {
+            records.append(records[original].replacingOccurrences(of: #""id": "a\#(original)""#, with: #""id": "copy\#(copy)""#))
+        }
+        let input = directory.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        for file in 0..<8 {
+            let part = records.indices.filter { $0 < 40 ? $0 % 8 == file : file == 7 }.map { records[$0] }
+            try (part.joined(separator: "\n") + "\n").write(to: input.appendingPathComponent("part\(file).jsonl"), atomically: true, encoding: .utf8)
+        }
+        for keep in ["first", "longest"] {
+            let pipeline = directory.appendingPathComponent("p-\(keep).yaml")
+            try "version: 1\nstages:\n  - decode: {}\n  - clean: {min_repeats: 5}\n  - dedup: {keep: \(keep)}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+            let rejectsPath = directory.appendingPathComponent("rejects-\(keep).jsonl").path
+            let single = try TestSupport.runWinnow(["run", pipeline.path, input.path, "--no-progress", "--rejects", rejectsPath])
+            #expect(single.status == 0, "\(String(decoding: single.stderr, as: UTF8.self))")
+            let output = String(decoding: single.stdout, as: UTF8.self)
+            #expect(output.split(separator: "\n").count == 40 && !output.contains("The harbour desk"), "the footer is removed from every document")
+            let singleRejects = try FileSource.contents(of: rejectsPath)
+            let rejected = String(decoding: singleRejects, as: UTF8.self).split(separator: "\n")
+            #expect(rejected.count == 6 && rejected.allSatisfy { $0.contains("exact_duplicate") }, "\(rejected)")
+            let planned = try TestSupport.runWinnow(["plan", pipeline.path, input.path, "--shards", "8", "--work", directory.appendingPathComponent("noted-\(keep)").path])
+            let said = String(decoding: planned.stdout + planned.stderr, as: UTF8.self)
+            #expect(said.contains("winnow count-lines") && said.contains("winnow merge-lines") && !said.contains("sees one shard"), "\(said)")
+            for (shards, buckets) in [(1, 1), (4, 2), (8, 3)] {
+                let phased = try runPhases(pipeline.path, input, shards: shards, buckets: buckets, work: directory.appendingPathComponent("w-\(keep)-\(shards)"))
+                let sameOutput = phased.output == Array(single.stdout), sameRejects = phased.rejects == singleRejects
+                #expect(sameOutput, "keep \(keep), \(shards) shards, \(buckets) buckets: the output")
+                #expect(sameRejects, "keep \(keep), \(shards) shards, \(buckets) buckets: the rejects")
+            }
         }
     }
 
@@ -145,7 +184,7 @@ struct ClusterPhasesTests {
         let refused = try TestSupport.runWinnow(["plan", exact.path, input.path, "--shards", "2", "--work", directory.appendingPathComponent("w2").path])
         #expect(refused.status == 2 && String(decoding: refused.stderr, as: UTF8.self).contains("verify: exact"))
         let repeated = directory.appendingPathComponent("repeated.yaml")
-        try "version: 1\nstages:\n  - decode: {}\n  - clean: {min_repeats: 5}\n  - dedup: {}\n".write(to: repeated, atomically: true, encoding: .utf8)
+        try "version: 1\nstages:\n  - decode: {}\n  - clean: {min_repeats: 5, min_repeats_mode: one_pass}\n  - dedup: {}\n".write(to: repeated, atomically: true, encoding: .utf8)
         let noted = try TestSupport.runWinnow(["plan", repeated.path, input.path, "--shards", "2", "--work", directory.appendingPathComponent("w3").path])
         #expect(noted.status == 0 && String(decoding: noted.stderr, as: UTF8.self).contains("repeated_lines sees one shard's documents"))
     }

@@ -10,8 +10,8 @@ import Darwin
 /// invisible characters, exotic spaces, trailing spaces and blank-line runs (`TextTidier`); the text is put in NFC
 /// or NFKC (`UnicodeNormalizer`); then line rules remove boilerplate in eight families and nine languages, the
 /// rest of a document after a comment form near its end, the user's `extra_patterns` and, when asked, C4's line
-/// rules (`LineFilter`); then, in input order, lines repeated across `min_repeats` documents of one source
-/// (`RepeatedLines`). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
+/// rules (`LineFilter`); then lines repeated across `min_repeats` documents of one source (`RepeatedLines`: counted
+/// over all the inputs in a first pass, or as read). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
 /// `explain: true` the removed lines with the rule that removed each. A document left with no text is dropped
 /// (reason `empty_text`) unless `drop_empty: false`.
 public struct CleanStage: DocumentStage {
@@ -30,6 +30,11 @@ public struct CleanStage: DocumentStage {
     /// What `clean` does with typographic quotes and dashes.
     public enum Punctuation: String, ChoiceOption {
         case keep, ascii
+    }
+
+    /// How `repeated_lines` counts a source's lines (`min_repeats_mode`).
+    public enum RepeatedLinesMode: String, ChoiceOption {
+        case twoPass = "two_pass", onePass = "one_pass"
     }
 
     /// The options of `clean`.
@@ -62,13 +67,21 @@ public struct CleanStage: DocumentStage {
             "min_repeats", default: 10,
             help: "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off"
         ) { $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)" }
+        static let minRepeatsModeOption = StageOption<RepeatedLinesMode>(
+            "min_repeats_mode", default: .twoPass,
+            help: "two_pass: a first pass counts each source's lines over all the inputs, and every document loses the repeated ones (the same lines whatever the order); one_pass: counted as read, so a source's first min_repeats − 1 documents keep a line (what two_pass does when an input cannot be read twice, e.g. stdin)"
+        )
+        static let repeatsMemoryOption = StageOption<Int>(
+            "repeats_memory_mb", default: 1024, in: 16...1_048_576,
+            help: "the most the table counting repeated lines holds (16–32 bytes a distinct line of a source); two_pass spills sorted runs to disk past it, one_pass forgets lines seen once"
+        )
         static let explainOption = StageOption<Bool>("explain", default: false, help: "list the removed lines and the rule that removed each under clean.removed")
         static let dropEmptyOption = StageOption<Bool>("drop_empty", default: true, help: "drop documents whose cleaned text is empty (reason empty_text)")
 
         public static let optionDescriptions = [
             normalizeOption.description, punctuationOption.description, mojibakeOption.description, boilerplateOption.description,
             extraPatternsOption.description, linesOption.description, c4RulesOption.description, minLineWordsOption.description, minRepeatsOption.description,
-            explainOption.description,
+            minRepeatsModeOption.description, repeatsMemoryOption.description, explainOption.description,
             dropEmptyOption.description,
         ]
 
@@ -81,6 +94,8 @@ public struct CleanStage: DocumentStage {
         public var c4Rules: Bool
         public var minLineWords: Int
         public var minRepeats: Int
+        public var minRepeatsMode: RepeatedLinesMode
+        public var repeatsMemoryMB: Int
         public var explain: Bool
         public var dropEmpty: Bool
 
@@ -94,6 +109,8 @@ public struct CleanStage: DocumentStage {
             c4Rules = try options.value(Self.c4RulesOption)
             minLineWords = try options.value(Self.minLineWordsOption)
             minRepeats = try options.value(Self.minRepeatsOption)
+            minRepeatsMode = try options.value(Self.minRepeatsModeOption)
+            repeatsMemoryMB = try options.value(Self.repeatsMemoryOption)
             explain = try options.value(Self.explainOption)
             dropEmpty = try options.value(Self.dropEmptyOption)
         }
@@ -106,7 +123,10 @@ public struct CleanStage: DocumentStage {
         var steps: [PipelineStep] = [.document(CleanStage(configuration: configuration))]
         if configuration.minRepeats > 0 {
             let (repeats, explain, dropEmpty) = (configuration.minRepeats, configuration.explain, configuration.dropEmpty)
-            steps.append(.ordered(name: RepeatedLines.name) { RepeatedLines(minimumRepeats: repeats, explain: explain, dropEmpty: dropEmpty) })
+            let (mode, memory) = (configuration.minRepeatsMode, configuration.repeatsMemoryMB << 20)
+            steps.append(.ordered(name: RepeatedLines.name) {
+                RepeatedLines(minimumRepeats: repeats, explain: explain, dropEmpty: dropEmpty, mode: mode, memoryBytes: memory)
+            })
         }
         return steps
     }

@@ -1,49 +1,61 @@
 /// `clean`'s ordered half (cc_net style): removes lines that recur across many documents of the same source.
 ///
 /// The source is the host of the document's `metadata.url` when it has one, else its input file. Each line is
-/// normalised (ASCII lower case, digits as 0) and hashed (64 bits, stable across runs) by `clean`
-/// on all jobs (`lineHashes`); this half only counts and looks up, in input order. Documents
-/// are seen in input order; a line is removed from a document when, counting that document, it has occurred in at
-/// least `min_repeats` documents of its source. So the window is "everything of this source read so far": the
-/// first `min_repeats − 1` documents with a line keep it, every later one loses it. This needs no second pass over
-/// the input and gives the same output for any `--jobs` and batch size.
+/// normalised (ASCII lower case, digits as 0) and hashed (64 bits, stable across runs) by `clean` on all jobs
+/// (`lineHashes`), and the line's key is that hash mixed with the source's (`RepeatedLineKeys`), so one table holds
+/// every source. A line is repeated when it occurs in at least `min_repeats` documents of its source (a document
+/// counts once however often it has the line). Two ways to count (`min_repeats_mode`):
 ///
-/// Memory: per distinct line per source an 8-byte hash, a 4-byte count and the 4-byte ordinal of the last document
-/// that counted it, in an open-addressing table at most half full: ≈ 32 bytes. A source's table is emptied when it passes `maximumLinesPerSource` (2 million lines, ≈ 64 MB), which
-/// starts its window again.
+/// - `two_pass` (the default): a first pass over the inputs counts every key of the whole corpus (`RepeatedLineCounter`,
+///   in bounded memory: sorted runs spilled to disk and merged), and the run removes every repeated line from every
+///   document that has it (`RepeatedLinesRemoval`) — the same lines whatever the order, file layout or shard count.
+/// - `one_pass` (this type; also what `two_pass` falls back to when an input cannot be read twice, such as standard
+///   input): the window is "everything of this source read so far": the first `min_repeats − 1` documents with a line
+///   keep it, every later one loses it. The same output for any `--jobs` and batch size, but not for any input order.
+///
+/// Memory of `one_pass`: one table of keys (8-byte key, 4-byte count, 4-byte last document; at most half full, so
+/// 16–32 bytes a distinct line of a source) whatever the number of sources. When it passes `memory_mb` the lines seen
+/// in one document only are forgotten (they are most of the table; the repeated ones keep their counts), and when
+/// that is not enough the table starts again. So a line can be kept more often than the rule says, never removed
+/// more often.
 struct RepeatedLines: OrderedStage {
     static let name = "repeated_lines"
-    static let maximumLinesPerSource = 2_000_000
+
+    typealias Mode = CleanStage.RepeatedLinesMode
 
     let minimumRepeats: Int
     let explain: Bool
     let dropEmpty: Bool
-    /// Tables of the sources seen before the current one.
-    private var tables: [String: LineCounts] = [:]
-    private var currentSource = ""
-    private var current = LineCounts()
+    let mode: Mode
+    /// The most the counting table may hold, in bytes.
+    let memoryBytes: Int
+    private var counts = LineCounts()
 
-    init(minimumRepeats: Int, explain: Bool, dropEmpty: Bool) {
+    init(minimumRepeats: Int, explain: Bool, dropEmpty: Bool, mode: Mode = .onePass, memoryBytes: Int = 1 << 30) {
         self.minimumRepeats = minimumRepeats
         self.explain = explain
         self.dropEmpty = dropEmpty
+        self.mode = mode
+        self.memoryBytes = memoryBytes
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        let source = Self.source(of: document)
-        if source != currentSource {
-            tables[currentSource] = current
-            current = tables.removeValue(forKey: source) ?? LineCounts()
-            currentSource = source
+        if counts.memoryBytes > memoryBytes {
+            counts.removeSingletons()
+            if counts.memoryBytes > memoryBytes / 2 { counts = LineCounts() }
         }
-        if current.count > Self.maximumLinesPerSource { current = LineCounts() }
-        let hashes = document.hashes.removeValue(forKey: Self.name) ?? Self.lineHashes(document.text)
-        // Count first; look for the lines' places in the text only when one of them is to go.
+        let keys = RepeatedLineKeys.keys(of: &document)
         var repeated: [Bool] = []
-        for (index, hash) in hashes.enumerated() where current.count(hash, inDocument: document.ordinal) >= minimumRepeats {
-            if repeated.isEmpty { repeated = [Bool](repeating: false, count: hashes.count) }
+        for (index, key) in keys.enumerated() where counts.count(key, inDocument: document.ordinal) >= minimumRepeats {
+            if repeated.isEmpty { repeated = [Bool](repeating: false, count: keys.count) }
             repeated[index] = true
         }
+        return Self.remove(repeated, from: &document, explain: explain, dropEmpty: dropEmpty)
+    }
+
+    /// Removes the non-empty lines whose flag in `repeated` is set (none when it is empty) and adds them to the
+    /// document's `clean` report.
+    static func remove(_ repeated: [Bool], from document: inout Document, explain: Bool, dropEmpty: Bool) -> Verdict {
         guard !repeated.isEmpty else { return .keep }
         var removedLines: [String] = []
         var text = document.text
@@ -75,33 +87,21 @@ struct RepeatedLines: OrderedStage {
         return .keep
     }
 
-    /// Every source's table, for `--resume`: the current source's name, then each source's name and table.
+    /// The counting table, for `--resume`.
     func checkpoint() -> [UInt8]? {
         var writer = LittleEndianWriter()
-        writer.string(currentSource)
-        writer.integer(UInt64(tables.count + 1))
-        for (source, table) in [(currentSource, current)] + tables.sorted(by: { $0.key < $1.key }) {
-            writer.string(source)
-            table.write(to: &writer)
-        }
+        counts.write(to: &writer)
         return writer.bytes
     }
 
     mutating func restore(_ state: [UInt8]) throws {
-        let restored: (String, [String: LineCounts])? = state.withUnsafeBytes { bytes in
+        let restored: LineCounts? = state.withUnsafeBytes { bytes in
             var reader = LittleEndianReader(bytes)
-            guard let currentSource = reader.string(), let count = reader.integer(UInt64.self), count <= UInt64(bytes.count) else { return nil }
-            var tables: [String: LineCounts] = [:]
-            for _ in 0..<count {
-                guard let source = reader.string(), let table = LineCounts(reading: &reader) else { return nil }
-                tables[source] = table
-            }
-            return reader.remaining == 0 ? (currentSource, tables) : nil
+            guard let table = LineCounts(reading: &reader), reader.remaining == 0 else { return nil }
+            return table
         }
-        guard let (source, saved) = restored, let table = saved[source] else {
-            throw ResumeError("the saved state of repeated_lines is damaged")
-        }
-        (currentSource, current, tables) = (source, table, saved.filter { $0.key != source })
+        guard let restored else { throw ResumeError("the saved state of repeated_lines is damaged") }
+        counts = restored
     }
 
     /// The URL's host, else the input file.
@@ -154,7 +154,8 @@ struct RepeatedLines: OrderedStage {
         return (lowered & ~digitBytes) | (digitBytes & (SWAR.ones &* 0x30))
     }
 
-    private static func mix(_ value: UInt64) -> UInt64 {
+    /// The finaliser of MurmurHash3: every input bit reaches every output bit.
+    static func mix(_ value: UInt64) -> UInt64 {
         var x = value &* 0xFF51_AFD7_ED55_8CCD
         x ^= x >> 33
         x = x &* 0xC4CE_B9FE_1A85_EC53
@@ -162,7 +163,38 @@ struct RepeatedLines: OrderedStage {
     }
 }
 
-/// Counts of line hashes for one source: open addressing with linear probing over the (already well mixed) 64-bit
+/// The keys `repeated_lines` counts: a line's hash mixed with its source's, so one table (and one file of sorted
+/// keys) serves every source. 64 bits: among 10¹⁰ distinct lines of a corpus about 3 pairs share a key (n²/2⁶⁵),
+/// each adding one line's count to the other's.
+enum RepeatedLineKeys {
+    /// The source's key: 64-bit FNV-1a of its name, mixed.
+    static func sourceKey(_ source: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return RepeatedLines.mix(hash)
+    }
+
+    /// The key of a line of a source; never 0 (the tables' empty slot).
+    static func key(source: UInt64, line: UInt64) -> UInt64 {
+        max(1, RepeatedLines.mix(source ^ (line &* 0x9E37_79B9_7F4A_7C15)))
+    }
+
+    /// A document's key for counting: its line keys folded in order, so copies of one text (up to the case and
+    /// digits lines are hashed without) share it. Never 0.
+    static func documentKey(_ lineKeys: [UInt64]) -> UInt64 {
+        max(1, lineKeys.reduce(0x243F_6A88_85A3_08D3) { RepeatedLines.mix($0 ^ $1) })
+    }
+
+    /// The keys of the document's non-empty lines, in order, from the line hashes `clean` left (taken off the
+    /// document) or from its text.
+    static func keys(of document: inout Document) -> [UInt64] {
+        let hashes = document.hashes.removeValue(forKey: RepeatedLines.name) ?? RepeatedLines.lineHashes(document.text)
+        let source = sourceKey(RepeatedLines.source(of: document))
+        return hashes.map { key(source: source, line: $0) }
+    }
+}
+
+/// Counts of line keys: open addressing with linear probing over the (already well mixed) 64-bit
 /// hashes, faster than `Dictionary`, which hashes every key again with SipHash.
 struct LineCounts {
     private var keys: [UInt64]
@@ -174,6 +206,18 @@ struct LineCounts {
         keys = [UInt64](repeating: 0, count: capacity)
         counts = [UInt32](repeating: 0, count: capacity)
         lastDocument = [Int32](repeating: -1, count: capacity)
+    }
+
+    /// Bytes the table holds.
+    var memoryBytes: Int { keys.count * 16 }
+
+    /// Forgets the keys counted in one document only.
+    mutating func removeSingletons() {
+        var kept = LineCounts()
+        for index in keys.indices where keys[index] != 0 && counts[index] > 1 {
+            kept.insert(keys[index], count: counts[index], lastDocument: lastDocument[index])
+        }
+        self = kept
     }
 
     /// Counts `hash` once for `document` (repeats inside one document count once) and returns its count so far.
@@ -212,14 +256,18 @@ struct LineCounts {
     private mutating func grow() {
         let old = (keys, counts, lastDocument)
         self = LineCounts(capacity: keys.count * 2)
+        for index in old.0.indices where old.0[index] != 0 { insert(old.0[index], count: old.1[index], lastDocument: old.2[index]) }
+    }
+
+    /// Puts a key that is not in the table into it (the table has room).
+    private mutating func insert(_ key: UInt64, count keyCount: UInt32, lastDocument document: Int32) {
+        if count * 2 >= keys.count { grow() }
         let mask = keys.count - 1
-        for index in old.0.indices where old.0[index] != 0 {
-            var slot = Int(truncatingIfNeeded: old.0[index]) & mask
-            while keys[slot] != 0 { slot = (slot + 1) & mask }
-            keys[slot] = old.0[index]
-            counts[slot] = old.1[index]
-            lastDocument[slot] = old.2[index]
-            count += 1
-        }
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while keys[slot] != 0 { slot = (slot + 1) & mask }
+        keys[slot] = key
+        counts[slot] = keyCount
+        lastDocument[slot] = document
+        count += 1
     }
 }
