@@ -138,13 +138,16 @@ public enum ClusterPhases {
         return removing
     }
 
-    /// The pipeline with dedup's decisions read from the clusters phase's files in place of its look-up.
-    private static func pipelineWithDecisions(_ pipeline: Pipeline, _ dedup: DedupSteps?, plan: ClusterPlan, shard: Int) -> Pipeline {
+    /// The pipeline with dedup's decisions read from the clusters phase's files in place of its look-up; without
+    /// dedup's signatures for a run from the inputs (`winnow run` with `keep: longest`), with them (never run) for
+    /// the reduce phase, which enters after them and so keeps the steps, and their counts, of one run.
+    private static func pipelineWithDecisions(_ pipeline: Pipeline, _ dedup: DedupSteps?, plan: ClusterPlan, shard: Int,
+                                              removingSignatures: Bool) -> Pipeline {
         guard let dedup else { return pipeline }
         var reduced = pipeline
         let mode = dedup.configuration.mode
         reduced.steps[dedup.lookup] = .ordered(name: DedupLookup.name) { DedupDecisions(plan: plan, shard: shard, mode: mode) }
-        reduced.steps.remove(at: dedup.signatures)
+        if removingSignatures { reduced.steps.remove(at: dedup.signatures) }
         return reduced
     }
 
@@ -230,7 +233,7 @@ public enum ClusterPhases {
                 for task in 0..<plan.tasks(of: phase) { _ = try await run(phase, task: task, plan: plan, pipeline: pipeline, options: options) }
             }
             prepared.pipeline = twoPass ? try pipelineWithRepeats(pipeline, plan: plan) : pipeline
-            if longest { prepared.pipeline = pipelineWithDecisions(prepared.pipeline, try dedupSteps(of: pipeline), plan: plan, shard: 0) }
+            if longest { prepared.pipeline = pipelineWithDecisions(prepared.pipeline, try dedupSteps(of: pipeline), plan: plan, shard: 0, removingSignatures: true) }
         } catch {
             try? FileManager.default.removeItem(atPath: plan.workDirectory)
             throw error
@@ -251,9 +254,33 @@ public enum ClusterPhases {
         mapped.steps = Array(mapped.steps[..<dedup.lookup]) + [.ordered(name: DedupLookup.name) {
             DedupKeyWriter(plan: plan, shard: shard, signatures: signatures)
         }]
-        let summary = await Runner(pipeline: mapped, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))
-        if let failure = summary.failure { throw ClusterError("map \(shard): \(failure)") }
-        return "map \(shard): \(summary.read) records, \(summary.stages.last?.documentsIn ?? 0) documents keyed into \(plan.buckets) buckets"
+        // With a reduce phase to follow, the documents that reach dedup are written (with the rejects so far) for
+        // reduce to carry on from, instead of decoding and cleaning the inputs again.
+        let spill = plan.phases.contains(.reduce) ? try spillFile(plan, shard) : nil
+        var mapOptions = options
+        mapOptions.collectCorpusStatistics = false
+        if spill != nil { mapOptions.spillHashes = Set(pipeline.steps[(dedup.lookup + 1)...].compactMap { if case .ordered(let name, _) = $0 { name } else { nil } }) }
+        let summary = await Runner(pipeline: mapped, options: mapOptions).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: spill))
+        if let failure = summary.failure {
+            spill?.abandon()
+            throw ClusterError("map \(shard): \(failure)")
+        }
+        if let spill {
+            try spill.commit()
+            try summary.write(to: plan.path("map/\(shard).json"))
+        }
+        let documents = summary.stages[dedup.lookup].documentsIn
+        return "map \(shard): \(summary.read) records, \(documents) documents keyed into \(plan.buckets) buckets"
+            + (spill == nil ? "" : " and written for reduce (\(RunSummary.size(summary.outputBytes)))")
+    }
+
+    /// The map phase's batch file of a shard, its header written.
+    private static func spillFile(_ plan: ClusterPlan, _ shard: Int) throws -> OutputFile {
+        let path = plan.path("map/\(shard).bin")
+        try ClusterFiles.makeDirectories(for: path)
+        let file = try OutputFile(path: path)
+        try file.write(BatchSpill.header)
+        return file
     }
 
     private static func buckets(_ bucket: Int, _ plan: ClusterPlan, _ configuration: DedupStage.Configuration?) throws -> String {
@@ -325,12 +352,21 @@ public enum ClusterPhases {
     private static func reduce(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
                                _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
         if dedup != nil { guard plan.isDone(.clusters, 0) else { throw ClusterError("reduce \(shard): the clusters phase has not finished") } }
-        let reduced = pipelineWithDecisions(try pipelineWithRepeats(pipeline, plan: plan), dedup, plan: plan, shard: shard)
+        let reduced = pipelineWithDecisions(try pipelineWithRepeats(pipeline, plan: plan), dedup, plan: plan, shard: shard, removingSignatures: false)
         for directory in ["out", "rejects", "stats"] { try ClusterFiles.makeDirectories(for: plan.path("\(directory)/x")) }
         let output = try OutputFile(path: plan.path("out/\(shard).jsonl.gz"))
         let rejects = try OutputFile(path: plan.path("rejects/\(shard).jsonl.gz"))
-        let summary = await Runner(pipeline: reduced, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]),
-                                                                           to: .init(output: output, rejects: rejects))
+        let runner = Runner(pipeline: reduced, options: options)
+        var summary: RunSummary
+        if let dedup {
+            // Carries on from the documents the map phase wrote; its summary has the steps before dedup.
+            guard plan.isDone(.map, shard) else { throw ClusterError("reduce \(shard): map \(shard) has not finished") }
+            let mapped = try RunSummary.load(path: plan.path("map/\(shard).json"))
+            summary = await runner.run(continuingFrom: plan.path("map/\(shard).bin"), atStep: dedup.lookup, to: .init(output: output, rejects: rejects))
+            summary.takeFirstSteps(dedup.lookup, from: mapped)
+        } else {
+            summary = await runner.run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: output, rejects: rejects))
+        }
         if let failure = summary.failure {
             output.abandon()
             rejects.abandon()

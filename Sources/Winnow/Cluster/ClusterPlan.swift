@@ -14,13 +14,16 @@ import Darwin
 ///    (one task a bucket) sums them over the shards and keeps the repeated ones (`repeated/B.bin`), which map and
 ///    reduce remove from every document (`LineCountFiles`). Without it both phases' tasks do nothing.
 /// 1. `map` (one task a shard): the stages up to dedup over the shard's inputs; writes the dedup keys of its
-///    documents, split into buckets by key (`keys/B/S.bin`), and their ids (`docs/S.bin`).
+///    documents, split into buckets by key (`keys/B/S.bin`), their ids (`docs/S.bin`), and the documents that reach
+///    dedup with the rejects so far (`map/S.bin`, a `BatchSpill` file) and its counts (`map/S.json`).
 /// 2. `buckets` (one task a bucket): merges the bucket's key files of every shard and writes the verified duplicate
 ///    pairs (`edges/B.bin`).
 /// 3. `clusters` (one task): replays the pairs in input order through the same union-find as a single-process run
 ///    and writes each shard's decisions (`decisions/S.bin`).
-/// 4. `reduce` (one task a shard): the whole pipeline over the shard's inputs with dedup's decisions taken from
-///    `decisions/S.bin`; writes `out/S.jsonl.gz`, `rejects/S.jsonl.gz` and `stats/S.json`.
+/// 4. `reduce` (one task a shard): carries on from `map/S.bin` at dedup, with dedup's decisions taken from
+///    `decisions/S.bin`, through the stages after it; writes `out/S.jsonl.gz`, `rejects/S.jsonl.gz` and
+///    `stats/S.json` (the map's counts of the steps before dedup and its own after). Without dedup, the whole
+///    pipeline over the shard's inputs.
 ///
 /// Shards are contiguous runs of the input list (balanced by size), so `out/0…`, `out/1…`, … in order are the
 /// single-process run's output, byte for byte, whatever the number of shards and buckets. Each task writes its
@@ -45,10 +48,10 @@ public struct ClusterPlan: Sendable, Equatable {
             switch self {
             case .countLines: "A plan's first phase when clean removes repeated lines in two passes: one shard's lines counted per source, in sorted runs by bucket."
             case .mergeLines: "After count-lines: one bucket's line counts of every shard merged; the lines in min_repeats documents of a source kept."
-            case .map: "A plan's map phase: one shard's stages up to dedup; writes its dedup keys by bucket."
+            case .map: "A plan's map phase: one shard's stages up to dedup; writes its dedup keys by bucket and its documents for reduce."
             case .buckets: "A plan's buckets phase: one bucket's keys of every shard merged into verified duplicate pairs."
             case .clusters: "A plan's clusters phase: the pairs replayed in input order into each shard's duplicate decisions."
-            case .reduce: "A plan's last phase: one shard's whole pipeline with dedup's decisions; writes out/N.jsonl.gz."
+            case .reduce: "A plan's last phase: one shard's documents from map through dedup's decisions and the stages after; writes out/N.jsonl.gz."
             }
         }
     }

@@ -44,8 +44,16 @@ struct LittleEndianWriter {
 
     /// The byte count, then the UTF-8 bytes.
     mutating func string(_ value: String) {
-        integers(Array(value.utf8))
+        var value = value
+        value.withUTF8 { countedBytes(UnsafeRawBufferPointer($0)) }
     }
+
+    /// The byte count, then the bytes.
+    mutating func countedBytes(_ values: some Collection<UInt8>) {
+        integer(UInt64(values.count))
+        bytes.append(contentsOf: values)
+    }
+
 }
 
 extension LittleEndianReader {
@@ -57,6 +65,16 @@ extension LittleEndianReader {
 
     /// What `LittleEndianWriter.string` wrote.
     mutating func string() -> String? {
-        counted(UInt8.self).map { String(decoding: $0, as: UTF8.self) }
+        countedBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// What `LittleEndianWriter.countedBytes` wrote, in place.
+    mutating func countedBytes() -> UnsafeRawBufferPointer? {
+        let start = offset
+        guard let count = integer(UInt64.self), count <= UInt64(remaining), let at = take(Int(count)) else {
+            offset = start
+            return nil
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(count))])
     }
 }

@@ -237,6 +237,17 @@ public struct RunSummary: Sendable {
         }
     }
 
+    /// For a run that carried on from another's batches (the cluster reduce phase from the map phase's): that run's
+    /// counts of the first `count` steps, which it ran, and its inputs' figures.
+    mutating func takeFirstSteps(_ count: Int, from first: RunSummary) {
+        for index in 0..<min(count, stages.count, first.stages.count) { stages[index] = first.stages[index] }
+        filesTotal = first.filesTotal
+        filesDone = first.filesDone
+        compressedBytes = first.compressedBytes
+        inputProblems = first.inputProblems
+        skippedInputs = first.skippedInputs
+    }
+
     /// A byte count for people: `812 B`, `9.9 kB`, `40.3 MB`, `1.20 GB`.
     static func size(_ bytes: Int) -> String {
         switch bytes {

@@ -41,6 +41,10 @@ public struct Runner {
         public var discardOutput = false
         /// Collect `CorpusStatistics` of the written documents (for `--stats`).
         public var collectCorpusStatistics = false
+        /// Write each batch as it leaves the last step as a `BatchSpill` frame to the output, rejects included,
+        /// keeping the hashes of these ordered stages, so that another run can carry on from there (the cluster
+        /// map phase). Nil: write JSONL.
+        var spillHashes: Set<String>?
 
         public init(jobs: Int = Runner.defaultJobs) { self.jobs = max(1, jobs) }
     }
@@ -80,10 +84,6 @@ public struct Runner {
     /// `failure`; input problems are counted as rejects and listed in `inputProblems`. Files are not committed here:
     /// the caller commits or abandons them according to the summary.
     public func run(inputs: [InputFile], to destinations: Destinations) async -> RunSummary {
-        let phases = Phase.plan(pipeline.steps)
-        var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
-        summary.filesTotal = inputs.count
-        if options.collectCorpusStatistics { summary.corpus = CorpusStatistics() }
         let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
                                  maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
                                  cancellation: destinations.cancellation)
@@ -92,12 +92,56 @@ public struct Runner {
             reader.batchesEndAtInputs = true
             reader.firstOrdinal = resume.firstOrdinal
         }
+        let readAhead = ReadAhead(reader: reader, capacity: options.jobs + 1, byteBudget: options.bytesInFlightBudget)
+        var summary = await run(.inputs(readAhead), inputs: inputs, to: destinations)
+        let progress = readAhead.progress
+        summary.filesDone = progress.filesDone
+        summary.compressedBytes = progress.compressedBytes
+        summary.inputProblems = progress.problems
+        return summary
+    }
+
+    /// Carries on from the batches another run of this pipeline wrote at ordered step `step` (`BatchSpill`; the
+    /// cluster map phase writes them, the reduce phase carries on): the documents and rejects enter that step as
+    /// they left the first run, so the output is the one a single run writes. The summary counts the steps from
+    /// `step` on; the caller adds what the first run counted before it (and its inputs' figures).
+    func run(continuingFrom path: String, atStep step: Int, to destinations: Destinations) async -> RunSummary {
+        let phases = Phase.plan(pipeline.steps)
+        guard let entry = phases.firstIndex(where: { if case .ordered(step) = $0 { true } else { false } }) else {
+            var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
+            summary.failure = "step \(step) of the pipeline is not an ordered stage to carry on from"
+            return summary
+        }
+        do {
+            return await run(.spill(try BatchSpill.Reader(path: path), phase: entry), inputs: [], to: destinations)
+        } catch {
+            var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
+            summary.failure = "\(error)"
+            return summary
+        }
+    }
+
+    /// Where a run's batches come from.
+    private enum BatchSource {
+        /// Records read from the inputs, decoded by the first step.
+        case inputs(ReadAhead)
+        /// Batches a first run spilled, entering at phase `phase`.
+        case spill(BatchSpill.Reader, phase: Int)
+    }
+
+    private func run(_ source: BatchSource, inputs: [InputFile], to destinations: Destinations) async -> RunSummary {
+        let phases = Phase.plan(pipeline.steps)
+        var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
+        summary.filesTotal = inputs.count
+        if options.collectCorpusStatistics { summary.corpus = CorpusStatistics() }
         let outputCompression = destinations.output?.compression ?? .none, rejectsCompression = destinations.rejects?.compression ?? .none
+        let keepsRejects = destinations.rejects != nil || options.spillHashes != nil
         let encoding = EncodingPlan(output: outputCompression, outputLevel: pipeline.compressionLevel ?? outputCompression.defaultLevel,
-                                    outputLayout: pipeline.outputLayout, rejectsLayout: destinations.rejects == nil ? nil : pipeline.rejectsLayout,
+                                    outputLayout: pipeline.outputLayout, rejectsLayout: keepsRejects ? pipeline.rejectsLayout : nil,
                                     rejects: rejectsCompression,
                                     rejectsLevel: pipeline.compressionLevel ?? rejectsCompression.defaultLevel,
-                                    discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics)
+                                    discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics,
+                                    spillHashes: options.spillHashes)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, rejectsLayout: encoding.rejectsLayout)
         scheduler.checkpoints = destinations.resume != nil
         do {
@@ -112,9 +156,8 @@ public struct Runner {
         let limit = 2 * options.jobs
         let start = Clock.now
         let steps = pipeline.steps
-
         let budget = options.bytesInFlightBudget
-        let readAhead = ReadAhead(reader: reader, capacity: options.jobs + 1, byteBudget: budget)
+        var source = source
 
         await withTaskGroup(of: WorkBatch.self) { group in
             var inFlight = 0
@@ -123,24 +166,58 @@ public struct Runner {
             var reading = true
             var writeBuffer: [Int: WorkBatch] = [:]
             var nextToWrite = 0
+            var nextSequence = 0
             let decode = pipeline.decode
+            let freshCounters = steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")]
 
             while true {
                 while reading && inFlight < limit && (inFlight == 0 || bytesInFlight < budget) {
                     if destinations.cancellation.isSet || summary.failure != nil {
                         summary.interrupted = summary.failure == nil
-                        readAhead.stop()
+                        if case .inputs(let readAhead) = source { readAhead.stop() }
                         reading = false
                         break
                     }
-                    guard let raw = await readAhead.next() else {
-                        reading = false
-                        break
+                    switch source {
+                    case .inputs(let readAhead):
+                        guard let raw = await readAhead.next() else {
+                            reading = false
+                            continue
+                        }
+                        inputBytes[raw.sequence] = raw.bytes.count
+                        bytesInFlight += raw.bytes.count
+                        group.addTask { Phase.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
+                    case .spill(var reader, let phase):
+                        let frame: [UInt8]?
+                        do {
+                            frame = try reader.next()
+                        } catch {
+                            summary.failure = "\(error)"
+                            continue
+                        }
+                        source = .spill(reader, phase: phase)
+                        guard let frame else {
+                            reading = false
+                            continue
+                        }
+                        let sequence = nextSequence, path = reader.file.path
+                        inputBytes[sequence] = frame.count
+                        bytesInFlight += frame.count
+                        group.addTask {
+                            do {
+                                var batch = try BatchSpill.batch(from: frame, phase: phase, counters: freshCounters)
+                                guard batch.sequence == sequence else { throw SpillError("batch \(batch.sequence) where \(sequence) was due") }
+                                batch.sequence = sequence
+                                return batch
+                            } catch {
+                                var batch = WorkBatch(sequence: sequence, phase: phase, counters: freshCounters)
+                                batch.failure = "\(path): \(error)"
+                                return batch
+                            }
+                        }
                     }
+                    nextSequence += 1
                     inFlight += 1
-                    bytesInFlight += raw.bytes.count
-                    inputBytes[raw.sequence] = raw.bytes.count
-                    group.addTask { Phase.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
                 }
                 guard inFlight > 0, let finished = await group.next() else { break }
                 for batch in scheduler.advance(finished) {
@@ -154,11 +231,14 @@ public struct Runner {
                         nextToWrite += 1
                         inFlight -= 1
                         bytesInFlight -= inputBytes.removeValue(forKey: ready.sequence) ?? 0
-                        write(ready, to: destinations, summary: &summary, part: &part, inputs: inputs, problems: readAhead.progress.problems)
+                        let problems: () -> [InputProblem] = { if case .inputs(let readAhead) = source { readAhead.progress.problems } else { [] } }
+                        write(ready, to: destinations, summary: &summary, part: &part, inputs: inputs, problems: problems())
                     }
                 }
-                let progress = readAhead.progress
-                destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
+                if case .inputs(let readAhead) = source {
+                    let progress = readAhead.progress
+                    destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
+                }
             }
         }
         // A cancellation that came once everything was read still stops the run: the caller commits nothing.
@@ -167,10 +247,6 @@ public struct Runner {
             do { try scheduler.finish() } catch { summary.failure = "\(error)" }
         }
         if summary.failure != nil || summary.interrupted { destinations.resume?.abandonCurrent() }
-        let progress = readAhead.progress
-        summary.filesDone = progress.filesDone
-        summary.compressedBytes = progress.compressedBytes
-        summary.inputProblems = progress.problems
         summary.wallSeconds = Clock.seconds(since: start)
         destinations.progress?.finish()
         return summary
@@ -180,6 +256,7 @@ public struct Runner {
     private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary, part: inout ResumePart,
                        inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) {
         for index in summary.stages.indices { summary.stages[index].merge(batch.counters[index]) }
+        if let failure = batch.failure, summary.failure == nil { summary.failure = failure }
         // After a failed write nothing more is written: those documents count as "not finished".
         guard summary.failure == nil else { return }
         if let corpus = batch.corpus { summary.corpus?.merge(corpus) }
@@ -253,6 +330,8 @@ struct EncodingPlan: Sendable {
     var rejectsLevel: Int
     var discardOutput: Bool
     var collectCorpusStatistics: Bool
+    /// `Options.spillHashes`.
+    var spillHashes: Set<String>?
 }
 
 /// A rejected record, encoded, with its input position so the rejects come out in input order.
@@ -281,6 +360,8 @@ struct WorkBatch: Sendable {
     var completedInput: (index: Int, nextOrdinal: Int)?
     /// With `--resume`, on an input's last batch: each ordered stage's state after it, by step index.
     var states: [Int: [UInt8]] = [:]
+    /// Why the batch could not be made (a damaged batch file): the run fails when it is due to be written.
+    var failure: String?
 }
 
 /// A step of the run: per-document stages in parallel, or one ordered stage on the run's task.
@@ -406,6 +487,12 @@ enum Phase: Sendable {
     private static func encode(_ batch: inout WorkBatch, _ encoding: EncodingPlan) {
         let started = Clock.threadCPU
         let outputIndex = batch.counters.count - 1
+        if let hashes = encoding.spillHashes {
+            batch.output = BatchSpill.frame(batch, keepingHashes: hashes)
+            batch.rejects = []
+            batch.counters[outputIndex].seconds = Clock.cpuSeconds(since: started)
+            return
+        }
         batch.counters[outputIndex].documentsIn = batch.documents.count
         batch.counters[outputIndex].kept = batch.documents.count
         var writer = JSONWriter(reservingCapacity: batch.documents.reduce(0) { $0 + $1.text.utf8.count } + 256 * batch.documents.count)

@@ -98,6 +98,53 @@ struct ClusterPhasesTests {
         }
     }
 
+    /// Reduce carries on from the documents the map phase wrote: everything a document holds past dedup (the
+    /// fields of sentences, language and stats, the statistics a later filter reads), the rejects and drops before
+    /// dedup, and the counts of every step come out as one run's.
+    @Test func reduceCarriesOnFromTheMapPhasesDocumentsAsOneRunWould() throws {
+        let directory = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (_, input) = try Self.corpus(in: directory, files: 6)
+        try #"{"id": "broken", "text": "#.appending("\n{\"id\": \"short\", \"text\": \"Too short.\"}\n")
+            .write(to: input.appendingPathComponent("part03b.jsonl"), atomically: true, encoding: .utf8)
+        let pipeline = directory.appendingPathComponent("p.yaml")
+        try """
+            version: 1
+            stages:
+              - decode: {}
+              - clean: {min_repeats: 0}
+              - sentences: {}
+              - language: {}
+              - stats: {}
+              - filter: {min_words: 5}
+              - dedup: {}
+              - filter: {max_words: 150}
+            """.write(to: pipeline, atomically: true, encoding: .utf8)
+        let rejectsPath = directory.appendingPathComponent("single-rejects.jsonl").path
+        let statsPath = directory.appendingPathComponent("single-stats.json").path
+        let single = try TestSupport.runWinnow(["run", pipeline.path, input.path, "--no-progress", "--rejects", rejectsPath, "--stats", statsPath])
+        #expect(single.status == 0)
+        let work = directory.appendingPathComponent("work")
+        let phased = try runPhases(pipeline.path, input, shards: 4, buckets: 2, work: work)
+        let sameOutput = phased.output == Array(single.stdout), sameRejects = phased.rejects == (try FileSource.contents(of: rejectsPath))
+        #expect(sameOutput)
+        #expect(sameRejects)
+        let rejects = String(decoding: phased.rejects, as: UTF8.self)
+        #expect(rejects.contains("malformed JSON") && rejects.contains(#""reason":"min_words""#) && rejects.contains("duplicate"))
+        // The reduce phases' counts add up to the single run's (time and output bytes aside).
+        var merged = try RunSummary.load(path: work.appendingPathComponent("stats/0.json").path)
+        for shard in 1..<4 { try merged.merge(RunSummary.load(path: work.appendingPathComponent("stats/\(shard).json").path)) }
+        let expected = try RunSummary.load(path: statsPath)
+        func comparable(_ summary: RunSummary) -> RunSummary {
+            var summary = summary
+            for index in summary.stages.indices { summary.stages[index].seconds = 0 }
+            (summary.wallSeconds, summary.outputBytes, summary.corpus) = (0, 0, nil)
+            return summary
+        }
+        let sameCounts = comparable(merged).json == comparable(expected).json
+        #expect(sameCounts, "\(comparable(merged).json) against \(comparable(expected).json)")
+    }
+
     @Test func repeatedLinesCountedOverTheCorpusGiveTheSameOutputInAnyPlan() throws {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
