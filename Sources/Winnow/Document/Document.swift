@@ -45,6 +45,9 @@ public struct Document: Sendable, Hashable {
     /// The `stats` stage's statistics of the text, kept for `filter` and the corpus statistics so they are not
     /// computed twice. Never written out (the `stats` field is).
     public var statistics: TextStatistics?
+    /// The text is still HTML: `decode` leaves it so when `extract` follows, and extract makes it text. Never
+    /// written out.
+    public var isMarkup = false
 
     public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
         self.id = id

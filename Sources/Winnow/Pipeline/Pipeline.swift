@@ -31,11 +31,14 @@ public struct Pipeline: Sendable {
 
     public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil,
                 compressionLevel: Int? = nil) {
-        if case .decode? = steps.first {
-            self.steps = Self.signingBeforeLineRemoval(steps)
-        } else {
-            self.steps = Self.signingBeforeLineRemoval([.decode(DecodeStage())] + steps)
+        var steps = steps
+        if case .decode? = steps.first {} else { steps.insert(.decode(DecodeStage()), at: 0) }
+        // Extract needs the HTML that decode would otherwise turn into text.
+        if case .decode(var decode) = steps[0], steps.contains(where: { if case .document(let stage) = $0 { stage is ExtractStage } else { false } }) {
+            decode.leavesMarkup = true
+            steps[0] = .decode(decode)
         }
+        self.steps = Self.signingBeforeLineRemoval(steps)
         self.name = name
         self.inputPaths = inputPaths
         self.outputPath = outputPath
@@ -217,6 +220,8 @@ private struct PipelineFileReader {
                 throw error(key, "unknown stage '\(name.string)' (stages: \(validNames))")
             }
             if kind.name == DecodeStage.name && index != 0 { throw error(key, "decode must be the first stage") }
+            let afterDecode = steps.allSatisfy { if case .decode = $0 { true } else { false } }
+            if kind.name == ExtractStage.name && !afterDecode { throw error(key, "extract must come right after decode (the later stages read text, not HTML)") }
             let options = try StageOptions(stage: kind.name, node: value, file: file)
             steps.append(contentsOf: try kind.build(options))
         }

@@ -95,6 +95,10 @@ public struct StageKind: Sendable {
                   options: DecodeStage.Configuration.optionDescriptions, outputFields: DecodeStage.outputFields) { options throws(PipelineError) in
             [.decode(DecodeStage(configuration: try .read(options)))]
         },
+        StageKind(name: ExtractStage.name, summary: ExtractStage.summary,
+                  options: ExtractStage.Configuration.optionDescriptions, outputFields: ExtractStage.outputFields) { options throws(PipelineError) in
+            [.document(ExtractStage(configuration: try .read(options)))]
+        },
         StageKind(name: CleanStage.name, summary: CleanStage.summary,
                   options: CleanStage.Configuration.optionDescriptions, outputFields: CleanStage.outputFields) { options throws(PipelineError) in
             CleanStage.steps(try .read(options))

@@ -171,7 +171,7 @@ struct CommandLineTests {
     @Test func badPipelineFilesExitTwoWithAPosition() throws {
         let unknown = try TestSupport.runWinnow(["validate", "Tests/WinnowTests/Fixtures/unknown-stage.yaml"])
         #expect(unknown.status == 2)
-        #expect(text(unknown.stderr).contains("unknown-stage.yaml:4:5: unknown stage 'nosuchstage' (stages: decode, clean, sentences, language, stats, filter, dedup)"))
+        #expect(text(unknown.stderr).contains("unknown-stage.yaml:4:5: unknown stage 'nosuchstage' (stages: decode, extract, clean, sentences, language, stats, filter, dedup)"))
         let option = try TestSupport.runWinnow(["run", "Tests/WinnowTests/Fixtures/bad-option.yaml", "Samples"])
         #expect(option.status == 2)
         #expect(text(option.stderr).contains("bad-option.yaml:4:15"))

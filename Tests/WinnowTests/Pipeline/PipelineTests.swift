@@ -47,7 +47,7 @@ import Testing
         #expect(problem?.line == 4)
         #expect(problem?.column == 5)
         #expect(problem?.description.contains("p.yaml:4:5") == true)
-        #expect(problem?.message.contains("decode, clean") == true)
+        #expect(problem?.message.contains("decode, extract, clean") == true)
     }
 
     @Test func optionErrorsArePositioned() {

@@ -12,7 +12,8 @@ import Foundation
 /// Bytes that are not UTF-8 are decoded as Windows-1252 when that reads as text, else with U+FFFD for each bad
 /// sequence (`TextEncoding`); UTF-16 inputs are recognised by their byte order mark. Such a document carries
 /// `encoding` and `replaced_sequences`. With `html: auto` a text that is mostly markup (or a WARC response served as
-/// HTML) is converted from HTML (`HTMLText`); character references are decoded in every mode. A record that cannot
+/// HTML) is converted from HTML (`HTMLText`), or left as HTML when `extract` follows; character references are
+/// decoded in every mode (but in HTML left for extract, which decodes them). A record that cannot
 /// be decoded is rejected with its file, line and the reason; blank JSONL lines are skipped.
 public struct DecodeStage: Sendable {
     public static let name = "decode"
@@ -65,6 +66,8 @@ public struct DecodeStage: Sendable {
     }
 
     public var configuration: Configuration
+    /// Leave HTML as it is (the pipeline sets this when `extract` follows decode).
+    public var leavesMarkup = false
 
     public init(configuration: Configuration = .defaults) { self.configuration = configuration }
 
@@ -158,7 +161,8 @@ public struct DecodeStage: Sendable {
             let outer = Set(object.members.map(\.key))
             object.members += inner.members.filter { !outer.contains($0.key) }
         }
-        var document = Document(id: id, text: readMarkup(text, isHTML: nil), metadata: object, source: source, ordinal: ordinal)
+        var document = Document(id: id, text: "", metadata: object, source: source, ordinal: ordinal)
+        document.text = readMarkup(text, isHTML: nil, into: &document)
         if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField], !language.isEmpty {
             document.fields["language"] = .string(language)
         }
@@ -195,16 +199,21 @@ public struct DecodeStage: Sendable {
             text = decoded.text
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        return readMarkup(text, isHTML: markup)
+        return readMarkup(text, isHTML: markup, into: &document)
     }
 
-    /// HTML to text when it is HTML (by the `html` option), else character references decoded.
-    private func readMarkup(_ text: String, isHTML: Bool?) -> String {
+    /// HTML to text when it is HTML (by the `html` option), else character references decoded. When `extract`
+    /// follows, HTML is left as it is and the document marked as markup, for extract to find its main content.
+    private func readMarkup(_ text: String, isHTML: Bool?, into document: inout Document) -> String {
         let html: Bool
         switch configuration.html {
         case .always: html = true
         case .never: html = false
         case .auto: html = isHTML ?? HTMLText.looksLikeHTML(text)
+        }
+        if html && leavesMarkup {
+            document.isMarkup = true
+            return text
         }
         return html ? HTMLText.text(text) : HTMLEntities.decode(text, html: false)
     }

@@ -1,0 +1,372 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An HTML page as a tree, built by a tolerant tokenizer and tree builder that reads real-world tag soup as browsers
+/// roughly do: end tags implied by the HTML rules (`<p>` ends at the next block, `<li>` at the next `<li>`, cells,
+/// rows, options, headings), void elements (`<br>`, `<img>` …) and `/>`, raw-text elements (`<script>`, `<style>`,
+/// `<textarea>`, `<title>` …) read to their end tag, comments, doctype and processing instructions skipped, stray end
+/// tags ignored, unclosed elements closed at the end; character references decoded (`HTMLEntities`).
+///
+/// Linear in the page: each byte is read once, an element is pushed and popped once, and the one search down the
+/// open elements (is there a `<p>` to close in scope?) stops after `scopeSearchLimit` elements, so 100,000 nested
+/// `<div>`s cost no more than 100,000 siblings. Nodes sit in document order in flat arrays (a parent before its
+/// children), so bottom-up sums are one backwards loop and no walk recurses.
+struct HTMLTree {
+    /// An element or a text node.
+    struct Node {
+        /// The lower-case tag name; empty for a text node.
+        var name: String
+        /// What the tree builder and the extractor know of the element (one look-up of its name).
+        var flags: TagFlags = []
+        var parent: Int32
+        var firstChild: Int32 = -1
+        var lastChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        /// A text node's text (references decoded, white space as written).
+        var text: String = ""
+        /// The attributes the extractor reads, lower-case names: class, id, role, itemprop, lang, href, rel,
+        /// name, property, content, datetime, hidden, aria-hidden, style, type.
+        var attributes: [(name: String, value: String)] = []
+
+        var isText: Bool { name.isEmpty }
+
+        func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
+    }
+
+    /// Categories of elements, so that each name is looked up once.
+    struct TagFlags: OptionSet, Sendable {
+        let rawValue: UInt32
+        static let rawText = TagFlags(rawValue: 1 << 0)
+        static let void = TagFlags(rawValue: 1 << 1)
+        static let closesParagraph = TagFlags(rawValue: 1 << 2)
+        static let heading = TagFlags(rawValue: 1 << 3)
+        /// Ends a block of text (`ContentExtractor`).
+        static let block = TagFlags(rawValue: 1 << 4)
+        /// Never holds main content (`ContentExtractor`).
+        static let skipped = TagFlags(rawValue: 1 << 5)
+        // Scope boundaries: where the search for an element to close stops.
+        static let paragraphScope = TagFlags(rawValue: 1 << 6)
+        static let listScope = TagFlags(rawValue: 1 << 7)
+        static let definitionScope = TagFlags(rawValue: 1 << 8)
+        static let tableScope = TagFlags(rawValue: 1 << 9)
+        static let rowScope = TagFlags(rawValue: 1 << 10)
+        static let selectScope = TagFlags(rawValue: 1 << 11)
+        static let cellScope = TagFlags(rawValue: 1 << 12)
+        // Single elements the extractor tests often.
+        static let link = TagFlags(rawValue: 1 << 13)
+        static let preformatted = TagFlags(rawValue: 1 << 14)
+        /// `br`, `hr`: end a block without starting one.
+        static let lineBreak = TagFlags(rawValue: 1 << 15)
+        static let listItem = TagFlags(rawValue: 1 << 16)
+        static let cell = TagFlags(rawValue: 1 << 17)
+    }
+
+    static let tagFlags: [String: TagFlags] = {
+        var flags: [String: TagFlags] = [:]
+        func add(_ names: Set<String>, _ flag: TagFlags) { for name in names { flags[name, default: []].insert(flag) } }
+        add(rawTextElements, .rawText)
+        add(voidElements, .void)
+        add(closesParagraph, .closesParagraph)
+        add(headings, .heading)
+        add(ContentExtractor.blockElements, .block)
+        add(ContentExtractor.skippedElements, .skipped)
+        add(["table", "td", "th", "caption", "button", "html", "template"], .paragraphScope)
+        add(["ul", "ol", "table", "td", "th"], .listScope)
+        add(["dl", "table", "td"], .definitionScope)
+        add(["table"], .tableScope)
+        add(["tr", "table"], .rowScope)
+        add(["select", "datalist"], .selectScope)
+        add(["td", "th", "table"], .cellScope)
+        add(["a"], .link)
+        add(["pre"], .preformatted)
+        add(["br", "hr"], .lineBreak)
+        add(["li", "dd", "dt"], .listItem)
+        add(["td", "th"], .cell)
+        return flags
+    }()
+
+    private(set) var nodes: [Node] = [Node(name: "#root", parent: -1)]
+    /// The text of `<title>`, references decoded.
+    private(set) var title = ""
+    /// The content of each `<script type="application/ld+json">` (publication dates live there).
+    private(set) var linkedData: [String] = []
+
+    /// Elements whose content is raw text up to their end tag.
+    static let rawTextElements: Set<String> = ["script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes", "plaintext"]
+    static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen",
+    ]
+    /// Start tags that end an open `<p>` (HTML's "close a p element in button scope").
+    static let closesParagraph: Set<String> = [
+        "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main",
+        "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "li", "dd", "dt",
+    ]
+    static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+    /// How far down the open elements a scope search looks.
+    static let scopeSearchLimit = 64
+    private static let readAttributes: Set<String> = [
+        "class", "id", "role", "itemprop", "lang", "href", "rel", "name", "property", "content", "datetime", "hidden",
+        "aria-hidden", "style", "type", "itemtype",
+    ]
+
+    private var open: [Int32] = [0]
+    private var openCount: [String: Int] = [:]
+
+    /// Parses `html`.
+    init(_ html: String) {
+        var html = html
+        html.withUTF8 { bytes in parse(bytes) }
+        while open.count > 1 { pop() }
+    }
+
+    // MARK: - Building
+
+    private var current: Int32 { open[open.count - 1] }
+
+    private mutating func append(_ node: Node) -> Int32 {
+        let index = Int32(nodes.count)
+        var node = node
+        node.parent = current
+        nodes.append(node)
+        let parent = Int(current)
+        if nodes[parent].lastChild >= 0 { nodes[Int(nodes[parent].lastChild)].nextSibling = index } else { nodes[parent].firstChild = index }
+        nodes[parent].lastChild = index
+        return index
+    }
+
+    private mutating func pop() {
+        let index = Int(open.removeLast())
+        openCount[nodes[index].name, default: 1] -= 1
+    }
+
+    /// Pops up to and including the nearest open `name` when one is within the search limit and no boundary
+    /// element comes first.
+    private mutating func close(_ name: String, boundaries: TagFlags) {
+        guard openCount[name, default: 0] > 0 else { return }
+        var depth = open.count - 1
+        let lowest = max(1, open.count - Self.scopeSearchLimit)
+        while depth >= lowest {
+            let element = nodes[Int(open[depth])]
+            if element.name == name {
+                while open.count > depth { pop() }
+                return
+            }
+            if !element.flags.isDisjoint(with: boundaries) { return }
+            depth -= 1
+        }
+    }
+
+    private mutating func startTag(_ name: String, flags: TagFlags, attributes: [(name: String, value: String)], selfClosing: Bool) {
+        if flags.contains(.closesParagraph) { close("p", boundaries: .paragraphScope) }
+        switch name {
+        case "li": close("li", boundaries: .listScope)
+        case "dt", "dd":
+            close("dt", boundaries: .definitionScope)
+            close("dd", boundaries: .definitionScope)
+        case "tr": close("tr", boundaries: .tableScope)
+        case "td", "th":
+            close("td", boundaries: .rowScope)
+            close("th", boundaries: .rowScope)
+        case "thead", "tbody", "tfoot":
+            for section in ["thead", "tbody", "tfoot"] { close(section, boundaries: .tableScope) }
+        case "option": close("option", boundaries: .selectScope)
+        case "a": close("a", boundaries: .cellScope)
+        default:
+            if flags.contains(.heading), nodes[Int(current)].flags.contains(.heading) { pop() }
+        }
+        let index = append(Node(name: name, flags: flags, parent: current, attributes: attributes))
+        if !(selfClosing || flags.contains(.void)) {
+            open.append(index)
+            openCount[name, default: 0] += 1
+        }
+    }
+
+    private mutating func endTag(_ name: String) {
+        guard openCount[name, default: 0] > 0 else { return }
+        while let top = open.last, top != 0 {
+            let element = nodes[Int(top)].name
+            pop()
+            if element == name { return }
+        }
+    }
+
+    private mutating func text(_ text: String) {
+        guard !text.isEmpty else { return }
+        if let last = nodes.last, last.isText, last.parent == current, nodes[Int(current)].lastChild == Int32(nodes.count - 1) {
+            nodes[nodes.count - 1].text += text
+        } else {
+            _ = append(Node(name: "", parent: current, text: text))
+        }
+    }
+
+    // MARK: - Tokenizing
+
+    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var index = 0
+        var textStart = 0
+        func flushText(upTo end: Int) {
+            guard end > textStart else { return }
+            var decoded: [UInt8] = []
+            HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[textStart..<end]), html: true, into: &decoded)
+            text(String(decoding: decoded, as: UTF8.self))
+        }
+        while index < bytes.count {
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) else { break }
+            index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard index + 1 < bytes.count else { break }
+            let next = bytes[index + 1]
+            if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
+                flushText(upTo: index)
+                if Self.matches(bytes, "<!--", at: index) {
+                    index = Self.find(bytes, Array("-->".utf8), from: index + 4).map { $0 + 3 } ?? bytes.count
+                } else {
+                    index = Self.find(bytes, [UInt8(ascii: ">")], from: index + 2).map { $0 + 1 } ?? bytes.count
+                }
+                textStart = index
+                continue
+            }
+            let closing = next == UInt8(ascii: "/")
+            let nameStart = index + (closing ? 2 : 1)
+            guard nameStart < bytes.count, (bytes[nameStart] | 0x20) &- UInt8(ascii: "a") < 26 else {
+                index += 1  // a `<` that starts no tag is text
+                continue
+            }
+            flushText(upTo: index)
+            var nameEnd = nameStart
+            while nameEnd < bytes.count, Self.isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+            let name = Self.lowercased(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+            let (attributes, selfClosing, end) = Self.attributes(bytes, from: nameEnd, keep: !closing)
+            index = end
+            let flags = Self.tagFlags[name] ?? []
+            if closing {
+                endTag(name)
+            } else if flags.contains(.rawText) {
+                let close = Self.closingTag(bytes, name, from: index)
+                if name == "title" || name == "textarea" {
+                    var decoded: [UInt8] = []
+                    HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), html: true, into: &decoded)
+                    let content = String(decoding: decoded, as: UTF8.self)
+                    if name == "title" && title.isEmpty { title = content }
+                    if name == "textarea" {
+                        startTag(name, flags: flags, attributes: attributes, selfClosing: false)
+                        text(content)
+                        endTag(name)
+                    }
+                } else {
+                    if name == "script", attributes.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") }) {
+                        linkedData.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), as: UTF8.self))
+                    }
+                    startTag(name, flags: flags, attributes: attributes, selfClosing: true)
+                }
+                index = close.end
+            } else {
+                startTag(name, flags: flags, attributes: attributes, selfClosing: selfClosing)
+            }
+            textStart = index
+        }
+        flushText(upTo: bytes.count)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">"))
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+
+    private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Reads a tag's attributes from after its name to its `>`: the ones the extractor uses (when `keep`), whether
+    /// it ends with `/>`, and the index after the `>`.
+    private static func attributes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, keep: Bool) -> ([(name: String, value: String)], Bool, Int) {
+        var attributes: [(name: String, value: String)] = []
+        var i = start
+        var selfClosing = false
+        while i < bytes.count {
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.count else { break }
+            if bytes[i] == UInt8(ascii: ">") { return (attributes, selfClosing, i + 1) }
+            if bytes[i] == UInt8(ascii: "/") {
+                selfClosing = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: ">")
+                i += 1
+                continue
+            }
+            selfClosing = false
+            let nameStart = i
+            while i < bytes.count, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
+                  !(bytes[i] == UInt8(ascii: "/") && i > nameStart) { i += 1 }
+            if i == nameStart { i += 1 }  // a stray `=`
+            let nameEnd = i
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            var valueRange = i..<i
+            if i < bytes.count, bytes[i] == UInt8(ascii: "=") {
+                i += 1
+                while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+                if i < bytes.count, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") {
+                    let quote = bytes[i]
+                    let valueStart = i + 1
+                    i = valueStart
+                    while i < bytes.count, bytes[i] != quote { i += 1 }
+                    valueRange = valueStart..<i
+                    if i < bytes.count { i += 1 }
+                } else {
+                    let valueStart = i
+                    while i < bytes.count, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: ">") { i += 1 }
+                    valueRange = valueStart..<i
+                }
+            }
+            guard keep, nameEnd > nameStart, nameEnd - nameStart <= 12 else { continue }
+            let name = lowercased(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+            guard readAttributes.contains(name) else { continue }
+            var decoded: [UInt8] = []
+            HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[valueRange]), html: true, into: &decoded)
+            attributes.append((name, String(decoding: decoded, as: UTF8.self)))
+        }
+        return (attributes, selfClosing, bytes.count)
+    }
+
+    /// Where a raw-text element's content ends and the index after its end tag (the input's end when it has none).
+    private static func closingTag(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from start: Int) -> (contentEnd: Int, end: Int) {
+        let needle = Array("</\(name)".utf8)
+        var i = start
+        while let found = find(bytes, needle, from: i) {
+            let after = found + needle.count
+            if after >= bytes.count || !isNameByte(bytes[after]) || bytes[after] == UInt8(ascii: "/") {
+                let close = find(bytes, [UInt8(ascii: ">")], from: after).map { $0 + 1 } ?? bytes.count
+                return (found, close)
+            }
+            i = after
+        }
+        return (bytes.count, bytes.count)
+    }
+
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: String, at i: Int) -> Bool {
+        let pattern = Array(literal.utf8)
+        return i + pattern.count <= bytes.count && bytes[i..<(i + pattern.count)].elementsEqual(pattern)
+    }
+
+    /// The first position of `pattern` at or after `start`, ASCII letters compared case-insensitively. The first
+    /// byte is not a letter (`<`, `-`, `>`), so one `memchr` finds each candidate and the search is linear.
+    private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8], from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, let first = pattern.first else { return nil }
+        precondition(first | 0x20 &- UInt8(ascii: "a") >= 26, "the pattern starts with a letter")
+        var i = start
+        while i + pattern.count <= bytes.count, let found = memchr(base + i, Int32(first), bytes.count - i) {
+            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard at + pattern.count <= bytes.count else { return nil }
+            if (1..<pattern.count).allSatisfy({ sameFolded(bytes[at + $0], pattern[$0]) }) { return at }
+            i = at + 1
+        }
+        return nil
+    }
+
+    private static func sameFolded(_ byte: UInt8, _ expected: UInt8) -> Bool {
+        expected | 0x20 &- UInt8(ascii: "a") < 26 ? byte | 0x20 == expected | 0x20 : byte == expected
+    }
+}
