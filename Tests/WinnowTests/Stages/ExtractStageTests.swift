@@ -12,7 +12,7 @@ import Testing
             var child = tree.nodes[Int(index)].firstChild
             while child >= 0 {
                 let node = tree.nodes[Int(child)]
-                parts.append(node.isText ? node.text : node.firstChild < 0 ? node.name : "\(node.name)(\(render(child)))")
+                parts.append(node.isText ? tree.text(of: node) : node.firstChild < 0 ? node.name : "\(node.name)(\(render(child)))")
                 child = node.nextSibling
             }
             return parts.joined(separator: " ")

@@ -202,8 +202,8 @@ public struct ContentExtractor: Sendable {
             let node = nodes[Int(index)]
             if node.isText {
                 let inLink = linkDepth > 0
-                node.text.utf8.withContiguousStorageIfAvailable { bytes in
-                    for byte in bytes {
+                tree.textBytes.withUnsafeBufferPointer { all in
+                    for byte in all[Int(node.textStart)..<Int(node.textEnd)] {
                         let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
                         if isSpace && preDepth == 0 {
                             pendingSpace = chars > 0
@@ -223,7 +223,7 @@ public struct ContentExtractor: Sendable {
                         }
                         if byte == UInt8(ascii: ",") { commas += 1 }
                     }
-                } ?? ()
+                }
                 continue
             }
             let flags = node.flags
@@ -457,6 +457,14 @@ public struct ContentExtractor: Sendable {
 
     // MARK: - Metadata
 
+    /// `text` without ASCII white space around it.
+    static func trimmed(_ text: String) -> String {
+        let bytes = text.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x0C }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[first...last])
+    }
+
     /// `title`, `lang`, `description`, `canonical_url` and `date` from the page's head, when present.
     static func metadata(of tree: HTMLTree) -> JSONObject {
         var metadata: JSONObject = [:]
@@ -469,7 +477,7 @@ public struct ContentExtractor: Sendable {
             case "meta":
                 let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "").lowercased()
                 guard let value = node.attribute("content") else { continue }
-                let content = String(value.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+                let content = Self.trimmed(value)
                 guard !content.isEmpty else { continue }
                 switch key {
                 case "description", "og:description": description = description ?? content

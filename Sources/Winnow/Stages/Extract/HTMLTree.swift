@@ -25,8 +25,8 @@ struct HTMLTree {
         var firstChild: Int32 = -1
         var lastChild: Int32 = -1
         var nextSibling: Int32 = -1
-        /// A text node's text (references decoded, white space as written).
-        var text: String = ""
+        /// A text node's text (references decoded, white space as written): its range in `textBytes`.
+        var textStart: Int32 = 0, textEnd: Int32 = 0
         /// The attributes the extractor reads, lower-case names: class, id, role, itemprop, lang, href, rel,
         /// name, property, content, datetime, hidden, aria-hidden, style, type.
         var attributes: [(name: String, value: String)] = []
@@ -89,6 +89,13 @@ struct HTMLTree {
     }()
 
     private(set) var nodes: [Node] = [Node(name: "#root", parent: -1)]
+    /// Every text node's text, one after another (one buffer rather than a string a node).
+    private(set) var textBytes: [UInt8] = []
+
+    /// A text node's text.
+    func text(of node: Node) -> String {
+        String(decoding: textBytes[Int(node.textStart)..<Int(node.textEnd)], as: UTF8.self)
+    }
     /// The text of `<title>`, references decoded.
     private(set) var title = ""
     /// The content of each `<script type="application/ld+json">` (publication dates live there).
@@ -194,12 +201,16 @@ struct HTMLTree {
         }
     }
 
-    private mutating func text(_ text: String) {
-        guard !text.isEmpty else { return }
-        if let last = nodes.last, last.isText, last.parent == current, nodes[Int(current)].lastChild == Int32(nodes.count - 1) {
-            nodes[nodes.count - 1].text += text
+    /// Adds text, references decoded, to the current element: to its last child when that is text.
+    private mutating func text(_ raw: UnsafeBufferPointer<UInt8>) {
+        guard !raw.isEmpty else { return }
+        let start = textBytes.count
+        HTMLEntities.decode(raw, html: true, into: &textBytes)
+        let last = nodes.count - 1
+        if nodes[last].isText, nodes[last].parent == current, nodes[last].textEnd == Int32(start) {
+            nodes[last].textEnd = Int32(textBytes.count)
         } else {
-            _ = append(Node(name: "", parent: current, text: text))
+            _ = append(Node(name: "", parent: current, textStart: Int32(start), textEnd: Int32(textBytes.count)))
         }
     }
 
@@ -211,9 +222,7 @@ struct HTMLTree {
         var textStart = 0
         func flushText(upTo end: Int) {
             guard end > textStart else { return }
-            var decoded: [UInt8] = []
-            HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[textStart..<end]), html: true, into: &decoded)
-            text(String(decoding: decoded, as: UTF8.self))
+            text(UnsafeBufferPointer(rebasing: bytes[textStart..<end]))
         }
         while index < bytes.count {
             guard let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) else { break }
@@ -247,16 +256,15 @@ struct HTMLTree {
                 endTag(name)
             } else if flags.contains(.rawText) {
                 let close = Self.closingTag(bytes, name, from: index)
-                if name == "title" || name == "textarea" {
+                let content = UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd])
+                if name == "title" && title.isEmpty {
                     var decoded: [UInt8] = []
-                    HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), html: true, into: &decoded)
-                    let content = String(decoding: decoded, as: UTF8.self)
-                    if name == "title" && title.isEmpty { title = content }
-                    if name == "textarea" {
-                        startTag(name, flags: flags, attributes: attributes, selfClosing: false)
-                        text(content)
-                        endTag(name)
-                    }
+                    HTMLEntities.decode(content, html: true, into: &decoded)
+                    title = String(decoding: decoded, as: UTF8.self)
+                } else if name == "textarea" {
+                    startTag(name, flags: flags, attributes: attributes, selfClosing: false)
+                    text(content)
+                    endTag(name)
                 } else {
                     if name == "script", attributes.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") }) {
                         linkedData.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), as: UTF8.self))
