@@ -86,7 +86,7 @@ public struct ContentExtractor: Sendable {
     ]
     /// Words used exactly (too short to be prefixes).
     static let furnitureExactWords: Set<String> = [
-        "ad", "ads", "adv", "hdr", "header", "top", "bottom", "links", "login", "extra", "tools", "tab", "tabs", "card", "cards",
+        "ad", "ads", "adv", "hdr", "top", "bottom", "links", "login", "extra", "tools", "tab", "tabs", "card", "cards",
     ]
     static let contentWords: [String] = ["article", "content", "post", "entry", "story", "main", "body", "text", "blog", "hentry", "artikel", "inhalt", "beitrag", "news-detail"]
 
@@ -352,10 +352,15 @@ public struct ContentExtractor: Sendable {
         }
         // Up while the parent holds little more good text than the element (the content is split below it).
         var container = best
+        // Also up when what the parent adds is prose like the element's, not links (a table of cells, a story in
+        // several blocks), up to GROWTH times the text.
         while nodes[container].parent > 0 {
             let parent = Int(nodes[container].parent)
             let good = Double(chars[container] - linkChars[container]), parentGood = Double(chars[parent] - linkChars[parent])
-            guard evidence[parent] >= 0, parentGood <= good * (favor == .precision ? 1.1 : 1.25) else { break }
+            let added = Double(chars[parent] - chars[container]), addedLinks = Double(linkChars[parent] - linkChars[container])
+            let little = parentGood <= good * (favor == .precision ? 1.1 : 1.25)
+            let prose = added > 0 && addedLinks / added < 0.2 && parentGood <= good * 2 && !insideFurniture[parent]
+            guard evidence[parent] >= 0, nodes[parent].name != "body", little || prose else { break }
             container = parent
         }
         // The container's siblings that score well join it.
@@ -406,8 +411,7 @@ public struct ContentExtractor: Sendable {
                 || (!nodes[index].isText && !holdsContent[index] && evidence[index] < 0 && Self.isComments(nodes[index]))
         }
         let maximumLinkDensity = favor == .precision ? 0.33 : (favor == .recall ? 0.7 : 0.5)
-        var kept: [String] = []
-        if keep.title, let title = result.title, !title.isEmpty { kept.append(title) }
+        var reasons = [String?](repeating: nil, count: blocks.count)
         for (number, block) in blocks.enumerated() {
             let element = Int(block.element)
             var reason: String?
@@ -424,9 +428,24 @@ public struct ContentExtractor: Sendable {
             } else if (block.kind == .heading && !keep.headings) || (block.kind == .listItem && !keep.lists) || (block.kind == .cell && !keep.tables) {
                 reason = "kind"
             }
-            if let reason {
+            reasons[number] = reason
+        }
+        // A short line that is not a sentence and comes right before a dropped block heads a section of furniture
+        // ("Related articles", "Weitere Informationen:"); so do such lines after the last paragraph (credits,
+        // "Follow us", a site's name). Measured on the dev pages: precision 0.862 → 0.903, recall 0.920 → 0.908.
+        let lastParagraph = blocks.indices.last { reasons[$0] == nil && blocks[$0].chars >= 100 } ?? -1
+        for number in blocks.indices where reasons[number] == nil && blocks[number].chars < 60 && !Self.endsSentence(blocks[number].text) {
+            // A heading holds on when kept text follows close behind (a title, a share bar, the story).
+            let nextKept = blocks[number].kind == .heading ? blocks.indices[(number + 1)...].first { reasons[$0] == nil } : nil
+            let headsDropped = number + 1 < blocks.count && reasons[number + 1] != nil && (nextKept.map { $0 - number > 3 } ?? true)
+            if headsDropped || (lastParagraph >= 0 && number > lastParagraph) { reasons[number] = "section_heading" }
+        }
+        var kept: [String] = []
+        if keep.title, let title = result.title, !title.isEmpty { kept.append(title) }
+        for (number, block) in blocks.enumerated() {
+            if let reason = reasons[number] {
                 result.blocksDropped += 1
-                if explain { result.dropped.append(DroppedBlock(text: block.text, score: (score[element] * 100).rounded() / 100, reason: reason)) }
+                if explain { result.dropped.append(DroppedBlock(text: block.text, score: (score[Int(block.element)] * 100).rounded() / 100, reason: reason)) }
             } else {
                 result.blocksKept += 1
                 kept.append(block.text)
@@ -434,6 +453,13 @@ public struct ContentExtractor: Sendable {
         }
         result.text = kept.joined(separator: "\n")
         return result
+    }
+
+    /// Whether a line ends as a sentence does (`.`, `!`, `?`, `…`, `。`, a closing quote after one).
+    static func endsSentence(_ text: String) -> Bool {
+        var last = text.unicodeScalars.reversed().drop { $0 == " " || $0 == "\"" || $0 == "”" || $0 == "»" || $0 == "«" || $0 == ")" }.makeIterator()
+        guard let scalar = last.next() else { return false }
+        return ".!?…。！？".unicodeScalars.contains(scalar)
     }
 
     static func tagWeight(_ name: String) -> Double {
