@@ -373,7 +373,7 @@ public struct ContentExtractor: Sendable {
                 let index = Int(sibling)
                 let good = chars[index] - linkChars[index]
                 if index == container || (score[index] >= threshold && evidence[index] >= 0)
-                    || (nodes[index].name == "p" && good > 80 && linkDensity(index) < 0.25) { roots.append(index) }
+                    || (nodes[index].name == "p" && good > 80 && linkDensity(index) < 0.25) || (good > 150 && linkDensity(index) < 0.15 && evidence[index] >= 0 && !insideFurniture[index]) { roots.append(index) }
                 sibling = nodes[index].nextSibling
             }
         }
