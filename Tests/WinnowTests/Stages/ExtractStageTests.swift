@@ -236,6 +236,16 @@ import Testing
         #expect { try Pipeline.parse("version: 1\nstages:\n  - extract: {keep: [sidebars]}\n", file: "p.yaml") } throws: { "\($0)".contains("unknown kinds") }
     }
 
+    @Test func theWebPipelineRunsAsItIsOnTheSampleCrawl() throws {
+        let result = try TestSupport.runWinnow(["run", "Pipelines/web.yaml", "--no-progress"])
+        #expect(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+        let records = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(records.count == 3)
+        // The HTML response went through extract; the WET conversions are text and pass as they are.
+        #expect(records.filter { $0.contains(#""extract":{"chars_in""#) }.count == 1)
+        #expect(!records.contains { $0.contains("<p>") || $0.contains("</") })
+    }
+
     @Test func aWARCResponseRunsStraightIntoExtract() throws {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
