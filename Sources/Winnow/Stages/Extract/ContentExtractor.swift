@@ -59,7 +59,7 @@ public struct ContentExtractor: Sendable {
     // MARK: - Vocabulary
 
     static let skippedElements: Set<String> = [
-        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button",
+        "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button",
         "select", "input", "textarea", "head", "nav", "noembed", "noframes", "dialog", "map", "video", "audio", "picture",
         "figcaption",
     ]

@@ -102,7 +102,7 @@ struct HTMLTree {
     private(set) var linkedData: [String] = []
 
     /// Elements whose content is raw text up to their end tag.
-    static let rawTextElements: Set<String> = ["script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes", "plaintext"]
+    static let rawTextElements: Set<String> = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"]
     static let voidElements: Set<String> = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen",
     ]
