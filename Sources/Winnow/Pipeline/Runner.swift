@@ -107,19 +107,23 @@ public struct Runner {
     /// `step` on; the caller adds what the first run counted before it (and its inputs' figures).
     func run(continuingFrom path: String, atStep step: Int, to destinations: Destinations) async -> RunSummary {
         let phases = Phase.plan(pipeline.steps)
-        guard let entry = phases.firstIndex(where: { if case .ordered(step) = $0 { true } else { false } }) else {
-            var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
-            summary.failure = "step \(step) of the pipeline is not an ordered stage to carry on from"
+        func failed(_ message: String) -> RunSummary {
+            var summary = RunSummary(stageNames: stageNames)
+            summary.failure = message
             return summary
+        }
+        guard let entry = phases.firstIndex(where: { if case .ordered(step) = $0 { true } else { false } }) else {
+            return failed("step \(step) of the pipeline is not an ordered stage to carry on from")
         }
         do {
             return await run(.spill(try BatchSpill.Reader(path: path), phase: entry), inputs: [], to: destinations)
         } catch {
-            var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
-            summary.failure = "\(error)"
-            return summary
+            return failed("\(error)")
         }
     }
+
+    /// The summary's stage names: the pipeline's steps, then `output`.
+    private var stageNames: [String] { pipeline.steps.map(\.name) + ["output"] }
 
     /// Where a run's batches come from.
     private enum BatchSource {
@@ -131,7 +135,7 @@ public struct Runner {
 
     private func run(_ source: BatchSource, inputs: [InputFile], to destinations: Destinations) async -> RunSummary {
         let phases = Phase.plan(pipeline.steps)
-        var summary = RunSummary(stageNames: pipeline.steps.map(\.name) + ["output"])
+        var summary = RunSummary(stageNames: stageNames)
         summary.filesTotal = inputs.count
         if options.collectCorpusStatistics { summary.corpus = CorpusStatistics() }
         let outputCompression = destinations.output?.compression ?? .none, rejectsCompression = destinations.rejects?.compression ?? .none

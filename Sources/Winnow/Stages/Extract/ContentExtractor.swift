@@ -125,7 +125,7 @@ public struct ContentExtractor: Sendable {
     /// substrings made this 40% of extract's time.)
     static func wordEvidence(_ words: String) -> Int {
         var bytes = Array(words.utf8)
-        for index in bytes.indices where bytes[index] &- UInt8(ascii: "A") < 26 { bytes[index] |= 0x20 }
+        for index in bytes.indices { bytes[index] = HTMLTree.asciiLowercased(bytes[index]) }
         var positive = false
         var start = 0
         while start < bytes.count {
@@ -160,7 +160,7 @@ public struct ContentExtractor: Sendable {
         // Not aria-hidden: sites put it on visible wrappers (an off-canvas layout) as often as on decoration.
         if node.attribute("hidden") != nil { return true }
         guard let style = node.attribute("style") else { return false }
-        let bytes = ArraySlice(style.utf8.compactMap { $0 == 0x20 ? nil : ($0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0) })
+        let bytes = ArraySlice(style.utf8.compactMap { $0 == 0x20 ? nil : HTMLTree.asciiLowercased($0) })
         return contains(bytes, Array("display:none".utf8)) || contains(bytes, Array("visibility:hidden".utf8))
     }
 
@@ -204,8 +204,7 @@ public struct ContentExtractor: Sendable {
                 let inLink = linkDepth > 0
                 tree.textBytes.withUnsafeBufferPointer { all in
                     for byte in all[Int(node.textStart)..<Int(node.textEnd)] {
-                        let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
-                        if isSpace && preDepth == 0 {
+                        if HTMLTree.isSpace(byte) && preDepth == 0 {
                             pendingSpace = chars > 0
                             continue
                         }
@@ -476,7 +475,7 @@ public struct ContentExtractor: Sendable {
     static func isComments(_ node: HTMLTree.Node) -> Bool {
         ["class", "id"].contains { name in
             guard let value = node.attribute(name) else { return false }
-            let bytes = ArraySlice(value.utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 })
+            let bytes = ArraySlice(value.utf8.map(HTMLTree.asciiLowercased))
             return contains(bytes, Array("comment".utf8)) || contains(bytes, Array("disqus".utf8))
         }
     }
@@ -486,8 +485,7 @@ public struct ContentExtractor: Sendable {
     /// `text` without ASCII white space around it.
     static func trimmed(_ text: String) -> String {
         let bytes = text.utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x0C }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = bytes.firstIndex(where: { !HTMLTree.isSpace($0) }), let last = bytes.lastIndex(where: { !HTMLTree.isSpace($0) }) else { return "" }
         return String(text[first...last])
     }
 

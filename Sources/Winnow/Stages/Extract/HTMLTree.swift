@@ -284,10 +284,14 @@ struct HTMLTree {
         !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">"))
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+    /// HTML's white space (the tree builder's and the extractor's).
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+
+    /// A byte with ASCII upper case made lower case.
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
 
     private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: bytes.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(decoding: bytes.map(asciiLowercased), as: UTF8.self)
     }
 
     /// Reads a tag's attributes from after its name to its `>`: the ones the extractor uses (when `keep`), whether
