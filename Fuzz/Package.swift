@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// libFuzzer targets for Winnow's readers and parsers; `Scripts/fuzz.sh TARGET SECONDS` builds and runs one (it passes
+// libFuzzer targets for Winnow's readers and parsers; `Scripts/ops/fuzz.sh TARGET SECONDS` builds and runs one (it passes
 // `-sanitize=fuzzer,address`). A package of its own so that the main package's `swift build` never links an
 // executable without a `main`.
 let package = Package(

@@ -3,7 +3,7 @@ import Testing
 @testable import Winnow
 
 /// Replays, through the fuzz targets' checks (`FuzzChecks`), every input the fuzzer saved under
-/// `Fixtures/fuzz/TARGET/` (crashes found by `Scripts/fuzz.sh`, kept once fixed) and the samples the fuzzer starts from.
+/// `Fixtures/fuzz/TARGET/` (crashes found by `Scripts/ops/fuzz.sh`, kept once fixed) and the samples the fuzzer starts from.
 @Suite struct FuzzRegressionTests {
     static func savedInputs(_ target: FuzzChecks.Target) -> [URL] {
         let directory = URL(fileURLWithPath: TestSupport.fixture("fuzz/\(target.rawValue)"))
@@ -11,7 +11,7 @@ import Testing
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
     }
 
-    /// What `Scripts/fuzz.sh` seeds each target's corpus with.
+    /// What `Scripts/ops/fuzz.sh` seeds each target's corpus with.
     static func seeds(_ target: FuzzChecks.Target) throws -> [[UInt8]] {
         func sample(_ name: String) throws -> [UInt8] {
             let path = TestSupport.packageRoot.appendingPathComponent("Samples/\(name)").path

@@ -1,5 +1,5 @@
 /// One input's run through a reader or parser, checking what it promises: a broken promise traps. The libFuzzer
-/// targets (`Fuzz/`, run with `Scripts/fuzz.sh`) and the regression tests over saved crashing inputs
+/// targets (`Fuzz/`, run with `Scripts/ops/fuzz.sh`) and the regression tests over saved crashing inputs
 /// (`Tests/WinnowTests/Fixtures/fuzz/`) both call `run`, so every input the fuzzer found stays a test.
 enum FuzzChecks {
     enum Target: String, CaseIterable, Sendable {

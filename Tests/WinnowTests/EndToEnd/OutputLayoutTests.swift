@@ -118,11 +118,11 @@ struct OutputLayoutTests {
         FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
     }
 
-    /// Items 4 and 5, with the real readers: Scripts/read-with-peers.py loads every output kind and profile.
+    /// Items 4 and 5, with the real readers: Scripts/peers/read-with-peers.py loads every output kind and profile.
     @Test(.enabled(if: OutputLayoutTests.peerPython != nil,
                    "skipped: needs WINNOW_PEER_PYTHON, a Python with datasets, pandas, duckdb, datatrove and dolma (.ci/run makes one)"))
     func thePeersReadersLoadTheOutputs() throws {
-        let result = try TestSupport.runWinnow(["Scripts/read-with-peers.py", TestSupport.winnowBinary!.path],
+        let result = try TestSupport.runWinnow(["Scripts/peers/read-with-peers.py", TestSupport.winnowBinary!.path],
                                                binary: URL(fileURLWithPath: Self.peerPython!))
         let report = String(decoding: result.stdout, as: UTF8.self)
         #expect(result.status == 0 && report.contains("all checks passed"), "\(report)\n\(String(decoding: result.stderr.suffix(2000), as: UTF8.self))")

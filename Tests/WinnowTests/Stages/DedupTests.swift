@@ -227,7 +227,7 @@ import Testing
         #expect(try String(contentsOfFile: indexPath, encoding: .utf8) == "WNDXIDX2 but then nothing")
     }
 
-    /// The quality measurement of `Scripts/dedup-quality.py` on a small synthetic sample: near-duplicates made with
+    /// The quality measurement of `Scripts/eval/dedup-quality.py` on a small synthetic sample: near-duplicates made with
     /// known substitution, deletion and insertion rates, judged against brute-force Jaccard of the same shingles.
     @Test func nearDuplicatesAgreeWithBruteForceJaccard() async throws {
         var random = SeededGenerator(seed: 11)

@@ -115,7 +115,7 @@ import Testing
     }
 }
 
-/// Issue 17, item 2: the noise-line model's features are those it was trained on (`Scripts/line_features.py`).
+/// Issue 17, item 2: the noise-line model's features are those it was trained on (`Scripts/generate/line_features.py`).
 @Suite struct LineModelTests {
     @Test func featuresAreThoseOfTheTrainingScript() throws {
         let text = try String(contentsOfFile: TestSupport.fixture("clean/line-features.jsonl"), encoding: .utf8)

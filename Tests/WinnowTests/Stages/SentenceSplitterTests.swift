@@ -292,7 +292,7 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
 /// The UD treebanks in ../shared (absent on a user's fresh clone).
 private let treebankDirectory = TestSupport.packageRoot.appendingPathComponent("../shared/data/sentences/ud").standardizedFileURL.path
 
-/// Issue 18: the learned table is what `Scripts/learn-sentence-rules.py` makes of the treebanks (needs `../shared`).
+/// Issue 18: the learned table is what `Scripts/generate/learn-sentence-rules.py` makes of the treebanks (needs `../shared`).
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: treebankDirectory) && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
                 "skipped: needs ../shared's UD treebanks (not in a fresh clone) and /usr/bin/python3"))
 struct LearnedSentenceRulesTests {
@@ -300,7 +300,7 @@ struct LearnedSentenceRulesTests {
 
     @Test func theTableRegeneratesFromTheData() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.treebanks).filter { $0.hasSuffix(".jsonl") }.sorted()
-        let script = TestSupport.packageRoot.appendingPathComponent("Scripts/learn-sentence-rules.py").path
+        let script = TestSupport.packageRoot.appendingPathComponent("Scripts/generate/learn-sentence-rules.py").path
         let (status, output, _) = try TestSupport.runWinnow([script, "--check"] + files.map { Self.treebanks + "/" + $0 },
                                                             binary: URL(fileURLWithPath: "/usr/bin/python3"))
         #expect(status == 0, "\(String(decoding: output, as: UTF8.self))")

@@ -7,8 +7,8 @@ import Darwin
 
 /// `clean`'s noise-line model: which lines of a document are page furniture — menus, link runs, bylines, dates,
 /// prices, share bars, lines without letters — judged from what the line and its neighbours look like, in any
-/// language. Gradient-boosted trees of depth two (the generated `LineModelTable.swift`, trained by
-/// `Scripts/train-line-model.py` on TurkuNLP's labelled web lines) over the features `LineFeatures` computes — the
+/// language. Gradient-boosted trees of depth two (the generated `Generated/LineModelTable.generated.swift`, trained by
+/// `Scripts/generate/train-line-model.py` on TurkuNLP's labelled web lines) over the features `LineFeatures` computes — the
 /// line's own, its neighbours', and where the document's running text is; a line whose score passes the threshold
 /// of the chosen mode is removed.
 public struct LineModel: Sendable {
@@ -48,7 +48,7 @@ public struct LineModel: Sendable {
     }
 }
 
-/// The features of each line of a document, as `Scripts/line_features.py` computes them (a fixture and a test keep
+/// The features of each line of a document, as `Scripts/generate/line_features.py` computes them (a fixture and a test keep
 /// the two equal). Characters are classified by general category (L* letters, N* digits, White_Space spaces), by
 /// table; words are runs between spaces; the document's language is the stop-word list with the most hits. One pass
 /// over each line's bytes, no strings: the model costs about as much as the rest of `clean`.

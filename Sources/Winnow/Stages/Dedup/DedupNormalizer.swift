@@ -3,7 +3,7 @@
 ///
 /// In order, each step switchable (`Options`; all on by default, as datatrove): lower case; every number (`\p{Nd}+`,
 /// optionally one `.` `,` `،` `٫` `⎖` `⎗` `⎘` and more digits) becomes `0`; datatrove's punctuation
-/// (`DedupTables.swift`, generated from its `PUNCTUATION_SET`) becomes a space; each letter loses its combining marks
+/// (`Generated/DedupTables.generated.swift`, generated from its `PUNCTUATION_SET`) becomes a space; each letter loses its combining marks
 /// (NFD, category Mn removed: `é` → `e`). White space always becomes one space. The result is words separated by
 /// single spaces, without leading or trailing space.
 ///
