@@ -90,7 +90,7 @@ enum FuzzChecks {
 
     /// Every record of the input through `decode`, the input arriving in small chunks and a small read window.
     private static func records(_ bytes: [UInt8], format: RecordFormat) {
-        guard let decode = try? DecodeStage(configuration: .init(StageOptions(stage: "decode", yaml: "{}"))) else { return }
+        let decode = DecodeStage()
         let reader = BatchReader(inputs: [InputFile(path: "fuzz", size: nil)], format: format, windowSize: 256) { file in
             MemorySource(bytes, path: file.path, chunkSizes: [97])
         }

@@ -33,26 +33,59 @@ extension OrderedStage {
     public mutating func restore(_ state: [UInt8]) throws {}
 }
 
-/// The typed options of a stage, read from its entry in a pipeline file; every option has a default.
-public protocol StageConfiguration: Sendable {
-    /// Every option, with its type, default and help (`winnow stages` prints these).
-    static var optionDescriptions: [OptionDescription] { get }
-    /// Reads the options, reporting invalid values with their position.
-    init(_ options: StageOptions) throws(PipelineError)
+/// The options of a stage: only what the user can write in its pipeline-file entry, each a `@StageOption` property
+/// whose initial value is its default. Models load and plans compile when the stage is made from it, not here.
+public protocol StageConfiguration: Sendable, Decodable {
+    /// Every option at its default.
+    init()
+    /// Checks that need several options, or the system, once each option is read (default: none).
+    func validate(_ options: StageOptions) throws(PipelineError)
 }
 
 extension StageConfiguration {
     /// The configuration with every option at its default.
-    public static var defaults: Self {
-        // An empty mapping always reads: every option has a default.
-        try! Self(StageOptions(stage: "defaults", node: nil, file: "<defaults>"))
-    }
+    public static var defaults: Self { Self() }
 
-    /// Reads a configuration and rejects options it does not have.
-    static func read(_ options: StageOptions) throws(PipelineError) -> Self {
-        try options.checkNoUnknownOptions(optionDescriptions)
-        return try Self(options)
+    /// Every option, with its type, default and help, in declaration order (`winnow stages` prints these).
+    public static var optionDescriptions: [OptionDescription] { optionDeclarations(of: Self()).map(\.option.description) }
+
+    public func validate(_ options: StageOptions) throws(PipelineError) {}
+
+    /// Reads a configuration from a pipeline file's entry: each option's value (its default when absent), invalid
+    /// values and unknown names reported with their position.
+    public static func read(_ options: StageOptions) throws(PipelineError) -> Self {
+        let declarations = optionDeclarations(of: Self())
+        try options.checkNoUnknownOptions(declarations.map(\.option.description))
+        var read: [String: any OptionDeclaration] = [:]
+        for (property, option) in declarations { read[property] = try option.reading(options) }
+        let configuration: Self
+        do {
+            configuration = try Self(from: OptionDecoder(options: read))
+        } catch {
+            preconditionFailure("\(Self.self) must hold only @StageOption properties: \(error)")
+        }
+        try configuration.validate(options)
+        return configuration
     }
+}
+
+/// A stage that can appear in a pipeline file: its name, what it does, its options and output fields, and the steps
+/// it runs as. `StageKind.all` lists one type per stage.
+public protocol StageDefinition {
+    associatedtype Configuration: StageConfiguration
+    /// The stage's name in pipeline files and in the summary.
+    static var name: String { get }
+    /// One line for `winnow stages`.
+    static var summary: String { get }
+    /// The fields it adds to each output record.
+    static var outputFields: [FieldDescription] { get }
+    /// The steps `configuration` runs as: one, or a per-document step and its ordered half. `options` (what the
+    /// configuration was read from) positions errors found while making them, such as a model that does not load.
+    static func steps(_ configuration: Configuration, at options: StageOptions) throws(PipelineError) -> [PipelineStep]
+}
+
+extension StageDefinition {
+    public static var outputFields: [FieldDescription] { [] }
 }
 
 /// An output field a stage adds to each record, as `winnow stages` lists it.
@@ -80,50 +113,28 @@ public enum PipelineStep: Sendable {
     }
 }
 
-/// A stage that can appear in a pipeline file: its name, what it does, its options and output fields.
+/// A stage as the pipeline reader and `winnow stages` see it: a `StageDefinition` with its options listed.
 public struct StageKind: Sendable {
-    public var name: String
-    public var summary: String
-    public var options: [OptionDescription]
-    public var outputFields: [FieldDescription]
-    /// Reads the options and makes the stage's steps (one, or a per-document step and its ordered half).
+    public let name: String
+    public let summary: String
+    public let options: [OptionDescription]
+    public let outputFields: [FieldDescription]
+    /// Reads the options and makes the stage's steps.
     let build: @Sendable (StageOptions) throws(PipelineError) -> [PipelineStep]
 
+    init<Definition: StageDefinition>(_ definition: Definition.Type) {
+        name = Definition.name
+        summary = Definition.summary
+        options = Definition.Configuration.optionDescriptions
+        outputFields = Definition.outputFields
+        build = { options throws(PipelineError) in try Definition.steps(.read(options), at: options) }
+    }
+
     /// Every stage, in the order a pipeline usually lists them.
-    public static let all: [StageKind] = [
-        StageKind(name: DecodeStage.name, summary: DecodeStage.summary,
-                  options: DecodeStage.Configuration.optionDescriptions, outputFields: DecodeStage.outputFields) { options throws(PipelineError) in
-            [.decode(DecodeStage(configuration: try .read(options)))]
-        },
-        StageKind(name: ExtractStage.name, summary: ExtractStage.summary,
-                  options: ExtractStage.Configuration.optionDescriptions, outputFields: ExtractStage.outputFields) { options throws(PipelineError) in
-            [.document(ExtractStage(configuration: try .read(options)))]
-        },
-        StageKind(name: CleanStage.name, summary: CleanStage.summary,
-                  options: CleanStage.Configuration.optionDescriptions, outputFields: CleanStage.outputFields) { options throws(PipelineError) in
-            CleanStage.steps(try .read(options))
-        },
-        StageKind(name: SentenceStage.name, summary: SentenceStage.summary,
-                  options: SentenceStage.Configuration.optionDescriptions, outputFields: SentenceStage.outputFields) { options throws(PipelineError) in
-            [.document(SentenceStage(configuration: try .read(options)))]
-        },
-        StageKind(name: LanguageStage.name, summary: LanguageStage.summary,
-                  options: LanguageStage.Configuration.optionDescriptions, outputFields: LanguageStage.outputFields) { options throws(PipelineError) in
-            [.document(LanguageStage(configuration: try .read(options)))]
-        },
-        StageKind(name: StatsStage.name, summary: StatsStage.summary,
-                  options: StatsStage.Configuration.optionDescriptions, outputFields: StatsStage.outputFields) { options throws(PipelineError) in
-            [.document(StatsStage(configuration: try .read(options)))]
-        },
-        StageKind(name: FilterStage.name, summary: FilterStage.summary,
-                  options: FilterStage.Configuration.optionDescriptions, outputFields: []) { options throws(PipelineError) in
-            [.document(FilterStage(configuration: try .read(options)))]
-        },
-        StageKind(name: DedupStage.name, summary: DedupStage.summary,
-                  options: DedupStage.Configuration.optionDescriptions, outputFields: DedupStage.outputFields) { options throws(PipelineError) in
-            DedupStage.steps(try .read(options))
-        },
-    ]
+    public static let all: [StageKind] = ([
+        DecodeStage.self, ExtractStage.self, CleanStage.self, SentenceStage.self, LanguageStage.self, StatsStage.self,
+        FilterStage.self, DedupStage.self,
+    ] as [any StageDefinition.Type]).map { StageKind($0) }
 
     public static func named(_ name: String) -> StageKind? { all.first { $0.name == name } }
 }

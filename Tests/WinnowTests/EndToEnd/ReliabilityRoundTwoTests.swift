@@ -223,7 +223,7 @@ extension BadInputTests {
     static func documentsEveryWay(_ bytes: [UInt8], name: String) throws -> [Document] {
         var results: [[Document]] = []
         for chunks in [[], [1], TestSupport.randomChunkSizes(seed: 7)] {
-            let decode = DecodeStage(configuration: try .init(StageOptions(stage: "decode", yaml: "{}")))
+            let decode = DecodeStage(configuration: try .read(StageOptions(stage: "decode", yaml: "{}")))
             let reader = BatchReader(inputs: [InputFile(path: name, size: nil)], format: .auto, windowSize: 64) { file in
                 MemorySource(bytes, path: file.path, chunkSizes: chunks)
             }
@@ -252,7 +252,7 @@ extension BadInputTests {
 extension WARCRoundTwoTests {
     @Test func item05HTTPBodiesAreDecodedAndTheirCharsetsRead() throws {
         let bytes = try Self.fixture("http-responses.warc.gz")
-        let decode = DecodeStage(configuration: try .init(StageOptions(stage: "decode", yaml: "{}")))
+        let decode = DecodeStage(configuration: try .read(StageOptions(stage: "decode", yaml: "{}")))
         let reader = BatchReader(inputs: [InputFile(path: "http.warc.gz", size: nil)], format: .auto, windowSize: 256) { file in
             MemorySource(bytes, path: file.path, chunkSizes: [97])
         }
@@ -439,7 +439,7 @@ extension BadInputTests {
         #expect(try LinePattern(#"Page \d+ of \d+"#).matchesWhole("Page 3 of 12"))
         #expect(try !LinePattern("Page").matchesWhole("Page 3"), "the whole line must match")
         #expect(throws: LinePattern.PatternError.self) { try LinePattern(#"(a)\1"#) }
-        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(x)\\1"]}"#)) }
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(x)\\1"]}"#)) }
     }
 }
 

@@ -79,11 +79,36 @@ import Testing
         #expect(error("version: 1\nstages: [\n")?.line != nil, "YAML syntax errors carry a position")
     }
 
-    @Test func rangeChecks() throws {
-        let option = StageOption<Int>("n", default: 5, in: 1...10, help: "")
-        #expect(throws: PipelineError.self) { try StageOptions(stage: "s", yaml: "{n: 11}").value(option) }
-        #expect(try StageOptions(stage: "s", yaml: "{n: 10}").value(option) == 10)
-        #expect(try StageOptions(stage: "s", yaml: "{}").value(option) == 5)
+    /// A configuration as a stage declares one: each option once, its default the initial value.
+    struct ExampleConfiguration: StageConfiguration {
+        @StageOption("n", in: 1...10, help: "a number") var n = 5
+        @StageOption("label", help: "a name", check: { $0.isEmpty ? "must not be empty" : nil }) var label = "x"
+        @StageOption("kinds", help: "some kinds") var kinds: [String] = []
+        init() {}
+    }
+
+    @Test func optionsAreReadThroughTheirOneDeclaration() throws {
+        let read = { (yaml: String) throws in try ExampleConfiguration.read(StageOptions(stage: "s", yaml: yaml)) }
+        #expect(try read("{}").n == 5)
+        #expect(try read("{n: 10, label: y, kinds: [a, b]}").n == 10)
+        #expect(try read("{n: 10, label: y, kinds: [a, b]}").label == "y")
+        #expect(try read("{kinds: [a, b]}").kinds == ["a", "b"])
+        var range: PipelineError?
+        do { _ = try read("{label: y,\n n: 11}") } catch { range = error as? PipelineError }
+        #expect(range?.message == "option 'n' of stage 's' must be between 1 and 10, got 11")
+        #expect(range?.line == 2, "the error points at the value")
+        var check: PipelineError?
+        do { _ = try read("{label: ''}") } catch { check = error as? PipelineError }
+        #expect(check?.message == "option 'label' of stage 's' must not be empty")
+        var unknown: PipelineError?
+        do { _ = try read("{n: 2, m: 3}") } catch { unknown = error as? PipelineError }
+        #expect(unknown?.message == "unknown option 'm' for stage 's' (valid options: n, label, kinds)")
+        // What `winnow stages` lists comes from the same declarations, in their order.
+        let described = ExampleConfiguration.optionDescriptions
+        #expect(described.map(\.name) == ["n", "label", "kinds"])
+        #expect(described.map(\.defaultValue) == ["5", "x", "[]"])
+        #expect(described.map(\.type) == ["integer", "string", "list of strings"])
+        #expect(described.map(\.help) == ["a number", "a name", "some kinds"])
     }
 
     @Test func everyStageDescribesItsOptionsAndFields() {

@@ -154,7 +154,7 @@ import Testing
     @Test func familiesCanBeTurnedOffAndPatternsAdded() throws {
         let text = Self.story + "\n\nShare this article\n\nSponsored by Acme Widgets"
         let options = try StageOptions(stage: "clean", yaml: #"{boilerplate: [cookie], extra_patterns: ["Sponsored by .*"], explain: true}"#)
-        let custom = CleanStage(configuration: try .init(options))
+        let custom = CleanStage(configuration: try .read(options))
         let result = custom.clean(text)
         #expect(result.removed.map(\.rule) == ["extra_pattern"])
         #expect(result.text.contains("Share this article"))
@@ -164,13 +164,13 @@ import Testing
         #expect(report["removed_lines"] == .int(1))
         #expect(report["removed_chars"] == .int(25))
         #expect(report["removed"] == .array([.object(["line": .string("Sponsored by Acme Widgets"), "rule": .string("extra_pattern")])]))
-        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: "{boilerplate: [nope]}")) }
-        #expect(throws: PipelineError.self) { try CleanStage.Configuration(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(unclosed"]}"#)) }
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: "{boilerplate: [nope]}")) }
+        #expect(throws: PipelineError.self) { try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(unclosed"]}"#)) }
     }
 
     @Test func c4RulesWhenAsked() throws {
         let text = "A title without a full stop\nA sentence that ends properly.\nPlease enable JavaScript to view this page.\nLorem ipsum dolor sit amet.\n“A quote that ends.”\nShort one."
-        let c4 = CleanStage(configuration: try .init(StageOptions(stage: "clean", yaml: "{c4_rules: true, min_line_words: 3}")))
+        let c4 = CleanStage(configuration: try .read(StageOptions(stage: "clean", yaml: "{c4_rules: true, min_line_words: 3}")))
         let result = c4.clean(text)
         #expect(result.removed.map(\.rule) == ["c4:terminal_punctuation", "c4:javascript", "c4:lorem_ipsum", "min_line_words"])
         #expect(result.text == "A sentence that ends properly.\n“A quote that ends.”")

@@ -40,7 +40,7 @@ import Testing
         var document = Document(id: "x", text: " \n\u{0}\n\t", source: SourceLocation(file: "f", line: 1))
         #expect(CleanStage().process(&document) == .drop(reason: "empty_text"))
         var kept = Document(id: "y", text: "\n", source: SourceLocation(file: "f", line: 2))
-        let lenient = CleanStage(configuration: try .init(StageOptions(stage: "clean", yaml: "{drop_empty: false}")))
+        let lenient = CleanStage(configuration: try .read(StageOptions(stage: "clean", yaml: "{drop_empty: false}")))
         #expect(lenient.process(&kept) == .keep)
         #expect(kept.text.isEmpty)
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// Decodes `content` as one input named `name` and returns the outcomes (or error messages) of its records.
 func decodeInput(_ content: [UInt8], name: String, options: String = "{}") throws -> [Result<DecodeStage.Outcome, DecodeStage.RecordError>] {
-    let decode = DecodeStage(configuration: try .init(StageOptions(stage: "decode", yaml: options)))
+    let decode = DecodeStage(configuration: try .read(StageOptions(stage: "decode", yaml: options)))
     let reader = BatchReader(inputs: [InputFile(path: name, size: nil)], format: decode.configuration.format, windowSize: 256) { file in
         MemorySource(content, path: file.path, chunkSizes: [97])
     }

@@ -148,7 +148,7 @@ struct LanguageStageTests {
     }
 
     static func stage(_ yaml: String) throws -> LanguageStage {
-        LanguageStage(configuration: try .read(StageOptions(stage: "language", yaml: yaml)))
+        try LanguageStage(configuration: .read(StageOptions(stage: "language", yaml: yaml)))
     }
 
     @Test func stageAddsLanguageScoreListAndScript() throws {

@@ -43,7 +43,7 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
     }
 
     @Test func spansAreCodePoints() throws {
-        let stage = SentenceStage(configuration: try .init(StageOptions(stage: "sentences", yaml: "{spans: true}")))
+        let stage = SentenceStage(configuration: try .read(StageOptions(stage: "sentences", yaml: "{spans: true}")))
         var document = Document(id: "t", text: "Ünïcødé 😀 here. Next one.", source: SourceLocation(file: "t", line: 1))
         _ = stage.process(&document)
         #expect(document.fields["sentence_spans"] == .array([.array([.int(0), .int(15)]), .array([.int(16), .int(25)])]))
@@ -52,11 +52,11 @@ func sentences(_ text: String, language: String? = nil) -> [String] {
     @Test func theLanguageComesFromTheDocumentThenTheOptionThenTheScript() throws {
         let german = "Er kam am 3. Oktober nach Berlin. Dort blieb er."
         #expect(sentences(german, language: "de") == ["Er kam am 3. Oktober nach Berlin.", "Dort blieb er."])
-        let optioned = SentenceStage(configuration: try .init(StageOptions(stage: "sentences", yaml: "{language: de}")))
+        let optioned = SentenceStage(configuration: try .read(StageOptions(stage: "sentences", yaml: "{language: de}")))
         var document = Document(id: "t", text: german, source: SourceLocation(file: "t", line: 1))
         _ = optioned.process(&document)
         #expect(document.fields["sentences"] == .array([.string("Er kam am 3. Oktober nach Berlin."), .string("Dort blieb er.")]))
-        #expect(throws: PipelineError.self) { try SentenceStage.Configuration(StageOptions(stage: "sentences", yaml: "{language: xx}")) }
+        #expect(throws: PipelineError.self) { try SentenceStage.Configuration.read(StageOptions(stage: "sentences", yaml: "{language: xx}")) }
         #expect(LanguageRules.forLanguage("deu") != nil && LanguageRules.forLanguage("pt-BR") != nil)
     }
 

@@ -295,7 +295,7 @@ struct StatsFilterTests {
     /// (the plan — which rules run, whether n-grams are counted — is compiled by the stage, not stored in the options).
     @Test func ruleSetsSetThroughTheAPIAreWhatRuns() throws {
         var configuration = try FilterStage.Configuration.read(StageOptions(stage: "filter", yaml: "{}"))
-        configuration.ruleSets = [("gopher_repetition", QualityRuleSets.gopherRepetition)]
+        configuration.gopherRepetition = RuleSetOption(enabled: true)
         // Repeated 5-grams and nothing else repeated: only the n-gram rules can catch it.
         let text = (0..<40).map { "alpha beta gamma delta epsilon w\($0)" }.joined(separator: " ")
         var document = Document(id: "1", text: text, source: SourceLocation(file: "t", line: 1))
@@ -304,8 +304,8 @@ struct StatsFilterTests {
             return
         }
         #expect(reason.hasPrefix("gopher_repetition:") && reason.contains("gram_"), "\(reason)")
-        configuration.ruleSets = []
-        configuration.statisticRules = [("max_stat:duplicate_5gram_char_fraction", QualityRuleSets.maximum("duplicate_5gram_char_fraction", 0.1))]
+        configuration.gopherRepetition = RuleSetOption(enabled: false)
+        configuration.maxStat = NumberMapping([("duplicate_5gram_char_fraction", 0.1)])
         #expect(FilterStage(configuration: configuration).process(&document) == .drop(reason: "max_stat:duplicate_5gram_char_fraction"))
     }
 

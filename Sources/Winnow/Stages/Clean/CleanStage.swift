@@ -14,10 +14,10 @@ import Darwin
 /// over all the inputs in a first pass, or as read). Each document gets `clean: {removed_lines, removed_chars, mojibake_repairs}`, and with
 /// `explain: true` the removed lines with the rule that removed each. A document left with no text is dropped
 /// (reason `empty_text`) unless `drop_empty: false`.
-public struct CleanStage: DocumentStage {
+public struct CleanStage: DocumentStage, StageDefinition {
     public static let name = "clean"
-    static let summary = "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
-    static let outputFields = [
+    public static let summary = "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
+    public static let outputFields = [
         FieldDescription(name: "text", type: "string", help: "rewritten in place"),
         FieldDescription(name: "clean", type: "object", help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
     ]
@@ -39,87 +39,46 @@ public struct CleanStage: DocumentStage {
 
     /// The options of `clean`.
     public struct Configuration: StageConfiguration {
-        static let normalizeOption = StageOption<Normalization>("normalize", default: .nfc, help: "Unicode normalisation form of the cleaned text")
-        static let punctuationOption = StageOption<Punctuation>("punctuation", default: .keep, help: "ascii: curly quotes, dashes and … become ASCII")
-        static let mojibakeOption = StageOption<Bool>("mojibake", default: true, help: "repair UTF-8 that was decoded as a single-byte code page — Windows-1252/Latin-1 (â€™ → ’, Ã© → é), 1251, 1250, ISO-8859-2, 1257, MacRoman, 437 — once to three times")
-        static let boilerplateOption = StageOption<[String]>(
-            "boilerplate", default: BoilerplateFamily.allCases.map(\.rawValue),
-            help: "boilerplate families to remove ([] for none): " + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")
-        ) { names in
-            let unknown = names.filter { BoilerplateFamily(rawValue: $0) == nil }
-            return unknown.isEmpty ? nil : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
-        }
-        static let extraPatternsOption = StageOption<[String]>(
-            "extra_patterns", default: [], help: "POSIX extended regular expressions ((?i) ignores case; no back-references); a line matching one whole is removed"
-        ) { patterns in
-            for pattern in patterns {
-                do throws(LinePattern.PatternError) { _ = try LinePattern(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
-            }
-            return nil
-        }
-        static let linesOption = StageOption<LineModel.Mode>(
-            "lines", default: .conservative,
-            help: "noise lines (menus, link runs, dates, bylines, prices, lines without letters) found by the line model: conservative removes what it is sure of, aggressive more, off none"
-        )
-        static let c4RulesOption = StageOption<Bool>("c4_rules", default: false, help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
-        static let minLineWordsOption = StageOption<Int>("min_line_words", default: 0, in: 0...1000, help: "drop lines with fewer words (0: off)")
-        static let minRepeatsOption = StageOption<Int>(
-            "min_repeats", default: 10,
-            help: "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off"
-        ) { $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)" }
-        static let minRepeatsModeOption = StageOption<RepeatedLinesMode>(
-            "min_repeats_mode", default: .twoPass,
-            help: "two_pass: a first pass counts each source's lines over all the inputs, and every document loses the repeated ones (the same lines whatever the order); one_pass: counted as read, so a source's first min_repeats − 1 documents keep a line (what two_pass does when an input cannot be read twice, e.g. stdin)"
-        )
-        static let repeatsMemoryOption = StageOption<Int>(
-            "repeats_memory_mb", default: 1024, in: 16...1_048_576,
-            help: "the most the table counting repeated lines holds (16–32 bytes a distinct line of a source); two_pass spills sorted runs to disk past it, one_pass forgets lines seen once"
-        )
-        static let explainOption = StageOption<Bool>("explain", default: false, help: "list the removed lines and the rule that removed each under clean.removed")
-        static let dropEmptyOption = StageOption<Bool>("drop_empty", default: true, help: "drop documents whose cleaned text is empty (reason empty_text)")
+        @StageOption("normalize", help: "Unicode normalisation form of the cleaned text") public var normalize: Normalization = .nfc
+        @StageOption("punctuation", help: "ascii: curly quotes, dashes and … become ASCII") public var punctuation: Punctuation = .keep
+        @StageOption("mojibake", help: "repair UTF-8 that was decoded as a single-byte code page — Windows-1252/Latin-1 (â€™ → ’, Ã© → é), 1251, 1250, ISO-8859-2, 1257, MacRoman, 437 — once to three times")
+        public var mojibake = true
+        @StageOption("boilerplate", help: "boilerplate families to remove ([] for none): " + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", "),
+                check: { names in
+                    let unknown = names.filter { BoilerplateFamily(rawValue: $0) == nil }
+                    return unknown.isEmpty ? nil : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
+                })
+        public var boilerplate = BoilerplateFamily.allCases.map(\.rawValue)
+        @StageOption("extra_patterns", help: "POSIX extended regular expressions ((?i) ignores case; no back-references); a line matching one whole is removed",
+                check: { patterns in
+                    for pattern in patterns {
+                        do throws(LinePattern.PatternError) { _ = try LinePattern(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
+                    }
+                    return nil
+                })
+        public var extraPatterns: [String] = []
+        @StageOption("lines", help: "noise lines (menus, link runs, dates, bylines, prices, lines without letters) found by the line model: conservative removes what it is sure of, aggressive more, off none")
+        public var lines: LineModel.Mode = .conservative
+        @StageOption("c4_rules", help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
+        public var c4Rules = false
+        @StageOption("min_line_words", in: 0...1000, help: "drop lines with fewer words (0: off)") public var minLineWords = 0
+        @StageOption("min_repeats", help: "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off",
+                check: { $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)" })
+        public var minRepeats = 10
+        @StageOption("min_repeats_mode", help: "two_pass: a first pass counts each source's lines over all the inputs, and every document loses the repeated ones (the same lines whatever the order); one_pass: counted as read, so a source's first min_repeats − 1 documents keep a line (what two_pass does when an input cannot be read twice, e.g. stdin)")
+        public var minRepeatsMode: RepeatedLinesMode = .twoPass
+        @StageOption("repeats_memory_mb", in: 16...1_048_576, help: "the most the table counting repeated lines holds (16–32 bytes a distinct line of a source); two_pass spills sorted runs to disk past it, one_pass forgets lines seen once")
+        public var repeatsMemoryMB = 1024
+        @StageOption("explain", help: "list the removed lines and the rule that removed each under clean.removed") public var explain = false
+        @StageOption("drop_empty", help: "drop documents whose cleaned text is empty (reason empty_text)") public var dropEmpty = true
 
-        public static let optionDescriptions = [
-            normalizeOption.description, punctuationOption.description, mojibakeOption.description, boilerplateOption.description,
-            extraPatternsOption.description, linesOption.description, c4RulesOption.description, minLineWordsOption.description, minRepeatsOption.description,
-            minRepeatsModeOption.description, repeatsMemoryOption.description, explainOption.description,
-            dropEmptyOption.description,
-        ]
-
-        public var normalize: Normalization
-        public var punctuation: Punctuation
-        public var mojibake: Bool
-        public var boilerplate: Set<BoilerplateFamily>
-        public var extraPatterns: [String]
-        public var lines: LineModel.Mode
-        public var c4Rules: Bool
-        public var minLineWords: Int
-        public var minRepeats: Int
-        public var minRepeatsMode: RepeatedLinesMode
-        public var repeatsMemoryMB: Int
-        public var explain: Bool
-        public var dropEmpty: Bool
-
-        public init(_ options: StageOptions) throws(PipelineError) {
-            normalize = try options.value(Self.normalizeOption)
-            punctuation = try options.value(Self.punctuationOption)
-            mojibake = try options.value(Self.mojibakeOption)
-            boilerplate = Set(try options.value(Self.boilerplateOption).compactMap(BoilerplateFamily.init(rawValue:)))
-            extraPatterns = try options.value(Self.extraPatternsOption)
-            lines = try options.value(Self.linesOption)
-            c4Rules = try options.value(Self.c4RulesOption)
-            minLineWords = try options.value(Self.minLineWordsOption)
-            minRepeats = try options.value(Self.minRepeatsOption)
-            minRepeatsMode = try options.value(Self.minRepeatsModeOption)
-            repeatsMemoryMB = try options.value(Self.repeatsMemoryOption)
-            explain = try options.value(Self.explainOption)
-            dropEmpty = try options.value(Self.dropEmptyOption)
-        }
+        public init() {}
     }
 
     public let configuration: Configuration
 
     /// The pipeline steps of `clean`: this stage, then the ordered repeated-line filter when `min_repeats` is set.
-    static func steps(_ configuration: Configuration) -> [PipelineStep] {
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
         var steps: [PipelineStep] = [.document(CleanStage(configuration: configuration))]
         if configuration.minRepeats > 0 {
             let (repeats, explain, dropEmpty) = (configuration.minRepeats, configuration.explain, configuration.dropEmpty)
@@ -136,7 +95,7 @@ public struct CleanStage: DocumentStage {
     public init(configuration: Configuration = .defaults) {
         self.configuration = configuration
         tidier = TextTidier(asciiPunctuation: configuration.punctuation == .ascii)
-        lineFilter = LineFilter(matcher: BoilerplateMatcher(families: configuration.boilerplate), extraPatterns: configuration.extraPatterns,
+        lineFilter = LineFilter(matcher: BoilerplateMatcher(families: Set(configuration.boilerplate.compactMap(BoilerplateFamily.init(rawValue:)))), extraPatterns: configuration.extraPatterns,
                                 c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords, model: LineModel(mode: configuration.lines))
     }
 

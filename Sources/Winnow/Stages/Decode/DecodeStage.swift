@@ -15,10 +15,10 @@ import Foundation
 /// HTML) is converted from HTML (`HTMLText`), or left as HTML when `extract` follows; character references are
 /// decoded in every mode (but in HTML left for extract, which decodes them). A record that cannot
 /// be decoded is rejected with its file, line and the reason; blank JSONL lines are skipped.
-public struct DecodeStage: Sendable {
+public struct DecodeStage: Sendable, StageDefinition {
     public static let name = "decode"
-    static let summary = "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
-    static let outputFields = [
+    public static let summary = "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
+    public static let outputFields = [
         FieldDescription(name: "id", type: "string", help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
         FieldDescription(name: "text", type: "string", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
         FieldDescription(name: "metadata", type: "object", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
@@ -38,31 +38,22 @@ public struct DecodeStage: Sendable {
 
     /// The options of `decode`.
     public struct Configuration: StageConfiguration {
-        static let formatOption = StageOption<RecordFormat>("format", default: .auto, help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
-        static let textFieldOption = StageOption<String>("text_field", default: "text", help: "JSONL field holding the document's text") { $0.isEmpty ? "must not be empty" : nil }
-        static let idFieldOption = StageOption<String>("id_field", default: "id", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE") { $0.isEmpty ? "must not be empty" : nil }
-        static let languageFieldOption = StageOption<String>(
-            "language_field", default: "", help: "JSONL field holding the document's language code, copied to the language field (empty: none)")
-        static let htmlOption = StageOption<HTMLMode>("html", default: .auto, help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode")
+        @StageOption("format", help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
+        public var format: RecordFormat = .auto
+        @StageOption("text_field", help: "JSONL field holding the document's text", check: { $0.isEmpty ? "must not be empty" : nil })
+        public var textField = "text"
+        @StageOption("id_field", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE", check: { $0.isEmpty ? "must not be empty" : nil })
+        public var idField = "id"
+        @StageOption("language_field", help: "JSONL field holding the document's language code, copied to the language field (empty: none)")
+        public var languageField = ""
+        @StageOption("html", help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode")
+        public var html: HTMLMode = .auto
 
-        public static let optionDescriptions = [
-            formatOption.description, textFieldOption.description, idFieldOption.description, languageFieldOption.description,
-            htmlOption.description,
-        ]
+        public init() {}
+    }
 
-        public var format: RecordFormat
-        public var textField: String
-        public var idField: String
-        public var languageField: String
-        public var html: HTMLMode
-
-        public init(_ options: StageOptions) throws(PipelineError) {
-            format = try options.value(Self.formatOption)
-            textField = try options.value(Self.textFieldOption)
-            idField = try options.value(Self.idFieldOption)
-            languageField = try options.value(Self.languageFieldOption)
-            html = try options.value(Self.htmlOption)
-        }
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
+        [.decode(DecodeStage(configuration: configuration))]
     }
 
     public var configuration: Configuration

@@ -8,10 +8,10 @@ import Foundation
 /// `DedupLookup` sees the documents in input order: it removes seen paragraphs, looks the document up in the
 /// `DedupIndex`, verifies each candidate, clusters by union-find, and adds the document. The first document of a
 /// cluster in input order is kept. Output: `dedup: {cluster, duplicate_of, similarity}` (and `paragraphs_removed`).
-public enum DedupStage {
+public enum DedupStage: StageDefinition {
     public static let name = "dedup"
-    static let summary = "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
-    static let outputFields = [
+    public static let summary = "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
+    public static let outputFields = [
         FieldDescription(name: "dedup", type: "object", help: "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"),
     ]
 
@@ -24,71 +24,50 @@ public enum DedupStage {
 
     /// The options of `dedup`.
     public struct Configuration: StageConfiguration {
-        static let modeOption = StageOption<Mode>("mode", default: .drop, help: "drop: duplicates go to the rejects (exact_duplicate, near_duplicate); annotate: every document kept")
-        static let exactOption = StageOption<Bool>("exact", default: true, help: "find documents whose normalised text is identical")
-        static let nearOption = StageOption<Bool>("near", default: true, help: "find near-duplicates with MinHash + LSH")
-        static let thresholdOption = StageOption<Double>("threshold", default: 0.8, in: 0.01...1, help: "Jaccard similarity of shingle sets at or above which two documents are near-duplicates")
-        static let ngramOption = StageOption<Int>("ngram", default: 5, in: 1...50, help: "words in a shingle (characters, for text in scripts written without spaces)")
-        static let bandsOption = StageOption<Int>("bands", default: 14, in: 0...512, help: "LSH bands; 0: choose bands and rows for the threshold from `permutations` (datasketch's rule)")
-        static let rowsOption = StageOption<Int>("rows", default: 8, in: 1...64, help: "signature values per band (permutations = bands × rows)")
-        static let permutationsOption = StageOption<Int>("permutations", default: 112, in: 1...1024, help: "signature length when bands is 0")
-        static let seedOption = StageOption<Int>("seed", default: 1, in: 0...Int.max, help: "seed of the MinHash permutations (SplitMix64)")
-        static let verifyOption = StageOption<Verification>("verify", default: .estimate, help: "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)")
-        static let lowercaseOption = StageOption<Bool>("lowercase", default: true, help: "compare in lower case (datatrove: yes)")
-        static let numbersOption = StageOption<Bool>("numbers", default: true, help: "every number becomes 0 (datatrove: yes)")
-        static let punctuationOption = StageOption<Bool>("punctuation", default: true, help: "punctuation becomes a space (datatrove's set; datatrove: yes)")
-        static let diacriticsOption = StageOption<Diacritics>("diacritics", default: .strip, help: "strip (é → e, as datatrove) or keep diacritics when normalising")
-        static let keepOption = StageOption<Keep>("keep", default: .first, help: "first: each cluster's earliest document stays; longest: its longest (in characters; ties: the earliest) — found in a pass over the inputs before the run (needs files, not stdin), as the phases of a plan do")
-        static let paragraphsOption = StageOption<Bool>("paragraphs", default: false, help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)")
-        static let indexOption = StageOption<String>("index", default: "", help: "index file: loaded when it exists, saved (atomically) at the end of the run")
-        public static let optionDescriptions = [
-            modeOption.description, exactOption.description, nearOption.description, thresholdOption.description, ngramOption.description,
-            bandsOption.description, rowsOption.description, permutationsOption.description, seedOption.description,
-            verifyOption.description, keepOption.description, lowercaseOption.description, numbersOption.description, punctuationOption.description,
-            diacriticsOption.description, paragraphsOption.description, indexOption.description,
-        ]
+        @StageOption("mode", help: "drop: duplicates go to the rejects (exact_duplicate, near_duplicate); annotate: every document kept") public var mode: Mode = .drop
+        @StageOption("exact", help: "find documents whose normalised text is identical") public var exact = true
+        @StageOption("near", help: "find near-duplicates with MinHash + LSH") public var near = true
+        @StageOption("threshold", in: 0.01...1, help: "Jaccard similarity of shingle sets at or above which two documents are near-duplicates") public var threshold = 0.8
+        @StageOption("ngram", in: 1...50, help: "words in a shingle (characters, for text in scripts written without spaces)") public var ngram = 5
+        @StageOption("bands", in: 0...512, help: "LSH bands; 0: choose bands and rows for the threshold from `permutations` (datasketch's rule)") public var bands = 14
+        @StageOption("rows", in: 1...64, help: "signature values per band (permutations = bands × rows)") public var rows = 8
+        @StageOption("permutations", in: 1...1024, help: "signature length when bands is 0") public var permutations = 112
+        @StageOption("seed", in: 0...Int.max, help: "seed of the MinHash permutations (SplitMix64)") public var seed = 1
+        @StageOption("verify", help: "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)")
+        public var verify: Verification = .estimate
+        @StageOption("keep", help: "first: each cluster's earliest document stays; longest: its longest (in characters; ties: the earliest) — found in a pass over the inputs before the run (needs files, not stdin), as the phases of a plan do")
+        public var keep: Keep = .first
+        @StageOption("lowercase", help: "compare in lower case (datatrove: yes)") public var lowercase = true
+        @StageOption("numbers", help: "every number becomes 0 (datatrove: yes)") public var numbers = true
+        @StageOption("punctuation", help: "punctuation becomes a space (datatrove's set; datatrove: yes)") public var punctuation = true
+        @StageOption("diacritics", help: "strip (é → e, as datatrove) or keep diacritics when normalising") public var diacritics: Diacritics = .strip
+        @StageOption("paragraphs", help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)") public var paragraphs = false
+        @StageOption("index", help: "index file: loaded when it exists, saved (atomically) at the end of the run") public var indexPath = ""
 
-        public var mode: Mode
-        public var exact: Bool
-        public var near: Bool
-        public var threshold: Double
-        public var verify: Verification
-        public var keep: Keep
-        public var paragraphs: Bool
-        public var indexPath: String
-        public var parameters: DedupIndex.Parameters
+        public init() {}
 
-        public init(_ options: StageOptions) throws(PipelineError) {
-            mode = try options.value(Self.modeOption)
-            exact = try options.value(Self.exactOption)
-            near = try options.value(Self.nearOption)
-            threshold = try options.value(Self.thresholdOption)
-            verify = try options.value(Self.verifyOption)
-            keep = try options.value(Self.keepOption)
-            paragraphs = try options.value(Self.paragraphsOption)
-            indexPath = try options.value(Self.indexOption)
-            if !indexPath.isEmpty {
-                do throws(DedupIndexError) { try DedupIndex.checkPath(indexPath) } catch {
-                    throw options.error(at: Self.indexOption.name, "option 'index' of stage 'dedup': \(error.message)")
-                }
+        public func validate(_ options: StageOptions) throws(PipelineError) {
+            guard !indexPath.isEmpty else { return }
+            do throws(DedupIndexError) { try DedupIndex.checkPath(indexPath) } catch {
+                throw options.error(at: "index", "option 'index' of stage 'dedup': \(error.message)")
             }
-            var bands = try options.value(Self.bandsOption), rows = try options.value(Self.rowsOption)
-            // Read (and so checked) even when `bands` is set and it is not used.
-            let permutations = try options.value(Self.permutationsOption)
-            if bands == 0 {
-                (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: permutations)
-            }
+        }
+
+        /// What the index and the signatures are made with: bands and rows (chosen for the threshold when `bands` is
+        /// 0), seed, shingle size and normalisation.
+        public var parameters: DedupIndex.Parameters {
+            var (bands, rows) = (self.bands, self.rows)
+            if bands == 0 { (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: permutations) }
             var normalization: DedupNormalizer.Options = []
-            if try options.value(Self.lowercaseOption) { normalization.insert(.lowercase) }
-            if try options.value(Self.numbersOption) { normalization.insert(.numbers) }
-            if try options.value(Self.punctuationOption) { normalization.insert(.punctuation) }
-            if try options.value(Self.diacriticsOption) == .strip { normalization.insert(.stripDiacritics) }
-            parameters = DedupIndex.Parameters(bands: bands, rows: rows, seed: UInt64(try options.value(Self.seedOption)),
-                                               ngram: try options.value(Self.ngramOption), normalization: normalization)
+            if lowercase { normalization.insert(.lowercase) }
+            if numbers { normalization.insert(.numbers) }
+            if punctuation { normalization.insert(.punctuation) }
+            if diacritics == .strip { normalization.insert(.stripDiacritics) }
+            return DedupIndex.Parameters(bands: bands, rows: rows, seed: UInt64(seed), ngram: ngram, normalization: normalization)
         }
     }
 
-    static func steps(_ configuration: Configuration) -> [PipelineStep] {
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
         let signatures = DedupSignatures(configuration: configuration)
         return [.document(signatures), .ordered(name: DedupLookup.name) { DedupLookup(signatures: signatures) }]
     }
@@ -132,13 +111,16 @@ struct DocumentSignature: Sendable {
 struct DedupSignatures: DocumentStage {
     static let name = "dedup_signatures"
     let configuration: DedupStage.Configuration
+    /// `configuration.parameters`, worked out once.
+    let parameters: DedupIndex.Parameters
     let hasher: MinHasher
     let normalizer: DedupNormalizer
 
     init(configuration: DedupStage.Configuration) {
         self.configuration = configuration
-        hasher = MinHasher(bands: configuration.parameters.bands, rows: configuration.parameters.rows, seed: configuration.parameters.seed)
-        let options = configuration.parameters.normalization
+        parameters = configuration.parameters
+        hasher = MinHasher(bands: parameters.bands, rows: parameters.rows, seed: parameters.seed)
+        let options = parameters.normalization
         normalizer = options == .datatrove ? .datatrove : DedupNormalizer(options: options)
     }
 
@@ -152,7 +134,7 @@ struct DedupSignatures: DocumentStage {
         let exactHash = words.bytes.withUnsafeBytes { XXHash64.hash($0) }
         var bandKeys: [UInt32] = [], sketch: [UInt64] = [], shingles: [UInt64] = []
         if configuration.near && words.count > 0 {
-            shingles = words.shingleHashes(configuration.parameters.ngram)
+            shingles = words.shingleHashes(parameters.ngram)
             let signature = hasher.signature(shingles)
             bandKeys = hasher.bandKeys(signature)
             sketch = DedupIndex.sketch(of: signature)
@@ -176,6 +158,7 @@ struct DedupSignatures: DocumentStage {
 struct DedupLookup: OrderedStage {
     static let name = "dedup"
     let configuration: DedupStage.Configuration
+    let parameters: DedupIndex.Parameters
     /// The index and shingle sets live in an object: the runner keeps ordered stages as existentials, and copying
     /// one (as the runner may between batches) must not make the index's arrays shared, which would copy all of
     /// them on the next insertion (that made a 1-million-document run quadratic).
@@ -199,8 +182,8 @@ struct DedupLookup: OrderedStage {
 
     /// Shares the per-document half's `DedupSignatures` (and so its normaliser's table).
     init(signatures: DedupSignatures) {
-        configuration = signatures.configuration
-        state = State(index: DedupIndex(parameters: configuration.parameters))
+        (configuration, parameters) = (signatures.configuration, signatures.parameters)
+        state = State(index: DedupIndex(parameters: parameters))
         self.signatures = signatures
     }
 
@@ -211,7 +194,7 @@ struct DedupLookup: OrderedStage {
         }
         guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else { return }
         let loaded = try DedupIndex.load(path: configuration.indexPath)
-        guard loaded.parameters == configuration.parameters else {
+        guard loaded.parameters == parameters else {
             throw DedupIndexError("\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, normalisation) than this pipeline's")
         }
         index = loaded
@@ -246,7 +229,7 @@ struct DedupLookup: OrderedStage {
             }
             return reader.remaining == 0 ? (index, shingleSets) : nil
         }
-        guard let (restoredIndex, shingleSets) = restored, restoredIndex.parameters == configuration.parameters else {
+        guard let (restoredIndex, shingleSets) = restored, restoredIndex.parameters == parameters else {
             throw DedupIndexError("the saved state of dedup is damaged or was made with other parameters")
         }
         index = restoredIndex
@@ -278,8 +261,8 @@ struct DedupLookup: OrderedStage {
         }
         // Exact duplicates add nothing the index lacks; every other document goes in, so chains of near-duplicates join.
         if reason != "exact_duplicate" {
-            let bandKeys = signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: configuration.parameters.bands) : signature.bandKeys
-            let sketch = signature.sketch.isEmpty ? [UInt64](repeating: 0, count: configuration.parameters.sketchWords) : signature.sketch
+            let bandKeys = signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: parameters.bands) : signature.bandKeys
+            let sketch = signature.sketch.isEmpty ? [UInt64](repeating: 0, count: parameters.sketchWords) : signature.sketch
             let number = index.add(id: document.id, exactHash: signature.exactHash, bandKeys: bandKeys, sketch: sketch, duplicateOf: duplicateOf)
             if configuration.verify == .exact { state.shingleSets[number] = signature.shingles }
         }

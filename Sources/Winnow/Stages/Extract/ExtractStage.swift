@@ -6,10 +6,10 @@
 /// becomes that content, a block a line. The page's `<title>`, `<html lang>`, description, canonical URL and
 /// publication date go to `metadata` (under those names, unless the record has them). A page without main content
 /// (a hub of links, a form) is dropped with reason `no_main_content`. Documents that are not HTML pass unchanged.
-public struct ExtractStage: DocumentStage {
+public struct ExtractStage: DocumentStage, StageDefinition {
     public static let name = "extract"
-    static let summary = "Keeps a web page's main content (the article) and drops menus, footers, share bars, related links, cookie notices and comments."
-    static let outputFields = [
+    public static let summary = "Keeps a web page's main content (the article) and drops menus, footers, share bars, related links, cookie notices and comments."
+    public static let outputFields = [
         FieldDescription(name: "title", type: "string or null", help: "the page's title (<title>, else og:title)"),
         FieldDescription(name: "extract", type: "object", help: "{chars_in, chars_out, blocks_kept, blocks_dropped}; with explain, dropped: [{text, score, reason}]"),
     ]
@@ -21,30 +21,22 @@ public struct ExtractStage: DocumentStage {
 
     /// The options of `extract`.
     public struct Configuration: StageConfiguration {
-        static let favorOption = StageOption<ContentExtractor.Favor>("favor", default: .balanced, help: "precision drops more uncertain blocks, recall keeps more")
-        static let keepOption = StageOption<[String]>(
-            "keep", default: ["headings", "lists", "tables"],
-            help: "what is kept besides paragraphs: " + Kind.allCases.map(\.rawValue).joined(separator: ", ") + " (title: the page title as the first line)"
-        ) { names in
-            let unknown = names.filter { Kind(rawValue: $0) == nil }
-            return unknown.isEmpty ? nil : "has unknown kinds \(unknown) (valid: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
-        }
-        static let minCharsOption = StageOption<Int>("min_chars", default: 50, in: 0...1_000_000,
-                                                     help: "a page with less main content than this (characters) is dropped: no_main_content")
-        static let explainOption = StageOption<Bool>("explain", default: false, help: "list the dropped blocks with their score and reason in extract.dropped")
-        public static let optionDescriptions = [favorOption.description, keepOption.description, minCharsOption.description, explainOption.description]
+        @StageOption("favor", help: "precision drops more uncertain blocks, recall keeps more") public var favor: ContentExtractor.Favor = .balanced
+        @StageOption("keep", help: "what is kept besides paragraphs: " + Kind.allCases.map(\.rawValue).joined(separator: ", ") + " (title: the page title as the first line)",
+                check: { names in
+                    let unknown = names.filter { Kind(rawValue: $0) == nil }
+                    return unknown.isEmpty ? nil : "has unknown kinds \(unknown) (valid: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                })
+        public var keep = ["headings", "lists", "tables"]
+        @StageOption("min_chars", in: 0...1_000_000, help: "a page with less main content than this (characters) is dropped: no_main_content")
+        public var minChars = 50
+        @StageOption("explain", help: "list the dropped blocks with their score and reason in extract.dropped") public var explain = false
 
-        public var favor: ContentExtractor.Favor
-        public var keep: [String]
-        public var minChars: Int
-        public var explain: Bool
+        public init() {}
+    }
 
-        public init(_ options: StageOptions) throws(PipelineError) {
-            favor = try options.value(Self.favorOption)
-            keep = try options.value(Self.keepOption)
-            minChars = try options.value(Self.minCharsOption)
-            explain = try options.value(Self.explainOption)
-        }
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
+        [.document(ExtractStage(configuration: configuration))]
     }
 
     public let configuration: Configuration

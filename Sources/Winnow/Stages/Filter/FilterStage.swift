@@ -4,85 +4,55 @@
 /// A dropped document carries its rule as the reason: `gopher_quality:mean_word_length`, `fineweb:line_punct_ratio`,
 /// `c4:too_few_sentences`, `languages`, `min_stat:digit_ratio`. Rules run in that order and the first that fails
 /// decides. Statistics come from an earlier `stats` stage, or are computed here (and not written out).
-public struct FilterStage: DocumentStage {
+public struct FilterStage: DocumentStage, StageDefinition {
     public static let name = "filter"
-    static let summary = "Drops documents by Gopher, C4 and FineWeb rule sets (datatrove's thresholds, tunable) and by language, score, length or any stats field."
+    public static let summary = "Drops documents by Gopher, C4 and FineWeb rule sets (datatrove's thresholds, tunable) and by language, score, length or any stats field."
 
     /// The options of `filter`.
     public struct Configuration: StageConfiguration {
-        static func ruleSetOption(_ name: String, _ rules: [QualityRule], _ what: String) -> StageOption<RuleSetOption> {
-            StageOption(name, default: RuleSetOption(enabled: false),
-                        help: "\(what); thresholds: " + rules.map { "\($0.name) \(Self.number($0.threshold))" }.joined(separator: ", ")) { option in
-                guard case .failure(let error) = QualityRuleSets.tuned(rules, option.thresholds) else { return nil }
-                return error.message
+        @StageOption("gopher_quality", help: ruleSetHelp(QualityRuleSets.gopherQuality, "Gopher's quality rules"), check: ruleSetCheck(QualityRuleSets.gopherQuality))
+        public var gopherQuality = RuleSetOption(enabled: false)
+        @StageOption("gopher_repetition", help: ruleSetHelp(QualityRuleSets.gopherRepetition, "Gopher's repetition rules"), check: ruleSetCheck(QualityRuleSets.gopherRepetition))
+        public var gopherRepetition = RuleSetOption(enabled: false)
+        @StageOption("c4", help: "C4's document rules; thresholds: min_sentences 5, min_words_per_line 3, max_word_length 1000",
+                check: { option in
+                    do throws(OptionValueError) { _ = try C4Rules(option.thresholds) } catch { return error.message }
+                    return nil
+                })
+        public var c4 = RuleSetOption(enabled: false)
+        @StageOption("fineweb", help: ruleSetHelp(QualityRuleSets.fineweb, "FineWeb's quality rules"), check: ruleSetCheck(QualityRuleSets.fineweb))
+        public var fineweb = RuleSetOption(enabled: false)
+        @StageOption("languages", help: "keep only these languages (the language field); empty: all") public var languages: [String] = []
+        @StageOption("min_language_score", in: 0...1, help: "drop documents whose language_score is lower") public var minLanguageScore = 0.0
+        @StageOption("min_words", in: 0...Int(Int32.max), help: "drop documents with fewer words (0: off)") public var minWords = 0
+        @StageOption("max_words", in: 0...Int(Int32.max), help: "drop documents with more words (0: off)") public var maxWords = 0
+        @StageOption("min_stat", help: boundsHelp("minimum"), check: boundsCheck) public var minStat = NumberMapping()
+        @StageOption("max_stat", help: boundsHelp("maximum"), check: boundsCheck) public var maxStat = NumberMapping()
+
+        public init() {}
+
+        /// The statistic rule sets that are on, by name, with their thresholds (in the order they run).
+        var ruleSets: [(name: String, rules: [QualityRule])] {
+            [("gopher_quality", gopherQuality, QualityRuleSets.gopherQuality), ("gopher_repetition", gopherRepetition, QualityRuleSets.gopherRepetition),
+             ("fineweb", fineweb, QualityRuleSets.fineweb)].compactMap { name, option, defaults in
+                guard option.enabled, case .success(let rules) = QualityRuleSets.tuned(defaults, option.thresholds) else { return nil }
+                return (name, rules)
             }
         }
-        static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
 
-        static let gopherQualityOption = ruleSetOption("gopher_quality", QualityRuleSets.gopherQuality, "Gopher's quality rules")
-        static let gopherRepetitionOption = ruleSetOption("gopher_repetition", QualityRuleSets.gopherRepetition, "Gopher's repetition rules")
-        static let c4Option = StageOption<RuleSetOption>(
-            "c4", default: RuleSetOption(enabled: false),
-            help: "C4's document rules; thresholds: min_sentences 5, min_words_per_line 3, max_word_length 1000"
-        ) { option in
-            do throws(OptionValueError) { _ = try C4Rules(option.thresholds) } catch { return error.message }
-            return nil
-        }
-        static let finewebOption = ruleSetOption("fineweb", QualityRuleSets.fineweb, "FineWeb's quality rules")
-        static let languagesOption = StageOption<[String]>("languages", default: [], help: "keep only these languages (the language field); empty: all")
-        static let minLanguageScoreOption = StageOption<Double>("min_language_score", default: 0, in: 0...1, help: "drop documents whose language_score is lower")
-        static let minWordsOption = StageOption<Int>("min_words", default: 0, in: 0...Int(Int32.max), help: "drop documents with fewer words (0: off)")
-        static let maxWordsOption = StageOption<Int>("max_words", default: 0, in: 0...Int(Int32.max), help: "drop documents with more words (0: off)")
-        static func boundsOption(_ name: String, _ what: String) -> StageOption<NumberMapping> {
-            StageOption(name, default: NumberMapping(), help: "{stats field: \(what)}: drop documents \(what == "minimum" ? "below" : "above") it") { mapping in
-                mapping.entries.first { StatisticField.byName[$0.name] == nil }.map {
-                    "names no stats field '\($0.name)' (fields: \(StatisticField.all.map(\.name).joined(separator: ", ")))"
-                }
-            }
-        }
-        static let minStatOption = boundsOption("min_stat", "minimum")
-        static let maxStatOption = boundsOption("max_stat", "maximum")
-
-        public static let optionDescriptions = [
-            gopherQualityOption.description, gopherRepetitionOption.description, c4Option.description, finewebOption.description,
-            languagesOption.description, minLanguageScoreOption.description, minWordsOption.description, maxWordsOption.description,
-            minStatOption.description, maxStatOption.description,
-        ]
-
-        /// The statistic rule sets that are on, by name, with their thresholds.
-        public var ruleSets: [(name: String, rules: [QualityRule])] = []
-        public var c4: C4Rules?
-        public var languages: Set<String>
-        public var minLanguageScore: Double
         /// The simple rules on statistics (`min_words`, `max_words`, `min_stat`, `max_stat`), reason = rule set.
-        public var statisticRules: [(reason: String, rule: QualityRule)] = []
-
-        public init(_ options: StageOptions) throws(PipelineError) {
-            let sets: [(StageOption<RuleSetOption>, [QualityRule])] = [
-                (Self.gopherQualityOption, QualityRuleSets.gopherQuality),
-                (Self.gopherRepetitionOption, QualityRuleSets.gopherRepetition),
-                (Self.finewebOption, QualityRuleSets.fineweb),
-            ]
-            for (option, defaults) in sets {
-                let value = try options.value(option)
-                if value.enabled, case .success(let rules) = QualityRuleSets.tuned(defaults, value.thresholds) {
-                    ruleSets.append((option.name, rules))
-                }
-            }
-            let c4Value = try options.value(Self.c4Option)
-            c4 = c4Value.enabled ? try? C4Rules(c4Value.thresholds) : nil
-            languages = Set(try options.value(Self.languagesOption))
-            minLanguageScore = try options.value(Self.minLanguageScoreOption)
-            let minWords = try options.value(Self.minWordsOption), maxWords = try options.value(Self.maxWordsOption)
-            if minWords > 0 { statisticRules.append(("min_words", QualityRuleSets.minimum("words", Double(minWords)))) }
-            if maxWords > 0 { statisticRules.append(("max_words", QualityRuleSets.maximum("words", Double(maxWords)))) }
-            for entry in try options.value(Self.minStatOption).entries {
-                statisticRules.append(("min_stat:" + entry.name, QualityRuleSets.minimum(entry.name, entry.value)))
-            }
-            for entry in try options.value(Self.maxStatOption).entries {
-                statisticRules.append(("max_stat:" + entry.name, QualityRuleSets.maximum(entry.name, entry.value)))
-            }
+        var statisticRules: [(reason: String, rule: QualityRule)] {
+            var rules: [(reason: String, rule: QualityRule)] = []
+            if minWords > 0 { rules.append(("min_words", QualityRuleSets.minimum("words", Double(minWords)))) }
+            if maxWords > 0 { rules.append(("max_words", QualityRuleSets.maximum("words", Double(maxWords)))) }
+            rules += minStat.entries.map { ("min_stat:" + $0.name, QualityRuleSets.minimum($0.name, $0.value)) }
+            rules += maxStat.entries.map { ("max_stat:" + $0.name, QualityRuleSets.maximum($0.name, $0.value)) }
+            return rules
         }
+    }
+
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
+        [.document(FilterStage(configuration: configuration))]
     }
 
     /// What the user chose; the plan below is compiled from it once, in `init` (a configuration holds only what was
@@ -97,13 +67,18 @@ public struct FilterStage: DocumentStage {
     private let needsNgrams: Bool
     /// Whether any statistic rule is on (else the statistics are not computed at all).
     private let needsStatistics: Bool
+    private let c4: C4Rules?
+    private let languages: Set<String>
 
     public init(configuration: Configuration = .defaults) {
         self.configuration = configuration
-        let ruleSetChecks = Self.checks(configuration.ruleSets)
-        checks = ruleSetChecks + configuration.statisticRules.map { Check($0.rule, reason: $0.reason) }
+        let (ruleSets, statisticRules) = (configuration.ruleSets, configuration.statisticRules)
+        let ruleSetChecks = Self.checks(ruleSets)
+        checks = ruleSetChecks + statisticRules.map { Check($0.rule, reason: $0.reason) }
         ruleSetCheckCount = ruleSetChecks.count
-        needsNgrams = (configuration.ruleSets.flatMap(\.rules) + configuration.statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
+        needsNgrams = (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
+        c4 = configuration.c4.enabled ? try? C4Rules(configuration.c4.thresholds) : nil
+        languages = Set(configuration.languages)
         needsStatistics = !checks.isEmpty
     }
 
@@ -140,8 +115,8 @@ public struct FilterStage: DocumentStage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        if !configuration.languages.isEmpty {
-            guard let language = document.fields["language"]?.stringValue, configuration.languages.contains(language) else {
+        if !languages.isEmpty {
+            guard let language = document.fields["language"]?.stringValue, languages.contains(language) else {
                 return .drop(reason: "languages")
             }
         }
@@ -156,10 +131,35 @@ public struct FilterStage: DocumentStage {
         }
         // The rule sets first, then C4, then the simple rules.
         if let failed, failed < ruleSetCheckCount { return .drop(reason: checks[failed].reason) }
-        if let c4 = configuration.c4, let reason = c4.reasonToDrop(document.text, rules: SentenceStage().rules(for: document)) {
+        if let c4, let reason = c4.reasonToDrop(document.text, rules: SentenceStage().rules(for: document)) {
             return .drop(reason: "c4:" + reason)
         }
         if let failed { return .drop(reason: checks[failed].reason) }
         return .keep
+    }
+}
+
+/// The help of a rule-set option: what it is and its rules' default thresholds.
+private func ruleSetHelp(_ rules: [QualityRule], _ what: String) -> String {
+    func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+    return "\(what); thresholds: " + rules.map { "\($0.name) \(number($0.threshold))" }.joined(separator: ", ")
+}
+
+/// The check of a rule-set option: its thresholds must name rules of the set.
+private func ruleSetCheck(_ rules: [QualityRule]) -> @Sendable (RuleSetOption) -> String? {
+    { option in
+        guard case .failure(let error) = QualityRuleSets.tuned(rules, option.thresholds) else { return nil }
+        return error.message
+    }
+}
+
+private func boundsHelp(_ what: String) -> String {
+    "{stats field: \(what)}: drop documents \(what == "minimum" ? "below" : "above") it"
+}
+
+/// `min_stat` and `max_stat` must name stats fields.
+@Sendable private func boundsCheck(_ mapping: NumberMapping) -> String? {
+    mapping.entries.first { StatisticField.byName[$0.name] == nil }.map {
+        "names no stats field '\($0.name)' (fields: \(StatisticField.all.map(\.name).joined(separator: ", ")))"
     }
 }

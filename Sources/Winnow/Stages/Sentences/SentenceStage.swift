@@ -5,31 +5,26 @@
 /// The rules follow the document's language: the `language` field (from the `language` stage, or decode's
 /// `language_field`), else the stage's `language` option; `auto` guesses from the script — Latin text gets every
 /// Latin language's abbreviations, Greek text the Greek rules, Cyrillic the Russian ones. See `SentenceSplitter`.
-public struct SentenceStage: DocumentStage {
+public struct SentenceStage: DocumentStage, StageDefinition {
     public static let name = "sentences"
-    static let summary = "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
-    static let outputFields = [
+    public static let summary = "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
+    public static let outputFields = [
         FieldDescription(name: "sentences", type: "array of strings", help: "the sentences, in order, trimmed"),
         FieldDescription(name: "sentence_spans", type: "array of [integer, integer]", help: "with spans: true: [[start, end], …] in code points"),
     ]
 
     /// The options of `sentences`.
     public struct Configuration: StageConfiguration {
-        static let languageOption = StageOption<String>(
-            "language", default: "auto",
-            help: "rules when the document has no language field: auto (by script) or a code (" + LanguageRules.byLanguage.keys.sorted().joined(separator: ", ") + ")"
-        ) { $0 == "auto" || LanguageRules.forLanguage($0) != nil ? nil : "is not auto or a language with rules (\(LanguageRules.byLanguage.keys.sorted().joined(separator: ", ")))" }
-        static let spansOption = StageOption<Bool>("spans", default: false, help: "add sentence_spans in Unicode code points")
+        @StageOption("language", help: "rules when the document has no language field: auto (by script) or a code (" + LanguageRules.byLanguage.keys.sorted().joined(separator: ", ") + ")",
+                check: { $0 == "auto" || LanguageRules.forLanguage($0) != nil ? nil : "is not auto or a language with rules (\(LanguageRules.byLanguage.keys.sorted().joined(separator: ", ")))" })
+        public var language = "auto"
+        @StageOption("spans", help: "add sentence_spans in Unicode code points") public var spans = false
 
-        public static let optionDescriptions = [languageOption.description, spansOption.description]
+        public init() {}
+    }
 
-        public var language: String
-        public var spans: Bool
-
-        public init(_ options: StageOptions) throws(PipelineError) {
-            language = try options.value(Self.languageOption)
-            spans = try options.value(Self.spansOption)
-        }
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
+        [.document(SentenceStage(configuration: configuration))]
     }
 
     public let configuration: Configuration

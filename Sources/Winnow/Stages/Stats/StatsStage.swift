@@ -2,21 +2,20 @@
 ///
 /// Uses the `language` field for the stop-word list and the `sentences` field for sentence counts when earlier
 /// stages added them. Keeps the statistics on the document for `filter` and the corpus statistics.
-public struct StatsStage: DocumentStage {
+public struct StatsStage: DocumentStage, StageDefinition {
     public static let name = "stats"
-    static let summary = "Adds per-document text statistics: sizes, word and sentence lengths, character classes, stop words, Gopher/FineWeb repetition measures."
-    static let outputFields = [FieldDescription(name: "stats", type: "object", help: "an object of statistics; the README defines each field")]
+    public static let summary = "Adds per-document text statistics: sizes, word and sentence lengths, character classes, stop words, Gopher/FineWeb repetition measures."
+    public static let outputFields = [FieldDescription(name: "stats", type: "object", help: "an object of statistics; the README defines each field")]
 
     /// The options of `stats`.
     public struct Configuration: StageConfiguration {
-        static let ngramsOption = StageOption<Bool>("ngrams", default: true, help: "compute the n-gram repetition fractions (the costliest part)")
-        public static let optionDescriptions = [ngramsOption.description]
+        @StageOption("ngrams", help: "compute the n-gram repetition fractions (the costliest part)") public var ngrams = true
 
-        public var ngrams: Bool
+        public init() {}
+    }
 
-        public init(_ options: StageOptions) throws(PipelineError) {
-            ngrams = try options.value(Self.ngramsOption)
-        }
+    public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
+        [.document(StatsStage(configuration: configuration))]
     }
 
     public let configuration: Configuration
