@@ -9,17 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-// `ByteHash` (TextStatistics.swift): 8 bytes at a time, each mixed by a multiply and a shift, then the length.
-#define BYTE_HASH_SEED 0xCBF29CE484222325ULL
-static inline uint64_t byte_hash_mix(uint64_t hash, uint64_t chunk) {
-    uint64_t mixed = (hash ^ chunk) * 0x9E3779B97F4A7C15ULL;
-    return mixed ^ (mixed >> 29);
-}
-static inline uint64_t byte_hash_finish(uint64_t hash, uint64_t count) {
-    uint64_t mixed = (hash ^ count) * 0xBF58476D1CE4E5B9ULL;
-    return mixed ^ (mixed >> 32);
-}
-
 static inline uint64_t load64(const uint8_t *bytes) {
     uint64_t value;
     memcpy(&value, bytes, 8);
@@ -29,15 +18,6 @@ static inline uint64_t load64(const uint8_t *bytes) {
     return value;
 }
 
-// SWAR.inRange: the high bit of each byte of `word` in low...high (ASCII bounds), and nothing else.
-static inline uint64_t in_range(uint64_t word, uint8_t low, uint8_t high) {
-    const uint64_t ones = 0x0101010101010101ULL, high_bits = 0x8080808080808080ULL;
-    uint64_t ascii = word & ~high_bits;
-    uint64_t at_least_low = ascii + ones * (uint64_t)(0x80 - low);
-    uint64_t above_high = ascii + ones * (uint64_t)(0x7F - high);
-    return at_least_low & ~above_high & ~word & high_bits;
-}
-
 // Bit i set when byte i of the 16 at `bytes` belongs to a word: an ASCII letter or digit, or a joiner (' - . , _)
 // between two of them. `joiners`: the joiners among the 16. Without vector instructions (SWAR, eight bytes at a time).
 static inline uint32_t word_bytes_portable(const uint8_t *bytes, uint32_t *joiners) {
@@ -45,7 +25,7 @@ static inline uint32_t word_bytes_portable(const uint8_t *bytes, uint32_t *joine
     *joiners = 0;
     for (int half = 0; half < 2; half++) {
         uint64_t chunk = load64(bytes + 8 * half);
-        uint64_t word_high = in_range(chunk | 0x2020202020202020ULL, 'a', 'z') | in_range(chunk, '0', '9');
+        uint64_t word_high = winnow_in_range(chunk | 0x2020202020202020ULL, 'a', 'z') | winnow_in_range(chunk, '0', '9');
         uint64_t joiner_high = 0;
         const uint8_t joiner_bytes[5] = {'\'', '-', '.', ',', '_'};
         for (int j = 0; j < 5; j++) {
@@ -81,39 +61,29 @@ static inline uint32_t word_bytes_vector(const uint8_t *bytes, uint32_t *joiners
 
 // Adds a word of 1…15 bytes (`first`, `second`: its bytes, zero-padded) with hash `hash`.
 static inline void add_word(WinnowVocabulary *restrict vocabulary, uint64_t hash, uint64_t first, uint64_t second, size_t length) {
-    WinnowSpellingSlot *slots = vocabulary->slots;
-    size_t slot = (size_t)(hash >> 17) & vocabulary->slotMask;
     int32_t number;
-    for (;;) {
-        WinnowSpellingSlot stored = slots[slot];
-        if (stored.generation != vocabulary->generation) {
-            number = (int32_t)vocabulary->spellingCount;
-            slots[slot].hash = hash;
-            slots[slot].number = number;
-            slots[slot].generation = vocabulary->generation;
-            // The lower-case form: bit 5 set in each capital (hashed like the word).
-            uint64_t first_capitals = in_range(first, 'A', 'Z'), second_capitals = in_range(second, 'A', 'Z');
-            uint64_t lower = hash;
-            if ((first_capitals | second_capitals) != 0) {
-                lower = byte_hash_mix(BYTE_HASH_SEED, first | first_capitals >> 2);
-                if (length > 8) lower = byte_hash_mix(lower, second | second_capitals >> 2);
-                lower = byte_hash_finish(lower, length);
-            }
-            uint64_t letters = in_range(first | 0x2020202020202020ULL, 'a', 'z') | in_range(second | 0x2020202020202020ULL, 'a', 'z');
-            WinnowSpelling *spelling = &vocabulary->spellings[vocabulary->spellingCount++];
-            spelling->hash = hash;
-            spelling->lowerCaseHash = lower;
-            spelling->count = 1;
-            spelling->length = (int32_t)length;
-            spelling->hasLetter = letters != 0;
-            break;
+    size_t slot = winnow_spelling_slot(vocabulary->slots, vocabulary->slotMask, vocabulary->generation, hash, &number);
+    if (number >= 0) {
+        vocabulary->spellings[number].count++;
+    } else {
+        number = (int32_t)vocabulary->spellingCount;
+        vocabulary->slots[slot].hash = hash;
+        vocabulary->slots[slot].number = number;
+        vocabulary->slots[slot].generation = vocabulary->generation;
+        // The lower-case form, hashed like the word.
+        uint64_t lower = hash;
+        if ((winnow_in_range(first, 'A', 'Z') | winnow_in_range(second, 'A', 'Z')) != 0) {
+            lower = winnow_hash_mix(WINNOW_BYTE_HASH_SEED, winnow_ascii_lower(first));
+            if (length > 8) lower = winnow_hash_mix(lower, winnow_ascii_lower(second));
+            lower = winnow_hash_finish(lower, length);
         }
-        if (stored.hash == hash) {
-            number = stored.number;
-            vocabulary->spellings[number].count++;
-            break;
-        }
-        slot = (slot + 1) & vocabulary->slotMask;
+        uint64_t letters = winnow_in_range(first | 0x2020202020202020ULL, 'a', 'z') | winnow_in_range(second | 0x2020202020202020ULL, 'a', 'z');
+        WinnowSpelling *spelling = &vocabulary->spellings[vocabulary->spellingCount++];
+        spelling->hash = hash;
+        spelling->lowerCaseHash = lower;
+        spelling->count = 1;
+        spelling->length = (int32_t)length;
+        spelling->hasLetter = letters != 0;
     }
     if (vocabulary->sequence) vocabulary->sequence[vocabulary->sequenceCount++] = number;
     vocabulary->wordCount++;
@@ -159,9 +129,9 @@ static inline WinnowProseRun prose_run(const uint8_t *text, size_t count, size_t
         // `ByteHash`: the whole first chunk when the word is 8 bytes or longer, then the rest zero-padded.
         first &= length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
         second &= length <= 8 ? 0 : (1ULL << (8 * (length - 8))) - 1;
-        uint64_t hash = byte_hash_mix(BYTE_HASH_SEED, first);
-        if (length > 8) hash = byte_hash_mix(hash, second);
-        add_word(&vocabulary, byte_hash_finish(hash, length), first, second, length);
+        uint64_t hash = winnow_hash_mix(WINNOW_BYTE_HASH_SEED, first);
+        if (length > 8) hash = winnow_hash_mix(hash, second);
+        add_word(&vocabulary, winnow_hash_finish(hash, length), first, second, length);
         // Letters and digits count in the letter lane (the caller moves digits and capitals), joiners as
         // punctuation.
         size_t joined = (size_t)__builtin_popcount(joiners & word_bytes & ((1u << length) - 1));

@@ -55,6 +55,44 @@ typedef struct {
     uint64_t packed;
 } WinnowProseRun;
 
+/// `ByteHash` (Text/ByteHash.swift) — the hash of words, lines and paragraphs: from this seed, each 8 bytes mixed in
+/// by `winnow_hash_mix`, then the length by `winnow_hash_finish`. Defined once, here, for the C scan and Swift alike, so
+/// that the two agree bit for bit (Swift calls these; `Mixer.combine` is `winnow_hash_mix`).
+#define WINNOW_BYTE_HASH_SEED 0xCBF29CE484222325ULL
+static inline uint64_t winnow_hash_mix(uint64_t hash, uint64_t chunk) {
+    uint64_t mixed = (hash ^ chunk) * 0x9E3779B97F4A7C15ULL;
+    return mixed ^ (mixed >> 29);
+}
+static inline uint64_t winnow_hash_finish(uint64_t hash, uint64_t count) {
+    uint64_t mixed = (hash ^ count) * 0xBF58476D1CE4E5B9ULL;
+    return mixed ^ (mixed >> 32);
+}
+
+/// `SWAR.inRange`: the high bit of each byte of `word` that lies in low...high (both ASCII), and nothing else.
+static inline uint64_t winnow_in_range(uint64_t word, uint8_t low, uint8_t high) {
+    const uint64_t ones = 0x0101010101010101ULL, high_bits = 0x8080808080808080ULL;
+    uint64_t ascii = word & ~high_bits;
+    uint64_t at_least_low = ascii + ones * (uint64_t)(0x80 - low);
+    uint64_t above_high = ascii + ones * (uint64_t)(0x7F - high);
+    return at_least_low & ~above_high & ~word & high_bits;
+}
+
+/// Eight ASCII bytes in lower case: bit 5 set in each capital (how a word's lower-case hash is taken).
+static inline uint64_t winnow_ascii_lower(uint64_t word) { return word | winnow_in_range(word, 'A', 'Z') >> 2; }
+
+/// The spelling table's probe, for the C scan and `DocumentWords` alike: the slot holding `hash` (its number in
+/// `*number`), or the empty slot where it goes (`*number` = -1). A slot is empty unless it carries `generation`.
+static inline size_t winnow_spelling_slot(const WinnowSpellingSlot *slots, size_t mask, uint32_t generation, uint64_t hash,
+                                          int32_t *number) {
+    size_t slot = (size_t)(hash >> 17) & mask;
+    for (;;) {
+        WinnowSpellingSlot stored = slots[slot];
+        if (stored.generation != generation) { *number = -1; return slot; }
+        if (stored.hash == hash) { *number = stored.number; return slot; }
+        slot = (slot + 1) & mask;
+    }
+}
+
 /// The most words a run from `start` may take when it takes at most `room` characters (a turn takes at most 17
 /// characters and one word, and every word but the last is followed by a character).
 static inline size_t winnow_prose_run_words_at_most(size_t count, size_t start, size_t room) {

@@ -94,7 +94,7 @@ public struct DedupIndex: Sendable {
     }
 
     /// The 2-bit sketch of a signature: 32 values to a word, each value's low bits after a mix (the minima's own
-    /// high bits are mostly 0).
+    /// high bits are mostly 0). Its own mix, not `Mixer`'s: saved index files hold the sketches.
     public static func sketch(of signature: [UInt32]) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: (signature.count + 31) / 32)
         for (index, value) in signature.enumerated() {
@@ -159,11 +159,7 @@ public struct DedupIndex: Sendable {
         }
     }
 
-    static func bandSlotHash(_ band: Int, _ key: UInt32) -> UInt64 {
-        var mixed = (UInt64(band) << 32 | UInt64(key)) &* 0x9E37_79B9_7F4A_7C15
-        mixed ^= mixed >> 29
-        return mixed &* 0xBF58_476D_1CE4_E5B9
-    }
+    static func bandSlotHash(_ band: Int, _ key: UInt32) -> UInt64 { Mixer.finalize(UInt64(band) << 32 | UInt64(key)) }
 
     // MARK: - Merging, saving, loading
 

@@ -25,20 +25,13 @@ public struct MinHasher: Sendable, Equatable {
         var state = seed
         var multipliers: [UInt32] = [], increments: [UInt32] = []
         for _ in 0..<(bands * rows) {
-            multipliers.append(UInt32(truncatingIfNeeded: Self.splitMix(&state)) | 1)
-            increments.append(UInt32(truncatingIfNeeded: Self.splitMix(&state)))
+            multipliers.append(UInt32(truncatingIfNeeded: Mixer.splitMix(&state)) | 1)
+            increments.append(UInt32(truncatingIfNeeded: Mixer.splitMix(&state)))
         }
         self.multipliers = multipliers
         self.increments = increments
     }
 
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 
     /// The signature of a set of shingle hashes (all `UInt32.max` for none).
     public func signature(_ shingles: [UInt64]) -> [UInt32] { minimums(shingles, winnow_minhash32) }

@@ -84,13 +84,9 @@ struct DocumentWords: ~Copyable {
     /// The spelling with `hash` (its number, or -1) and its slot, or the empty slot where it goes.
     @inline(__always)
     private func find(_ hash: UInt64) -> (slot: Int, number: Int32) {
-        var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
-        while true {
-            let stored = slots[slot]
-            if stored.generation != generation { return (slot, -1) }
-            if stored.hash == hash { return (slot, stored.number) }
-            slot = (slot &+ 1) & slotMask
-        }
+        var number: Int32 = -1
+        let slot = winnow_spelling_slot(slots, slotMask, generation, hash, &number)
+        return (slot, number)
     }
 
     /// One more occurrence of spelling `number`.
@@ -155,8 +151,8 @@ struct DocumentWords: ~Copyable {
         slotMask = size - 1
         for number in 0..<spellings.count {
             let hash = spellings[number].hash
-            var slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
-            while slots[slot].generation == generation { slot = (slot &+ 1) & slotMask }
+            var unused: Int32 = -1
+            let slot = winnow_spelling_slot(slots, slotMask, generation, hash, &unused)
             slots[slot] = Slot(hash: hash, number: Int32(truncatingIfNeeded: number), generation: generation)
         }
     }
@@ -211,79 +207,4 @@ final class SpellingSlots {
     }
 
     private static let perThread = PerThread { SpellingSlots() }
-}
-
-/// A growable array of plain values in memory it owns and frees: no reference counting and no copy-on-write
-/// checks in the loops that run once per word. Written by hand because `Array`'s uniqueness checks, retains and
-/// releases took ≈ 12% of the `stats` stage.
-struct RawArray<Element: BitwiseCopyable>: ~Copyable {
-    private(set) var count = 0
-    private var capacity: Int
-    private var base: UnsafeMutablePointer<Element>
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 8)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    /// `count` elements whose values are undefined until written (plain values: any bits are a value).
-    init(uninitializedCount count: Int) {
-        self.init(capacity: count)
-        self.count = count
-    }
-
-    init(repeating value: Element, count: Int) {
-        self.init(capacity: count)
-        base.initialize(repeating: value, count: count)
-        self.count = count
-    }
-
-    deinit { base.deallocate() }
-
-    subscript(index: Int) -> Element {
-        @inline(__always) get {
-            precondition(UInt(bitPattern: index) < UInt(count), "RawArray index out of range")
-            return base[index]
-        }
-        @inline(__always) set {
-            precondition(UInt(bitPattern: index) < UInt(count), "RawArray index out of range")
-            base[index] = newValue
-        }
-    }
-
-    @inline(__always)
-    mutating func append(_ element: Element) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: element)
-        count += 1
-    }
-
-    /// Keeps the first `newCount` elements.
-    mutating func truncate(to newCount: Int) {
-        precondition(newCount >= 0 && newCount <= count)
-        count = newCount
-    }
-
-    /// Makes room for `extra` more elements without another allocation.
-    mutating func reserve(_ extra: Int) {
-        while capacity - count < extra { grow() }
-    }
-
-    /// The storage, for a loop that writes past `count` (within the capacity `reserve` made) and then sets it with
-    /// `setCount`.
-    var storage: UnsafeMutablePointer<Element> { base }
-
-    /// Sets the count after the elements up to `newCount` were written through `storage`.
-    mutating func setCount(_ newCount: Int) {
-        precondition(newCount >= 0 && newCount <= capacity)
-        count = newCount
-    }
-
-    private mutating func grow() {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity *= 2
-    }
 }

@@ -41,3 +41,10 @@ enum StopWords {
         "ko": "그 이 저 것 수 등 및 또는 그리고 하지만 그러나 또한 있다 없다 하다 있는 없는 하는 한 그는 그녀는 우리는 나는 때 더 잘 안 못",
     ]
 }
+
+/// Stop-word lists as sets of lower-case word hashes, the form `TextStatistics` compares.
+enum StopWordHashes {
+    static let byLanguage: [String: PerfectHashSet] = StopWords.byLanguage.mapValues { PerfectHashSet($0.map { ByteHash.of($0) }) }
+    /// Gopher's eight stop words, by hash as written.
+    static let gopher = PerfectHashSet(StopWords.gopher.map { ByteHash.of($0) })
+}
