@@ -130,7 +130,7 @@ struct DedupKeyWriter: OrderedStage {
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        let signature = document.hashes.removeValue(forKey: DedupLookup.name).map(DocumentSignature.init(packed:))
+        let signature = document.scratch.dedupSignature.take()
             ?? signatures.signature(of: document.text)
         guard let file = fileNumbers[document.source.file] else { throw ClusterError("\(document.source.file) is not an input of shard \(shard)") }
         let position = ClusterPlan.position(file: file, ordinal: document.ordinal)

@@ -29,7 +29,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// `id` and `text` are always present; `metadata` holds the input's other fields unchanged; `fields` holds what
 /// stages added (`sentences`, `language`, `stats`, …), in the order the stages ran, and becomes top-level keys
-/// of the output record.
+/// of the output record (stages read each other's by the names in `FieldName`); `scratch` holds what stages hand on
+/// that is not written out.
 public struct Document: Sendable, Hashable {
     public var id: String
     public var text: String
@@ -39,15 +40,8 @@ public struct Document: Sendable, Hashable {
     public var fields: JSONObject
     /// The record's position among all records of the run (from 0): input order, independent of batching.
     public var ordinal: Int
-    /// Hashes a per-document stage computes in parallel for an ordered stage to look up (the line hashes of
-    /// `repeated_lines`), by the ordered stage's name. Never written out.
-    public var hashes: [String: [UInt64]] = [:]
-    /// The `stats` stage's statistics of the text, kept for `filter` and the corpus statistics so they are not
-    /// computed twice. Never written out (the `stats` field is).
-    public var statistics: TextStatistics?
-    /// The text is still HTML: `decode` leaves it so when `extract` follows, and extract makes it text. Never
-    /// written out.
-    public var isMarkup = false
+    /// What stages hand on to later stages, typed; never written out.
+    public var scratch = DocumentScratch()
 
     public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
         self.id = id

@@ -31,19 +31,19 @@ public struct CorpusStatistics: Sendable, Equatable {
     }
 
     public mutating func add(_ document: Document) {
-        let statistics = document.statistics
+        let statistics = document.scratch.statistics
         var document = document
         let chars = statistics?.chars ?? document.text.withUTF8(TextStatistics.scalarCount)
         let words = statistics?.words ?? WordSegmenter.count(document.text)
         let counted = Totals(documents: 1, words: words, chars: chars)
         totals.add(counted)
-        languages[document.fields["language"]?.stringValue ?? "unknown", default: Totals()].add(counted)
+        languages[document.fields[FieldName.language]?.stringValue ?? "unknown", default: Totals()].add(counted)
         count("document_chars", Double(chars))
         count("document_words", Double(words))
-        if case .array(let sentences)? = document.fields["sentences"] {
+        if case .array(let sentences)? = document.fields[FieldName.sentences] {
             for sentence in sentences { if let text = sentence.stringValue { count("sentence_words", Double(WordSegmenter.count(text))) } }
         }
-        if case .number(let lexeme)? = document.fields["language_score"], let score = Double(lexeme) { count("language_score", score) }
+        if case .number(let lexeme)? = document.fields[FieldName.languageScore], let score = Double(lexeme) { count("language_score", score) }
         if let statistics {
             for field in StatisticField.all {
                 if let value = field.value(of: statistics) { count("stats." + field.name, value) }

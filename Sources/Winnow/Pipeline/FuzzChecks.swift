@@ -111,7 +111,7 @@ enum FuzzChecks {
     private static func sentences(_ text: String) {
         var document = Document(id: "fuzz", text: text, source: SourceLocation(file: "fuzz", line: 1))
         _ = SentenceStage().process(&document)
-        guard case .array(let parts)? = document.fields["sentences"] else { return }
+        guard case .array(let parts)? = document.fields[FieldName.sentences] else { return }
         let joined = parts.compactMap(\.stringValue).joined()
         precondition(joined.unicodeScalars.filter { !$0.properties.isWhitespace }.elementsEqual(text.unicodeScalars.filter { !$0.properties.isWhitespace }),
                      "sentences lost or changed characters")

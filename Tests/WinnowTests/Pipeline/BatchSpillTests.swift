@@ -9,8 +9,9 @@ import Testing
                              metadata: ["url": .string("https://example.org/x"), "nested": .object(["n": .number("1.50"), "list": .array([.null, .bool(true)])])],
                              source: SourceLocation(file: "in/part.jsonl.gz", line: 12), fields: ["language": .string("de"), "score": .number("0.9981")],
                              ordinal: 11)
-        first.statistics = TextStatistics(text: first.text, language: "de", sentences: 3)
-        first.hashes = ["later_stage": [1, 2, UInt64.max], "consumed_stage": [7]]
+        first.scratch.statistics = TextStatistics(text: first.text, language: "de", sentences: 3)
+        first.scratch.lineHashes = [1, 2, UInt64.max]
+        first.scratch.dedupSignature = DocumentSignature(exactHash: 9, bandKeys: [3, 4], sketch: [5], shingles: [], paragraphHashes: [6, 7])
         var second = Document(id: "b", text: "", source: SourceLocation(file: "-", line: 3, byteOffset: 4096), ordinal: 12)
         second.fields["sentences"] = .array([])
         var batch = WorkBatch(sequence: 5, phase: 9, counters: [StageCounters(name: "decode")])
@@ -29,19 +30,22 @@ import Testing
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let written = Self.batch()
-        let frames = BatchSpill.frame(written, keepingHashes: ["later_stage"]) + BatchSpill.frame(WorkBatch(sequence: 6, phase: 0, counters: []), keepingHashes: [])
+        let frames = BatchSpill.frame(written, keepingHashes: [RepeatedLines.name]) + BatchSpill.frame(WorkBatch(sequence: 6, phase: 0, counters: []), keepingHashes: [])
         var reader = try BatchSpill.Reader(path: file(BatchSpill.header + frames, in: directory))
         let counters = [StageCounters(name: "x"), StageCounters(name: "output")]
         let read = try BatchSpill.batch(from: try #require(try reader.next()), phase: 3, counters: counters)
         var expected = written.documents
-        expected[0].hashes.removeValue(forKey: "consumed_stage")
+        expected[0].scratch.dedupSignature = nil  // not asked for: the carried-on run has no dedup
         #expect(read.documents == expected)
-        #expect(read.documents[0].statistics == written.documents[0].statistics && read.documents[0].statistics != nil)
+        #expect(read.documents[0].scratch.statistics == written.documents[0].scratch.statistics && read.documents[0].scratch.statistics != nil)
         #expect(read.rejects.map(\.ordinal) == [10, 13] && read.rejects.map(\.bytes) == written.rejects.map(\.bytes))
         #expect(read.sequence == 5 && read.phase == 3 && read.counters == counters)
         let empty = try BatchSpill.batch(from: try #require(try reader.next()), phase: 3, counters: counters)
         #expect(empty.sequence == 6 && empty.documents.isEmpty && empty.rejects.isEmpty)
         #expect(try reader.next() == nil)
+        // Both ordered stages' scratch kept: the dedup signature comes back too.
+        var both = try BatchSpill.Reader(path: file(BatchSpill.header + BatchSpill.frame(written, keepingHashes: [RepeatedLines.name, DedupLookup.name]), in: directory))
+        #expect(try BatchSpill.batch(from: try #require(try both.next()), phase: 3, counters: counters).documents == written.documents)
     }
 
     @Test func aDamagedOrForeignFileIsAnErrorNamingIt() throws {

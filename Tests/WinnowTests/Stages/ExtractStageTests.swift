@@ -128,7 +128,7 @@ import Testing
         var configuration = ExtractStage.Configuration.defaults
         configure(&configuration)
         var document = Document(id: "p", text: html, source: SourceLocation(file: "t", line: 1))
-        document.isMarkup = true
+        document.scratch.isMarkup = true
         let verdict = ExtractStage(configuration: configuration).process(&document)
         return (verdict, document)
     }

@@ -225,7 +225,7 @@ struct StatsFilterTests {
         #expect(stats.members.map(\.key) == StatisticField.all.map(\.name))
         #expect(stats["words"] == .int(5) && stats["sentences"] == .int(1))
         #expect(stats["stop_word_ratio"] == .double(0.6))
-        #expect(document.statistics?.words == 5)
+        #expect(document.scratch.statistics?.words == 5)
         var unknown = Document(id: "2", text: "Hund", source: SourceLocation(file: "t", line: 1))
         _ = StatsStage().process(&unknown)
         guard case .object(let other)? = unknown.fields["stats"] else { return }

@@ -116,7 +116,7 @@ public struct CleanStage: DocumentStage, StageDefinition {
         }
         document.fields[Self.name] = .object(report)
         if document.text.isEmpty && configuration.dropEmpty { return .drop(reason: "empty_text") }
-        if configuration.minRepeats > 0 { document.hashes[RepeatedLines.name] = RepeatedLines.lineHashes(document.text) }
+        if configuration.minRepeats > 0 { document.scratch.lineHashes = RepeatedLines.lineHashes(document.text) }
         return .keep
     }
 

@@ -181,7 +181,7 @@ enum RepeatedLineKeys {
     /// The keys of the document's non-empty lines, in order, from the line hashes `clean` left (taken off the
     /// document) or from its text.
     static func keys(of document: inout Document) -> [UInt64] {
-        let hashes = document.hashes.removeValue(forKey: RepeatedLines.name) ?? RepeatedLines.lineHashes(document.text)
+        let hashes = document.scratch.lineHashes.take() ?? RepeatedLines.lineHashes(document.text)
         let source = sourceKey(RepeatedLines.source(of: document))
         return hashes.map { key(source: source, line: $0) }
     }

@@ -109,8 +109,8 @@ public struct DecodeStage: Sendable, StageDefinition {
                     outcome = try decodeWARC(bytes, source: source, ordinal: record.ordinal)
                 }
                 if let encoding = record.encoding, case .document(var document) = outcome {
-                    document.fields["encoding"] = .string(encoding)
-                    document.fields["replaced_sequences"] = document.fields["replaced_sequences"] ?? .int(0)
+                    document.fields[FieldName.encoding] = .string(encoding)
+                    document.fields[FieldName.replacedSequences] = document.fields[FieldName.replacedSequences] ?? .int(0)
                     outcome = .document(document)
                 }
                 return .success(outcome)
@@ -155,11 +155,11 @@ public struct DecodeStage: Sendable, StageDefinition {
         var document = Document(id: id, text: "", metadata: object, source: source, ordinal: ordinal)
         document.text = readMarkup(text, isHTML: nil, into: &document)
         if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField], !language.isEmpty {
-            document.fields["language"] = .string(language)
+            document.fields[FieldName.language] = .string(language)
         }
         if let encoding = parser.repairedEncoding {
-            document.fields["encoding"] = .string(encoding)
-            document.fields["replaced_sequences"] = .int(parser.replacedSequences)
+            document.fields[FieldName.encoding] = .string(encoding)
+            document.fields[FieldName.replacedSequences] = .int(parser.replacedSequences)
         }
         return document
     }
@@ -180,13 +180,13 @@ public struct DecodeStage: Sendable, StageDefinition {
             text = valid
         } else if let encoding = isUTF16 ? declared : (declared ?? (markup == false ? nil : Charset.declaredInHTML(bytes).flatMap(Charset.encoding(label:)))),
                   let decoded = Charset.decode(bytes, as: encoding) {
-            document.fields["encoding"] = .string(encoding.name)
-            document.fields["replaced_sequences"] = .int(decoded.replacements)
+            document.fields[FieldName.encoding] = .string(encoding.name)
+            document.fields[FieldName.replacedSequences] = .int(decoded.replacements)
             text = decoded.text
         } else {
             let decoded = TextEncoding.decodeNonUTF8(bytes)
-            document.fields["encoding"] = .string(decoded.encoding)
-            document.fields["replaced_sequences"] = .int(decoded.replacements)
+            document.fields[FieldName.encoding] = .string(decoded.encoding)
+            document.fields[FieldName.replacedSequences] = .int(decoded.replacements)
             text = decoded.text
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
@@ -203,7 +203,7 @@ public struct DecodeStage: Sendable, StageDefinition {
         case .auto: html = isHTML ?? HTMLText.looksLikeHTML(text)
         }
         if html && leavesMarkup {
-            document.isMarkup = true
+            document.scratch.isMarkup = true
             return text
         }
         return html ? HTMLText.text(text) : HTMLEntities.decode(text, html: false)

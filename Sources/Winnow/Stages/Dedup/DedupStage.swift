@@ -74,7 +74,7 @@ public enum DedupStage: StageDefinition {
 }
 
 /// What `DedupSignatures` computes for one document.
-struct DocumentSignature: Sendable {
+struct DocumentSignature: Sendable, Hashable {
     var exactHash: UInt64
     /// Empty when the normalised text has no words.
     var bandKeys: [UInt32]
@@ -83,7 +83,7 @@ struct DocumentSignature: Sendable {
     /// The normalised hash of each line (0: nothing left after normalising; never removed).
     var paragraphHashes: [UInt64]
 
-    /// Packed into the document's `hashes` side channel.
+    /// As one array (how the map phase's batch files hold it, `BatchSpill`).
     var packed: [UInt64] {
         [exactHash, UInt64(bandKeys.count), UInt64(sketch.count), UInt64(shingles.count)]
             + bandKeys.map(UInt64.init) + sketch + shingles + paragraphHashes
@@ -91,6 +91,14 @@ struct DocumentSignature: Sendable {
 
     init(exactHash: UInt64, bandKeys: [UInt32], sketch: [UInt64], shingles: [UInt64], paragraphHashes: [UInt64]) {
         (self.exactHash, self.bandKeys, self.sketch, self.shingles, self.paragraphHashes) = (exactHash, bandKeys, sketch, shingles, paragraphHashes)
+    }
+
+    /// From `packed`, when its counts fit its length (a damaged batch file does not make one).
+    init?(checkedPacked packed: [UInt64]) {
+        guard packed.count >= 4 else { return nil }
+        let counts = packed[1...3].map { Int(clamping: $0) }
+        guard counts.allSatisfy({ $0 <= packed.count }), 4 + counts.reduce(0, +) <= packed.count else { return nil }
+        self.init(packed: packed)
     }
 
     init(packed: [UInt64]) {
@@ -125,7 +133,7 @@ struct DedupSignatures: DocumentStage {
     }
 
     func process(_ document: inout Document) -> Verdict {
-        document.hashes[DedupLookup.name] = signature(of: document.text).packed
+        document.scratch.dedupSignature = signature(of: document.text)
         return .keep
     }
 
@@ -237,7 +245,7 @@ struct DedupLookup: OrderedStage {
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        let signature = document.hashes.removeValue(forKey: Self.name).map(DocumentSignature.init(packed:))
+        let signature = document.scratch.dedupSignature.take()
             ?? signatures.signature(of: document.text)
         let paragraphsRemoved = configuration.paragraphs ? removeSeenParagraphs(&document, signature.paragraphHashes) : nil
 

@@ -53,9 +53,9 @@ public struct ExtractStage: DocumentStage, StageDefinition {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        guard document.isMarkup || HTMLText.looksLikeHTML(document.text) else { return .keep }
+        guard document.scratch.isMarkup || HTMLText.looksLikeHTML(document.text) else { return .keep }
         let result = extractor.extract(document.text)
-        document.isMarkup = false
+        document.scratch.isMarkup = false
         for member in result.metadata.members where document.metadata[member.key] == nil { document.metadata[member.key] = member.value }
         document.text = result.text
         document.fields["title"] = result.title.map(JSONValue.string) ?? .null

@@ -116,16 +116,16 @@ public struct FilterStage: DocumentStage, StageDefinition {
 
     public func process(_ document: inout Document) -> Verdict {
         if !languages.isEmpty {
-            guard let language = document.fields["language"]?.stringValue, languages.contains(language) else {
+            guard let language = document.fields[FieldName.language]?.stringValue, languages.contains(language) else {
                 return .drop(reason: "languages")
             }
         }
         if configuration.minLanguageScore > 0 {
-            guard case .number(let lexeme)? = document.fields["language_score"], let score = Double(lexeme),
+            guard case .number(let lexeme)? = document.fields[FieldName.languageScore], let score = Double(lexeme),
                   score >= configuration.minLanguageScore else { return .drop(reason: "min_language_score") }
         }
         // The statistics once (not copied per rule); not at all when only `c4` or the language rules are on.
-        let statistics = needsStatistics ? document.statistics ?? StatsStage.statistics(of: document, ngrams: needsNgrams) : TextStatistics()
+        let statistics = needsStatistics ? document.scratch.statistics ?? StatsStage.statistics(of: document, ngrams: needsNgrams) : TextStatistics()
         let failed = checks.withUnsafeBufferPointer { checks in
             checks.indices.first { !checks[$0].passes(statistics) }
         }

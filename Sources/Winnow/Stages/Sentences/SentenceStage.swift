@@ -43,14 +43,14 @@ public struct SentenceStage: DocumentStage, StageDefinition {
         let sentences = ranges.map { range in
             JSONValue.string(String(text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
         }
-        document.fields["sentences"] = .array(sentences)
+        document.fields[FieldName.sentences] = .array(sentences)
         if configuration.spans { document.fields["sentence_spans"] = .array(spans) }
         return .keep
     }
 
     /// The rules for a document: its language, else the option, else a guess from its script.
     func rules(for document: Document) -> LanguageRules {
-        if case .string(let code)? = document.fields["language"], let rules = LanguageRules.forLanguage(code) { return rules }
+        if case .string(let code)? = document.fields[FieldName.language], let rules = LanguageRules.forLanguage(code) { return rules }
         if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) { return rules }
         // The first letters decide: Greek, Cyrillic and Armenian lead bytes are CE–CF, D0–D3 and D5; ASCII letters are Latin.
         var text = document.text

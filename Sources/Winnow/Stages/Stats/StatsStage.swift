@@ -24,7 +24,7 @@ public struct StatsStage: DocumentStage, StageDefinition {
 
     public func process(_ document: inout Document) -> Verdict {
         let statistics = Self.statistics(of: document, ngrams: configuration.ngrams)
-        document.statistics = statistics
+        document.scratch.statistics = statistics
         document.fields["stats"] = statistics.json
         return .keep
     }
@@ -32,7 +32,7 @@ public struct StatsStage: DocumentStage, StageDefinition {
     /// The statistics of a document, with its language and sentence count when present.
     static func statistics(of document: Document, ngrams: Bool = true) -> TextStatistics {
         var sentences: Int?
-        if case .array(let list)? = document.fields["sentences"] { sentences = list.count }
-        return TextStatistics(text: document.text, language: document.fields["language"]?.stringValue, sentences: sentences, ngrams: ngrams)
+        if case .array(let list)? = document.fields[FieldName.sentences] { sentences = list.count }
+        return TextStatistics(text: document.text, language: document.fields[FieldName.language]?.stringValue, sentences: sentences, ngrams: ngrams)
     }
 }

@@ -192,3 +192,40 @@ public final class ResumeStore: @unchecked Sendable {
         close(descriptor)
     }
 }
+
+/// The summary of the input being written in a `--resume` run, handed to the store when the input completes.
+struct ResumePart {
+    let stageNames: [String]
+    let collectsCorpus: Bool
+    /// The input being written, counted over all of the run's inputs (finished ones included).
+    var input: Int
+    var summary: RunSummary
+
+    init(stageNames: [String], input: Int, corpus: Bool) {
+        (self.stageNames, self.input, collectsCorpus) = (stageNames, input, corpus)
+        summary = Self.empty(stageNames, corpus: corpus)
+    }
+
+    private static func empty(_ stageNames: [String], corpus: Bool) -> RunSummary {
+        var summary = RunSummary(stageNames: stageNames)
+        if corpus { summary.corpus = CorpusStatistics() }
+        return summary
+    }
+
+    /// Writes a batch to the input's parts; completes the input after its last batch. `inputs` are this run's
+    /// (the unfinished ones), `problems` the reader's so far.
+    mutating func add(_ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) throws {
+        summary.addCounters(of: batch)
+        try store.append(output: batch.output, rejects: batch.rejectBytes, input: input)
+        summary.addWritten(batch)
+        guard let completed = batch.completedInput else { return }
+        let file = inputs[completed.index]
+        summary.filesTotal = 1
+        summary.filesDone = 1
+        summary.compressedBytes = file.size ?? 0
+        summary.inputProblems = problems().filter { $0.path == file.path }
+        try store.complete(input: input, summary: summary, states: batch.states, nextOrdinal: completed.nextOrdinal)
+        input += 1
+        summary = Self.empty(stageNames, corpus: collectsCorpus)
+    }
+}

@@ -260,3 +260,17 @@ public struct RunSummary: Sendable {
 
     static func format(seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
+
+extension RunSummary {
+    /// Adds what each stage counted in `batch` (step by step, then `output`).
+    mutating func addCounters(of batch: WorkBatch) {
+        for index in stages.indices { stages[index].merge(batch.counters[index]) }
+    }
+
+    /// Counts `batch` as written: its documents, output bytes and corpus figures.
+    mutating func addWritten(_ batch: WorkBatch) {
+        writtenDocuments += batch.documents.count
+        outputBytes += batch.output.count
+        if let corpus = batch.corpus { self.corpus?.merge(corpus) }
+    }
+}

@@ -39,13 +39,16 @@ enum BatchSpill {
                 json.write(object)
                 writer.countedBytes(json.bytes)
             }
-            if var statistics = document.statistics {
+            if var statistics = document.scratch.statistics {
                 writer.integer(UInt8(1))
                 withUnsafeBytes(of: &statistics) { writer.countedBytes($0) }
             } else {
                 writer.integer(UInt8(0))
             }
-            let kept = document.hashes.filter { hashes.contains($0.key) }.sorted { $0.key < $1.key }
+            // What later ordered stages take from the scratch, by the stage's name (sorted).
+            var kept: [(String, [UInt64])] = []
+            if let signature = document.scratch.dedupSignature, hashes.contains(DedupLookup.name) { kept.append((DedupLookup.name, signature.packed)) }
+            if let lines = document.scratch.lineHashes, hashes.contains(RepeatedLines.name) { kept.append((RepeatedLines.name, lines)) }
             writer.integer(UInt64(kept.count))
             for (name, values) in kept {
                 writer.string(name)
@@ -117,12 +120,18 @@ enum BatchSpill {
                 guard let hasStatistics = reader.integer(UInt8.self) else { throw fail() }
                 if hasStatistics == 1 {
                     guard let image = reader.countedBytes(), image.count == MemoryLayout<TextStatistics>.size else { throw fail() }
-                    document.statistics = image.loadUnaligned(as: TextStatistics.self)
+                    document.scratch.statistics = image.loadUnaligned(as: TextStatistics.self)
                 }
                 guard let hashCount = reader.integer(UInt64.self), hashCount <= UInt64(raw.count) else { throw fail() }
                 for _ in 0..<hashCount {
                     guard let name = reader.string(), let values = reader.counted(UInt64.self) else { throw fail() }
-                    document.hashes[name] = values
+                    switch name {
+                    case DedupLookup.name:
+                        guard let signature = DocumentSignature(checkedPacked: values) else { throw fail() }
+                        document.scratch.dedupSignature = signature
+                    case RepeatedLines.name: document.scratch.lineHashes = values
+                    default: throw fail()
+                    }
                 }
                 batch.documents.append(document)
             }
