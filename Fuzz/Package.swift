@@ -14,7 +14,7 @@ let package = Package(
             dependencies: [.product(name: "Winnow", package: "Winnow")],
             // gold fails on this link with an internal error; LLVM's lld comes with the toolchain.
             linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,11 +7,11 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measures a pipeline's throughput: per stage and end to end, on 1 job and on N.",
         discussion: """
-        Runs the whole pipeline (output encoded, then discarded) --runs times for --jobs 1 and for --jobs N and reports \
-        the run with the median wall time: per stage documents/s, MB/s of text per core and share of time; end to end \
-        MB/s of compressed input, MB/s of text and documents/s; and the process's peak memory (RSS). A run's time includes \
-        the passes it makes over the inputs first (clean's two-pass repeated_lines, dedup's keep: longest).
-        """
+            Runs the whole pipeline (output encoded, then discarded) --runs times for --jobs 1 and for --jobs N and reports \
+            the run with the median wall time: per stage documents/s, MB/s of text per core and share of time; end to end \
+            MB/s of compressed input, MB/s of text and documents/s; and the process's peak memory (RSS). A run's time includes \
+            the passes it makes over the inputs first (clean's two-pass repeated_lines, dedup's keep: longest).
+            """
     )
 
     @Argument(help: "The pipeline file.")
@@ -29,7 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
     @OptionGroup var tuning: RunTuning
 
     func validate() throws {
-        if inputs.contains("-") { throw ValidationError("bench reads its inputs several times, so it cannot read stdin") }
+        if inputs.contains("-") {
+            throw ValidationError("bench reads its inputs several times, so it cannot read stdin")
+        }
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
     }
 
@@ -93,28 +95,30 @@ struct BenchCommand: AsyncParsableCommand {
             "pipeline": .string(pipeline),
             "runs": .int(runs),
             "peak_rss_bytes": .int(peak),
-            "results": .array(results.map { result in
-                let summary = result.summary
-                let total = summary.stages.reduce(0) { $0 + $1.seconds }
-                return .object([
-                    "jobs": .int(result.jobs),
-                    "seconds": .double(summary.wallSeconds),
-                    "pass_seconds": .double(result.passSeconds),
-                    "documents": .int(summary.read),
-                    "compressed_mb_per_s": .double(Double(summary.compressedBytes) / summary.wallSeconds / 1e6),
-                    "text_mb_per_s": .double(Double(summary.textBytes) / summary.wallSeconds / 1e6),
-                    "documents_per_s": .double(Double(summary.read) / summary.wallSeconds),
-                    "stages": .array(summary.stages.map { stage in
-                        .object([
-                            "name": .string(stage.name),
-                            "documents_per_s": .double(Double(stage.documentsIn) / max(stage.seconds, 1e-9)),
-                            "text_mb_per_s": .double(Double(stage.textBytes) / max(stage.seconds, 1e-9) / 1e6),
-                            "share": .double(stage.seconds / max(total, 1e-9)),
-                            "seconds": .double(stage.seconds),
-                        ])
-                    }),
-                ])
-            }),
+            "results": .array(
+                results.map { result in
+                    let summary = result.summary
+                    let total = summary.stages.reduce(0) { $0 + $1.seconds }
+                    return .object([
+                        "jobs": .int(result.jobs),
+                        "seconds": .double(summary.wallSeconds),
+                        "pass_seconds": .double(result.passSeconds),
+                        "documents": .int(summary.read),
+                        "compressed_mb_per_s": .double(Double(summary.compressedBytes) / summary.wallSeconds / 1e6),
+                        "text_mb_per_s": .double(Double(summary.textBytes) / summary.wallSeconds / 1e6),
+                        "documents_per_s": .double(Double(summary.read) / summary.wallSeconds),
+                        "stages": .array(
+                            summary.stages.map { stage in
+                                .object([
+                                    "name": .string(stage.name),
+                                    "documents_per_s": .double(Double(stage.documentsIn) / max(stage.seconds, 1e-9)),
+                                    "text_mb_per_s": .double(Double(stage.textBytes) / max(stage.seconds, 1e-9) / 1e6),
+                                    "share": .double(stage.seconds / max(total, 1e-9)),
+                                    "seconds": .double(stage.seconds),
+                                ])
+                            }),
+                    ])
+                }),
         ])
     }
 
@@ -123,19 +127,25 @@ struct BenchCommand: AsyncParsableCommand {
         for result in results {
             let (jobs, summary) = (result.jobs, result.summary)
             let wall = max(summary.wallSeconds, 1e-9)
-            let passes = result.passSeconds >= 0.001 ? String(format: " (%.3f s of it the passes before the run)", result.passSeconds) : ""
-            text += String(format: "jobs %d: %.3f s%@ · %.1f MB/s compressed · %.1f MB/s text · %.0f docs/s (%d docs, %@ MB text; median of %d)\n",
-                           jobs, summary.wallSeconds, passes, Double(summary.compressedBytes) / wall / 1e6,
-                           Double(summary.textBytes) / wall / 1e6, Double(summary.read) / wall, summary.read,
-                           String(format: "%.1f", Double(summary.textBytes) / 1e6), runs)
+            let passes =
+                result.passSeconds >= 0.001
+                ? String(format: " (%.3f s of it the passes before the run)", result.passSeconds) : ""
+            text += String(
+                format:
+                    "jobs %d: %.3f s%@ · %.1f MB/s compressed · %.1f MB/s text · %.0f docs/s (%d docs, %@ MB text; median of %d)\n",
+                jobs, summary.wallSeconds, passes, Double(summary.compressedBytes) / wall / 1e6,
+                Double(summary.textBytes) / wall / 1e6, Double(summary.read) / wall, summary.read,
+                String(format: "%.1f", Double(summary.textBytes) / 1e6), runs)
             let total = summary.stages.reduce(0) { $0 + $1.seconds }
             // Columns as wide as their longest cell, so long stage names (`repeated_lines`) keep the table aligned.
             var rows = [["stage", "docs/s", "MB/s/core", "share"]]
             for stage in summary.stages {
                 let seconds = max(stage.seconds, 1e-9)
-                rows.append([stage.name, String(format: "%.0f", Double(stage.documentsIn) / seconds),
-                             String(format: "%.1f", Double(stage.textBytes) / seconds / 1e6),
-                             String(format: "%.1f%%", 100 * stage.seconds / max(total, 1e-9))])
+                rows.append([
+                    stage.name, String(format: "%.0f", Double(stage.documentsIn) / seconds),
+                    String(format: "%.1f", Double(stage.textBytes) / seconds / 1e6),
+                    String(format: "%.1f%%", 100 * stage.seconds / max(total, 1e-9)),
+                ])
             }
             let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {

@@ -6,8 +6,10 @@ import Winnow
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plans a multi-phase run (count-lines, merge-lines, map, buckets, clusters, reduce) whose dedup and repeated lines span the whole corpus; prints each phase's tasks.",
-        discussion: "Each phase is a `winnow PHASE --work DIR --task N` command, one task per shard or bucket; files in DIR are the only exchange. out/0.jsonl.gz, out/1.jsonl.gz, … in order are the output of one `winnow run`."
+        abstract:
+            "Plans a multi-phase run (count-lines, merge-lines, map, buckets, clusters, reduce) whose dedup and repeated lines span the whole corpus; prints each phase's tasks.",
+        discussion:
+            "Each phase is a `winnow PHASE --work DIR --task N` command, one task per shard or bucket; files in DIR are the only exchange. out/0.jsonl.gz, out/1.jsonl.gz, … in order are the output of one `winnow run`."
     )
 
     @OptionGroup var planned: PlanArguments
@@ -15,7 +17,9 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         do {
             let plan = try planned.plan(writing: true)
-            print("plan: \(plan.inputs.count) inputs in \(plan.shards.count) shards, \(plan.buckets) buckets → \(plan.path("plan.json"))")
+            print(
+                "plan: \(plan.inputs.count) inputs in \(plan.shards.count) shards, \(plan.buckets) buckets → \(plan.path("plan.json"))"
+            )
             for phase in plan.phases {
                 let tasks = plan.tasks(of: phase)
                 print("  winnow \(phase.rawValue) --work \(plan.workDirectory) --task N    N = 0…\(tasks - 1)")
@@ -57,11 +61,15 @@ struct PlanArguments: ParsableArguments {
         let files = try resolveInputs(inputs, pipeline: loaded, pipelinePath: pipeline).files
         let perShard = ClusterPhases.perShardStages(of: loaded)
         if shards > 1 && !perShard.isEmpty {
-            printError("winnow: note: \(perShard.joined(separator: ", ")) sees one shard's documents at a time in a plan, so with --shards \(shards) its result (and the output) can differ from one winnow run; --shards 1 gives the same output")
+            printError(
+                "winnow: note: \(perShard.joined(separator: ", ")) sees one shard's documents at a time in a plan, so with --shards \(shards) its result (and the output) can differ from one winnow run; --shards 1 gives the same output"
+            )
         }
         return writing
-            ? try ClusterPhases.makePlan(pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))
-            : try ClusterPhases.checkedPlan(pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))
+            ? try ClusterPhases.makePlan(
+                pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))
+            : try ClusterPhases.checkedPlan(
+                pipelinePath: pipeline, inputs: files, shards: shards, buckets: buckets, workDirectory: absolute(work))
     }
 }
 
@@ -75,7 +83,10 @@ struct PhaseCommand: AsyncParsableCommand {
     @Option(help: "The work directory `winnow plan` wrote.")
     var work: String
 
-    @Option(help: ArgumentHelp("The task: the shard (count-lines, map, reduce) or bucket (merge-lines, buckets) number, from 0; 'auto' reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.", valueName: "N|auto"))
+    @Option(
+        help: ArgumentHelp(
+            "The task: the shard (count-lines, map, reduce) or bucket (merge-lines, buckets) number, from 0; 'auto' reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.",
+            valueName: "N|auto"))
     var task: String = "0"
 
     @OptionGroup var tuning: RunTuning
@@ -84,17 +95,24 @@ struct PhaseCommand: AsyncParsableCommand {
         let number: Int
         if task == "auto" {
             let environment = ProcessInfo.processInfo.environment
-            guard let value = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) ?? environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) else {
+            guard
+                let value = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) })
+                    ?? environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) })
+            else {
                 throw ValidationError("--task auto: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set")
             }
             number = value - (environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
         } else {
-            guard let value = Int(task) else { throw ValidationError("--task must be a number from 0, or auto; got '\(task)'") }
+            guard let value = Int(task) else {
+                throw ValidationError("--task must be a number from 0, or auto; got '\(task)'")
+            }
             number = value
         }
         do {
             let plan = try ClusterPlan.load(workDirectory: absolute(work))
-            printError("winnow: " + (try await ClusterPhases.run(phase, task: number, plan: plan, options: tuning.runnerOptions())))
+            printError(
+                "winnow: "
+                    + (try await ClusterPhases.run(phase, task: number, plan: plan, options: tuning.runnerOptions())))
         } catch {
             printError("winnow: \(error)")
             throw ExitCode(1)
@@ -109,7 +127,9 @@ protocol PhaseDescription {
 
 /// `winnow PHASE --work DIR --task N` for each phase of a plan.
 struct PhaseSubcommand<Description: PhaseDescription>: AsyncParsableCommand {
-    static var configuration: CommandConfiguration { CommandConfiguration(commandName: Description.phase.rawValue, abstract: Description.phase.summary) }
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Description.phase.rawValue, abstract: Description.phase.summary)
+    }
     @OptionGroup var task: PhaseCommand
     func run() async throws { try await task.run(Description.phase) }
 }
@@ -125,8 +145,10 @@ enum ReducePhase: PhaseDescription { static let phase = ClusterPlan.Phase.reduce
 struct SlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slurm",
-        abstract: "Runs a pipeline on a Slurm cluster: plans it (as winnow plan) and submits one job array per phase with sbatch.",
-        discussion: "Scripts go to DIR/slurm/, task logs to DIR/logs/PHASE-N.log, the output to DIR/out/. Submitting the same plan again resumes it: finished tasks are left out. A failed task is retried in place (--retries) and requeued by Slurm if its node fails; a phase that still fails cancels the phases after it."
+        abstract:
+            "Runs a pipeline on a Slurm cluster: plans it (as winnow plan) and submits one job array per phase with sbatch.",
+        discussion:
+            "Scripts go to DIR/slurm/, task logs to DIR/logs/PHASE-N.log, the output to DIR/out/. Submitting the same plan again resumes it: finished tasks are left out. A failed task is retried in place (--retries) and requeued by Slurm if its node fails; a phase that still fails cancels the phases after it."
     )
 
     @OptionGroup var planned: PlanArguments
@@ -149,7 +171,9 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "At most this many tasks of one array at a time.")
     var maxRunning: Int?
 
-    @Option(name: .customLong("sbatch-option"), help: ArgumentHelp("Another #SBATCH option for every job (repeatable), e.g. --qos=low.", valueName: "option"))
+    @Option(
+        name: .customLong("sbatch-option"),
+        help: ArgumentHelp("Another #SBATCH option for every job (repeatable), e.g. --qos=low.", valueName: "option"))
     var sbatchOptions: [String] = []
 
     @Option(help: "Times a failed task is run again in its allocation.")
@@ -168,7 +192,9 @@ struct SlurmCommand: ParsableCommand {
         if cpus < 1 { throw ValidationError("--cpus must be at least 1") }
         if retries < 0 { throw ValidationError("--retries must be at least 0") }
         if let maxRunning, maxRunning < 1 { throw ValidationError("--max-running must be at least 1") }
-        if let bad = sbatchOptions.first(where: { !$0.hasPrefix("-") }) { throw ValidationError("--sbatch-option takes an sbatch option such as --qos=low; got '\(bad)'") }
+        if let bad = sbatchOptions.first(where: { !$0.hasPrefix("-") }) {
+            throw ValidationError("--sbatch-option takes an sbatch option such as --qos=low; got '\(bad)'")
+        }
     }
 
     func run() throws {
@@ -181,18 +207,23 @@ struct SlurmCommand: ParsableCommand {
             printError("winnow: \(error)")
             throw ExitCode(2)
         }
-        let resources = SlurmJobs.Resources(partition: partition, account: account, cpusPerTask: cpus, memory: mem, time: time,
-                                            maxRunning: maxRunning, extraOptions: sbatchOptions)
-        let jobs = SlurmJobs(plan: plan, winnow: winnow ?? Self.thisBinary(), resources: resources, retries: retries).jobs()
+        let resources = SlurmJobs.Resources(
+            partition: partition, account: account, cpusPerTask: cpus, memory: mem, time: time,
+            maxRunning: maxRunning, extraOptions: sbatchOptions)
+        let jobs = SlurmJobs(plan: plan, winnow: winnow ?? Self.thisBinary(), resources: resources, retries: retries)
+            .jobs()
         guard !jobs.isEmpty else {
-            print("slurm: every task of the plan in \(plan.workDirectory) is done; the output is in \(plan.path("out/"))")
+            print(
+                "slurm: every task of the plan in \(plan.workDirectory) is done; the output is in \(plan.path("out/"))")
             return
         }
         if dryRun {
             for (index, job) in jobs.enumerated() {
                 print("# \(job.scriptPath)")
                 print(job.script)
-                print("# submitted as: sbatch --parsable\(index == 0 ? "" : " --dependency=afterok:<\(jobs[index - 1].phase.rawValue) job> --kill-on-invalid-dep=yes") \(job.scriptPath)\n")
+                print(
+                    "# submitted as: sbatch --parsable\(index == 0 ? "" : " --dependency=afterok:<\(jobs[index - 1].phase.rawValue) job> --kill-on-invalid-dep=yes") \(job.scriptPath)\n"
+                )
             }
             return
         }
@@ -202,22 +233,36 @@ struct SlurmCommand: ParsableCommand {
             for job in jobs {
                 try ClusterFiles.write(Array(job.script.utf8), to: job.scriptPath)
                 var arguments = ["--parsable"]
-                if let previous = submitted.last { arguments += ["--dependency=afterok:\(previous.id)", "--kill-on-invalid-dep=yes"] }
+                if let previous = submitted.last {
+                    arguments += ["--dependency=afterok:\(previous.id)", "--kill-on-invalid-dep=yes"]
+                }
                 let output = try Self.runTool("sbatch", arguments + [job.scriptPath])
                 // --parsable prints "ID" or "ID;CLUSTER".
-                guard let id = output.split(separator: ";").first.map({ String($0).trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty else {
+                guard
+                    let id = output.split(separator: ";").first.map({
+                        String($0).trimmingCharacters(in: .whitespacesAndNewlines)
+                    }), !id.isEmpty
+                else {
                     throw ClusterError("sbatch printed no job id for \(job.scriptPath)")
                 }
                 submitted.append((job, id))
-                print("slurm: \(job.phase.rawValue): job \(id), tasks \(SlurmJobs.arraySpecification(job.tasks)), logs \(plan.path("logs/\(job.phase.rawValue)-N.log"))")
+                print(
+                    "slurm: \(job.phase.rawValue): job \(id), tasks \(SlurmJobs.arraySpecification(job.tasks)), logs \(plan.path("logs/\(job.phase.rawValue)-N.log"))"
+                )
             }
         } catch {
             printError("winnow: \(error)")
-            if !submitted.isEmpty { printError("winnow: jobs submitted before the failure: \(submitted.map(\.id).joined(separator: " ")) (scancel them, or let them run and submit again)") }
+            if !submitted.isEmpty {
+                printError(
+                    "winnow: jobs submitted before the failure: \(submitted.map(\.id).joined(separator: " ")) (scancel them, or let them run and submit again)"
+                )
+            }
             throw ExitCode(1)
         }
         let outputs = "\(plan.path("out/"))0…\(plan.shards.count - 1).jsonl.gz"
-        print("slurm: the output will be \(outputs), in that order; watch with squeue -j \(submitted.map(\.id).joined(separator: ","))")
+        print(
+            "slurm: the output will be \(outputs), in that order; watch with squeue -j \(submitted.map(\.id).joined(separator: ","))"
+        )
         guard wait else { return }
         let ids = submitted.map(\.id).joined(separator: ",")
         while true {
@@ -229,7 +274,9 @@ struct SlurmCommand: ParsableCommand {
             (0..<plan.tasks(of: phase)).filter { !plan.isDone(phase, $0) }.map { "\(phase.rawValue) \($0)" }
         }
         guard unfinished.isEmpty else {
-            printError("winnow: the run ended with tasks unfinished: \(unfinished.prefix(10).joined(separator: ", "))\(unfinished.count > 10 ? ", …" : "") — see \(plan.path("logs/"))")
+            printError(
+                "winnow: the run ended with tasks unfinished: \(unfinished.prefix(10).joined(separator: ", "))\(unfinished.count > 10 ? ", …" : "") — see \(plan.path("logs/"))"
+            )
             throw ExitCode(1)
         }
         print("slurm: done; the output is \(outputs)")
@@ -254,7 +301,9 @@ struct SlurmCommand: ParsableCommand {
         let complaint = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ClusterError("\(name) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus)): \(String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw ClusterError(
+                "\(name) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus)): \(String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         return String(decoding: printed, as: UTF8.self)
     }

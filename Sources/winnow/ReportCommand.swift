@@ -6,7 +6,8 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Writes a self-contained HTML report (inline SVG charts) of a stats file.",
-        discussion: "Totals, language distribution, document and sentence lengths, language scores, drop reasons and throughput per stage, and histograms of the stats fields. Nothing is loaded from the network."
+        discussion:
+            "Totals, language distribution, document and sentence lengths, language scores, drop reasons and throughput per stage, and histograms of the stats fields. Nothing is loaded from the network."
     )
 
     @Argument(help: "A stats file from winnow run --stats or winnow stats merge.")

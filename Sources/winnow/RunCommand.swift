@@ -29,7 +29,9 @@ struct RunTuning: ParsableArguments {
 
     func runnerOptions() -> Runner.Options {
         if let jobs, jobs > Self.maximumJobs {
-            printError("winnow: --jobs \(jobs) is capped at \(Self.maximumJobs) (four per core); the output does not depend on it")
+            printError(
+                "winnow: --jobs \(jobs) is capped at \(Self.maximumJobs) (four per core); the output does not depend on it"
+            )
         }
         var options = Runner.Options(jobs: min(jobs ?? Runner.defaultJobs, Self.maximumJobs))
         options.maximumBatchRecords = batchRecords
@@ -44,9 +46,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Runs a pipeline over inputs and writes JSONL (stdout by default).",
         discussion: """
-        INPUT: files, directories (their .jsonl/.ndjson/.json/.txt/.warc/.wet files, optionally .gz, read recursively \
-        in sorted order) or - for stdin; none given: the pipeline's input.paths. gzip is recognised by its first bytes.
-        """
+            INPUT: files, directories (their .jsonl/.ndjson/.json/.txt/.warc/.wet files, optionally .gz, read recursively \
+            in sorted order) or - for stdin; none given: the pipeline's input.paths. gzip is recognised by its first bytes.
+            """
     )
 
     @Argument(help: "The pipeline file.")
@@ -55,7 +57,11 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Input files, directories, or - for stdin.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output file (.gz, .zst compress) or DIR/ (rotated files DIR/00000.jsonl.gz … of output.max_file_bytes); - or absent: stdout (or the pipeline's output.path).")
+    @Option(
+        name: .shortAndLong,
+        help:
+            "Output file (.gz, .zst compress) or DIR/ (rotated files DIR/00000.jsonl.gz … of output.max_file_bytes); - or absent: stdout (or the pipeline's output.path)."
+    )
     var output: String?
 
     @Option(help: "Write dropped and unreadable records here (JSONL; .gz compresses).")
@@ -64,25 +70,41 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the run summary as JSON here.")
     var stats: String?
 
-    @Flag(inversion: .prefixedNo, help: "Show progress on stderr (default: when stderr is a terminal); a line every 30 s when stderr is not a terminal.")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Show progress on stderr (default: when stderr is a terminal); a line every 30 s when stderr is not a terminal."
+    )
     var progress: Bool?
 
-    @Option(help: ArgumentHelp("Write a progress line to stderr every SECONDS (a heartbeat for batch logs) instead of a redrawn line.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Write a progress line to stderr every SECONDS (a heartbeat for batch logs) instead of a redrawn line.",
+            valueName: "SECONDS"))
     var logEvery: Double?
 
     @Flag(help: "Fail the run (exit 1, no output file) when any record is rejected.")
     var strict = false
 
-    @Option(help: ArgumentHelp("Fail the run (exit 1, no output file) when more than this share of the records read is rejected, e.g. 0.01.", valueName: "R"))
+    @Option(
+        help: ArgumentHelp(
+            "Fail the run (exit 1, no output file) when more than this share of the records read is rejected, e.g. 0.01.",
+            valueName: "R"))
     var maxRejectRatio: Double?
 
-    @Option(help: ArgumentHelp("Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8; auto/N takes I from SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, counted from 0.", valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Read only shard I of N of the inputs (by a stable hash of each file's path), e.g. 2/8; auto/N takes I from SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, counted from 0.",
+            valueName: "I/N"))
     var shard: String?
 
     @Option(help: ArgumentHelp("The number of the first shard in --shard I/N: 1 (default) or 0.", valueName: "0|1"))
     var shardBase: Int = 1
 
-    @Option(help: ArgumentHelp("Keep each input's results in DIR as it finishes; a rerun with the same DIR skips the finished inputs and writes the same output as one uninterrupted run.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep each input's results in DIR as it finishes; a rerun with the same DIR skips the finished inputs and writes the same output as one uninterrupted run.",
+            valueName: "DIR"))
     var resume: String?
 
     @Flag(help: "Name on stderr every file of an input directory that is not read, and why.")
@@ -91,17 +113,23 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var tuning: RunTuning
 
     func validate() throws {
-        if let logEvery, !(logEvery > 0) { throw ValidationError("--log-every must be a positive number of seconds, e.g. 30") }
+        if let logEvery, !(logEvery > 0) {
+            throw ValidationError("--log-every must be a positive number of seconds, e.g. 30")
+        }
         if let maxRejectRatio, !(0...1).contains(maxRejectRatio) {
             throw ValidationError("--max-reject-ratio must be a share from 0 to 1, e.g. 0.01; got \(maxRejectRatio)")
         }
-        guard shardBase == 0 || shardBase == 1 else { throw ValidationError("--shard-base must be 0 or 1; got \(shardBase)") }
+        guard shardBase == 0 || shardBase == 1 else {
+            throw ValidationError("--shard-base must be 0 or 1; got \(shardBase)")
+        }
         if let shard { _ = try Self.parseShard(shard, base: shardBase) }
     }
 
     /// `I/N` → the shard's number from 1 (`InputFile.shard` counts from 1): with `base` 1, 1 ≤ I ≤ N; with 0,
     /// 0 ≤ I < N; `auto/N` reads the array task's index (0-based) from Slurm's or Kubernetes' environment.
-    static func parseShard(_ text: String, base: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (index: Int, count: Int) {
+    static func parseShard(
+        _ text: String, base: Int, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (index: Int, count: Int) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let count = Int(parts[1]), count >= 1 else {
             throw ValidationError("--shard must be I/N (or auto/N), e.g. 2/8; got '\(text)'")
@@ -113,16 +141,22 @@ struct RunCommand: AsyncParsableCommand {
             } else if let completion = environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) {
                 index = completion
             } else {
-                throw ValidationError("--shard auto/\(count): neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (run it as an array task, or give I/N)")
+                throw ValidationError(
+                    "--shard auto/\(count): neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (run it as an array task, or give I/N)"
+                )
             }
             guard (0..<count).contains(index) else {
-                throw ValidationError("--shard auto/\(count): the array task's index \(index) (from 0) is not below \(count); submit an array of \(count) tasks")
+                throw ValidationError(
+                    "--shard auto/\(count): the array task's index \(index) (from 0) is not below \(count); submit an array of \(count) tasks"
+                )
             }
             return (index + 1, count)
         }
         let range = base == 0 ? 0...(count - 1) : 1...count
         guard let index = Int(parts[0]), range.contains(index) else {
-            throw ValidationError("--shard must be I/N with \(range.lowerBound) <= I <= \(range.upperBound)\(base == 1 ? " (or --shard-base 0 to count from 0)" : ""), e.g. \(base == 0 ? "0" : "2")/8; got '\(text)'")
+            throw ValidationError(
+                "--shard must be I/N with \(range.lowerBound) <= I <= \(range.upperBound)\(base == 1 ? " (or --shard-base 0 to count from 0)" : ""), e.g. \(base == 0 ? "0" : "2")/8; got '\(text)'"
+            )
         }
         return (index - base + 1, count)
     }
@@ -140,9 +174,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         let outputPath = output ?? loaded.outputPath ?? "-"
         if loaded.maximumFileBytes != nil && !outputPath.hasSuffix("/") {
-            printError("winnow: note: output.max_file_bytes applies to a directory output (-o DIR/); \(outputPath) is one file")
+            printError(
+                "winnow: note: output.max_file_bytes applies to a directory output (-o DIR/); \(outputPath) is one file"
+            )
         }
-        let namedOutputs = [("-o", outputPath)] + (rejects.map { [("--rejects", $0)] } ?? []) + (stats.map { [("--stats", $0)] } ?? [])
+        let namedOutputs =
+            [("-o", outputPath)] + (rejects.map { [("--rejects", $0)] } ?? []) + (stats.map { [("--stats", $0)] } ?? [])
         if let clash = OutputFile.conflict(among: namedOutputs) {
             printError("winnow: \(clash)")
             throw ExitCode(2)
@@ -153,7 +190,8 @@ struct RunCommand: AsyncParsableCommand {
         var statsFile: OutputFile?
         do {
             // Every output is opened before any input is read: a missing directory fails at once, not after the run.
-            outputFile = try OutputFile(path: outputPath, maximumFileBytes: loaded.maximumFileBytes, namePrefix: namePrefix)
+            outputFile = try OutputFile(
+                path: outputPath, maximumFileBytes: loaded.maximumFileBytes, namePrefix: namePrefix)
             rejectsFile = try rejects.map { (path) throws(IOFailure) in try OutputFile(path: path) }
             statsFile = try stats.map { (path) throws(IOFailure) in try OutputFile(path: path) }
         } catch {
@@ -161,18 +199,23 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if let level = loaded.compressionLevel {
-            for file in [outputFile] + (rejectsFile.map { [$0] } ?? []) where file.compression != .none && !file.compression.levels.contains(level) {
-                printError("winnow: output.compression_level \(level) is not a \(file.compression.rawValue) level (\(file.compression.levels.lowerBound)–\(file.compression.levels.upperBound)) for \(file.path)")
+            for file in [outputFile] + (rejectsFile.map { [$0] } ?? [])
+            where file.compression != .none && !file.compression.levels.contains(level) {
+                printError(
+                    "winnow: output.compression_level \(level) is not a \(file.compression.rawValue) level (\(file.compression.levels.lowerBound)–\(file.compression.levels.upperBound)) for \(file.path)"
+                )
                 throw ExitCode(2)
             }
         }
         var reporter: ProgressReporter?
         if progress ?? (ProgressReporter.standardErrorIsTerminal || logEvery != nil) {
             let sizes = inputFiles.map(\.size)
-            let style: ProgressReporter.Style = logEvery.map { .heartbeat(seconds: $0) }
+            let style: ProgressReporter.Style =
+                logEvery.map { .heartbeat(seconds: $0) }
                 ?? (ProgressReporter.standardErrorIsTerminal ? .terminal : .heartbeat(seconds: 30))
-            reporter = ProgressReporter(totalFiles: inputFiles.count,
-                                        totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }, style: style)
+            reporter = ProgressReporter(
+                totalFiles: inputFiles.count,
+                totalCompressedBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }, style: style)
         }
         var options = tuning.runnerOptions()
         options.collectCorpusStatistics = stats != nil
@@ -183,8 +226,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                let manifest = ResumeStore.manifest(pipelineText: (try? String(contentsOfFile: pipeline, encoding: .utf8)) ?? pipeline, inputs: inputFiles,
-                                                    outputCompression: outputFile.compression, keepRejects: rejectsFile != nil, corpusStatistics: stats != nil)
+                let manifest = ResumeStore.manifest(
+                    pipelineText: (try? String(contentsOfFile: pipeline, encoding: .utf8)) ?? pipeline,
+                    inputs: inputFiles,
+                    outputCompression: outputFile.compression, keepRejects: rejectsFile != nil,
+                    corpusStatistics: stats != nil)
                 resumeStore = try ResumeStore(directory: resume, manifest: manifest, keepRejects: rejectsFile != nil)
             } catch {
                 printError("winnow: \(error)")
@@ -198,21 +244,29 @@ struct RunCommand: AsyncParsableCommand {
         }
         let passesStarted = Date()
         let prepared: ClusterPhases.PreparedRun
-        do { prepared = try await ClusterPhases.prepare(loaded, inputs: inputFiles, options: options, announce: reporter == nil ? nil : { printError("winnow: " + $0) }) } catch {
+        do {
+            prepared = try await ClusterPhases.prepare(
+                loaded, inputs: inputFiles, options: options,
+                announce: reporter == nil ? nil : { printError("winnow: " + $0) })
+        } catch {
             printError("winnow: \(error)")
             throw ExitCode(1)
         }
         defer { if let directory = prepared.workDirectory { try? FileManager.default.removeItem(atPath: directory) } }
         let passSeconds = Date().timeIntervalSince(passesStarted)
         let runner = Runner(pipeline: prepared.pipeline, options: options)
-        var summary = await runner.run(inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
-                                       to: .init(output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag, resume: resumeStore))
+        var summary = await runner.run(
+            inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
+            to: .init(
+                output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag,
+                resume: resumeStore))
         summary.wallSeconds += passSeconds
         if let resumeStore, summary.failure == nil, !summary.interrupted {
             // Every input is done: the output is the parts in input order, the summary theirs merged.
             do {
-                var assembled = try resumeStore.assemble(inputs: inputFiles.count, stageNames: summary.stages.map(\.name),
-                                                         into: outputFile, rejects: rejectsFile)
+                var assembled = try resumeStore.assemble(
+                    inputs: inputFiles.count, stageNames: summary.stages.map(\.name),
+                    into: outputFile, rejects: rejectsFile)
                 assembled.wallSeconds = summary.wallSeconds
                 summary = assembled
                 prepared.annotate(&summary)
@@ -251,18 +305,23 @@ struct RunCommand: AsyncParsableCommand {
         }
         // `winnow run … | head`: the reader has what it wanted. Like other Unix tools killed by SIGPIPE, end quietly
         // with 141 (128 + SIGPIPE), and without a "failed" summary; the other outputs were abandoned as for any failure.
-        if outputPath == "-" || OutputFile.inheritedDescriptor(outputPath) == 1, summary.failure?.hasSuffix(IOFailure.brokenPipe) == true {
+        if outputPath == "-" || OutputFile.inheritedDescriptor(outputPath) == 1,
+            summary.failure?.hasSuffix(IOFailure.brokenPipe) == true
+        {
             throw ExitCode(141)
         }
         printError(summary.text)
         if summary.interrupted { throw ExitCode(trap.interruptedExitCode) }
         if summary.failure != nil || !summary.inputProblems.isEmpty { throw ExitCode(1) }
         if summary.read > 0 && summary.rejected == summary.read {
-            printError("winnow: WARNING: every record read (\(summary.read)) was rejected, nothing was written; the reasons are above "
-                + "(is decode's format or text_field right for these inputs?)")
+            printError(
+                "winnow: WARNING: every record read (\(summary.read)) was rejected, nothing was written; the reasons are above "
+                    + "(is decode's format or text_field right for these inputs?)")
         }
         if tooManyRejects, let maxRejectRatio {
-            printError("winnow: --max-reject-ratio \(maxRejectRatio): \(summary.rejected) of \(summary.read) records (\(String(format: "%.2f", 100 * rejectRatio))%) were rejected; no output was kept")
+            printError(
+                "winnow: --max-reject-ratio \(maxRejectRatio): \(summary.rejected) of \(summary.read) records (\(String(format: "%.2f", 100 * rejectRatio))%) were rejected; no output was kept"
+            )
             throw ExitCode(1)
         }
         if strict && summary.rejected > 0 {

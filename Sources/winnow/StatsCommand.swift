@@ -12,8 +12,10 @@ struct StatsCommand: AsyncParsableCommand {
     /// `winnow stats merge A.json B.json -o ALL.json`: the stats of shards run separately, as one run over all.
     struct Merge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Merges stats files of runs of the same pipeline (shards) into one, as if one run had read every input.",
-            discussion: "Counts, bytes, seconds, drop reasons, per-language totals and histograms add up; the runs must have the same stages."
+            abstract:
+                "Merges stats files of runs of the same pipeline (shards) into one, as if one run had read every input.",
+            discussion:
+                "Counts, bytes, seconds, drop reasons, per-language totals and histograms add up; the runs must have the same stages."
         )
 
         @Argument(help: "Stats files to merge.")

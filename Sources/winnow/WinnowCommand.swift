@@ -10,11 +10,16 @@ struct WinnowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "winnow",
         abstract: "Turns article batches into clean, annotated, de-duplicated JSONL.",
-        discussion: "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).",
+        discussion:
+            "Exit codes: 0 success, 1 runtime failure (unreadable input, write error), 2 usage or pipeline-file error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).",
         version: "winnow \(Winnow.version) (commit \(String(cString: winnow_build_commit())))",
-        subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self, ReportCommand.self,
-                      PlanCommand.self, SlurmCommand.self, PhaseSubcommand<CountLinesPhase>.self, PhaseSubcommand<MergeLinesPhase>.self, PhaseSubcommand<MapPhase>.self,
-                      PhaseSubcommand<BucketsPhase>.self, PhaseSubcommand<ClustersPhase>.self, PhaseSubcommand<ReducePhase>.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, StagesCommand.self, BenchCommand.self, StatsCommand.self,
+            ReportCommand.self,
+            PlanCommand.self, SlurmCommand.self, PhaseSubcommand<CountLinesPhase>.self,
+            PhaseSubcommand<MergeLinesPhase>.self, PhaseSubcommand<MapPhase>.self,
+            PhaseSubcommand<BucketsPhase>.self, PhaseSubcommand<ClustersPhase>.self, PhaseSubcommand<ReducePhase>.self,
+        ]
     )
 
     /// Parses and runs a subcommand, mapping argument errors to exit code 2 as the interface contract says.
@@ -73,9 +78,12 @@ func normalized(_ path: String) -> String {
 func resolveInputs(_ arguments: [String], pipeline: Pipeline, pipelinePath: String) throws -> InputListing {
     // The pipeline file's paths are its own: relative ones start at the file's folder, wherever winnow runs from.
     let folder = pipelinePath.contains("/") ? String(pipelinePath[..<pipelinePath.lastIndex(of: "/")!]) : "."
-    let paths = arguments.isEmpty ? pipeline.inputPaths.map { $0 == "-" || $0.hasPrefix("/") ? $0 : normalized(folder + "/" + $0) } : arguments
+    let paths =
+        arguments.isEmpty
+        ? pipeline.inputPaths.map { $0 == "-" || $0.hasPrefix("/") ? $0 : normalized(folder + "/" + $0) } : arguments
     guard !paths.isEmpty else {
-        printError("winnow: no inputs: give INPUT paths (or - for stdin), or list them under input.paths in \(pipelinePath)")
+        printError(
+            "winnow: no inputs: give INPUT paths (or - for stdin), or list them under input.paths in \(pipelinePath)")
         throw ExitCode(2)
     }
     do {

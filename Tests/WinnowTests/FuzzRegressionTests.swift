@@ -18,17 +18,26 @@ import Testing
             return TestSupport.drain(DecompressingReader(source: try FileSource(path: path))).bytes
         }
         switch target {
-        case .gzip: return try ["news-en.jsonl.gz", "malformed.jsonl.gz", "notiz-de.txt.gz"].map {
-            Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Samples/\($0)")))
-        }
-        case .jsonl: return try ["news-en.jsonl.gz", "malformed.jsonl.gz", "news-multi.jsonl.gz"].map { try sample($0) }
+        case .gzip:
+            return try ["news-en.jsonl.gz", "malformed.jsonl.gz", "notiz-de.txt.gz"].map {
+                Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Samples/\($0)")))
+            }
+        case .jsonl:
+            return try ["news-en.jsonl.gz", "malformed.jsonl.gz", "news-multi.jsonl.gz"].map { try sample($0) }
         case .warc, .html: return [try sample("crawl.warc.gz")]
         case .sentences: return try ["notiz-de.txt.gz", "seed-article.txt.gz"].map { try sample($0) }
-        case .pipeline: return try ["news.yaml", "corpus.yaml", "sentences.yaml"].map {
-            Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Pipelines/\($0)")))
-        }
-        case .stats: return [Array(try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("stats/corpus.json"))))]
-        case .http: return [Array("Content-Type: text/html; charset=shift_jis\nTransfer-Encoding: chunked\n\n4\r\n\u{82}\u{a0}ab\r\n0\r\n\r\n".utf8)]
+        case .pipeline:
+            return try ["news.yaml", "corpus.yaml", "sentences.yaml"].map {
+                Array(try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("Pipelines/\($0)")))
+            }
+        case .stats:
+            return [Array(try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("stats/corpus.json"))))]
+        case .http:
+            return [
+                Array(
+                    "Content-Type: text/html; charset=shift_jis\nTransfer-Encoding: chunked\n\n4\r\n\u{82}\u{a0}ab\r\n0\r\n\r\n"
+                        .utf8)
+            ]
         }
     }
 

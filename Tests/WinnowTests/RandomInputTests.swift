@@ -6,11 +6,15 @@ import Testing
 /// each one treats specially (a small, always-on cousin of the fuzzing of issue 8).
 @Suite struct RandomInputTests {
     static let pieces = [
-        "a", "Z", "é", "ß", "Ж", "日", "😀", " ", "  ", "\n", "\n\n", "\r\n", "\t", ".", "..", "...", ". . .", "!", "?", "?!",
+        "a", "Z", "é", "ß", "Ж", "日", "😀", " ", "  ", "\n", "\n\n", "\r\n", "\t", ".", "..", "...", ". . .", "!", "?",
+        "?!",
         ";", ":", ",", "\"", "'", "“", "”", "‘", "’", "«", "»", "„", "(", ")", "[", "]", "<", ">", "</", "<!--", "-->",
-        "<p>", "</p>", "<script>", "</script>", "<br>", "&", "&amp;", "&#", "&#x", "&#1234;", "&copy", ";", "1", "12", "1.",
-        "2.)", "a.", "•", "⁃", "Mr.", "U.S.", "etc.", "Ã", "Â", "â€", "™", "\u{A0}", "\u{200B}", "\u{AD}", "\u{85}", "\u{0}",
-        "WARC/1.0", "Content-Length: 5", "\r\n\r\n", "。", "।", "؟", "\u{FEFF}", "*", "Share", "©", "|", "›", "http://x.y/z.",
+        "<p>", "</p>", "<script>", "</script>", "<br>", "&", "&amp;", "&#", "&#x", "&#1234;", "&copy", ";", "1", "12",
+        "1.",
+        "2.)", "a.", "•", "⁃", "Mr.", "U.S.", "etc.", "Ã", "Â", "â€", "™", "\u{A0}", "\u{200B}", "\u{AD}", "\u{85}",
+        "\u{0}",
+        "WARC/1.0", "Content-Length: 5", "\r\n\r\n", "。", "।", "؟", "\u{FEFF}", "*", "Share", "©", "|", "›",
+        "http://x.y/z.",
     ]
 
     static func randomText(_ generator: inout SeededGenerator) -> String {
@@ -34,8 +38,10 @@ import Testing
             _ = sentences.process(&document)
             if case .array(let parts)? = document.fields["sentences"] {
                 let joined = parts.compactMap(\.stringValue).joined()
-                #expect(joined.unicodeScalars.filter { !$0.properties.isWhitespace } .elementsEqual(text.unicodeScalars.filter { !$0.properties.isWhitespace }),
-                        "sentences keep every non-space character: \(text.debugDescription)")
+                #expect(
+                    joined.unicodeScalars.filter { !$0.properties.isWhitespace }.elementsEqual(
+                        text.unicodeScalars.filter { !$0.properties.isWhitespace }),
+                    "sentences keep every non-space character: \(text.debugDescription)")
             }
         }
     }
@@ -45,7 +51,10 @@ import Testing
         for round in 0..<300 {
             let text = Self.randomText(&generator)
             var bytes = Array(text.utf8)
-            if round % 3 == 0, !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0x80...0xFF, using: &generator) }
+            if round % 3 == 0, !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                    in: 0x80...0xFF, using: &generator)
+            }
             for name in ["r.jsonl", "r.txt", "r.warc"] {
                 _ = try decodeInput(bytes, name: name)
             }

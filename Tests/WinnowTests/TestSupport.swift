@@ -4,7 +4,8 @@ import Foundation
 /// Helpers shared by the tests: temporary directories, gzip fixtures, reading whole readers, the built binary.
 enum TestSupport {
     /// The package's root directory.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The BBC corpus in ../shared (absent on a user's fresh clone).
     static let bbcPath = packageRoot.appendingPathComponent("../shared/data/news/bbc.jsonl.gz").standardizedFileURL.path
@@ -67,7 +68,9 @@ enum TestSupport {
 
     /// Runs `winnow` (or another `binary`, such as python3 with a script of `Scripts/`) with arguments in the package
     /// root; returns exit status, stdout and stderr (captured in files, so a large output never blocks the child).
-    static func runWinnow(_ arguments: [String], stdin: URL? = nil, binary: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: Data) {
+    static func runWinnow(
+        _ arguments: [String], stdin: URL? = nil, binary: URL? = nil, environment: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: Data, stderr: Data) {
         guard let binary = binary ?? winnowBinary else { throw CocoaError(.fileNoSuchFile) }
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

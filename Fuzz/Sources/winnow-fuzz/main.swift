@@ -6,13 +6,17 @@ import Glibc
 // libFuzzer's driver, called from this executable's own `main` (SwiftPM gives executables a `main` of their own, so
 // libFuzzer's is not linked in).
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
 
 /// The target named by `WINNOW_FUZZ_TARGET` (gzip, jsonl, warc, html, sentences, pipeline, stats, http).
-guard let name = getenv("WINNOW_FUZZ_TARGET").map({ String(cString: $0) }), FuzzChecks.Target(rawValue: name) != nil else {
-    fatalError("set WINNOW_FUZZ_TARGET to one of: \(FuzzChecks.Target.allCases.map(\.rawValue).joined(separator: ", "))")
+guard let name = getenv("WINNOW_FUZZ_TARGET").map({ String(cString: $0) }), FuzzChecks.Target(rawValue: name) != nil
+else {
+    fatalError(
+        "set WINNOW_FUZZ_TARGET to one of: \(FuzzChecks.Target.allCases.map(\.rawValue).joined(separator: ", "))")
 }
 
 /// libFuzzer's entry point: one input through the target's checks.

@@ -11,16 +11,23 @@ import Darwin
 public enum ClusterPhases {
     /// Checks that the pipeline can run in phases, writes `plan.json` and a copy of the pipeline into the work
     /// directory, and returns the plan.
-    public static func makePlan(pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String) throws -> ClusterPlan {
-        let plan = try checkedPlan(pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets, workDirectory: workDirectory)
+    public static func makePlan(
+        pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String
+    ) throws -> ClusterPlan {
+        let plan = try checkedPlan(
+            pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets, workDirectory: workDirectory)
         let pipelineText = try FileSource.contents(of: pipelinePath)
         if access(plan.path("plan.json"), F_OK) == 0 {
             // A rerun with the same plan resumes it (finished tasks are skipped); another plan would mix two runs' files.
             let existing = try ClusterPlan.load(workDirectory: workDirectory)
-            guard existing.inputs.map(\.path) == plan.inputs.map(\.path), existing.inputs.map(\.size) == plan.inputs.map(\.size),
-                  existing.shards == plan.shards, existing.buckets == plan.buckets,
-                  (try? FileSource.contents(of: plan.copiedPipelinePath)) == pipelineText else {
-                throw ClusterError("\(workDirectory) holds a plan for other inputs, shards, buckets or another pipeline text; give a new --work directory or delete it")
+            guard existing.inputs.map(\.path) == plan.inputs.map(\.path),
+                existing.inputs.map(\.size) == plan.inputs.map(\.size),
+                existing.shards == plan.shards, existing.buckets == plan.buckets,
+                (try? FileSource.contents(of: plan.copiedPipelinePath)) == pipelineText
+            else {
+                throw ClusterError(
+                    "\(workDirectory) holds a plan for other inputs, shards, buckets or another pipeline text; give a new --work directory or delete it"
+                )
             }
             return existing
         }
@@ -33,12 +40,18 @@ public enum ClusterPhases {
     }
 
     /// The plan, after checking that the pipeline can run in phases; writes nothing.
-    public static func checkedPlan(pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String) throws -> ClusterPlan {
+    public static func checkedPlan(
+        pipelinePath: String, inputs: [InputFile], shards: Int, buckets: Int, workDirectory: String
+    ) throws -> ClusterPlan {
         let pipeline = try Pipeline.load(path: pipelinePath)
         _ = try dedupSteps(of: pipeline)
         try requireFiles(inputs, "a plan needs files: standard input cannot be read by every phase")
-        let phases = ClusterPlan.Phase.allCases.filter { twoPassLines(of: pipeline) != nil || ($0 != .countLines && $0 != .mergeLines) }
-        return ClusterPlan(workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets, phases: phases)
+        let phases = ClusterPlan.Phase.allCases.filter {
+            twoPassLines(of: pipeline) != nil || ($0 != .countLines && $0 != .mergeLines)
+        }
+        return ClusterPlan(
+            workDirectory: workDirectory, pipelinePath: pipelinePath, inputs: inputs, shards: shards, buckets: buckets,
+            phases: phases)
     }
 
     /// clean's `repeated_lines` when it counts in two passes: its step and settings. The first such step only (a
@@ -48,7 +61,9 @@ public enum ClusterPhases {
         for (index, step) in pipeline.steps.enumerated() {
             guard case .ordered(let name, let make) = step else { continue }
             if name == DedupLookup.name { return nil }
-            if name == RepeatedLines.name, let stage = make() as? RepeatedLines, stage.mode == .twoPass { return (index, stage) }
+            if name == RepeatedLines.name, let stage = make() as? RepeatedLines, stage.mode == .twoPass {
+                return (index, stage)
+            }
         }
         return nil
     }
@@ -58,30 +73,56 @@ public enum ClusterPhases {
     typealias DedupSteps = (signatures: Int, lookup: Int, configuration: DedupStage.Configuration)
 
     static func dedupSteps(of pipeline: Pipeline) throws -> DedupSteps? {
-        let signatureSteps = pipeline.steps.indices.filter { if case .document(let stage) = pipeline.steps[$0] { stage is DedupSignatures } else { false } }
+        let signatureSteps = pipeline.steps.indices.filter {
+            if case .document(let stage) = pipeline.steps[$0] { stage is DedupSignatures } else { false }
+        }
         guard let first = signatureSteps.first else { return nil }
-        guard signatureSteps.count == 1, case .document(let stage) = pipeline.steps[first], let signatures = stage as? DedupSignatures,
-              let lookup = pipeline.steps.indices.first(where: { $0 > first && pipeline.steps[$0].name == DedupLookup.name }) else {
+        guard signatureSteps.count == 1, case .document(let stage) = pipeline.steps[first],
+            let signatures = stage as? DedupSignatures,
+            let lookup = pipeline.steps.indices.first(where: {
+                $0 > first && pipeline.steps[$0].name == DedupLookup.name
+            })
+        else {
             throw ClusterError("a plan runs one dedup stage; this pipeline has \(signatureSteps.count)")
         }
         let configuration = signatures.configuration
-        if configuration.verify == .exact { throw ClusterError("dedup's verify: exact needs every shingle set in one process; phases verify with the sketches (verify: estimate)") }
-        if configuration.paragraphs { throw ClusterError("dedup's paragraphs: true removes lines seen anywhere before, which the phases do not reproduce; drop it for a plan") }
-        if !configuration.indexPath.isEmpty { throw ClusterError("dedup's index: file is one process's index; a plan keeps its keys in the work directory instead") }
+        if configuration.verify == .exact {
+            throw ClusterError(
+                "dedup's verify: exact needs every shingle set in one process; phases verify with the sketches (verify: estimate)"
+            )
+        }
+        if configuration.paragraphs {
+            throw ClusterError(
+                "dedup's paragraphs: true removes lines seen anywhere before, which the phases do not reproduce; drop it for a plan"
+            )
+        }
+        if !configuration.indexPath.isEmpty {
+            throw ClusterError(
+                "dedup's index: file is one process's index; a plan keeps its keys in the work directory instead")
+        }
         return (first, lookup, configuration)
     }
 
     /// Runs task `task` of `phase` unless it is done; returns a line for the log.
-    public static func run(_ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, options: Runner.Options) async throws -> String {
+    public static func run(
+        _ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, options: Runner.Options
+    ) async throws -> String {
         guard (0..<plan.tasks(of: phase)).contains(task) else {
             throw ClusterError("\(phase.rawValue) has tasks 0–\(plan.tasks(of: phase) - 1); got \(task)")
         }
         if plan.isDone(phase, task) { return "\(phase.rawValue) \(task): already done (\(plan.marker(phase, task)))" }
-        return try await run(phase, task: task, plan: plan, pipeline: try Pipeline.load(path: plan.copiedPipelinePath), options: options)
+        return try await run(
+            phase, task: task, plan: plan, pipeline: try Pipeline.load(path: plan.copiedPipelinePath), options: options)
     }
 
-    private static func run(_ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, pipeline: Pipeline, options: Runner.Options) async throws -> String {
-        guard plan.phases.contains(phase) else { throw ClusterError("this plan has no \(phase.rawValue) phase (its phases: \(plan.phases.map(\.rawValue).joined(separator: ", ")))") }
+    private static func run(
+        _ phase: ClusterPlan.Phase, task: Int, plan: ClusterPlan, pipeline: Pipeline, options: Runner.Options
+    ) async throws -> String {
+        guard plan.phases.contains(phase) else {
+            throw ClusterError(
+                "this plan has no \(phase.rawValue) phase (its phases: \(plan.phases.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
         let line: String
         switch phase {
         case .countLines: line = try await countLines(task, plan, pipeline, options)
@@ -97,16 +138,27 @@ public enum ClusterPhases {
 
     /// The count-lines phase: every step before `repeated_lines` (but dedup's signatures, which the counts do not
     /// need) over the shard's inputs, and the counter in its place.
-    private static func countLines(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline, _ options: Runner.Options) async throws -> String {
-        guard let lines = twoPassLines(of: pipeline) else { return "count-lines \(shard): no repeated_lines counted in two passes, nothing to do" }
+    private static func countLines(
+        _ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline, _ options: Runner.Options
+    ) async throws -> String {
+        guard let lines = twoPassLines(of: pipeline) else {
+            return "count-lines \(shard): no repeated_lines counted in two passes, nothing to do"
+        }
         try LineCountFiles.removeRuns(of: shard, in: plan)
         var counting = pipeline
-        counting.steps = pipeline.steps[..<lines.index].filter { step in
-            if case .document(let stage) = step { !(stage is DedupSignatures) } else { true }
-        } + [.ordered(name: RepeatedLines.name) { RepeatedLineCounter(plan: plan, shard: shard, memoryBytes: lines.stage.memoryBytes) }]
-        let summary = await Runner(pipeline: counting, options: options).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))
+        counting.steps =
+            pipeline.steps[..<lines.index].filter { step in
+                if case .document(let stage) = step { !(stage is DedupSignatures) } else { true }
+            } + [
+                .ordered(name: RepeatedLines.name) {
+                    RepeatedLineCounter(plan: plan, shard: shard, memoryBytes: lines.stage.memoryBytes)
+                }
+            ]
+        let summary = await Runner(pipeline: counting, options: options).run(
+            inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: nil))
         if let failure = summary.failure { throw ClusterError("count-lines \(shard): \(failure)") }
-        return "count-lines \(shard): \(summary.read) records, the lines of \(summary.stages.last?.documentsIn ?? 0) documents counted"
+        return
+            "count-lines \(shard): \(summary.read) records, the lines of \(summary.stages.last?.documentsIn ?? 0) documents counted"
     }
 
     /// The merge-lines phase: bucket `bucket`'s line counts of every shard summed; the repeated keys written.
@@ -119,11 +171,13 @@ public enum ClusterPhases {
         for shard in plan.shards.indices where !plan.isDone(.countLines, shard) {
             throw ClusterError("\(path): count-lines \(shard) has not finished")
         }
-        let (repeated, distinct) = try LineCountFiles.merge(bucket: bucket, plan: plan, minimumRepeats: lines.stage.minimumRepeats)
+        let (repeated, distinct) = try LineCountFiles.merge(
+            bucket: bucket, plan: plan, minimumRepeats: lines.stage.minimumRepeats)
         var writer = LittleEndianWriter()
         for key in repeated { writer.integer(key) }
         try ClusterFiles.write(writer.bytes, to: path)
-        return "merge-lines \(bucket): \(distinct) distinct lines of sources, \(repeated.count) in at least \(lines.stage.minimumRepeats) documents"
+        return
+            "merge-lines \(bucket): \(distinct) distinct lines of sources, \(repeated.count) in at least \(lines.stage.minimumRepeats) documents"
     }
 
     /// The pipeline whose `repeated_lines` (two passes) removes the lines the merge-lines phase found repeated.
@@ -133,20 +187,26 @@ public enum ClusterPhases {
             throw ClusterError("\(plan.path("repeated/\(bucket).bin")): merge-lines \(bucket) has not finished")
         }
         var removing = pipeline
-        removing.steps[lines.index] = .document(RepeatedLinesRemoval(repeated: try LineCountFiles.repeatedSet(plan),
-                                                                     explain: lines.stage.explain, dropEmpty: lines.stage.dropEmpty))
+        removing.steps[lines.index] = .document(
+            RepeatedLinesRemoval(
+                repeated: try LineCountFiles.repeatedSet(plan),
+                explain: lines.stage.explain, dropEmpty: lines.stage.dropEmpty))
         return removing
     }
 
     /// The pipeline with dedup's decisions read from the clusters phase's files in place of its look-up; without
     /// dedup's signatures for a run from the inputs (`winnow run` with `keep: longest`), with them (never run) for
     /// the reduce phase, which enters after them and so keeps the steps, and their counts, of one run.
-    private static func pipelineWithDecisions(_ pipeline: Pipeline, _ dedup: DedupSteps?, plan: ClusterPlan, shard: Int,
-                                              removingSignatures: Bool) -> Pipeline {
+    private static func pipelineWithDecisions(
+        _ pipeline: Pipeline, _ dedup: DedupSteps?, plan: ClusterPlan, shard: Int,
+        removingSignatures: Bool
+    ) -> Pipeline {
         guard let dedup else { return pipeline }
         var reduced = pipeline
         let mode = dedup.configuration.mode
-        reduced.steps[dedup.lookup] = .ordered(name: DedupLookup.name) { DedupDecisions(plan: plan, shard: shard, mode: mode) }
+        reduced.steps[dedup.lookup] = .ordered(name: DedupLookup.name) {
+            DedupDecisions(plan: plan, shard: shard, mode: mode)
+        }
         if removingSignatures { reduced.steps.remove(at: dedup.signatures) }
         return reduced
     }
@@ -157,7 +217,11 @@ public enum ClusterPhases {
     public static func perShardStages(of pipeline: Pipeline) -> [String] {
         let twoPass = twoPassLines(of: pipeline)?.index
         return pipeline.steps.indices.compactMap { index in
-            if case .ordered(let name, _) = pipeline.steps[index], name != DedupLookup.name, index != twoPass { name } else { nil }
+            if case .ordered(let name, _) = pipeline.steps[index], name != DedupLookup.name, index != twoPass {
+                name
+            } else {
+                nil
+            }
         }
     }
 
@@ -165,11 +229,16 @@ public enum ClusterPhases {
         guard !inputs.contains(where: { $0.path == "-" }) else { throw ClusterError(message) }
     }
 
-    private static let longestNeedsFiles = "dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files"
+    private static let longestNeedsFiles =
+        "dedup's keep: longest reads the inputs twice (a first pass finds each cluster's longest document); standard input cannot be read again — give files"
 
     private static func keepsLongest(_ pipeline: Pipeline) -> Bool {
         pipeline.steps.contains { step in
-            if case .document(let stage) = step { (stage as? DedupSignatures)?.configuration.keep == .longest } else { false }
+            if case .document(let stage) = step {
+                (stage as? DedupSignatures)?.configuration.keep == .longest
+            } else {
+                false
+            }
         }
     }
 
@@ -192,7 +261,8 @@ public enum ClusterPhases {
 
         /// Notes how `repeated_lines` counted on its line of the summary.
         public func annotate(_ summary: inout RunSummary) {
-            guard let repeatedLinesNote, let index = summary.stages.firstIndex(where: { $0.name == RepeatedLines.name }) else { return }
+            guard let repeatedLinesNote, let index = summary.stages.firstIndex(where: { $0.name == RepeatedLines.name })
+            else { return }
             summary.stages[index].notes[repeatedLinesNote] = summary.stages[index].documentsIn
         }
     }
@@ -203,8 +273,10 @@ public enum ClusterPhases {
     /// phases write. An input that cannot be read twice (standard input, a pipe) makes `repeated_lines` count in one
     /// pass, and is an error for `keep: longest`.
     /// `announce` hears a line before each pass.
-    public static func prepare(_ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options,
-                               announce: ((String) -> Void)? = nil) async throws -> PreparedRun {
+    public static func prepare(
+        _ pipeline: Pipeline, inputs: [InputFile], options: Runner.Options,
+        announce: ((String) -> Void)? = nil
+    ) async throws -> PreparedRun {
         try checkPasses(pipeline, inputs: inputs)
         let longest = keepsLongest(pipeline)
         let hasRepeatedLines = pipeline.steps.contains { $0.name == RepeatedLines.name }
@@ -212,28 +284,43 @@ public enum ClusterPhases {
         let twoPass = twoPassLines(of: pipeline) != nil && readOnce == nil
         var prepared = PreparedRun(pipeline: pipeline)
         if hasRepeatedLines {
-            prepared.repeatedLinesNote = twoPass ? "counted in two passes"
-                : readOnce.map { "counted in one pass (\($0.path == "-" ? "standard input" : $0.path) cannot be read twice)" } ?? "counted in one pass"
+            prepared.repeatedLinesNote =
+                twoPass
+                ? "counted in two passes"
+                : readOnce.map {
+                    "counted in one pass (\($0.path == "-" ? "standard input" : $0.path) cannot be read twice)"
+                } ?? "counted in one pass"
         }
         guard twoPass || longest else { return prepared }
         let temporary = FileManager.default.temporaryDirectory.path
         var template = Array("\(temporary)/winnow-passes-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw IOFailure.system(temporary, "cannot create a temporary directory") }
+        guard let made = mkdtemp(&template) else {
+            throw IOFailure.system(temporary, "cannot create a temporary directory")
+        }
         // Buckets bound the memory of keep: longest's pass: keys are ≈ 810 bytes a document, about a quarter of the
         // input's plain bytes; one bucket of ≈ 1 GB of (compressed) input at a time.
         let bytes = inputs.reduce(0) { $0 + ($1.size ?? 0) }
-        let phases: [ClusterPlan.Phase] = (twoPass ? [.countLines, .mergeLines] : []) + (longest ? [.map, .buckets, .clusters] : [])
-        let plan = ClusterPlan(workDirectory: String(cString: made), pipelinePath: "", inputs: inputs, shards: 1,
-                               buckets: min(256, 1 + bytes >> 30), phases: phases)
+        let phases: [ClusterPlan.Phase] =
+            (twoPass ? [.countLines, .mergeLines] : []) + (longest ? [.map, .buckets, .clusters] : [])
+        let plan = ClusterPlan(
+            workDirectory: String(cString: made), pipelinePath: "", inputs: inputs, shards: 1,
+            buckets: min(256, 1 + bytes >> 30), phases: phases)
         prepared.workDirectory = plan.workDirectory
         do {
             if twoPass { announce?("repeated_lines — a first pass counts each source's lines over all the inputs") }
-            if longest { announce?("dedup keep: longest — a pass over the inputs finds each cluster's longest document") }
+            if longest {
+                announce?("dedup keep: longest — a pass over the inputs finds each cluster's longest document")
+            }
             for phase in phases {
-                for task in 0..<plan.tasks(of: phase) { _ = try await run(phase, task: task, plan: plan, pipeline: pipeline, options: options) }
+                for task in 0..<plan.tasks(of: phase) {
+                    _ = try await run(phase, task: task, plan: plan, pipeline: pipeline, options: options)
+                }
             }
             prepared.pipeline = twoPass ? try pipelineWithRepeats(pipeline, plan: plan) : pipeline
-            if longest { prepared.pipeline = pipelineWithDecisions(prepared.pipeline, try dedupSteps(of: pipeline), plan: plan, shard: 0, removingSignatures: true) }
+            if longest {
+                prepared.pipeline = pipelineWithDecisions(
+                    prepared.pipeline, try dedupSteps(of: pipeline), plan: plan, shard: 0, removingSignatures: true)
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: plan.workDirectory)
             throw error
@@ -241,9 +328,13 @@ public enum ClusterPhases {
         return prepared
     }
 
-    private static func map(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
-                            _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
-        guard let dedup, case .document(let stage) = pipeline.steps[dedup.signatures], let signatures = stage as? DedupSignatures else {
+    private static func map(
+        _ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
+        _ dedup: DedupSteps?, _ options: Runner.Options
+    ) async throws -> String {
+        guard let dedup, case .document(let stage) = pipeline.steps[dedup.signatures],
+            let signatures = stage as? DedupSignatures
+        else {
             // Nothing to find: empty key files, so the later phases need no special case.
             for bucket in 0..<plan.buckets { try ClusterFiles.write([], to: plan.path("keys/\(bucket)/\(shard).bin")) }
             try ClusterFiles.write([], to: plan.path("docs/\(shard).bin"))
@@ -251,16 +342,25 @@ public enum ClusterPhases {
         }
         var mapped = try pipelineWithRepeats(pipeline, plan: plan)
         // Every step before the look-up: what drops a document before dedup (filter) must drop it here too.
-        mapped.steps = Array(mapped.steps[..<dedup.lookup]) + [.ordered(name: DedupLookup.name) {
-            DedupKeyWriter(plan: plan, shard: shard, signatures: signatures)
-        }]
+        mapped.steps =
+            Array(mapped.steps[..<dedup.lookup]) + [
+                .ordered(name: DedupLookup.name) {
+                    DedupKeyWriter(plan: plan, shard: shard, signatures: signatures)
+                }
+            ]
         // With a reduce phase to follow, the documents that reach dedup are written (with the rejects so far) for
         // reduce to carry on from, instead of decoding and cleaning the inputs again.
         let spill = plan.phases.contains(.reduce) ? try spillFile(plan, shard) : nil
         var mapOptions = options
         mapOptions.collectCorpusStatistics = false
-        if spill != nil { mapOptions.spillHashes = Set(pipeline.steps[(dedup.lookup + 1)...].compactMap { if case .ordered(let name, _) = $0 { name } else { nil } }) }
-        let summary = await Runner(pipeline: mapped, options: mapOptions).run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: spill))
+        if spill != nil {
+            mapOptions.spillHashes = Set(
+                pipeline.steps[(dedup.lookup + 1)...].compactMap {
+                    if case .ordered(let name, _) = $0 { name } else { nil }
+                })
+        }
+        let summary = await Runner(pipeline: mapped, options: mapOptions).run(
+            inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: spill))
         if let failure = summary.failure {
             spill?.abandon()
             throw ClusterError("map \(shard): \(failure)")
@@ -283,7 +383,9 @@ public enum ClusterPhases {
         return file
     }
 
-    private static func buckets(_ bucket: Int, _ plan: ClusterPlan, _ configuration: DedupStage.Configuration?) throws -> String {
+    private static func buckets(
+        _ bucket: Int, _ plan: ClusterPlan, _ configuration: DedupStage.Configuration?
+    ) throws -> String {
         var records: [DedupKeys.Record] = []
         let sketchWords = configuration?.parameters.sketchWords ?? 0
         for shard in plan.shards.indices {
@@ -293,13 +395,17 @@ public enum ClusterPhases {
             try bytes.withUnsafeBytes { raw in
                 var reader = LittleEndianReader(raw)
                 while reader.remaining > 0 {
-                    guard let record = DedupKeys.Record.read(&reader, sketchWords: sketchWords) else { throw ClusterError("\(path): truncated key file") }
+                    guard let record = DedupKeys.Record.read(&reader, sketchWords: sketchWords) else {
+                        throw ClusterError("\(path): truncated key file")
+                    }
                     records.append(record)
                 }
             }
         }
         // Sorted in replay order, so the clusters phase merges the files instead of holding them.
-        let edges = (configuration.map { DedupKeys.edges(of: records, parameters: $0.parameters, threshold: $0.threshold) } ?? [])
+        let edges =
+            (configuration.map { DedupKeys.edges(of: records, parameters: $0.parameters, threshold: $0.threshold) }
+            ?? [])
             .sorted(by: DedupKeys.Edge.replayOrder)
         var writer = LittleEndianWriter()
         for edge in edges { edge.write(to: &writer) }
@@ -310,7 +416,9 @@ public enum ClusterPhases {
     private static func clusters(_ plan: ClusterPlan, keep: DedupStage.Keep) throws -> String {
         let files = try (0..<plan.buckets).map { bucket in
             let path = plan.path("edges/\(bucket).bin")
-            guard plan.isDone(.buckets, bucket) else { throw ClusterError("\(path): buckets \(bucket) has not finished") }
+            guard plan.isDone(.buckets, bucket) else {
+                throw ClusterError("\(path): buckets \(bucket) has not finished")
+            }
             return try EdgeFile(path: path)
         }
         // The documents whose id (and, for keep: longest, length) a decision can need: a pair's first for keep:
@@ -332,7 +440,9 @@ public enum ClusterPhases {
             let file = try MappedFile(path: plan.path("docs/\(shard).bin"))
             var reader = LittleEndianReader(file.bytes)
             while reader.remaining > 0 {
-                guard let position = reader.integer(UInt64.self), let length = reader.integer(UInt32.self), let id = reader.string() else {
+                guard let position = reader.integer(UInt64.self), let length = reader.integer(UInt32.self),
+                    let id = reader.string()
+                else {
                     throw ClusterError("\(file.path): truncated")
                 }
                 if wanted.contains(position) { documents[position] = (Int(length), id) }
@@ -343,17 +453,29 @@ public enum ClusterPhases {
         let ids: (UInt64) -> String? = { documents[$0]?.id }
         switch keep {
         case .first: try DedupClusters.keepingFirst(SortedRunMerge(edges: files), ids: ids) { try output.add($0) }
-        case .longest: try DedupClusters.keepingLongest(allEdges, length: { documents[$0]?.length ?? 0 }, ids: ids) { try output.add($0) }
+        case .longest:
+            try DedupClusters.keepingLongest(allEdges, length: { documents[$0]?.length ?? 0 }, ids: ids) {
+                try output.add($0)
+            }
         }
         try output.finish()
         return "clusters: \(files.reduce(0) { $0 + $1.count }) pairs, \(output.count) duplicates"
     }
 
-    private static func reduce(_ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
-                               _ dedup: DedupSteps?, _ options: Runner.Options) async throws -> String {
-        if dedup != nil { guard plan.isDone(.clusters, 0) else { throw ClusterError("reduce \(shard): the clusters phase has not finished") } }
-        let reduced = pipelineWithDecisions(try pipelineWithRepeats(pipeline, plan: plan), dedup, plan: plan, shard: shard, removingSignatures: false)
-        for directory in ["out", "rejects", "stats"] { try ClusterFiles.makeDirectories(for: plan.path("\(directory)/x")) }
+    private static func reduce(
+        _ shard: Int, _ plan: ClusterPlan, _ pipeline: Pipeline,
+        _ dedup: DedupSteps?, _ options: Runner.Options
+    ) async throws -> String {
+        if dedup != nil {
+            guard plan.isDone(.clusters, 0) else {
+                throw ClusterError("reduce \(shard): the clusters phase has not finished")
+            }
+        }
+        let reduced = pipelineWithDecisions(
+            try pipelineWithRepeats(pipeline, plan: plan), dedup, plan: plan, shard: shard, removingSignatures: false)
+        for directory in ["out", "rejects", "stats"] {
+            try ClusterFiles.makeDirectories(for: plan.path("\(directory)/x"))
+        }
         let output = try OutputFile(path: plan.path("out/\(shard).jsonl.gz"))
         let rejects = try OutputFile(path: plan.path("rejects/\(shard).jsonl.gz"))
         let runner = Runner(pipeline: reduced, options: options)
@@ -362,10 +484,13 @@ public enum ClusterPhases {
             // Carries on from the documents the map phase wrote; its summary has the steps before dedup.
             guard plan.isDone(.map, shard) else { throw ClusterError("reduce \(shard): map \(shard) has not finished") }
             let mapped = try RunSummary.load(path: plan.path("map/\(shard).json"))
-            summary = await runner.run(continuingFrom: plan.path("map/\(shard).bin"), atStep: dedup.lookup, to: .init(output: output, rejects: rejects))
+            summary = await runner.run(
+                continuingFrom: plan.path("map/\(shard).bin"), atStep: dedup.lookup,
+                to: .init(output: output, rejects: rejects))
             summary.takeFirstSteps(dedup.lookup, from: mapped)
         } else {
-            summary = await runner.run(inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: output, rejects: rejects))
+            summary = await runner.run(
+                inputs: Array(plan.inputs[plan.shards[shard]]), to: .init(output: output, rejects: rejects))
         }
         if let failure = summary.failure {
             output.abandon()
@@ -375,6 +500,7 @@ public enum ClusterPhases {
         try output.commit()
         try rejects.commit()
         try summary.write(to: plan.path("stats/\(shard).json"))
-        return "reduce \(shard): read \(summary.read) = written \(summary.writtenDocuments) + dropped \(summary.dropped) + rejected \(summary.rejected)"
+        return
+            "reduce \(shard): read \(summary.read) = written \(summary.writtenDocuments) + dropped \(summary.dropped) + rejected \(summary.rejected)"
     }
 }

@@ -46,18 +46,26 @@ public struct ClusterPlan: Sendable, Equatable {
         /// What one task of the phase does.
         public var summary: String {
             switch self {
-            case .countLines: "A plan's first phase when clean removes repeated lines in two passes: one shard's lines counted per source, in sorted runs by bucket."
-            case .mergeLines: "After count-lines: one bucket's line counts of every shard merged; the lines in min_repeats documents of a source kept."
-            case .map: "A plan's map phase: one shard's stages up to dedup; writes its dedup keys by bucket and its documents for reduce."
-            case .buckets: "A plan's buckets phase: one bucket's keys of every shard merged into verified duplicate pairs."
-            case .clusters: "A plan's clusters phase: the pairs replayed in input order into each shard's duplicate decisions."
-            case .reduce: "A plan's last phase: one shard's documents from map through dedup's decisions and the stages after; writes out/N.jsonl.gz."
+            case .countLines:
+                "A plan's first phase when clean removes repeated lines in two passes: one shard's lines counted per source, in sorted runs by bucket."
+            case .mergeLines:
+                "After count-lines: one bucket's line counts of every shard merged; the lines in min_repeats documents of a source kept."
+            case .map:
+                "A plan's map phase: one shard's stages up to dedup; writes its dedup keys by bucket and its documents for reduce."
+            case .buckets:
+                "A plan's buckets phase: one bucket's keys of every shard merged into verified duplicate pairs."
+            case .clusters:
+                "A plan's clusters phase: the pairs replayed in input order into each shard's duplicate decisions."
+            case .reduce:
+                "A plan's last phase: one shard's documents from map through dedup's decisions and the stages after; writes out/N.jsonl.gz."
             }
         }
     }
 
-    public init(workDirectory: String, pipelinePath: String, inputs: [InputFile], shards shardCount: Int, buckets: Int,
-                phases: [Phase] = Phase.allCases) {
+    public init(
+        workDirectory: String, pipelinePath: String, inputs: [InputFile], shards shardCount: Int, buckets: Int,
+        phases: [Phase] = Phase.allCases
+    ) {
         self.workDirectory = workDirectory
         self.phases = phases
         self.pipelinePath = pipelinePath
@@ -125,11 +133,13 @@ public struct ClusterPlan: Sendable, Equatable {
             "pipeline": .string(pipelinePath),
             "work": .string(workDirectory),
             "buckets": .int(buckets),
-            "inputs": .array(inputs.map { .object(["path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null]) }),
+            "inputs": .array(
+                inputs.map { .object(["path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null]) }),
             "shards": .array(shards.map { .array([.int($0.lowerBound), .int($0.upperBound)]) }),
-            "phases": .array(phases.map { phase in
-                .object(["name": .string(phase.rawValue), "tasks": .int(tasks(of: phase))])
-            }),
+            "phases": .array(
+                phases.map { phase in
+                    .object(["name": .string(phase.rawValue), "tasks": .int(tasks(of: phase))])
+                }),
         ])
     }
 
@@ -139,25 +149,36 @@ public struct ClusterPlan: Sendable, Equatable {
         var parser = JSONParser()
         let bytes = try FileSource.contents(of: file)
         guard case .object(let object) = try bytes.withUnsafeBytes({ try parser.parseValue($0) }),
-              case .string(let pipeline)? = object["pipeline"], case .array(let inputs)? = object["inputs"],
-              case .array(let shards)? = object["shards"], let buckets = object["buckets"]?.intValue else {
+            case .string(let pipeline)? = object["pipeline"], case .array(let inputs)? = object["inputs"],
+            case .array(let shards)? = object["shards"], let buckets = object["buckets"]?.intValue
+        else {
             throw ClusterError("\(file): not a winnow plan (run winnow plan first)")
         }
-        guard case .array(let listed)? = object["phases"] else { throw ClusterError("\(file): not a winnow plan (no phases)") }
+        guard case .array(let listed)? = object["phases"] else {
+            throw ClusterError("\(file): not a winnow plan (no phases)")
+        }
         let phases = try listed.map { value in
-            guard case .object(let phase) = value, case .string(let name)? = phase["name"], let known = Phase(rawValue: name) else {
+            guard case .object(let phase) = value, case .string(let name)? = phase["name"],
+                let known = Phase(rawValue: name)
+            else {
                 throw ClusterError("\(file): a phase this winnow does not know")
             }
             return known
         }
-        var plan = ClusterPlan(workDirectory: workDirectory, pipelinePath: pipeline, inputs: [], shards: 1, buckets: buckets, phases: phases)
+        var plan = ClusterPlan(
+            workDirectory: workDirectory, pipelinePath: pipeline, inputs: [], shards: 1, buckets: buckets,
+            phases: phases)
         plan.inputs = try inputs.map { value in
-            guard case .object(let input) = value, case .string(let path)? = input["path"] else { throw ClusterError("\(file): an input without a path") }
+            guard case .object(let input) = value, case .string(let path)? = input["path"] else {
+                throw ClusterError("\(file): an input without a path")
+            }
             return InputFile(path: path, size: input["size"]?.intValue)
         }
         plan.shards = try shards.map { value in
-            guard case .array(let bounds) = value, bounds.count == 2, let start = bounds[0].intValue, let end = bounds[1].intValue,
-                  0 <= start, start <= end, end <= plan.inputs.count else { throw ClusterError("\(file): a shard that is not a range of the inputs") }
+            guard case .array(let bounds) = value, bounds.count == 2, let start = bounds[0].intValue,
+                let end = bounds[1].intValue,
+                0 <= start, start <= end, end <= plan.inputs.count
+            else { throw ClusterError("\(file): a shard that is not a range of the inputs") }
             return start..<end
         }
         return plan

@@ -25,7 +25,9 @@ enum DedupClusters {
     }
 
     /// The decisions, in position order, of every document that is not the one its cluster keeps.
-    static func decide(_ edges: [DedupKeys.Edge], keep: DedupStage.Keep, length: (UInt64) -> Int, ids: (UInt64) -> String?) throws -> [Decision] {
+    static func decide(
+        _ edges: [DedupKeys.Edge], keep: DedupStage.Keep, length: (UInt64) -> Int, ids: (UInt64) -> String?
+    ) throws -> [Decision] {
         var decisions: [Decision] = []
         switch keep {
         case .first: try keepingFirst(edges.sorted(by: DedupKeys.Edge.replayOrder), ids: ids) { decisions.append($0) }
@@ -34,8 +36,12 @@ enum DedupClusters {
         return decisions
     }
 
-    private static func decision(_ position: UInt64, kept: UInt64, exact: Bool, similarity: Double, ids: (UInt64) -> String?) throws -> Decision {
-        guard let id = ids(kept) else { throw ClusterError("no id for document \(kept >> 40):\(kept & 0xFF_FFFF_FFFF) in docs/") }
+    private static func decision(
+        _ position: UInt64, kept: UInt64, exact: Bool, similarity: Double, ids: (UInt64) -> String?
+    ) throws -> Decision {
+        guard let id = ids(kept) else {
+            throw ClusterError("no id for document \(kept >> 40):\(kept & 0xFF_FFFF_FFFF) in docs/")
+        }
         return Decision(position: position, isExact: exact, similarity: similarity, rootID: id)
     }
 
@@ -61,7 +67,9 @@ enum DedupClusters {
     /// `keep: first`, the single-process run's answer: the edges in replay order (by later, then first), each later
     /// document taking its cluster's first document at the time it was read. Streams: `edges` may be a merge of
     /// files far larger than memory; `emit` gets the decisions in position order.
-    static func keepingFirst(_ edges: some Sequence<DedupKeys.Edge>, ids: (UInt64) -> String?, emit: (Decision) throws -> Void) throws {
+    static func keepingFirst(
+        _ edges: some Sequence<DedupKeys.Edge>, ids: (UInt64) -> String?, emit: (Decision) throws -> Void
+    ) throws {
         var clusters = EarliestRoots()
         var group: [DedupKeys.Edge] = []
         func decideGroup() throws {
@@ -84,7 +92,9 @@ enum DedupClusters {
         }
         for edge in edges {
             if let current = group.first?.later, current != edge.later {
-                guard current < edge.later else { throw ClusterError("edges out of order: \(edge.later) after \(current)") }
+                guard current < edge.later else {
+                    throw ClusterError("edges out of order: \(edge.later) after \(current)")
+                }
                 try decideGroup()
             }
             group.append(edge)
@@ -95,7 +105,9 @@ enum DedupClusters {
     /// `keep: longest`: the connected components of all edges; each keeps its longest document (ties: the earliest)
     /// and every other member is its duplicate — exact when an exact pair joins the two, with the similarity of
     /// their pair, or else of the member's best pair.
-    static func keepingLongest(_ edges: [DedupKeys.Edge], length: (UInt64) -> Int, ids: (UInt64) -> String?, emit: (Decision) throws -> Void) throws {
+    static func keepingLongest(
+        _ edges: [DedupKeys.Edge], length: (UInt64) -> Int, ids: (UInt64) -> String?, emit: (Decision) throws -> Void
+    ) throws {
         var clusters = EarliestRoots()
         var best: [UInt64: Double] = [:]
         var pairs: [Pair: DedupKeys.Edge] = [:]
@@ -104,7 +116,11 @@ enum DedupClusters {
             for node in [edge.first, edge.later] { best[node] = max(best[node] ?? 0, edge.similarity) }
             let pair = Pair(edge.first, edge.later)
             // The pair's strongest edge, whatever order the buckets gave them in: exact, else the most similar.
-            if let seen = pairs[pair], (seen.isExact ? 1 : 0, seen.similarity) >= (edge.isExact ? 1 : 0, edge.similarity) { continue }
+            if let seen = pairs[pair],
+                (seen.isExact ? 1 : 0, seen.similarity) >= (edge.isExact ? 1 : 0, edge.similarity)
+            {
+                continue
+            }
             pairs[pair] = edge
         }
         let nodes = best.keys.sorted()
@@ -118,7 +134,10 @@ enum DedupClusters {
             let keeper = kept[clusters.root(node)]!
             guard keeper != node else { continue }
             let pair = pairs[Pair(node, keeper)]
-            try emit(decision(node, kept: keeper, exact: pair?.isExact ?? false, similarity: pair?.similarity ?? best[node]!, ids: ids))
+            try emit(
+                decision(
+                    node, kept: keeper, exact: pair?.isExact ?? false, similarity: pair?.similarity ?? best[node]!,
+                    ids: ids))
         }
     }
 
@@ -144,8 +163,10 @@ enum DedupClusters {
             var decisions: [UInt64: Decision] = [:]
             while reader.remaining > 0 {
                 guard let position = reader.integer(UInt64.self), let exact = reader.integer(UInt8.self),
-                      let bits = reader.integer(UInt64.self), let id = reader.string() else { throw ClusterError("\(path): truncated decisions") }
-                decisions[position] = Decision(position: position, isExact: exact == 1, similarity: Double(bitPattern: bits), rootID: id)
+                    let bits = reader.integer(UInt64.self), let id = reader.string()
+                else { throw ClusterError("\(path): truncated decisions") }
+                decisions[position] = Decision(
+                    position: position, isExact: exact == 1, similarity: Double(bitPattern: bits), rootID: id)
             }
             return decisions
         }
@@ -181,7 +202,9 @@ struct DedupDecisions: OrderedStage {
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        guard let file = fileNumbers[document.source.file] else { throw ClusterError("\(document.source.file) is not an input of shard \(shard)") }
+        guard let file = fileNumbers[document.source.file] else {
+            throw ClusterError("\(document.source.file) is not an input of shard \(shard)")
+        }
         let decision = state.decisions[ClusterPlan.position(file: file, ordinal: document.ordinal)]
         var result: JSONObject = [:]
         result["cluster"] = .string(decision?.rootID ?? document.id)
@@ -207,7 +230,9 @@ public enum ClusterFiles {
         var current = path.hasPrefix("/") ? "/" : ""
         for piece in path.split(separator: "/").dropLast() {
             current += (current.isEmpty || current == "/" ? "" : "/") + piece
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw IOFailure.system(current, "cannot create the directory") }
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw IOFailure.system(current, "cannot create the directory")
+            }
         }
     }
 }

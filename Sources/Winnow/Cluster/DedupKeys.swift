@@ -33,8 +33,9 @@ enum DedupKeys {
 
         static func read(_ reader: inout LittleEndianReader, sketchWords: Int) -> Record? {
             guard let kind = reader.integer(UInt32.self), let flags = reader.integer(UInt32.self),
-                  let key = reader.integer(UInt64.self), let position = reader.integer(UInt64.self),
-                  let sketch = reader.integers(kind == 0 ? 0 : sketchWords, UInt64.self) else { return nil }
+                let key = reader.integer(UInt64.self), let position = reader.integer(UInt64.self),
+                let sketch = reader.integers(kind == 0 ? 0 : sketchWords, UInt64.self)
+            else { return nil }
             return Record(kind: kind, hasWords: flags & 1 != 0, key: key, position: position, sketch: sketch)
         }
 
@@ -70,7 +71,8 @@ enum DedupKeys {
 
         static func read(_ reader: inout LittleEndianReader) -> Edge? {
             guard let later = reader.integer(UInt64.self), let first = reader.integer(UInt64.self),
-                  let bits = reader.integer(UInt64.self), let exact = reader.integer(UInt8.self) else { return nil }
+                let bits = reader.integer(UInt64.self), let exact = reader.integer(UInt8.self)
+            else { return nil }
             return Edge(later: later, first: first, similarity: Double(bitPattern: bits), isExact: exact == 1)
         }
     }
@@ -84,14 +86,20 @@ enum DedupKeys {
         var start = 0
         while start < sorted.count {
             var end = start + 1
-            while end < sorted.count && sorted[end].kind == sorted[start].kind && sorted[end].key == sorted[start].key { end += 1 }
+            while end < sorted.count && sorted[end].kind == sorted[start].kind && sorted[end].key == sorted[start].key {
+                end += 1
+            }
             let first = sorted[start]
             for later in sorted[(start + 1)..<end] where later.position != first.position {
                 if first.kind == 0 {
                     edges.append(Edge(later: later.position, first: first.position, similarity: 1, isExact: true))
                 } else if later.hasWords {
-                    let score = DedupIndex.estimatedSimilarity(later.sketch, first.sketch, permutations: parameters.bands * parameters.rows)
-                    if score >= threshold { edges.append(Edge(later: later.position, first: first.position, similarity: score, isExact: false)) }
+                    let score = DedupIndex.estimatedSimilarity(
+                        later.sketch, first.sketch, permutations: parameters.bands * parameters.rows)
+                    if score >= threshold {
+                        edges.append(
+                            Edge(later: later.position, first: first.position, similarity: score, isExact: false))
+                    }
                 }
             }
             start = end
@@ -130,13 +138,17 @@ struct DedupKeyWriter: OrderedStage {
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        let signature = document.scratch.dedupSignature.take()
+        let signature =
+            document.scratch.dedupSignature.take()
             ?? signatures.signature(of: document.text)
-        guard let file = fileNumbers[document.source.file] else { throw ClusterError("\(document.source.file) is not an input of shard \(shard)") }
+        guard let file = fileNumbers[document.source.file] else {
+            throw ClusterError("\(document.source.file) is not an input of shard \(shard)")
+        }
         let position = ClusterPlan.position(file: file, ordinal: document.ordinal)
         var records: [DedupKeys.Record] = []
         if configuration.exact {
-            records.append(DedupKeys.Record(kind: 0, hasWords: true, key: signature.exactHash, position: position, sketch: []))
+            records.append(
+                DedupKeys.Record(kind: 0, hasWords: true, key: signature.exactHash, position: position, sketch: []))
         }
         if configuration.near {
             let parameters = configuration.parameters
@@ -144,7 +156,10 @@ struct DedupKeyWriter: OrderedStage {
             let keys = hasWords ? signature.bandKeys : [UInt32](repeating: 0, count: parameters.bands)
             let sketch = hasWords ? signature.sketch : [UInt64](repeating: 0, count: parameters.sketchWords)
             for (band, key) in keys.enumerated() {
-                records.append(DedupKeys.Record(kind: UInt32(band + 1), hasWords: hasWords, key: UInt64(key), position: position, sketch: sketch))
+                records.append(
+                    DedupKeys.Record(
+                        kind: UInt32(band + 1), hasWords: hasWords, key: UInt64(key), position: position, sketch: sketch
+                    ))
             }
         }
         for record in records { state.buckets[record.bucket(of: plan.buckets)].append(record) }

@@ -46,7 +46,8 @@ struct EdgeFile {
 
     subscript(index: Int) -> DedupKeys.Edge {
         let start = index * DedupKeys.Edge.size
-        var reader = LittleEndianReader(UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + DedupKeys.Edge.size)]))
+        var reader = LittleEndianReader(
+            UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + DedupKeys.Edge.size)]))
         return DedupKeys.Edge.read(&reader)!
     }
 }
@@ -67,7 +68,9 @@ struct SortedRunMerge<Element>: Sequence, IteratorProtocol {
         for (number, run) in runs.enumerated() where run.count > 0 { push((run.element(0), number, 0)) }
     }
 
-    private func before(_ a: (element: Element, run: Int, index: Int), _ b: (element: Element, run: Int, index: Int)) -> Bool {
+    private func before(
+        _ a: (element: Element, run: Int, index: Int), _ b: (element: Element, run: Int, index: Int)
+    ) -> Bool {
         precedes(a.element, b.element) || (!precedes(b.element, a.element) && a.run < b.run)
     }
 

@@ -24,25 +24,38 @@ enum LineCountFiles {
         for bucket in 0..<plan.buckets {
             let directory = runDirectory(plan, bucket: bucket)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-            for name in names where name.hasPrefix("\(shard)-") { try FileManager.default.removeItem(atPath: directory + "/" + name) }
+            for name in names where name.hasPrefix("\(shard)-") {
+                try FileManager.default.removeItem(atPath: directory + "/" + name)
+            }
         }
     }
 
     /// Merges bucket `bucket`'s runs of every shard; returns the line keys with at least `minimumRepeats` distinct
     /// document keys, sorted, and how many distinct line keys the runs held.
-    static func merge(bucket: Int, plan: ClusterPlan, minimumRepeats: Int) throws -> (repeated: [UInt64], distinct: Int) {
+    static func merge(bucket: Int, plan: ClusterPlan, minimumRepeats: Int) throws -> (repeated: [UInt64], distinct: Int)
+    {
         let directory = runDirectory(plan, bucket: bucket)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".bin") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasSuffix(".bin")
+        }.sorted()
         let files = try names.map { name in
             let file = try MappedFile(path: directory + "/" + name)
-            guard file.bytes.count % recordSize == 0 else { throw ClusterError("\(file.path): truncated line-count run") }
+            guard file.bytes.count % recordSize == 0 else {
+                throw ClusterError("\(file.path): truncated line-count run")
+            }
             return file
         }
         let runs: [SortedRunMerge<LineInDocument>.Run] = files.map { file in
-            (file.bytes.count / recordSize, { index in
-                LineInDocument(line: file.bytes.loadUnaligned(fromByteOffset: index * recordSize, as: UInt64.self).littleEndian,
-                     document: file.bytes.loadUnaligned(fromByteOffset: index * recordSize + 8, as: UInt64.self).littleEndian)
-            })
+            (
+                file.bytes.count / recordSize,
+                { index in
+                    LineInDocument(
+                        line: file.bytes.loadUnaligned(fromByteOffset: index * recordSize, as: UInt64.self)
+                            .littleEndian,
+                        document: file.bytes.loadUnaligned(fromByteOffset: index * recordSize + 8, as: UInt64.self)
+                            .littleEndian)
+                }
+            )
         }
         var repeated: [UInt64] = []
         var distinct = 0
@@ -124,7 +137,8 @@ struct RepeatedLineCounter: OrderedStage {
             previous = pair
         }
         for (bucket, writer) in writers.enumerated() where !writer.bytes.isEmpty {
-            try ClusterFiles.write(writer.bytes, to: LineCountFiles.runDirectory(plan, bucket: bucket) + "/\(shard)-\(spilled).bin")
+            try ClusterFiles.write(
+                writer.bytes, to: LineCountFiles.runDirectory(plan, bucket: bucket) + "/\(shard)-\(spilled).bin")
         }
         spilled += 1
         pairs = []

@@ -18,8 +18,11 @@ public struct SlurmJobs: Sendable {
         /// More `#SBATCH` lines, as written (`--qos=low`, `--constraint=ssd`).
         public var extraOptions: [String]
 
-        public init(partition: String? = nil, account: String? = nil, cpusPerTask: Int = 1, memory: String? = nil, time: String? = nil,
-                    maxRunning: Int? = nil, extraOptions: [String] = []) {
+        public init(
+            partition: String? = nil, account: String? = nil, cpusPerTask: Int = 1, memory: String? = nil,
+            time: String? = nil,
+            maxRunning: Int? = nil, extraOptions: [String] = []
+        ) {
             self.partition = partition
             self.account = account
             self.cpusPerTask = cpusPerTask
@@ -57,7 +60,9 @@ public struct SlurmJobs: Sendable {
         plan.phases.compactMap { phase in
             let tasks = (0..<plan.tasks(of: phase)).filter { !plan.isDone(phase, $0) }
             guard !tasks.isEmpty else { return nil }
-            return Job(phase: phase, tasks: tasks, script: script(phase, tasks: tasks), scriptPath: plan.path("slurm/\(phase.rawValue).sbatch"))
+            return Job(
+                phase: phase, tasks: tasks, script: script(phase, tasks: tasks),
+                scriptPath: plan.path("slurm/\(phase.rawValue).sbatch"))
         }
     }
 
@@ -76,10 +81,14 @@ public struct SlurmJobs: Sendable {
 
     /// A word for the shell, quoted when it needs to be.
     public static func shellQuoted(_ word: String) -> String {
-        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || "/._-+=:,@%".utf8.contains(byte)
-        }
-        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        let plain =
+            !word.isEmpty
+            && word.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                    || "/._-+=:,@%".utf8.contains(byte)
+            }
+        return plain
+            ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     func script(_ phase: ClusterPlan.Phase, tasks: [Int]) -> String {
@@ -99,23 +108,26 @@ public struct SlurmJobs: Sendable {
         if let memory = resources.memory { options.append("--mem=\(memory)") }
         if let time = resources.time { options.append("--time=\(time)") }
         options += resources.extraOptions
-        let command = [Self.shellQuoted(winnow), name, "--work", Self.shellQuoted(plan.workDirectory), "--task", "\"$SLURM_ARRAY_TASK_ID\"",
-                       "--jobs", "\"${SLURM_CPUS_PER_TASK:-1}\""].joined(separator: " ")
+        let command = [
+            Self.shellQuoted(winnow), name, "--work", Self.shellQuoted(plan.workDirectory), "--task",
+            "\"$SLURM_ARRAY_TASK_ID\"",
+            "--jobs", "\"${SLURM_CPUS_PER_TASK:-1}\"",
+        ].joined(separator: " ")
         return """
-        #!/bin/bash
-        # winnow \(name): \(plan.tasks(of: phase)) task(s) of the plan in \(plan.workDirectory); written by `winnow slurm`.
-        \(options.map { "#SBATCH \($0)" }.joined(separator: "\n"))
-        set -u
-        attempts=\(retries + 1)
-        for attempt in $(seq "$attempts"); do
-          echo "winnow \(name) task $SLURM_ARRAY_TASK_ID: attempt $attempt of $attempts on $(hostname) at $(date -u +%FT%TZ)"
-          \(command) && exit 0
-          status=$?
-          echo "winnow \(name) task $SLURM_ARRAY_TASK_ID: attempt $attempt failed (exit $status)"
-          [ "$attempt" -lt "$attempts" ] && sleep $((attempt * 5))
-        done
-        exit 1
+            #!/bin/bash
+            # winnow \(name): \(plan.tasks(of: phase)) task(s) of the plan in \(plan.workDirectory); written by `winnow slurm`.
+            \(options.map { "#SBATCH \($0)" }.joined(separator: "\n"))
+            set -u
+            attempts=\(retries + 1)
+            for attempt in $(seq "$attempts"); do
+              echo "winnow \(name) task $SLURM_ARRAY_TASK_ID: attempt $attempt of $attempts on $(hostname) at $(date -u +%FT%TZ)"
+              \(command) && exit 0
+              status=$?
+              echo "winnow \(name) task $SLURM_ARRAY_TASK_ID: attempt $attempt failed (exit $status)"
+              [ "$attempt" -lt "$attempts" ] && sleep $((attempt * 5))
+            done
+            exit 1
 
-        """
+            """
     }
 }

@@ -43,7 +43,10 @@ public struct Document: Sendable, Hashable {
     /// What stages hand on to later stages, typed; never written out.
     public var scratch = DocumentScratch()
 
-    public init(id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:], ordinal: Int = 0) {
+    public init(
+        id: String, text: String, metadata: JSONObject = [:], source: SourceLocation, fields: JSONObject = [:],
+        ordinal: Int = 0
+    ) {
         self.id = id
         self.text = text
         self.metadata = metadata

@@ -67,13 +67,17 @@ public struct RawBatch: Sendable {
     /// The path of a record's input.
     public func path(of record: RawRecord) -> String { files[record.fileIndex] }
 
-    mutating func append(_ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, ordinal: Int, format: RecordFormat,
-                         encoding: String? = nil, failure: RecordFailure? = nil, byteOffset: Int? = nil) {
+    mutating func append(
+        _ line: UnsafeRawBufferPointer, file: String, line lineNumber: Int, ordinal: Int, format: RecordFormat,
+        encoding: String? = nil, failure: RecordFailure? = nil, byteOffset: Int? = nil
+    ) {
         if files.last != file { files.append(file) }
         let start = bytes.count
         bytes.append(contentsOf: line)
-        records.append(RawRecord(start: start, end: bytes.count, line: lineNumber, fileIndex: files.count - 1, ordinal: ordinal,
-                                 format: format, encoding: encoding, failure: failure, byteOffset: byteOffset))
+        records.append(
+            RawRecord(
+                start: start, end: bytes.count, line: lineNumber, fileIndex: files.count - 1, ordinal: ordinal,
+                format: format, encoding: encoding, failure: failure, byteOffset: byteOffset))
     }
 }
 
@@ -124,17 +128,24 @@ public final class BatchReader {
     }
 
     /// Reads files (and stdin for `-`); `cancellation` ends waits on pipes and terminals (see `FileSource`).
-    public convenience init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
-                            maximumBatchRecords: Int = 1000, cancellation: CancellationFlag? = nil) {
-        self.init(inputs: inputs, format: format, maximumBatchBytes: maximumBatchBytes, maximumBatchRecords: maximumBatchRecords) {
+    public convenience init(
+        inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20,
+        maximumBatchRecords: Int = 1000, cancellation: CancellationFlag? = nil
+    ) {
+        self.init(
+            inputs: inputs, format: format, maximumBatchBytes: maximumBatchBytes,
+            maximumBatchRecords: maximumBatchRecords
+        ) {
             (file) throws(IOFailure) -> ByteSource in try FileSource(file: file, cancellation: cancellation)
         }
     }
 
     /// Reads the byte sources that `open` gives for the inputs, through a read window of `windowSize` bytes (it
     /// grows for longer lines). Tests feed it in-memory sources cut into chunks of any size.
-    public init(inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20, maximumBatchRecords: Int = 1000,
-                windowSize: Int = 1 << 20, open: @escaping (InputFile) throws -> ByteSource) {
+    public init(
+        inputs: [InputFile], format: RecordFormat, maximumBatchBytes: Int = 1 << 20, maximumBatchRecords: Int = 1000,
+        windowSize: Int = 1 << 20, open: @escaping (InputFile) throws -> ByteSource
+    ) {
         self.inputs = inputs
         self.open = open
         self.windowSize = max(16, windowSize)
@@ -146,7 +157,9 @@ public final class BatchReader {
     /// The next batch in input order, or nil when every input has been read.
     public func next() -> RawBatch? {
         var batch = RawBatch(sequence: nextSequence)
-        while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes && batch.completedInput == nil {
+        while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes
+            && batch.completedInput == nil
+        {
             guard let input = current ?? openNext(&batch) else { break }
             let more = read(from: input, into: &batch)
             appendSkippedStretches(of: input, to: &batch)
@@ -165,15 +178,21 @@ public final class BatchReader {
         switch input.format {
         case .text:
             guard let bytes = input.rest(limit: maximumRecordBytes) else {
-                batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: 1, ordinal: takeOrdinal(), format: .text,
-                             failure: input.failure.map(Self.failure) ?? RecordFailure("record_too_long", "a text input longer than the \(maximumRecordBytes)-byte limit (not read)"),
-                             byteOffset: input.failure?.offset)
+                batch.append(
+                    UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: 1, ordinal: takeOrdinal(),
+                    format: .text,
+                    failure: input.failure.map(Self.failure)
+                        ?? RecordFailure(
+                            "record_too_long",
+                            "a text input longer than the \(maximumRecordBytes)-byte limit (not read)"),
+                    byteOffset: input.failure?.offset)
                 return false
             }
             // An empty file (or one that is only a byte order mark) is no document, as an empty JSONL file is none.
             if bytes.isEmpty && input.failure == nil { return false }
-            batch.append(bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
-                         failure: input.failure.map(Self.failure), byteOffset: input.failure?.offset)
+            batch.append(
+                bytes, file: input.path, line: 1, ordinal: takeOrdinal(), format: .text, encoding: input.encoding,
+                failure: input.failure.map(Self.failure), byteOffset: input.failure?.offset)
             return false
         case .warc:
             while batch.records.count < maximumBatchRecords && batch.bytes.count < maximumBatchBytes {
@@ -190,13 +209,20 @@ public final class BatchReader {
                     return false
                 }
                 if let length = input.takeOversizedLine() {
-                    batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: lineNumber, ordinal: takeOrdinal(),
-                                 format: .jsonl, failure: RecordFailure("record_too_long", "a line of \(length) bytes, longer than the \(maximumRecordBytes)-byte limit (not read)"))
+                    batch.append(
+                        UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: lineNumber,
+                        ordinal: takeOrdinal(),
+                        format: .jsonl,
+                        failure: RecordFailure(
+                            "record_too_long",
+                            "a line of \(length) bytes, longer than the \(maximumRecordBytes)-byte limit (not read)"))
                     continue
                 }
                 // A CRLF line end leaves its CR behind; it is not part of the record.
                 let record = line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
-                batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl, encoding: input.encoding)
+                batch.append(
+                    record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .jsonl,
+                    encoding: input.encoding)
             }
             return true
         }
@@ -208,16 +234,20 @@ public final class BatchReader {
         guard input.decompressor.hasFaults else { return }
         for fault in input.decompressor.takeFaults() {
             problems.append(InputProblem(path: input.path, message: fault.description))
-            batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: input.line, ordinal: takeOrdinal(),
-                         format: input.format, failure: RecordFailure("damaged_input", fault.description), byteOffset: fault.offset)
+            batch.append(
+                UnsafeRawBufferPointer(start: nil, count: 0), file: input.path, line: input.line,
+                ordinal: takeOrdinal(),
+                format: input.format, failure: RecordFailure("damaged_input", fault.description),
+                byteOffset: fault.offset)
         }
     }
 
     /// When the input broke off: one failed record with what was left unread, the error and the offset.
     private func appendFailure(of input: InputWindow, line: Int, to batch: inout RawBatch) {
         guard let failure = input.failure else { return }
-        batch.append(input.rest(), file: input.path, line: line, ordinal: takeOrdinal(), format: input.format,
-                     failure: Self.failure(failure), byteOffset: failure.offset)
+        batch.append(
+            input.rest(), file: input.path, line: line, ordinal: takeOrdinal(), format: input.format,
+            failure: Self.failure(failure), byteOffset: failure.offset)
     }
 
     /// The record failure of an input that broke off: a damaged or truncated stream (it has an offset) or a read error.
@@ -246,8 +276,10 @@ public final class BatchReader {
         let startOffset = input.offset
         func reject(_ problem: String, skipping count: Int) -> Bool {
             let skipped = input.consume(count)
-            batch.append(skipped, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc,
-                         failure: RecordFailure("malformed_warc", "\(input.path): \(problem) at decompressed byte \(startOffset)"))
+            batch.append(
+                skipped, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc,
+                failure: RecordFailure(
+                    "malformed_warc", "\(input.path): \(problem) at decompressed byte \(startOffset)"))
             return resynchronize(input)
         }
         guard input.pending.starts(with: Self.warcMagic) else {
@@ -257,7 +289,9 @@ public final class BatchReader {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
             return reject("a WARC header without its blank line", skipping: input.pending.count)
         }
-        guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])), contentLength >= 0 else {
+        guard let contentLength = Self.contentLength(UnsafeRawBufferPointer(rebasing: input.pending[0..<headerLength])),
+            contentLength >= 0
+        else {
             return reject("a WARC record without a valid Content-Length", skipping: headerLength)
         }
         // (Compared before adding: a Content-Length near Int.max must not overflow.)
@@ -265,23 +299,28 @@ public final class BatchReader {
         guard total <= maximumRecordBytes else {
             // The reject keeps the header; reading resumes at the next record, found a window at a time, so the block
             // is never held — and a lying Content-Length (past the end of the file) costs no record after it.
-            return reject("a WARC record of \(total == Int.max ? contentLength : total) bytes, longer than the \(maximumRecordBytes)-byte limit (--max-record-bytes; its block was not read)",
-                          skipping: headerLength)
+            return reject(
+                "a WARC record of \(total == Int.max ? contentLength : total) bytes, longer than the \(maximumRecordBytes)-byte limit (--max-record-bytes; its block was not read)",
+                skipping: headerLength)
         }
         input.ensure(total + Self.warcMagic.count)
         guard input.pending.count >= total else {
             if input.failure != nil { appendFailure(of: input, line: lineNumber, to: &batch); return false }
-            return reject("a WARC record cut short (Content-Length \(contentLength), \(input.pending.count - headerLength) bytes left)",
-                          skipping: input.pending.count)
+            return reject(
+                "a WARC record cut short (Content-Length \(contentLength), \(input.pending.count - headerLength) bytes left)",
+                skipping: input.pending.count)
         }
         // The block is followed by its CRLF CRLF — or, as WARC readers accept, any run of CR and LF, or the next
         // record's `WARC/` at once.
         let after = input.pending[total...]
         guard after.isEmpty || after.first == 0x0D || after.first == 0x0A || after.starts(with: Self.warcMagic) else {
-            return reject("a WARC record whose Content-Length (\(contentLength)) does not end at the record's end", skipping: headerLength)
+            return reject(
+                "a WARC record whose Content-Length (\(contentLength)) does not end at the record's end",
+                skipping: headerLength)
         }
         let record = input.consume(total)
-        batch.append(record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc, encoding: input.encoding)
+        batch.append(
+            record, file: input.path, line: lineNumber, ordinal: takeOrdinal(), format: .warc, encoding: input.encoding)
         return true
     }
 
@@ -289,7 +328,7 @@ public final class BatchReader {
     /// headers whose lines end in LF only are read as WARC readers read them), reading more as needed; nil when no
     /// empty line comes within `limit` bytes.
     private static func headerLength(_ input: InputWindow, limit: Int) -> Int? {
-        var lineStart = 0   // offsets from the window's start, which reading may move
+        var lineStart = 0  // offsets from the window's start, which reading may move
         while true {
             guard let newline = input.find([0x0A], from: input.start + lineStart, limit: limit) else { return nil }
             let next = newline + 1 - input.start
@@ -323,7 +362,8 @@ public final class BatchReader {
         for line in header.split(separator: 0x0A) {
             let text = String(decoding: line, as: UTF8.self)
             guard let colon = text.firstIndex(of: ":"),
-                  text[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == "content-length" else { continue }
+                text[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == "content-length"
+            else { continue }
             return Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return nil
@@ -340,22 +380,27 @@ public final class BatchReader {
             nextInput += 1
             do {
                 let decompressor = DecompressingReader(source: try open(file))
-                let input = InputWindow(path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
-                                        maximumRecordBytes: maximumRecordBytes)
+                let input = InputWindow(
+                    path: file.path, decompressor: decompressor, format: format, windowSize: windowSize,
+                    maximumRecordBytes: maximumRecordBytes)
                 input.readByteOrderMark()
                 if input.format == .auto { input.format = detectFormat(file.path, input) }
                 if let kind = Self.unreadableKind(input) ?? Self.jsonArray(input) {
                     // Not records at all (another compressor, a columnar or archive format, binary data): one clear
                     // error for the input, never hundreds of rejects or a document of garbage.
-                    let remedy = kind == Self.jsonArrayKind ? "write one object a line (e.g. jq -c '.[]' \(file.path) | winnow run PIPELINE -)"
+                    let remedy =
+                        kind == Self.jsonArrayKind
+                        ? "write one object a line (e.g. jq -c '.[]' \(file.path) | winnow run PIPELINE -)"
                         : kind.hasSuffix("data") && !kind.hasPrefix("binary")
-                        ? "decompress it first (e.g. \(Self.decompressCommand(kind)) \(file.path) | winnow run PIPELINE -)" : "winnow reads JSONL, text and WARC"
+                            ? "decompress it first (e.g. \(Self.decompressCommand(kind)) \(file.path) | winnow run PIPELINE -)"
+                            : "winnow reads JSONL, text and WARC"
                     let message = "\(file.path): \(kind): not supported; " + remedy
                     problems.append(InputProblem(path: file.path, message: message))
                     finishedCompressedBytes += input.decompressor.compressedBytesRead
                     filesDone += 1
-                    batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
-                                 format: .text, failure: RecordFailure("unsupported_format", message))
+                    batch.append(
+                        UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
+                        format: .text, failure: RecordFailure("unsupported_format", message))
                     if batchesEndAtInputs {
                         batch.completedInput = (nextInput - 1, nextOrdinal)
                         return nil
@@ -368,8 +413,9 @@ public final class BatchReader {
                 let message = "\(error)"
                 problems.append(InputProblem(path: file.path, message: message))
                 filesDone += 1
-                batch.append(UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
-                             format: .text, failure: RecordFailure("unreadable_input", message))
+                batch.append(
+                    UnsafeRawBufferPointer(start: nil, count: 0), file: file.path, line: 0, ordinal: takeOrdinal(),
+                    format: .text, failure: RecordFailure("unreadable_input", message))
                 if batchesEndAtInputs {
                     batch.completedInput = (nextInput - 1, nextOrdinal)
                     return nil
@@ -390,10 +436,12 @@ public final class BatchReader {
     private static let foreignFormats: [(magic: [UInt8], kind: String)] = [
         ([0x28, 0xB5, 0x2F, 0xFD], "zstd data"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz data"),
         ([0x42, 0x5A, 0x68], "bzip2 data"), ([0x04, 0x22, 0x4D, 0x18], "lz4 data"), ([0x5D, 0x00, 0x00], "lzma data"),
-        (Array("PAR1".utf8), "a Parquet file"), (Array("ARROW1".utf8), "an Arrow file"), ([0xFF, 0xFF, 0xFF, 0xFF], "an Arrow stream"),
+        (Array("PAR1".utf8), "a Parquet file"), (Array("ARROW1".utf8), "an Arrow file"),
+        ([0xFF, 0xFF, 0xFF, 0xFF], "an Arrow stream"),
         ([0x50, 0x4B, 0x03, 0x04], "a ZIP archive"), ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], "a 7-Zip archive"),
         (Array("%PDF-".utf8), "a PDF file"), (Array("SQLite format 3".utf8), "an SQLite database"),
-        ([0x89, 0x50, 0x4E, 0x47], "a PNG image"), ([0xFF, 0xD8, 0xFF], "a JPEG image"), (Array("Obj".utf8) + [0x01], "an Avro file"),
+        ([0x89, 0x50, 0x4E, 0x47], "a PNG image"), ([0xFF, 0xD8, 0xFF], "a JPEG image"),
+        (Array("Obj".utf8) + [0x01], "an Avro file"),
     ]
 
     /// What an input is when it cannot hold records: a foreign format by its magic number, zlib data (a valid
@@ -404,14 +452,21 @@ public final class BatchReader {
         guard !head.isEmpty else { return nil }
         if let known = foreignFormats.first(where: { head.starts(with: $0.magic) }) {
             // bzip2 needs its block magic too ("BZh" then a level digit), so a text starting "BZh" is still text.
-            if known.kind != "bzip2 data" || (head.count > 3 && (0x31...0x39).contains(head[head.startIndex + 3])) { return known.kind }
+            if known.kind != "bzip2 data" || (head.count > 3 && (0x31...0x39).contains(head[head.startIndex + 3])) {
+                return known.kind
+            }
         }
-        let controls = head.reduce(0) { $0 + (($1 < 0x20 && $1 != 0x09 && $1 != 0x0A && $1 != 0x0D && $1 != 0x0C && $1 != 0x1B) ? 1 : 0) }
+        let controls = head.reduce(0) {
+            $0 + (($1 < 0x20 && $1 != 0x09 && $1 != 0x0A && $1 != 0x0D && $1 != 0x0C && $1 != 0x1B) ? 1 : 0)
+        }
         // A zlib header that is not the start of a text ("x^…"): the bytes after it look compressed.
-        if head.count >= 2, head[head.startIndex] == 0x78, [0x01, 0x5E, 0x9C, 0xDA].contains(head[head.startIndex + 1]), controls * 20 > head.count {
+        if head.count >= 2, head[head.startIndex] == 0x78,
+            [0x01, 0x5E, 0x9C, 0xDA].contains(head[head.startIndex + 1]), controls * 20 > head.count
+        {
             return "zlib data"
         }
-        return controls * 10 > head.count ? "binary data (\(controls) of its first \(head.count) bytes are NUL or control bytes)" : nil
+        return controls * 10 > head.count
+            ? "binary data (\(controls) of its first \(head.count) bytes are NUL or control bytes)" : nil
     }
 
     static let jsonArrayKind = "a JSON array, not JSON Lines"

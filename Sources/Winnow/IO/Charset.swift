@@ -25,13 +25,20 @@ enum Charset {
         let key = label.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\n\"'")).lowercased()
         if let known = aliases[key] { return known }
         // ISO-8859-N and windows-125N by pattern.
-        for (prefix, iconvPrefix) in [("iso-8859-", "ISO-8859-"), ("iso8859-", "ISO-8859-"), ("iso_8859-", "ISO-8859-"), ("windows-", "CP"), ("cp", "CP")] {
+        for (prefix, iconvPrefix) in [
+            ("iso-8859-", "ISO-8859-"), ("iso8859-", "ISO-8859-"), ("iso_8859-", "ISO-8859-"), ("windows-", "CP"),
+            ("cp", "CP"),
+        ] {
             if key.hasPrefix(prefix), let number = Int(key.dropFirst(prefix.count)) {
-                if prefix.hasPrefix("iso"), (2...16).contains(number), number != 12 { return Encoding(name: "iso-8859-\(number)", iconvName: "\(iconvPrefix)\(number)") }
+                if prefix.hasPrefix("iso"), (2...16).contains(number), number != 12 {
+                    return Encoding(name: "iso-8859-\(number)", iconvName: "\(iconvPrefix)\(number)")
+                }
                 if !prefix.hasPrefix("iso"), (1250...1258).contains(number) {
                     return number == 1252 ? windows1252 : Encoding(name: "windows-\(number)", iconvName: "CP\(number)")
                 }
-                if !prefix.hasPrefix("iso"), [866, 874].contains(number) { return Encoding(name: "ibm\(number)", iconvName: "CP\(number)") }
+                if !prefix.hasPrefix("iso"), [866, 874].contains(number) {
+                    return Encoding(name: "ibm\(number)", iconvName: "CP\(number)")
+                }
             }
         }
         return nil
@@ -41,16 +48,24 @@ enum Charset {
         var table: [String: Encoding] = [:]
         func add(_ encoding: Encoding, _ labels: String...) { for label in labels { table[label] = encoding } }
         add(utf8, "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8")
-        add(windows1252, "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii", "ansi_x3.4-1968", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252")
+        add(
+            windows1252, "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii", "ansi_x3.4-1968",
+            "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252")
         add(Encoding(name: "utf-16le", iconvName: "UTF-16LE"), "utf-16", "utf-16le", "utf16", "ucs-2", "unicode")
         add(Encoding(name: "utf-16be", iconvName: "UTF-16BE"), "utf-16be", "unicodefffe")
-        add(Encoding(name: "shift_jis", iconvName: "CP932"), "shift_jis", "shift-jis", "sjis", "ms_kanji", "csshiftjis", "windows-31j", "x-sjis", "ms932", "cp932")
+        add(
+            Encoding(name: "shift_jis", iconvName: "CP932"), "shift_jis", "shift-jis", "sjis", "ms_kanji", "csshiftjis",
+            "windows-31j", "x-sjis", "ms932", "cp932")
         add(Encoding(name: "euc-jp", iconvName: "EUC-JP"), "euc-jp", "eucjp", "x-euc-jp", "cseucpkdfmtjapanese")
         add(Encoding(name: "iso-2022-jp", iconvName: "ISO-2022-JP"), "iso-2022-jp", "csiso2022jp")
-        add(Encoding(name: "gbk", iconvName: "GBK"), "gbk", "gb2312", "gb_2312", "gb_2312-80", "chinese", "csgb2312", "x-gbk", "cp936", "windows-936", "euc-cn")
+        add(
+            Encoding(name: "gbk", iconvName: "GBK"), "gbk", "gb2312", "gb_2312", "gb_2312-80", "chinese", "csgb2312",
+            "x-gbk", "cp936", "windows-936", "euc-cn")
         add(Encoding(name: "gb18030", iconvName: "GB18030"), "gb18030")
         add(Encoding(name: "big5", iconvName: "BIG5-HKSCS"), "big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")
-        add(Encoding(name: "euc-kr", iconvName: "CP949"), "euc-kr", "euckr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "korean", "cp949", "windows-949", "csksc56011987")
+        add(
+            Encoding(name: "euc-kr", iconvName: "CP949"), "euc-kr", "euckr", "ks_c_5601-1987", "ks_c_5601-1989",
+            "ksc5601", "korean", "cp949", "windows-949", "csksc56011987")
         add(Encoding(name: "koi8-r", iconvName: "KOI8-R"), "koi8-r", "koi8r", "koi8", "cskoi8r")
         add(Encoding(name: "koi8-u", iconvName: "KOI8-U"), "koi8-u", "koi8-ru")
         add(Encoding(name: "macintosh", iconvName: "MACINTOSH"), "macintosh", "mac", "x-mac-roman", "csmacintosh")
@@ -71,7 +86,9 @@ enum Charset {
     static func label(inContentType value: String) -> String? {
         for parameter in value.split(separator: ";").dropFirst() {
             let parts = parameter.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
             let label = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
             return label.isEmpty ? nil : label
         }
@@ -100,7 +117,8 @@ enum Charset {
 
     /// Text decoded from `encoding` by iconv; a byte sequence the encoding does not define becomes U+FFFD (counted).
     /// nil when iconv does not know the encoding.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, as encoding: Encoding) -> (text: String, replacements: Int)? {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, as encoding: Encoding) -> (text: String, replacements: Int)?
+    {
         guard let iconvName = encoding.iconvName else { return nil }
         let converter = iconv_open("UTF-8", iconvName)
         guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
@@ -112,8 +130,10 @@ enum Charset {
         while position < bytes.count {
             var inLeft = bytes.count - position
             let result: Int32 = output.withUnsafeMutableBytes { out in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: UnsafeRawPointer(bytes.baseAddress! + position).assumingMemoryBound(to: CChar.self))
-                var outPointer: UnsafeMutablePointer<CChar>? = (out.baseAddress! + written).assumingMemoryBound(to: CChar.self)
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                    mutating: UnsafeRawPointer(bytes.baseAddress! + position).assumingMemoryBound(to: CChar.self))
+                var outPointer: UnsafeMutablePointer<CChar>? = (out.baseAddress! + written).assumingMemoryBound(
+                    to: CChar.self)
                 var outLeft = out.count - written
                 let status = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
                 written = out.count - outLeft
@@ -132,7 +152,7 @@ enum Charset {
                 written += 3
                 replacements += 1
                 position += 1
-                iconv(converter, nil, nil, nil, nil)   // back to the initial shift state
+                iconv(converter, nil, nil, nil, nil)  // back to the initial shift state
             }
         }
         return (String(decoding: output[0..<written], as: UTF8.self), replacements)

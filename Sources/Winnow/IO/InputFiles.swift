@@ -36,7 +36,8 @@ public struct InputFile: Sendable, Hashable {
     public var canBeReadTwice: Bool {
         guard path != "-" else { return false }
         var status = stat()
-        return stat(systemPath.map { CChar(bitPattern: $0) } + [0], &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        return stat(systemPath.map { CChar(bitPattern: $0) } + [0], &status) == 0
+            && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     /// A byte-string name for messages: valid UTF-8 as it is, every other byte as `\xNN`.
@@ -103,12 +104,15 @@ public struct InputFile: Sendable, Hashable {
             }
             var info = stat()
             guard stat(path, &info) == 0 else {
-                unreadable.append("\(path): " + (errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))))
+                unreadable.append(
+                    "\(path): " + (errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))))
                 continue
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 var found: [(relative: [UInt8], size: Int)] = []
-                walk(Array(path.utf8), relative: [], info: info, visited: &visited, found: &found, skipped: &listing.skipped, unreadable: &unreadable)
+                walk(
+                    Array(path.utf8), relative: [], info: info, visited: &visited, found: &found,
+                    skipped: &listing.skipped, unreadable: &unreadable)
                 // Sorted by bytes, so the order is the same on every machine and locale.
                 found.sort { $0.relative.lexicographicallyPrecedes($1.relative) }
                 let prefix = Array(path.hasSuffix("/") ? path.utf8 : (path + "/").utf8)
@@ -142,11 +146,15 @@ public struct InputFile: Sendable, Hashable {
     }
 
     /// Adds the record files under `directory` (relative paths from the listed root) to `found`.
-    private static func walk(_ directory: [UInt8], relative: [UInt8], info: stat, visited: inout Set<DirectoryIdentity>,
-                             found: inout [(relative: [UInt8], size: Int)], skipped: inout [SkippedInput], unreadable: inout [String]) {
+    private static func walk(
+        _ directory: [UInt8], relative: [UInt8], info: stat, visited: inout Set<DirectoryIdentity>,
+        found: inout [(relative: [UInt8], size: Int)], skipped: inout [SkippedInput], unreadable: inout [String]
+    ) {
         let shown = displayName(directory)
         guard visited.insert(DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else {
-            skipped.append(SkippedInput(path: shown, reason: "a directory already read (a symbolic link loop or a second link to it)"))
+            skipped.append(
+                SkippedInput(
+                    path: shown, reason: "a directory already read (a symbolic link loop or a second link to it)"))
             return
         }
         guard let handle = opendir(directory.nullTerminated) else {
@@ -158,13 +166,15 @@ public struct InputFile: Sendable, Hashable {
         while true {
             errno = 0
             guard let entry = readdir(handle) else {
-                if errno != 0 { unreadable.append("\(shown): cannot list the directory: \(String(cString: strerror(errno)))") }
+                if errno != 0 {
+                    unreadable.append("\(shown): cannot list the directory: \(String(cString: strerror(errno)))")
+                }
                 break
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 Array(raw.prefix { $0 != 0 })
             }
-            if name.first == UInt8(ascii: ".") { continue }   // hidden entries, `.` and `..`
+            if name.first == UInt8(ascii: ".") { continue }  // hidden entries, `.` and `..`
             names.append(name)
         }
         for name in names {
@@ -175,13 +185,18 @@ public struct InputFile: Sendable, Hashable {
                 let reason = errno
                 var linkInfo = stat()
                 let isLink = lstat(path.nullTerminated, &linkInfo) == 0 && linkInfo.st_mode & S_IFMT == S_IFLNK
-                unreadable.append("\(displayName(path)): " + (isLink ? "a symbolic link to nothing that can be read (\(String(cString: strerror(reason))))"
-                                                                     : String(cString: strerror(reason))))
+                unreadable.append(
+                    "\(displayName(path)): "
+                        + (isLink
+                            ? "a symbolic link to nothing that can be read (\(String(cString: strerror(reason))))"
+                            : String(cString: strerror(reason))))
                 continue
             }
             switch entryInfo.st_mode & S_IFMT {
             case S_IFDIR:
-                walk(path, relative: entryRelative, info: entryInfo, visited: &visited, found: &found, skipped: &skipped, unreadable: &unreadable)
+                walk(
+                    path, relative: entryRelative, info: entryInfo, visited: &visited, found: &found, skipped: &skipped,
+                    unreadable: &unreadable)
             case S_IFREG:
                 if isRecordFile(String(decoding: name, as: UTF8.self)) {
                     if access(path.nullTerminated, R_OK) != 0 {
@@ -190,10 +205,16 @@ public struct InputFile: Sendable, Hashable {
                         found.append((entryRelative, Int(entryInfo.st_size)))
                     }
                 } else {
-                    skipped.append(SkippedInput(path: displayName(path), reason: "not a record file name (\(recordFileSuffixes.joined(separator: " ")), optionally .gz)"))
+                    skipped.append(
+                        SkippedInput(
+                            path: displayName(path),
+                            reason:
+                                "not a record file name (\(recordFileSuffixes.joined(separator: " ")), optionally .gz)")
+                    )
                 }
             default:
-                skipped.append(SkippedInput(path: displayName(path), reason: "not a regular file (a device, pipe or socket)"))
+                skipped.append(
+                    SkippedInput(path: displayName(path), reason: "not a regular file (a device, pipe or socket)"))
             }
         }
     }
@@ -228,7 +249,9 @@ public struct SkippedInput: Sendable, Hashable, CustomStringConvertible {
 public struct InputListingError: Error, CustomStringConvertible, Sendable {
     public var entries: [String]
     public var description: String {
-        entries.count == 1 ? entries[0] : "\(entries.count) inputs cannot be read:\n" + entries.map { "  " + $0 }.joined(separator: "\n")
+        entries.count == 1
+            ? entries[0]
+            : "\(entries.count) inputs cannot be read:\n" + entries.map { "  " + $0 }.joined(separator: "\n")
     }
 }
 

@@ -46,7 +46,10 @@ final class InputWindow {
     /// The input's encoding when it is not UTF-8 (`utf-16le`, `utf-16be`).
     var encoding: String? { transcoder?.name }
 
-    init(path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int, maximumRecordBytes: Int = 256 << 20) {
+    init(
+        path: String, decompressor: DecompressingReader, format: RecordFormat, windowSize: Int,
+        maximumRecordBytes: Int = 256 << 20
+    ) {
         self.path = path
         self.maximumRecordBytes = maximumRecordBytes
         self.decompressor = decompressor
@@ -105,7 +108,8 @@ final class InputWindow {
         }
         do {
             let room = UnsafeMutableRawBufferPointer(rebasing: window[end...])
-            let count = try transcoder.map { try $0.read(into: room, from: decompressor) } ?? decompressor.read(into: room)
+            let count =
+                try transcoder.map { try $0.read(into: room, from: decompressor) } ?? decompressor.read(into: room)
             if count == 0 { exhausted = true }
             end += count
             return count
@@ -123,7 +127,9 @@ final class InputWindow {
         let result = UnsafeRawBufferPointer(rebasing: window[start..<(start + count)])
         var newlines = 0
         var position = start
-        while position < start + count, let found = memchr(window.baseAddress! + position, 0x0A, start + count - position) {
+        while position < start + count,
+            let found = memchr(window.baseAddress! + position, 0x0A, start + count - position)
+        {
             newlines += 1
             position = window.baseAddress!.distance(to: found) + 1
         }
@@ -241,7 +247,7 @@ final class InputWindow {
             if exhausted || end - start > limit { return nil }
             let before = start
             fill()
-            searchFrom -= before - start      // the window may have moved
+            searchFrom -= before - start  // the window may have moved
         }
     }
 }

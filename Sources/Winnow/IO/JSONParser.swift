@@ -78,7 +78,9 @@ public struct JSONParser {
                 return .object(JSONObject(members))
             }
             while true {
-                guard cursor.peek == UInt8(ascii: "\"") else { throw cursor.error("expected a member name in double quotes") }
+                guard cursor.peek == UInt8(ascii: "\"") else {
+                    throw cursor.error("expected a member name in double quotes")
+                }
                 let key = try parseString(&cursor)
                 cursor.skipWhitespace()
                 guard cursor.peek == UInt8(ascii: ":") else { throw cursor.error("expected ':' after a member name") }
@@ -86,7 +88,9 @@ public struct JSONParser {
                 cursor.skipWhitespace()
                 let value = try parseValue(&cursor, depth: depth + 1)
                 members.append((key: key, value: value))
-                if try cursor.closesContainer(UInt8(ascii: "}"), named: "object") { return .object(JSONObject(members)) }
+                if try cursor.closesContainer(UInt8(ascii: "}"), named: "object") {
+                    return .object(JSONObject(members))
+                }
             }
         case UInt8(ascii: "["):
             guard depth < maximumDepth else { throw cursor.error("nesting deeper than \(maximumDepth) levels") }
@@ -125,16 +129,22 @@ public struct JSONParser {
         if first != UInt8(ascii: "0") { cursor.skipDigits() }
         if cursor.peek == UInt8(ascii: ".") {
             cursor.index += 1
-            guard let digit = cursor.peek, Cursor.isDigit(digit) else { throw cursor.error("expected a digit after the decimal point") }
+            guard let digit = cursor.peek, Cursor.isDigit(digit) else {
+                throw cursor.error("expected a digit after the decimal point")
+            }
             cursor.skipDigits()
         }
         if cursor.peek == UInt8(ascii: "e") || cursor.peek == UInt8(ascii: "E") {
             cursor.index += 1
             if cursor.peek == UInt8(ascii: "+") || cursor.peek == UInt8(ascii: "-") { cursor.index += 1 }
-            guard let digit = cursor.peek, Cursor.isDigit(digit) else { throw cursor.error("expected a digit in the exponent") }
+            guard let digit = cursor.peek, Cursor.isDigit(digit) else {
+                throw cursor.error("expected a digit in the exponent")
+            }
             cursor.skipDigits()
         }
-        if let next = cursor.peek, Cursor.isDigit(next) { throw cursor.error("leading zeros are not allowed in a number") }
+        if let next = cursor.peek, Cursor.isDigit(next) {
+            throw cursor.error("leading zeros are not allowed in a number")
+        }
         return String(decoding: UnsafeRawBufferPointer(rebasing: cursor.bytes[start..<cursor.index]), as: UTF8.self)
     }
 
@@ -144,7 +154,9 @@ public struct JSONParser {
         let start = cursor.index
         var sawNonASCII = false
         guard let stop = cursor.scanStringRun(sawNonASCII: &sawNonASCII) else {
-            throw JSONSyntaxError(message: "unterminated string (it starts at column \(openingQuote + 1))", column: cursor.bytes.count + 1)
+            throw JSONSyntaxError(
+                message: "unterminated string (it starts at column \(openingQuote + 1))", column: cursor.bytes.count + 1
+            )
         }
         if stop == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: cursor.bytes[start..<cursor.index])
@@ -156,7 +168,9 @@ public struct JSONParser {
     }
 
     /// The slow path: a string with escapes, rebuilt in a reused scratch buffer.
-    private mutating func parseEscapedString(_ cursor: inout Cursor, start: Int, openingQuote: Int, sawNonASCII: Bool) throws(JSONSyntaxError) -> String {
+    private mutating func parseEscapedString(
+        _ cursor: inout Cursor, start: Int, openingQuote: Int, sawNonASCII: Bool
+    ) throws(JSONSyntaxError) -> String {
         var sawNonASCII = sawNonASCII
         scratch.removeAll(keepingCapacity: true)
         var runStart = start
@@ -166,7 +180,9 @@ public struct JSONParser {
                 scratch.append(contentsOf: cursor.bytes[runStart..<cursor.index])
                 cursor.index += 1
                 let validating = sawNonASCII
-                if let string = scratch.withUnsafeBytes({ Self.validString($0, validating: validating) }) { return string }
+                if let string = scratch.withUnsafeBytes({ Self.validString($0, validating: validating) }) {
+                    return string
+                }
                 let bytes = scratch
                 return try bytes.withUnsafeBytes { bytes in
                     Result { () throws(JSONSyntaxError) in try repairString(bytes, column: start + 1) }
@@ -192,7 +208,8 @@ public struct JSONParser {
                 if (0xD800...0xDFFF).contains(scalar) {
                     // A pair makes one scalar; an unpaired surrogate (Python's json writes them) cannot be in a
                     // Swift String: with repairs on it becomes U+FFFD and is counted, else it is an error.
-                    let paired = scalar <= 0xDBFF && cursor.peek == UInt8(ascii: "\\") && cursor.index + 5 < cursor.bytes.count
+                    let paired =
+                        scalar <= 0xDBFF && cursor.peek == UInt8(ascii: "\\") && cursor.index + 5 < cursor.bytes.count
                         && cursor.bytes[cursor.index + 1] == UInt8(ascii: "u")
                     var low: UInt32?
                     if paired {
@@ -205,7 +222,8 @@ public struct JSONParser {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else {
                         guard repairsInvalidUTF8 else {
-                            throw cursor.error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                            throw cursor.error(
+                                "unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
                         }
                         scalar = 0xFFFD
                         replacedSequences += 1
@@ -220,7 +238,8 @@ public struct JSONParser {
             runStart = cursor.index
             guard cursor.scanStringRun(sawNonASCII: &sawNonASCII) != nil else { break }
         }
-        throw JSONSyntaxError(message: "unterminated string (it starts at column \(openingQuote + 1))", column: cursor.bytes.count + 1)
+        throw JSONSyntaxError(
+            message: "unterminated string (it starts at column \(openingQuote + 1))", column: cursor.bytes.count + 1)
     }
 
     /// The string, or nil when the bytes are not valid UTF-8 (only checked when they hold non-ASCII bytes).
@@ -259,7 +278,8 @@ private struct Cursor {
     static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     static func describe(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x" + String(byte, radix: 16, uppercase: true)
+        (0x21..<0x7F).contains(byte)
+            ? "'\(Character(Unicode.Scalar(byte)))'" : "0x" + String(byte, radix: 16, uppercase: true)
     }
 
     mutating func skipWhitespace() {
@@ -285,7 +305,10 @@ private struct Cursor {
             return true
         default:
             let bracket = Character(Unicode.Scalar(closing))
-            throw error(atEnd ? "unexpected end of the line inside an \(container)" : "expected ',' or '\(bracket)' in an \(container)")
+            throw error(
+                atEnd
+                    ? "unexpected end of the line inside an \(container)"
+                    : "expected ',' or '\(bracket)' in an \(container)")
         }
     }
 
@@ -296,7 +319,8 @@ private struct Cursor {
     mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count,
-              memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0 else {
+            memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0
+        else {
             throw error("invalid literal, expected '\(literal)'")
         }
         index += count

@@ -69,7 +69,9 @@ public struct JSONWriter {
             if let base {
                 while i &+ 8 <= count {
                     let word = SWAR.load(base, i)
-                    if SWAR.contains(word, 0x22) | SWAR.contains(word, 0x5C) | SWAR.containsBelow(word, 0x20) != 0 { break }
+                    if SWAR.contains(word, 0x22) | SWAR.contains(word, 0x5C) | SWAR.containsBelow(word, 0x20) != 0 {
+                        break
+                    }
                     i &+= 8
                 }
                 guard i < count else { break }
@@ -89,8 +91,10 @@ public struct JSONWriter {
             case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
             case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
             default:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [
+                    0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)],
+                ])
             }
             i &+= 1
             runStart = i

@@ -23,8 +23,12 @@ struct LittleEndianReader {
 
     /// `count` integers in a row.
     mutating func integers<T: FixedWidthInteger>(_ count: Int, _: T.Type = T.self) -> [T]? {
-        guard count >= 0, count <= remaining / MemoryLayout<T>.size, let at = take(count * MemoryLayout<T>.size) else { return nil }
-        return (0..<count).map { T(littleEndian: bytes.loadUnaligned(fromByteOffset: at + $0 * MemoryLayout<T>.size, as: T.self)) }
+        guard count >= 0, count <= remaining / MemoryLayout<T>.size, let at = take(count * MemoryLayout<T>.size) else {
+            return nil
+        }
+        return (0..<count).map {
+            T(littleEndian: bytes.loadUnaligned(fromByteOffset: at + $0 * MemoryLayout<T>.size, as: T.self))
+        }
     }
 }
 

@@ -48,7 +48,11 @@ public final class OutputFile {
     public init(path: String, maximumFileBytes: Int? = nil, namePrefix: String = "") throws(IOFailure) {
         self.path = path
         if let format = Self.unwritableFormat(path) {
-            throw IOFailure(path: path, message: "cannot write \(format): Winnow writes JSONL, plain, gzip (.gz) or zstd (.zst); the name says otherwise")
+            throw IOFailure(
+                path: path,
+                message:
+                    "cannot write \(format): Winnow writes JSONL, plain, gzip (.gz) or zstd (.zst); the name says otherwise"
+            )
         }
         guard path.hasSuffix("/") else {
             compression = OutputCompression(path: path)
@@ -60,9 +64,11 @@ public final class OutputFile {
         if stat(path, &info) != 0 {
             guard mkdir(path, 0o755) == 0 else { throw IOFailure.system(path, "cannot create the output directory") }
         } else if info.st_mode & S_IFMT != S_IFDIR {
-            throw IOFailure(path: path, message: "cannot write the output: it names a directory (ends in /) but is a file")
+            throw IOFailure(
+                path: path, message: "cannot write the output: it names a directory (ends in /) but is a file")
         }
-        rotation = Rotation(directory: path, prefix: namePrefix, maximumBytes: maximumFileBytes ?? Self.defaultMaximumFileBytes)
+        rotation = Rotation(
+            directory: path, prefix: namePrefix, maximumBytes: maximumFileBytes ?? Self.defaultMaximumFileBytes)
         (descriptor, temporaryPath, renameTarget) = (-1, nil, path)
     }
 
@@ -70,9 +76,12 @@ public final class OutputFile {
     /// such a name plain JSONL would be a file that every reader of the name refuses.
     static func unwritableFormat(_ path: String) -> String? {
         guard path != "-", let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let formats = [".xz": "xz", ".lzma": "lzma", ".bz2": "bzip2", ".lz4": "lz4", ".br": "brotli",
-                       ".zip": "zip", ".7z": "7z", ".parquet": "Parquet", ".arrow": "Arrow", ".feather": "Feather", ".avro": "Avro",
-                       ".orc": "ORC"]
+        let formats = [
+            ".xz": "xz", ".lzma": "lzma", ".bz2": "bzip2", ".lz4": "lz4", ".br": "brotli",
+            ".zip": "zip", ".7z": "7z", ".parquet": "Parquet", ".arrow": "Arrow", ".feather": "Feather",
+            ".avro": "Avro",
+            ".orc": "ORC",
+        ]
         return formats[path[dot...].lowercased()]
     }
 
@@ -83,14 +92,20 @@ public final class OutputFile {
             // `/dev/stdout` while stdout is redirected to a file: opening the path again would make a second file
             // description at offset 0 (with O_TRUNC, wiping what the first one wrote); the open one is shared instead.
             let fd = fcntl(inherited, F_DUPFD_CLOEXEC, 3)
-            guard fd >= 0 else { throw IOFailure.system(path, "cannot write the output: descriptor \(inherited) is not open") }
+            guard fd >= 0 else {
+                throw IOFailure.system(path, "cannot write the output: descriptor \(inherited) is not open")
+            }
             return (fd, nil, path)
         }
         var existing = stat()
         if stat(path, &existing) == 0 {
             switch existing.st_mode & S_IFMT {
             case S_IFDIR:
-                throw IOFailure(path: path, message: "cannot write the output: it is a directory (end the name with / to write rotated files into it)")
+                throw IOFailure(
+                    path: path,
+                    message:
+                        "cannot write the output: it is a directory (end the name with / to write rotated files into it)"
+                )
             case S_IFREG:
                 break
             default:
@@ -107,7 +122,8 @@ public final class OutputFile {
         guard fd >= 0 else {
             var info = stat()
             if stat(directory.isEmpty ? "/" : directory, &info) != 0 {
-                throw IOFailure(path: path, message: "cannot create the output: directory '\(directory)' does not exist")
+                throw IOFailure(
+                    path: path, message: "cannot create the output: directory '\(directory)' does not exist")
             }
             throw IOFailure.system(path, "cannot create the output")
         }
@@ -134,7 +150,9 @@ public final class OutputFile {
     private static func renameTarget(of path: String) throws(IOFailure) -> String {
         var link = stat()
         guard lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK else { return path }
-        guard let resolved = realpath(path, nil) else { throw IOFailure.system(path, "cannot resolve the output's link") }
+        guard let resolved = realpath(path, nil) else {
+            throw IOFailure.system(path, "cannot resolve the output's link")
+        }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -175,7 +193,8 @@ public final class OutputFile {
             guard let (identity, inherited) = identity(of: output.path) else { continue }
             if let earlier = seen[identity], !(inherited && earlier.inherited) {
                 let shared = output.path == earlier.path ? "'\(output.path)'" : "'\(earlier.path)' and '\(output.path)'"
-                return "\(earlier.option) and \(output.option) name the same file (\(shared)); give each output its own file"
+                return
+                    "\(earlier.option) and \(output.option) name the same file (\(shared)); give each output its own file"
             }
             seen[identity] = (output.option, output.path, inherited)
         }
@@ -222,8 +241,10 @@ public final class OutputFile {
                 let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    failure = errno == EPIPE ? IOFailure(path: path, message: IOFailure.brokenPipe)
-                                             : IOFailure.system(path, "write failed")
+                    failure =
+                        errno == EPIPE
+                        ? IOFailure(path: path, message: IOFailure.brokenPipe)
+                        : IOFailure.system(path, "write failed")
                     return
                 }
                 offset += count
@@ -237,7 +258,9 @@ public final class OutputFile {
     public func commit() throws(IOFailure) {
         guard var rotation else {
             // A compressed file with no batch in it is still a valid file of its format (zcat reads it as empty).
-            if !wroteAnything && compression != .none && temporaryPath != nil { try writeAll(compression.frame([], level: compression.defaultLevel)) }
+            if !wroteAnything && compression != .none && temporaryPath != nil {
+                try writeAll(compression.frame([], level: compression.defaultLevel))
+            }
             return try finishFile()
         }
         if rotation.fileOpen {

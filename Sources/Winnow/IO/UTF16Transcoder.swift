@@ -39,7 +39,9 @@ final class UTF16Transcoder {
         var written = 0
         var i = 0
         func unit(_ at: Int) -> UInt16 {
-            bigEndian ? UInt16(pending[at]) << 8 | UInt16(pending[at + 1]) : UInt16(pending[at + 1]) << 8 | UInt16(pending[at])
+            bigEndian
+                ? UInt16(pending[at]) << 8 | UInt16(pending[at + 1])
+                : UInt16(pending[at + 1]) << 8 | UInt16(pending[at])
         }
         func emit(_ scalar: Unicode.Scalar) -> Bool {
             let encoded = UTF8.encode(scalar)!

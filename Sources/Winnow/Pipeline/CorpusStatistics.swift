@@ -41,9 +41,13 @@ public struct CorpusStatistics: Sendable, Equatable {
         count("document_chars", Double(chars))
         count("document_words", Double(words))
         if case .array(let sentences)? = document.fields[FieldName.sentences] {
-            for sentence in sentences { if let text = sentence.stringValue { count("sentence_words", Double(WordSegmenter.count(text))) } }
+            for sentence in sentences {
+                if let text = sentence.stringValue { count("sentence_words", Double(WordSegmenter.count(text))) }
+            }
         }
-        if case .number(let lexeme)? = document.fields[FieldName.languageScore], let score = Double(lexeme) { count("language_score", score) }
+        if case .number(let lexeme)? = document.fields[FieldName.languageScore], let score = Double(lexeme) {
+            count("language_score", score)
+        }
         if let statistics {
             for field in StatisticField.all {
                 if let value = field.value(of: statistics) { count("stats." + field.name, value) }
@@ -75,12 +79,17 @@ public struct CorpusStatistics: Sendable, Equatable {
         }
         var result = object(totals)
         var languageObject = JSONObject()
-        for (language, counted) in languages.sorted(by: { $0.key < $1.key }) { languageObject[language] = .object(object(counted)) }
+        for (language, counted) in languages.sorted(by: { $0.key < $1.key }) {
+            languageObject[language] = .object(object(counted))
+        }
         result["languages"] = .object(languageObject)
         var histogramObject = JSONObject()
         for (name, _) in Histogram.catalogue {
             guard let histogram = histograms[name] else { continue }
-            histogramObject[name] = .object(["edges": .array(histogram.edges.map(JSONValue.double)), "counts": .array(histogram.counts.map(JSONValue.int))])
+            histogramObject[name] = .object([
+                "edges": .array(histogram.edges.map(JSONValue.double)),
+                "counts": .array(histogram.counts.map(JSONValue.int)),
+            ])
         }
         result["histograms"] = .object(histogramObject)
         return .object(result)
@@ -91,21 +100,32 @@ public struct CorpusStatistics: Sendable, Equatable {
         guard case .object(let object) = json else { throw StatsFileError("corpus is not an object") }
         func totals(_ value: JSONValue?, _ what: String) throws(StatsFileError) -> Totals {
             guard case .object(let fields)? = value else { throw StatsFileError("\(what) is not an object") }
-            return Totals(documents: try StatsFileError.int(fields["documents"], "\(what).documents"),
-                          words: try StatsFileError.int(fields["words"], "\(what).words"),
-                          chars: try StatsFileError.int(fields["chars"], "\(what).chars"))
+            return Totals(
+                documents: try StatsFileError.int(fields["documents"], "\(what).documents"),
+                words: try StatsFileError.int(fields["words"], "\(what).words"),
+                chars: try StatsFileError.int(fields["chars"], "\(what).chars"))
         }
         self.totals = try totals(json, "corpus")
-        guard case .object(let languageObject)? = object["languages"] else { throw StatsFileError("corpus.languages is missing") }
-        for (language, value) in languageObject.members { languages[language] = try totals(value, "corpus.languages.\(language)") }
-        guard case .object(let histogramObject)? = object["histograms"] else { throw StatsFileError("corpus.histograms is missing") }
+        guard case .object(let languageObject)? = object["languages"] else {
+            throw StatsFileError("corpus.languages is missing")
+        }
+        for (language, value) in languageObject.members {
+            languages[language] = try totals(value, "corpus.languages.\(language)")
+        }
+        guard case .object(let histogramObject)? = object["histograms"] else {
+            throw StatsFileError("corpus.histograms is missing")
+        }
         for (name, value) in histogramObject.members {
-            guard let edges = Histogram.edgesByName[name], case .object(let fields) = value, case .array(let counts)? = fields["counts"],
-                  counts.count == edges.count else {
+            guard let edges = Histogram.edgesByName[name], case .object(let fields) = value,
+                case .array(let counts)? = fields["counts"],
+                counts.count == edges.count
+            else {
                 throw StatsFileError("corpus.histograms.\(name) is not a histogram this version of winnow knows")
             }
             var histogram = Histogram(edges: edges)
-            for (index, count) in counts.enumerated() { histogram.counts[index] = try StatsFileError.int(count, "corpus.histograms.\(name)") }
+            for (index, count) in counts.enumerated() {
+                histogram.counts[index] = try StatsFileError.int(count, "corpus.histograms.\(name)")
+            }
             histograms[name] = histogram
         }
     }
@@ -136,12 +156,13 @@ public struct Histogram: Sendable, Equatable {
     }
 
     /// Every histogram a run can collect, in output order, with its bin edges.
-    public static let catalogue: [(name: String, edges: [Double])] = [
-        ("document_chars", StatisticField.lengthEdges),
-        ("document_words", StatisticField.lengthEdges),
-        ("sentence_words", [0, 1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50, 75, 100, 200]),
-        ("language_score", StatisticField.unitEdges),
-    ] + StatisticField.all.map { ("stats." + $0.name, $0.edges) }
+    public static let catalogue: [(name: String, edges: [Double])] =
+        [
+            ("document_chars", StatisticField.lengthEdges),
+            ("document_words", StatisticField.lengthEdges),
+            ("sentence_words", [0, 1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50, 75, 100, 200]),
+            ("language_score", StatisticField.unitEdges),
+        ] + StatisticField.all.map { ("stats." + $0.name, $0.edges) }
 
     static let edgesByName: [String: [Double]] = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.name, $0.edges) })
 }
@@ -167,14 +188,18 @@ public struct StatsFileError: Error, Sendable, CustomStringConvertible {
             throw StatsFileError("\(what) is \(lexeme), not an integer")
         }
         guard (0...maximumCount).contains(number) else {
-            throw StatsFileError("\(what) is \(lexeme): \(number < 0 ? "a count cannot be negative" : "too large for a count (at most 2^53)")")
+            throw StatsFileError(
+                "\(what) is \(lexeme): \(number < 0 ? "a count cannot be negative" : "too large for a count (at most 2^53)")"
+            )
         }
         return number
     }
 
     /// A duration or other measure: finite, from 0 to 2^53.
     static func double(_ value: JSONValue?, _ what: String) throws(StatsFileError) -> Double {
-        guard case .number(let lexeme)? = value, let number = Double(lexeme) else { throw StatsFileError("\(what) is not a number") }
+        guard case .number(let lexeme)? = value, let number = Double(lexeme) else {
+            throw StatsFileError("\(what) is not a number")
+        }
         guard number.isFinite, number >= 0, number <= Double(maximumCount) else {
             throw StatsFileError("\(what) is \(lexeme): out of range (0 to 2^53)")
         }

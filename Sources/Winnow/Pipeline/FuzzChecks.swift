@@ -22,19 +22,26 @@ enum FuzzChecks {
     /// An HTTP response (header, blank line, body) through the payload decoder and the charset decoders: chunks
     /// joined are never longer than the body, and any declared charset decodes (or is refused) without a trap.
     private static func http(_ bytes: [UInt8]) {
-        let split = bytes.indices.first { bytes[$0] == 0x0A && ($0 + 1 < bytes.count && bytes[$0 + 1] == 0x0A) } ?? bytes.count
+        let split =
+            bytes.indices.first { bytes[$0] == 0x0A && ($0 + 1 < bytes.count && bytes[$0 + 1] == 0x0A) } ?? bytes.count
         var headers: [String: String] = [:]
         for line in String(decoding: bytes[..<split], as: UTF8.self).split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...])
         }
         let body = Array(bytes[min(bytes.count, split + 2)...])
-        if let joined = HTTPPayload.dechunk(body) { precondition(joined.count <= body.count, "chunks joined grew the body") }
+        if let joined = HTTPPayload.dechunk(body) {
+            precondition(joined.count <= body.count, "chunks joined grew the body")
+        }
         let payload = body.withUnsafeBufferPointer { (try? HTTPPayload.decode($0, headers: headers)) ?? [] }
         payload.withUnsafeBufferPointer { buffer in
             let label = headers["content-type"].flatMap(Charset.label(inContentType:)) ?? Charset.declaredInHTML(buffer)
-            if let encoding = label.flatMap(Charset.encoding(label:)) ?? Charset.byteOrderMark(buffer) { _ = Charset.decode(buffer, as: encoding) }
-            for name in ["shift_jis", "utf-16", "gbk", "iso-2022-jp", "koi8-r"] { _ = Charset.decode(buffer, as: Charset.encoding(label: name)!) }
+            if let encoding = label.flatMap(Charset.encoding(label:)) ?? Charset.byteOrderMark(buffer) {
+                _ = Charset.decode(buffer, as: encoding)
+            }
+            for name in ["shift_jis", "utf-16", "gbk", "iso-2022-jp", "koi8-r"] {
+                _ = Charset.decode(buffer, as: Charset.encoding(label: name)!)
+            }
         }
     }
 
@@ -53,11 +60,16 @@ enum FuzzChecks {
     private static func gzip(_ bytes: [UInt8]) {
         let chunkSizes = bytes.prefix(8).map { Int($0 % 61) + 1 }
         let wholeReader = DecompressingReader(source: MemorySource(bytes))
-        let chunkedReader = DecompressingReader(source: MemorySource(bytes, chunkSizes: chunkSizes), inputBufferSize: 64)
+        let chunkedReader = DecompressingReader(
+            source: MemorySource(bytes, chunkSizes: chunkSizes), inputBufferSize: 64)
         let whole = drain(wholeReader), chunked = drain(chunkedReader)
         precondition(whole.bytes == chunked.bytes, "gzip output depends on how the input arrives")
-        precondition(whole.failure == chunked.failure, "gzip failure depends on how the input arrives: \(whole.failure ?? "none") / \(chunked.failure ?? "none")")
-        precondition(wholeReader.takeFaults().map(\.description) == chunkedReader.takeFaults().map(\.description), "gzip faults depend on how the input arrives")
+        precondition(
+            whole.failure == chunked.failure,
+            "gzip failure depends on how the input arrives: \(whole.failure ?? "none") / \(chunked.failure ?? "none")")
+        precondition(
+            wholeReader.takeFaults().map(\.description) == chunkedReader.takeFaults().map(\.description),
+            "gzip faults depend on how the input arrives")
         records(bytes, format: .jsonl)
     }
 
@@ -80,10 +92,13 @@ enum FuzzChecks {
     /// A parsed object, written back and parsed again, is the same object.
     private static func jsonl(_ bytes: [UInt8]) {
         var parser = JSONParser()
-        guard let object = try? bytes.withUnsafeBytes({ (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }) else { return }
+        let parsed = try? bytes.withUnsafeBytes { (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }
+        guard let object = parsed else { return }
         var writer = JSONWriter()
         writer.write(object)
-        let again = try? writer.bytes.withUnsafeBytes { (buffer) throws(JSONSyntaxError) in try parser.parseObject(buffer) }
+        let again = try? writer.bytes.withUnsafeBytes { (buffer) throws(JSONSyntaxError) in
+            try parser.parseObject(buffer)
+        }
         precondition(again == object, "a parsed object does not survive writing and parsing again")
         records(bytes, format: .jsonl)
     }
@@ -91,7 +106,8 @@ enum FuzzChecks {
     /// Every record of the input through `decode`, the input arriving in small chunks and a small read window.
     private static func records(_ bytes: [UInt8], format: RecordFormat) {
         let decode = DecodeStage()
-        let reader = BatchReader(inputs: [InputFile(path: "fuzz", size: nil)], format: format, windowSize: 256) { file in
+        let reader = BatchReader(inputs: [InputFile(path: "fuzz", size: nil)], format: format, windowSize: 256) {
+            file in
             MemorySource(bytes, path: file.path, chunkSizes: [97])
         }
         var parser = JSONParser()
@@ -113,7 +129,9 @@ enum FuzzChecks {
         _ = SentenceStage().process(&document)
         guard case .array(let parts)? = document.fields[FieldName.sentences] else { return }
         let joined = parts.compactMap(\.stringValue).joined()
-        precondition(joined.unicodeScalars.filter { !$0.properties.isWhitespace }.elementsEqual(text.unicodeScalars.filter { !$0.properties.isWhitespace }),
-                     "sentences lost or changed characters")
+        precondition(
+            joined.unicodeScalars.filter { !$0.properties.isWhitespace }.elementsEqual(
+                text.unicodeScalars.filter { !$0.properties.isWhitespace }),
+            "sentences lost or changed characters")
     }
 }

@@ -41,7 +41,9 @@ extension Int: OptionValue {
         if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
             throw OptionValueError("\(scalar.string) is too large for an integer (at most \(Int.max))")
         }
-        if let number = node.float, !number.isFinite { throw OptionValueError("must be a finite integer, not \(scalar.string)") }
+        if let number = node.float, !number.isFinite {
+            throw OptionValueError("must be a finite integer, not \(scalar.string)")
+        }
         throw OptionValueError("expected an integer")
     }
     public var yamlText: String { String(self) }
@@ -51,7 +53,9 @@ extension Double: OptionValue {
     public static var typeDescription: String { "number" }
     public static func read(_ option: OptionNode) throws(OptionValueError) -> Double {
         let node = option.node
-        guard case .scalar(let scalar) = node, let value = node.float else { throw OptionValueError("expected a number") }
+        guard case .scalar(let scalar) = node, let value = node.float else {
+            throw OptionValueError("expected a number")
+        }
         guard value.isFinite else { throw OptionValueError("must be finite, not \(scalar.string)") }
         return value
     }
@@ -72,10 +76,14 @@ extension Array: OptionValue where Element == String {
     public static var typeDescription: String { "list of strings" }
     public static func read(_ option: OptionNode) throws(OptionValueError) -> [String] {
         let node = option.node
-        guard case .sequence(let sequence) = node else { throw OptionValueError("expected a list of strings, e.g. [en, de]") }
+        guard case .sequence(let sequence) = node else {
+            throw OptionValueError("expected a list of strings, e.g. [en, de]")
+        }
         var result: [String] = []
         for element in sequence {
-            guard case .scalar(let scalar) = element else { throw OptionValueError("expected a list of strings, e.g. [en, de]") }
+            guard case .scalar(let scalar) = element else {
+                throw OptionValueError("expected a list of strings, e.g. [en, de]")
+            }
             result.append(scalar.string)
         }
         return result
@@ -92,10 +100,14 @@ public struct NumberMapping: OptionValue, Hashable {
     public static var typeDescription: String { "mapping of names to numbers" }
     public static func read(_ option: OptionNode) throws(OptionValueError) -> NumberMapping {
         let node = option.node
-        guard case .mapping(let mapping) = node else { throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}") }
+        guard case .mapping(let mapping) = node else {
+            throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}")
+        }
         var entries: [(name: String, value: Double)] = []
         for (key, value) in mapping {
-            guard case .scalar(let name) = key else { throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}") }
+            guard case .scalar(let name) = key else {
+                throw OptionValueError("expected a mapping of names to numbers, e.g. {words: 50}")
+            }
             do {
                 entries.append((name.string, try Double.read(OptionNode(node: value))))
             } catch {
@@ -105,8 +117,12 @@ public struct NumberMapping: OptionValue, Hashable {
         return NumberMapping(entries)
     }
     public var yamlText: String { "{" + entries.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}" }
-    public static func == (lhs: NumberMapping, rhs: NumberMapping) -> Bool { lhs.entries.elementsEqual(rhs.entries) { $0 == $1 } }
-    public func hash(into hasher: inout Hasher) { for entry in entries { hasher.combine(entry.name); hasher.combine(entry.value) } }
+    public static func == (lhs: NumberMapping, rhs: NumberMapping) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0 == $1 }
+    }
+    public func hash(into hasher: inout Hasher) {
+        for entry in entries { hasher.combine(entry.name); hasher.combine(entry.value) }
+    }
 }
 
 /// A named rule set as an option value: `false`, `true` (its defaults) or a mapping of thresholds that replace
@@ -124,7 +140,9 @@ public struct RuleSetOption: OptionValue, Hashable {
     public static func read(_ option: OptionNode) throws(OptionValueError) -> RuleSetOption {
         let node = option.node
         if case .mapping = node { return RuleSetOption(enabled: true, thresholds: try NumberMapping.read(option)) }
-        guard case .scalar = node, let value = node.bool else { throw OptionValueError("expected true, false or a mapping of thresholds") }
+        guard case .scalar = node, let value = node.bool else {
+            throw OptionValueError("expected true, false or a mapping of thresholds")
+        }
         return RuleSetOption(enabled: value)
     }
     public var yamlText: String { thresholds.entries.isEmpty ? (enabled ? "true" : "false") : thresholds.yamlText }
@@ -170,7 +188,9 @@ public struct StageOption<Value: OptionValue>: Sendable {
     /// Returns a message when a value is out of range.
     let check: @Sendable (Value) -> String?
 
-    public init(wrappedValue: Value, _ name: String, help: String, check: @escaping @Sendable (Value) -> String? = { _ in nil }) {
+    public init(
+        wrappedValue: Value, _ name: String, help: String, check: @escaping @Sendable (Value) -> String? = { _ in nil }
+    ) {
         self.wrappedValue = wrappedValue
         self.name = name
         self.help = help
@@ -217,7 +237,9 @@ extension StageOption: OptionDeclaration {
 }
 
 /// The declarations of a configuration's options: its stored `@StageOption` properties, in declaration order.
-func optionDeclarations(of configuration: some StageConfiguration) -> [(property: String, option: any OptionDeclaration)] {
+func optionDeclarations(
+    of configuration: some StageConfiguration
+) -> [(property: String, option: any OptionDeclaration)] {
     Mirror(reflecting: configuration).children.compactMap { child in
         guard let label = child.label, let option = child.value as? any OptionDeclaration else { return nil }
         // A property wrapper's storage is labelled `_name`.
@@ -229,8 +251,12 @@ extension StageOption: Decodable {
     /// Made only by `OptionDecoder`, which hands over the declaration with the value already read.
     public init(from decoder: any Decoder) throws {
         guard let decoder = decoder as? OptionDecoder, let key = decoder.codingPath.last?.stringValue,
-              let option = decoder.options[key] as? Self else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an option is read only by StageConfiguration.read"))
+            let option = decoder.options[key] as? Self
+        else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "an option is read only by StageConfiguration.read"))
         }
         self = option
     }
@@ -250,7 +276,8 @@ struct OptionDecoder: Decoder {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { throw Self.notAnOption(codingPath) }
 
     static func notAnOption(_ path: [any CodingKey]) -> DecodingError {
-        .dataCorrupted(.init(codingPath: path, debugDescription: "a stage configuration holds only @StageOption properties"))
+        .dataCorrupted(
+            .init(codingPath: path, debugDescription: "a stage configuration holds only @StageOption properties"))
     }
 
     struct Container<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -264,10 +291,14 @@ struct OptionDecoder: Decoder {
             nested.codingPath.append(key)
             return try T(from: nested)
         }
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             throw OptionDecoder.notAnOption(codingPath + [key])
         }
-        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { throw OptionDecoder.notAnOption(codingPath + [key]) }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            throw OptionDecoder.notAnOption(codingPath + [key])
+        }
         func superDecoder() throws -> any Decoder { decoder }
         func superDecoder(forKey key: Key) throws -> any Decoder { decoder }
     }
@@ -297,17 +328,22 @@ public struct StageOptions {
             var members: [(key: String, keyNode: Node, value: Node)] = []
             for (key, value) in mapping {
                 guard case .scalar(let name) = key else {
-                    throw PipelineError(file: file, line: key.mark?.line, column: key.mark?.column, message: "option names of stage '\(stage)' must be plain words")
+                    throw PipelineError(
+                        file: file, line: key.mark?.line, column: key.mark?.column,
+                        message: "option names of stage '\(stage)' must be plain words")
                 }
                 if members.contains(where: { $0.key == name.string }) {
-                    throw PipelineError(file: file, line: key.mark?.line, column: key.mark?.column, message: "option '\(name.string)' of stage '\(stage)' is given twice")
+                    throw PipelineError(
+                        file: file, line: key.mark?.line, column: key.mark?.column,
+                        message: "option '\(name.string)' of stage '\(stage)' is given twice")
                 }
                 members.append((key: name.string, keyNode: key, value: value))
             }
             self.members = members
         case let other?:
-            throw PipelineError(file: file, line: other.mark?.line, column: other.mark?.column,
-                                message: "the options of stage '\(stage)' must be a mapping, e.g. `- \(stage): {}`")
+            throw PipelineError(
+                file: file, line: other.mark?.line, column: other.mark?.column,
+                message: "the options of stage '\(stage)' must be a mapping, e.g. `- \(stage): {}`")
         }
     }
 
@@ -317,7 +353,9 @@ public struct StageOptions {
     }
 
     /// The value of option `name`, or `defaultValue` when absent; an error with the position when it is invalid.
-    func value<Value: OptionValue>(of name: String, default defaultValue: Value, check: (Value) -> String?) throws(PipelineError) -> Value {
+    func value<Value: OptionValue>(
+        of name: String, default defaultValue: Value, check: (Value) -> String?
+    ) throws(PipelineError) -> Value {
         guard let member = members.first(where: { $0.key == name }) else { return defaultValue }
         let value: Value
         do {
@@ -334,7 +372,8 @@ public struct StageOptions {
     /// Throws for the first option name that is not in `known`.
     func checkNoUnknownOptions(_ known: [OptionDescription]) throws(PipelineError) {
         for member in members where !known.contains(where: { $0.name == member.key }) {
-            let valid = known.isEmpty ? "it has no options" : "valid options: " + known.map(\.name).joined(separator: ", ")
+            let valid =
+                known.isEmpty ? "it has no options" : "valid options: " + known.map(\.name).joined(separator: ", ")
             throw positioned(member.keyNode, "unknown option '\(member.key)' for stage '\(stage)' (\(valid))")
         }
     }
@@ -342,7 +381,8 @@ public struct StageOptions {
     /// An error at the value of option `name` (or at the stage when it is absent), for problems found after reading it.
     public func error(at name: String, _ message: String) -> PipelineError {
         let node = members.first(where: { $0.key == name })?.value
-        return PipelineError(file: file, line: (node?.mark ?? mark)?.line, column: (node?.mark ?? mark)?.column, message: message)
+        return PipelineError(
+            file: file, line: (node?.mark ?? mark)?.line, column: (node?.mark ?? mark)?.column, message: message)
     }
 
     private func positioned(_ node: Node, _ message: String) -> PipelineError {

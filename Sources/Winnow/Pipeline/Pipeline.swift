@@ -29,12 +29,16 @@ public struct Pipeline: Sendable {
         return decode
     }
 
-    public init(name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil,
-                compressionLevel: Int? = nil) {
+    public init(
+        name: String? = nil, steps: [PipelineStep], inputPaths: [String] = [], outputPath: String? = nil,
+        compressionLevel: Int? = nil
+    ) {
         var steps = steps
         if case .decode? = steps.first {} else { steps.insert(.decode(DecodeStage()), at: 0) }
         // Extract needs the HTML that decode would otherwise turn into text.
-        if case .decode(var decode) = steps[0], steps.contains(where: { if case .document(let stage) = $0 { stage is ExtractStage } else { false } }) {
+        if case .decode(var decode) = steps[0],
+            steps.contains(where: { if case .document(let stage) = $0 { stage is ExtractStage } else { false } })
+        {
             decode.leavesMarkup = true
             steps[0] = .decode(decode)
         }
@@ -51,9 +55,15 @@ public struct Pipeline: Sendable {
     /// to just before the line removal when only stages that leave the text alone (sentences, language, stats,
     /// filter) lie between; a second `clean` between them keeps the order as written.
     static func signingBeforeLineRemoval(_ steps: [PipelineStep]) -> [PipelineStep] {
-        guard let signatures = steps.firstIndex(where: { if case .document(let stage) = $0 { stage is DedupSignatures } else { false } }),
-              let removal = steps[..<signatures].lastIndex(where: { $0.name == RepeatedLines.name }),
-              !steps[removal..<signatures].contains(where: { if case .document(let stage) = $0 { stage is CleanStage } else { false } }) else {
+        guard
+            let signatures = steps.firstIndex(where: {
+                if case .document(let stage) = $0 { stage is DedupSignatures } else { false }
+            }),
+            let removal = steps[..<signatures].lastIndex(where: { $0.name == RepeatedLines.name }),
+            !steps[removal..<signatures].contains(where: {
+                if case .document(let stage) = $0 { stage is CleanStage } else { false }
+            })
+        else {
             return steps
         }
         var moved = steps
@@ -74,8 +84,9 @@ public struct Pipeline: Sendable {
             let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
             let byte = String(bytes[offset], radix: 16, uppercase: true)
-            throw PipelineError(file: path, line: line, column: column,
-                                message: "a pipeline file is UTF-8 text; byte 0x\(byte) here is not (convert it with iconv -t UTF-8)")
+            throw PipelineError(
+                file: path, line: line, column: column,
+                message: "a pipeline file is UTF-8 text; byte 0x\(byte) here is not (convert it with iconv -t UTF-8)")
         }
         return try parse(String(decoding: bytes, as: UTF8.self), file: path)
     }
@@ -85,7 +96,9 @@ public struct Pipeline: Sendable {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                throw PipelineError(file: file, line: 1, column: 1, message: "the pipeline file is empty; it needs at least `version: 1` and `stages:`")
+                throw PipelineError(
+                    file: file, line: 1, column: 1,
+                    message: "the pipeline file is empty; it needs at least `version: 1` and `stages:`")
             }
             root = node
         } catch let error as PipelineError {
@@ -101,13 +114,17 @@ public struct Pipeline: Sendable {
     private static func yamlError(_ error: YamlError, file: String) -> PipelineError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) " } ?? ""
-            return PipelineError(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)\(problem)")
+            return PipelineError(
+                file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return PipelineError(file: file, line: context.mark.line, column: context.mark.column,
-                                 message: "the mapping that starts here gives \(duplicates.count == 1 ? "the key" : "the keys") \(keys) twice; keep one")
+            return PipelineError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message:
+                    "the mapping that starts here gives \(duplicates.count == 1 ? "the key" : "the keys") \(keys) twice; keep one"
+            )
         default:
             return PipelineError(file: file, message: "not valid YAML: \(error)")
         }
@@ -122,12 +139,17 @@ private struct PipelineFileReader {
         PipelineError(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message)
     }
 
-    func mapping(_ node: Node, _ what: String, keys: [String]) throws(PipelineError) -> [String: (key: Node, value: Node)] {
-        guard case .mapping(let mapping) = node else { throw error(node, "\(what) must be a mapping of \(keys.joined(separator: ", "))") }
+    func mapping(
+        _ node: Node, _ what: String, keys: [String]
+    ) throws(PipelineError) -> [String: (key: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, "\(what) must be a mapping of \(keys.joined(separator: ", "))")
+        }
         var result: [String: (key: Node, value: Node)] = [:]
         for (key, value) in mapping {
             guard case .scalar(let name) = key, keys.contains(name.string) else {
-                throw error(key, "unknown key '\(key.string ?? "?")' in \(what) (valid keys: \(keys.joined(separator: ", ")))")
+                throw error(
+                    key, "unknown key '\(key.string ?? "?")' in \(what) (valid keys: \(keys.joined(separator: ", ")))")
             }
             guard result[name.string] == nil else { throw error(key, "key '\(name.string)' is given twice in \(what)") }
             result[name.string] = (key, value)
@@ -146,13 +168,18 @@ private struct PipelineFileReader {
         guard entries.count == 1, let (kind, entry) = entries.first else {
             throw error(node, "\(what) takes one of include: [names] or exclude: [names]")
         }
-        guard case .sequence(let sequence) = entry.value else { throw error(entry.value, "\(what).\(kind) must be a list of field names") }
+        guard case .sequence(let sequence) = entry.value else {
+            throw error(entry.value, "\(what).\(kind) must be a list of field names")
+        }
         var names = Set<String>()
         let known = Set(StageKind.all.flatMap { $0.outputFields.map(\.name) })
         for element in sequence {
             let name = try string(element, "each of \(what).\(kind)")
             guard known.contains(name) else {
-                throw error(element, "\(what).\(kind): no stage writes a field '\(name)' (fields: \(known.sorted().joined(separator: ", ")))")
+                throw error(
+                    element,
+                    "\(what).\(kind): no stage writes a field '\(name)' (fields: \(known.sorted().joined(separator: ", ")))"
+                )
             }
             names.insert(name)
         }
@@ -163,16 +190,23 @@ private struct PipelineFileReader {
         let top = try mapping(root, "the pipeline file", keys: ["version", "name", "input", "stages", "output"])
         guard let version = top["version"] else { throw error(root, "missing `version: 1`") }
         if case .scalar(let scalar) = version.value, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
-            throw error(version.value, "version is the number 1, not the string '\(scalar.string)': write `version: 1` without quotes")
+            throw error(
+                version.value,
+                "version is the number 1, not the string '\(scalar.string)': write `version: 1` without quotes")
         }
-        guard version.value.int == 1 else { throw error(version.value, "unsupported version '\(version.value.string ?? "?")'; this winnow reads version 1") }
+        guard version.value.int == 1 else {
+            throw error(
+                version.value, "unsupported version '\(version.value.string ?? "?")'; this winnow reads version 1")
+        }
         let name = try top["name"].map { (entry) throws(PipelineError) in try string(entry.value, "name") }
 
         var inputPaths: [String] = []
         if let input = top["input"] {
             let fields = try mapping(input.value, "input", keys: ["paths"])
             if let paths = fields["paths"] {
-                guard case .sequence(let sequence) = paths.value else { throw error(paths.value, "input.paths must be a list of paths") }
+                guard case .sequence(let sequence) = paths.value else {
+                    throw error(paths.value, "input.paths must be a list of paths")
+                }
                 for element in sequence { inputPaths.append(try string(element, "each of input.paths")) }
             }
         }
@@ -181,7 +215,9 @@ private struct PipelineFileReader {
         var outputLayout = RecordLayout(sourceName: name ?? "winnow"), rejectsLayout = RecordLayout()
         var maximumFileBytes: Int?
         if let output = top["output"] {
-            let fields = try mapping(output.value, "output", keys: ["path", "compression_level", "fields", "rejects_fields", "profile", "max_file_bytes"])
+            let fields = try mapping(
+                output.value, "output",
+                keys: ["path", "compression_level", "fields", "rejects_fields", "profile", "max_file_bytes"])
             if let profile = fields["profile"] {
                 let names = RecordLayout.Profile.allCases.map(\.rawValue)
                 guard let value = RecordLayout.Profile(rawValue: try string(profile.value, "output.profile")) else {
@@ -189,18 +225,29 @@ private struct PipelineFileReader {
                 }
                 outputLayout.profile = value
             }
-            if let selection = fields["fields"] { outputLayout.fields = try fieldSelection(selection.value, "output.fields") }
-            if let selection = fields["rejects_fields"] { rejectsLayout.fields = try fieldSelection(selection.value, "output.rejects_fields") }
+            if let selection = fields["fields"] {
+                outputLayout.fields = try fieldSelection(selection.value, "output.fields")
+            }
+            if let selection = fields["rejects_fields"] {
+                rejectsLayout.fields = try fieldSelection(selection.value, "output.rejects_fields")
+            }
             if let size = fields["max_file_bytes"] {
                 guard let value = size.value.int, value >= 1 << 10 else {
-                    throw error(size.value, "output.max_file_bytes must be an integer of at least 1024 (bytes of each output file)")
+                    throw error(
+                        size.value,
+                        "output.max_file_bytes must be an integer of at least 1024 (bytes of each output file)")
                 }
                 maximumFileBytes = value
             }
-            outputPath = try fields["path"].map { (entry) throws(PipelineError) in try string(entry.value, "output.path") }
+            outputPath = try fields["path"].map { (entry) throws(PipelineError) in
+                try string(entry.value, "output.path")
+            }
             if let level = fields["compression_level"] {
                 guard let value = level.value.int, OutputCompression.zstd.levels.contains(value) else {
-                    throw error(level.value, "output.compression_level must be an integer: 1 (fastest) to 9 (smallest) for gzip, 1 to 19 for zstd")
+                    throw error(
+                        level.value,
+                        "output.compression_level must be an integer: 1 (fastest) to 9 (smallest) for gzip, 1 to 19 for zstd"
+                    )
                 }
                 compressionLevel = value
             }
@@ -213,20 +260,30 @@ private struct PipelineFileReader {
         var steps: [PipelineStep] = []
         let validNames = StageKind.all.map(\.name).joined(separator: ", ")
         for (index, entry) in stageNodes.enumerated() {
-            guard case .mapping(let one) = entry, one.count == 1, let (key, value) = one.first, case .scalar(let name) = key else {
-                throw error(entry, "each stage is a one-key map `stage-name: options`, e.g. `- clean: {}` (stages: \(validNames))")
+            guard case .mapping(let one) = entry, one.count == 1, let (key, value) = one.first,
+                case .scalar(let name) = key
+            else {
+                throw error(
+                    entry,
+                    "each stage is a one-key map `stage-name: options`, e.g. `- clean: {}` (stages: \(validNames))")
             }
             guard let kind = StageKind.named(name.string) else {
                 throw error(key, "unknown stage '\(name.string)' (stages: \(validNames))")
             }
             if kind.name == DecodeStage.name && index != 0 { throw error(key, "decode must be the first stage") }
             let afterDecode = steps.allSatisfy { if case .decode = $0 { true } else { false } }
-            if kind.name == ExtractStage.name && !afterDecode { throw error(key, "extract must come right after decode (the later stages read text, not HTML)") }
+            if kind.name == ExtractStage.name && !afterDecode {
+                throw error(key, "extract must come right after decode (the later stages read text, not HTML)")
+            }
             let options = try StageOptions(stage: kind.name, node: value, file: file)
             steps.append(contentsOf: try kind.build(options))
         }
-        var pipeline = Pipeline(name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel)
-        (pipeline.outputLayout, pipeline.rejectsLayout, pipeline.maximumFileBytes) = (outputLayout, rejectsLayout, maximumFileBytes)
+        var pipeline = Pipeline(
+            name: name, steps: steps, inputPaths: inputPaths, outputPath: outputPath, compressionLevel: compressionLevel
+        )
+        (pipeline.outputLayout, pipeline.rejectsLayout, pipeline.maximumFileBytes) = (
+            outputLayout, rejectsLayout, maximumFileBytes
+        )
         return pipeline
     }
 }

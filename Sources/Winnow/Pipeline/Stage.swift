@@ -47,7 +47,9 @@ extension StageConfiguration {
     public static var defaults: Self { Self() }
 
     /// Every option, with its type, default and help, in declaration order (`winnow stages` prints these).
-    public static var optionDescriptions: [OptionDescription] { optionDeclarations(of: Self()).map(\.option.description) }
+    public static var optionDescriptions: [OptionDescription] {
+        optionDeclarations(of: Self()).map(\.option.description)
+    }
 
     public func validate(_ options: StageOptions) throws(PipelineError) {}
 
@@ -131,10 +133,12 @@ public struct StageKind: Sendable {
     }
 
     /// Every stage, in the order a pipeline usually lists them.
-    public static let all: [StageKind] = ([
-        DecodeStage.self, ExtractStage.self, CleanStage.self, SentenceStage.self, LanguageStage.self, StatsStage.self,
-        FilterStage.self, DedupStage.self,
-    ] as [any StageDefinition.Type]).map { StageKind($0) }
+    public static let all: [StageKind] =
+        ([
+            DecodeStage.self, ExtractStage.self, CleanStage.self, SentenceStage.self, LanguageStage.self,
+            StatsStage.self,
+            FilterStage.self, DedupStage.self,
+        ] as [any StageDefinition.Type]).map { StageKind($0) }
 
     public static func named(_ name: String) -> StageKind? { all.first { $0.name == name } }
 }

@@ -11,27 +11,37 @@ public enum ReportPage {
         body += "<header><h1>\(escape(title))</h1><p>\(escape(statusLine(summary)))</p></header>\n"
         body += totals(summary)
         if let corpus {
-            let languages = corpus.languages.sorted { $0.value.documents != $1.value.documents ? $0.value.documents > $1.value.documents : $0.key < $1.key }
+            let languages = corpus.languages.sorted {
+                $0.value.documents != $1.value.documents ? $0.value.documents > $1.value.documents : $0.key < $1.key
+            }
             var bars = languages.prefix(24).map { (label: $0.key, value: Double($0.value.documents)) }
             let rest = languages.dropFirst(24).reduce(0) { $0 + $1.value.documents }
             if rest > 0 { bars.append(("\(languages.count - 24) others", Double(rest))) }
-            body += section("Languages", "Documents per language (the <code>language</code> field), with their share of the written documents.",
-                            horizontalBars(bars, total: Double(corpus.totals.documents), format: { Self.integer(Int($0)) }))
-            for (name, title, note) in [("document_words", "Document length", "Documents by length in words."),
-                                        ("sentence_words", "Sentence length", "Sentences by length in words."),
-                                        ("language_score", "Language score", "Documents by the probability of their language.")] {
+            body += section(
+                "Languages",
+                "Documents per language (the <code>language</code> field), with their share of the written documents.",
+                horizontalBars(bars, total: Double(corpus.totals.documents), format: { Self.integer(Int($0)) }))
+            for (name, title, note) in [
+                ("document_words", "Document length", "Documents by length in words."),
+                ("sentence_words", "Sentence length", "Sentences by length in words."),
+                ("language_score", "Language score", "Documents by the probability of their language."),
+            ] {
                 if let histogram = corpus.histograms[name] { body += section(title, note, columns(histogram)) }
             }
         }
         body += dropReasons(summary)
         body += throughput(summary)
         if let corpus {
-            let fields = StatisticField.all.compactMap { field in corpus.histograms["stats." + field.name].map { (field, $0) } }
+            let fields = StatisticField.all.compactMap { field in
+                corpus.histograms["stats." + field.name].map { (field, $0) }
+            }
             if !fields.isEmpty {
                 let charts = fields.map { field, histogram in
                     "<figure><figcaption><code>\(escape(field.name))</code> — \(escape(field.help))</figcaption>\(columns(histogram, small: true))</figure>"
                 }.joined(separator: "\n")
-                body += section("Text statistics", "Histograms of the <code>stats</code> fields of the written documents.", "<div class=\"charts\">\(charts)</div>")
+                body += section(
+                    "Text statistics", "Histograms of the <code>stats</code> fields of the written documents.",
+                    "<div class=\"charts\">\(charts)</div>")
             }
         }
         return """
@@ -55,7 +65,8 @@ public enum ReportPage {
 
     static func statusLine(_ summary: RunSummary) -> String {
         let status = summary.interrupted ? "interrupted" : (summary.failure != nil ? "failed" : "complete")
-        return "Run \(status): \(summary.filesDone) of \(summary.filesTotal) inputs, \(RunSummary.size(summary.compressedBytes)) read, "
+        return
+            "Run \(status): \(summary.filesDone) of \(summary.filesTotal) inputs, \(RunSummary.size(summary.compressedBytes)) read, "
             + "\(RunSummary.size(summary.textBytes)) of text, \(String(format: "%.2f", summary.wallSeconds)) s."
     }
 
@@ -65,23 +76,37 @@ public enum ReportPage {
             ("dropped", integer(summary.dropped)), ("rejected", integer(summary.rejected)),
         ]
         if let corpus = summary.corpus {
-            cards += [("words", integer(corpus.totals.words)), ("characters", integer(corpus.totals.chars)),
-                      ("languages", integer(corpus.languages.count))]
+            cards += [
+                ("words", integer(corpus.totals.words)), ("characters", integer(corpus.totals.chars)),
+                ("languages", integer(corpus.languages.count)),
+            ]
         }
         cards.append(("text", RunSummary.size(summary.textBytes)))
-        let html = cards.map { "<div class=\"card\"><div class=\"value\">\(escape($0.1))</div><div class=\"label\">\(escape($0.0))</div></div>" }
+        let html = cards.map {
+            "<div class=\"card\"><div class=\"value\">\(escape($0.1))</div><div class=\"label\">\(escape($0.0))</div></div>"
+        }
         return "<section><h2>Totals</h2><div class=\"cards\">\(html.joined())</div></section>\n"
     }
 
     static func dropReasons(_ summary: RunSummary) -> String {
-        let rows = summary.stages.flatMap { stage in
-            stage.dropped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (label: "\(stage.name): \($0.key)", value: Double($0.value)) }
-        } + summary.stages.filter { $0.rejected > 0 }.map { (label: "\($0.name): rejected (errors)", value: Double($0.rejected)) }
+        let rows =
+            summary.stages.flatMap { stage in
+                stage.dropped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+                    (label: "\(stage.name): \($0.key)", value: Double($0.value))
+                }
+            }
+            + summary.stages.filter { $0.rejected > 0 }.map {
+                (label: "\($0.name): rejected (errors)", value: Double($0.rejected))
+            }
         guard !rows.isEmpty else {
-            return section("Drop reasons", "Documents each stage dropped, by reason.", "<p class=\"empty\">No document was dropped or rejected.</p>")
+            return section(
+                "Drop reasons", "Documents each stage dropped, by reason.",
+                "<p class=\"empty\">No document was dropped or rejected.</p>")
         }
-        return section("Drop reasons", "Documents each stage dropped, by reason, and records rejected with errors; shares are of the documents read.",
-                       horizontalBars(rows, total: Double(max(summary.read, 1)), format: { Self.integer(Int($0)) }))
+        return section(
+            "Drop reasons",
+            "Documents each stage dropped, by reason, and records rejected with errors; shares are of the documents read.",
+            horizontalBars(rows, total: Double(max(summary.read, 1)), format: { Self.integer(Int($0)) }))
     }
 
     static func throughput(_ summary: RunSummary) -> String {
@@ -89,8 +114,9 @@ public enum ReportPage {
             (label: stage.name, value: Double(stage.textBytes) / stage.seconds / 1e6)
         }
         guard !rows.isEmpty else { return "" }
-        return section("Throughput per stage", "MB of text per second of CPU time spent in the stage (summed over workers).",
-                       horizontalBars(rows, total: nil, format: { String(format: "%.1f MB/s", $0) }))
+        return section(
+            "Throughput per stage", "MB of text per second of CPU time spent in the stage (summed over workers).",
+            horizontalBars(rows, total: nil, format: { String(format: "%.1f MB/s", $0) }))
     }
 
     static func section(_ title: String, _ note: String, _ content: String) -> String {
@@ -100,18 +126,24 @@ public enum ReportPage {
     // MARK: - Charts
 
     /// Labelled horizontal bars, longest first as given; with `total`, each bar also shows its share.
-    static func horizontalBars(_ rows: [(label: String, value: Double)], total: Double?, format: (Double) -> String) -> String {
+    static func horizontalBars(
+        _ rows: [(label: String, value: Double)], total: Double?, format: (Double) -> String
+    ) -> String {
         let rowHeight = 26.0, labelWidth = 330.0, barWidth = 420.0, width = 900.0
         let maximum = max(rows.map(\.value).max() ?? 1, 1e-9)
-        var svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(Double(rows.count) * rowHeight + 8))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg =
+            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(Double(rows.count) * rowHeight + 8))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
         for (index, row) in rows.enumerated() {
             let y = Double(index) * rowHeight + 4
             let length = max(row.value / maximum * barWidth, row.value > 0 ? 2 : 0)
             var text = format(row.value)
             if let total, total > 0 { text += String(format: "  (%.1f%%)", row.value / total * 100) }
-            svg += "<text x=\"\(Int(labelWidth - 10))\" y=\"\(number(y + 17))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(row.label, 48)))</text>"
-            svg += "<rect x=\"\(Int(labelWidth))\" y=\"\(number(y + 3))\" width=\"\(number(length))\" height=\"\(number(rowHeight - 8))\" rx=\"3\" class=\"bar\"/>"
-            svg += "<text x=\"\(number(labelWidth + length + 8))\" y=\"\(number(y + 17))\" class=\"value\">\(escape(text))</text>"
+            svg +=
+                "<text x=\"\(Int(labelWidth - 10))\" y=\"\(number(y + 17))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(row.label, 48)))</text>"
+            svg +=
+                "<rect x=\"\(Int(labelWidth))\" y=\"\(number(y + 3))\" width=\"\(number(length))\" height=\"\(number(rowHeight - 8))\" rx=\"3\" class=\"bar\"/>"
+            svg +=
+                "<text x=\"\(number(labelWidth + length + 8))\" y=\"\(number(y + 17))\" class=\"value\">\(escape(text))</text>"
         }
         return svg + "</svg>"
     }
@@ -123,28 +155,36 @@ public enum ReportPage {
         let plotWidth = width - left - 10, plotHeight = height - bottom - top
         let maximum = Double(max(histogram.counts.max() ?? 1, 1))
         let slot = plotWidth / Double(histogram.counts.count)
-        var svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg =
+            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
         for fraction in [0.0, 0.5, 1.0] {
             let y = top + plotHeight * (1 - fraction)
-            svg += "<line x1=\"\(Int(left))\" x2=\"\(Int(width - 10))\" y1=\"\(number(y))\" y2=\"\(number(y))\" class=\"grid\"/>"
-            svg += "<text x=\"\(Int(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" class=\"axis\">\(escape(integer(Int((maximum * fraction).rounded()))))</text>"
+            svg +=
+                "<line x1=\"\(Int(left))\" x2=\"\(Int(width - 10))\" y1=\"\(number(y))\" y2=\"\(number(y))\" class=\"grid\"/>"
+            svg +=
+                "<text x=\"\(Int(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" class=\"axis\">\(escape(integer(Int((maximum * fraction).rounded()))))</text>"
         }
         let labelEvery = max(1, Int((Double(histogram.counts.count) * (small ? 34 : 48) / plotWidth).rounded(.up)))
         for (index, count) in histogram.counts.enumerated() {
             let x = left + Double(index) * slot
             let barHeight = Double(count) / maximum * plotHeight
-            svg += "<rect x=\"\(number(x + slot * 0.1))\" y=\"\(number(top + plotHeight - barHeight))\" width=\"\(number(slot * 0.8))\" height=\"\(number(barHeight))\" class=\"bar\"><title>\(escape(binLabel(histogram, index))): \(count)</title></rect>"
+            svg +=
+                "<rect x=\"\(number(x + slot * 0.1))\" y=\"\(number(top + plotHeight - barHeight))\" width=\"\(number(slot * 0.8))\" height=\"\(number(barHeight))\" class=\"bar\"><title>\(escape(binLabel(histogram, index))): \(count)</title></rect>"
             if index % labelEvery == 0 {
-                svg += "<text x=\"\(number(x + slot / 2))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" class=\"axis\">\(escape(compact(histogram.edges[index])))</text>"
+                svg +=
+                    "<text x=\"\(number(x + slot / 2))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" class=\"axis\">\(escape(compact(histogram.edges[index])))</text>"
             }
         }
         let total = histogram.counts.reduce(0, +)
-        svg += "<text x=\"\(number(width - 10))\" y=\"\(number(height - 6))\" text-anchor=\"end\" class=\"axis\">bins from the value shown · \(integer(total)) counted</text>"
+        svg +=
+            "<text x=\"\(number(width - 10))\" y=\"\(number(height - 6))\" text-anchor=\"end\" class=\"axis\">bins from the value shown · \(integer(total)) counted</text>"
         return svg + "</svg>"
     }
 
     static func binLabel(_ histogram: Histogram, _ index: Int) -> String {
-        index + 1 < histogram.edges.count ? "\(compact(histogram.edges[index]))–\(compact(histogram.edges[index + 1]))" : "≥ \(compact(histogram.edges[index]))"
+        index + 1 < histogram.edges.count
+            ? "\(compact(histogram.edges[index]))–\(compact(histogram.edges[index + 1]))"
+            : "≥ \(compact(histogram.edges[index]))"
     }
 
     // MARK: - Formatting
@@ -173,7 +213,9 @@ public enum ReportPage {
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func truncate(_ text: String, _ length: Int) -> String { text.count <= length ? text : String(text.prefix(length - 1)) + "…" }
+    static func truncate(_ text: String, _ length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
 
     static let style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;margin:0 auto;max-width:980px;padding:24px 28px;color:#1d2430;background:#fafbfc}

@@ -47,8 +47,12 @@ enum BatchSpill {
             }
             // What later ordered stages take from the scratch, by the stage's name (sorted).
             var kept: [(String, [UInt64])] = []
-            if let signature = document.scratch.dedupSignature, hashes.contains(DedupLookup.name) { kept.append((DedupLookup.name, signature.packed)) }
-            if let lines = document.scratch.lineHashes, hashes.contains(RepeatedLines.name) { kept.append((RepeatedLines.name, lines)) }
+            if let signature = document.scratch.dedupSignature, hashes.contains(DedupLookup.name) {
+                kept.append((DedupLookup.name, signature.packed))
+            }
+            if let lines = document.scratch.lineHashes, hashes.contains(RepeatedLines.name) {
+                kept.append((RepeatedLines.name, lines))
+            }
             writer.integer(UInt64(kept.count))
             for (name, values) in kept {
                 writer.string(name)
@@ -74,7 +78,9 @@ enum BatchSpill {
         init(path: String) throws {
             file = try MappedFile(path: path)
             var reader = LittleEndianReader(file.bytes)
-            guard reader.integer(UInt64.self) == BatchSpill.magic else { throw SpillError("\(path): not a batch file of winnow") }
+            guard reader.integer(UInt64.self) == BatchSpill.magic else {
+                throw SpillError("\(path): not a batch file of winnow")
+            }
             guard reader.integer(UInt64.self) == UInt64(MemoryLayout<TextStatistics>.size) else {
                 throw SpillError("\(path): written by another build of winnow (run the phase that wrote it again)")
             }
@@ -85,7 +91,9 @@ enum BatchSpill {
         mutating func next() throws -> [UInt8]? {
             guard offset < file.bytes.count else { return nil }
             var reader = LittleEndianReader(UnsafeRawBufferPointer(rebasing: file.bytes[offset...]))
-            guard let count = reader.integer(UInt64.self), count <= UInt64(reader.remaining), let start = reader.take(Int(count)) else {
+            guard let count = reader.integer(UInt64.self), count <= UInt64(reader.remaining),
+                let start = reader.take(Int(count))
+            else {
                 throw SpillError("\(file.path): truncated at byte \(offset)")
             }
             defer { offset += reader.offset }
@@ -99,14 +107,18 @@ enum BatchSpill {
         return try bytes.withUnsafeBytes { raw in
             var reader = LittleEndianReader(raw)
             func fail() -> SpillError { SpillError("a batch is damaged at byte \(reader.offset) of its frame") }
-            guard let sequence = reader.integer(UInt64.self), let count = reader.integer(UInt64.self), count <= UInt64(raw.count) else { throw fail() }
+            guard let sequence = reader.integer(UInt64.self), let count = reader.integer(UInt64.self),
+                count <= UInt64(raw.count)
+            else { throw fail() }
             var batch = WorkBatch(sequence: Int(sequence), phase: phase, counters: counters)
             batch.documents.reserveCapacity(Int(count))
             var parser = JSONParser()
             for _ in 0..<count {
                 guard let ordinal = reader.integer(UInt64.self), let id = reader.string(), let text = reader.string(),
-                      let file = reader.string(), let line = reader.integer(UInt64.self), let offset = reader.integer(Int64.self),
-                      let metadataBytes = reader.countedBytes(), let fieldsBytes = reader.countedBytes() else { throw fail() }
+                    let file = reader.string(), let line = reader.integer(UInt64.self),
+                    let offset = reader.integer(Int64.self),
+                    let metadataBytes = reader.countedBytes(), let fieldsBytes = reader.countedBytes()
+                else { throw fail() }
                 let metadata: JSONObject, fields: JSONObject
                 do {
                     metadata = try parser.parseObject(metadataBytes)
@@ -114,12 +126,15 @@ enum BatchSpill {
                 } catch {
                     throw SpillError("a document's fields are not JSON: \(error)")
                 }
-                var document = Document(id: id, text: text, metadata: metadata,
-                                        source: SourceLocation(file: file, line: Int(line), byteOffset: offset < 0 ? nil : Int(offset)),
-                                        fields: fields, ordinal: Int(ordinal))
+                var document = Document(
+                    id: id, text: text, metadata: metadata,
+                    source: SourceLocation(file: file, line: Int(line), byteOffset: offset < 0 ? nil : Int(offset)),
+                    fields: fields, ordinal: Int(ordinal))
                 guard let hasStatistics = reader.integer(UInt8.self) else { throw fail() }
                 if hasStatistics == 1 {
-                    guard let image = reader.countedBytes(), image.count == MemoryLayout<TextStatistics>.size else { throw fail() }
+                    guard let image = reader.countedBytes(), image.count == MemoryLayout<TextStatistics>.size else {
+                        throw fail()
+                    }
                     document.scratch.statistics = image.loadUnaligned(as: TextStatistics.self)
                 }
                 guard let hashCount = reader.integer(UInt64.self), hashCount <= UInt64(raw.count) else { throw fail() }
@@ -148,12 +163,16 @@ enum BatchSpill {
     private static func decompress(_ frame: [UInt8]) throws(SpillError) -> [UInt8] {
         let size = frame.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
         // ZSTD_CONTENTSIZE_UNKNOWN and _ERROR are the two largest values.
-        guard size < UInt64.max - 1, size <= UInt64(Int.max) else { throw SpillError("a batch's zstd frame is damaged") }
+        guard size < UInt64.max - 1, size <= UInt64(Int.max) else {
+            throw SpillError("a batch's zstd frame is damaged")
+        }
         var output = [UInt8](repeating: 0, count: Int(size))
         let produced = output.withUnsafeMutableBytes { out in
             frame.withUnsafeBytes { ZSTD_decompress(out.baseAddress, out.count, $0.baseAddress, $0.count) }
         }
-        guard ZSTD_isError(produced) == 0, produced == Int(size) else { throw SpillError("a batch's zstd frame is damaged") }
+        guard ZSTD_isError(produced) == 0, produced == Int(size) else {
+            throw SpillError("a batch's zstd frame is damaged")
+        }
         return output
     }
 }

@@ -8,8 +8,12 @@ import Darwin
 /// the last encodes the output.
 enum BatchWorker {
     /// The first phase: decode a raw batch, then the phase's stages.
-    static func runFirst(_ phase: Phase, raw: RawBatch, decode: DecodeStage, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
-        var batch = WorkBatch(sequence: raw.sequence, phase: 0, counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
+    static func runFirst(
+        _ phase: Phase, raw: RawBatch, decode: DecodeStage, steps: [PipelineStep], encoding: EncodingPlan
+    ) -> WorkBatch {
+        var batch = WorkBatch(
+            sequence: raw.sequence, phase: 0,
+            counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
         batch.completedInput = raw.completedInput
         let started = Clock.threadCPU
         var parser = JSONParser()
@@ -27,7 +31,9 @@ enum BatchWorker {
                         counters.textBytes += record.end - record.start
                         if case .string(let name)? = document.fields[FieldName.encoding] {
                             counters.notes["encoding \(name)", default: 0] += 1
-                            if case .number(let count)? = document.fields[FieldName.replacedSequences], let replaced = Int(count), replaced > 0 {
+                            if case .number(let count)? = document.fields[FieldName.replacedSequences],
+                                let replaced = Int(count), replaced > 0
+                            {
                                 counters.notes["replaced_sequences", default: 0] += replaced
                             }
                         }
@@ -37,10 +43,12 @@ enum BatchWorker {
                     counters.documentsIn += 1
                     counters.reject(error.reason)
                     if encoding.keepRejects {
-                        let source = SourceLocation(file: raw.path(of: record), line: record.line, byteOffset: record.byteOffset)
+                        let source = SourceLocation(
+                            file: raw.path(of: record), line: record.line, byteOffset: record.byteOffset)
                         var writer = JSONWriter()
-                        RecordEncoder.appendFailure(error: error.message, stage: DecodeStage.name, source: source,
-                                                    raw: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]), to: &writer)
+                        RecordEncoder.appendFailure(
+                            error: error.message, stage: DecodeStage.name, source: source,
+                            raw: UnsafeRawBufferPointer(rebasing: bytes[record.start..<record.end]), to: &writer)
                         batch.rejects.append(Reject(ordinal: record.ordinal, bytes: writer.bytes))
                     }
                 }
@@ -52,15 +60,19 @@ enum BatchWorker {
     }
 
     /// Runs a parallel phase's stages over every document of the batch, stage by stage, then encodes if it is last.
-    static func runParallel(_ phase: Phase, on batch: WorkBatch, steps: [PipelineStep], encoding: EncodingPlan) -> WorkBatch {
+    static func runParallel(
+        _ phase: Phase, on batch: WorkBatch, steps: [PipelineStep], encoding: EncodingPlan
+    ) -> WorkBatch {
         guard case .parallel(let indices, let encodes) = phase else { preconditionFailure("not a parallel phase") }
         var batch = batch
         for index in indices {
             guard case .document(let stage) = steps[index] else { continue }
             let started = Clock.threadCPU
             var counters = batch.counters[index]
-            batch.documents = apply(stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &batch.rejects,
-                                    rejectsLayout: encoding.rejectsLayout) { try stage.process(&$0) }
+            batch.documents = apply(
+                stageNamed: steps[index].name, to: batch.documents, counters: &counters, rejects: &batch.rejects,
+                rejectsLayout: encoding.rejectsLayout
+            ) { try stage.process(&$0) }
             counters.seconds += Clock.cpuSeconds(since: started)
             batch.counters[index] = counters
         }
@@ -70,8 +82,10 @@ enum BatchWorker {
     }
 
     /// Runs one stage over documents, counting and routing drops and failures; returns the kept documents.
-    static func apply(stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout [Reject],
-                      rejectsLayout: RecordLayout?, _ process: (inout Document) throws -> Verdict) -> [Document] {
+    static func apply(
+        stageNamed name: String, to documents: [Document], counters: inout StageCounters, rejects: inout [Reject],
+        rejectsLayout: RecordLayout?, _ process: (inout Document) throws -> Verdict
+    ) -> [Document] {
         var kept: [Document] = []
         var encoder = rejectsLayout.map(RecordEncoder.init(layout:))
         kept.reserveCapacity(documents.count)
@@ -114,7 +128,8 @@ enum BatchWorker {
         }
         batch.counters[outputIndex].documentsIn = batch.documents.count
         batch.counters[outputIndex].kept = batch.documents.count
-        var writer = JSONWriter(reservingCapacity: batch.documents.reduce(0) { $0 + $1.text.utf8.count } + 256 * batch.documents.count)
+        var writer = JSONWriter(
+            reservingCapacity: batch.documents.reduce(0) { $0 + $1.text.utf8.count } + 256 * batch.documents.count)
         var encoder = RecordEncoder(layout: encoding.outputLayout)
         for document in batch.documents {
             batch.counters[outputIndex].textBytes += document.text.utf8.count

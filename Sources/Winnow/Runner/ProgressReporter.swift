@@ -37,15 +37,17 @@ public final class ProgressReporter {
 
     func update(filesDone: Int, compressedBytes: Int, summary: RunSummary) {
         let now = Clock.now
-        let interval: UInt64 = switch style {
-        case .terminal: 250_000_000
-        case .heartbeat(let seconds): UInt64(seconds * 1e9)
-        }
+        let interval: UInt64 =
+            switch style {
+            case .terminal: 250_000_000
+            case .heartbeat(let seconds): UInt64(seconds * 1e9)
+            }
         if lastDraw == 0 { lastDraw = started }
         guard now - lastDraw >= interval else { return }
         lastDraw = now
-        let line = Self.line(elapsed: Clock.seconds(since: started), filesDone: filesDone, totalFiles: totalFiles,
-                             compressedBytes: compressedBytes, totalCompressedBytes: totalCompressedBytes, summary: summary)
+        let line = Self.line(
+            elapsed: Clock.seconds(since: started), filesDone: filesDone, totalFiles: totalFiles,
+            compressedBytes: compressedBytes, totalCompressedBytes: totalCompressedBytes, summary: summary)
         switch style {
         case .terminal:
             draw("\r\u{1B}[2K" + Self.fitted(line, columns: Self.terminalColumns()))
@@ -61,18 +63,24 @@ public final class ProgressReporter {
     }
 
     /// The progress line's text.
-    static func line(elapsed: Double, filesDone: Int, totalFiles: Int, compressedBytes: Int, totalCompressedBytes: Int?,
-                     summary: RunSummary) -> String {
+    static func line(
+        elapsed: Double, filesDone: Int, totalFiles: Int, compressedBytes: Int, totalCompressedBytes: Int?,
+        summary: RunSummary
+    ) -> String {
         var parts = [clock(elapsed)]
         if let total = totalCompressedBytes, total > 0 {
             parts.append("\(min(100, compressedBytes * 100 / total))%")
             if compressedBytes > 0, total > compressedBytes {
-                parts.append("ETA " + clock(Double(total - compressedBytes) / (Double(compressedBytes) / max(elapsed, 1e-6))))
+                parts.append(
+                    "ETA " + clock(Double(total - compressedBytes) / (Double(compressedBytes) / max(elapsed, 1e-6))))
             }
         }
         parts.append("\(filesDone)/\(totalFiles) inputs")
-        parts.append("\(summary.read) docs: \(summary.writtenDocuments) kept, \(summary.dropped) dropped, \(summary.rejected) rejected")
-        parts.append(String(format: "%.1f MB/s of input (as stored)", Double(compressedBytes) / max(elapsed, 1e-6) / 1e6))
+        parts.append(
+            "\(summary.read) docs: \(summary.writtenDocuments) kept, \(summary.dropped) dropped, \(summary.rejected) rejected"
+        )
+        parts.append(
+            String(format: "%.1f MB/s of input (as stored)", Double(compressedBytes) / max(elapsed, 1e-6) / 1e6))
         return parts.joined(separator: " · ")
     }
 
@@ -99,6 +107,7 @@ public final class ProgressReporter {
     static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return total >= 3600 ? "\(total / 3600):\(two(total % 3600 / 60)):\(two(total % 60))" : "\(total / 60):\(two(total % 60))"
+        return total >= 3600
+            ? "\(total / 3600):\(two(total % 3600 / 60)):\(two(total % 60))" : "\(total / 60):\(two(total % 60))"
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// run, and the runner `await`s batches without blocking. Back-pressure holds: the thread waits while `capacity`
 /// batches are unclaimed, or while the unclaimed ones hold `byteBudget` input bytes (large records).
 ///
-/// This is the one place with `@unchecked Sendable`: every mutable field is guarded by `condition`.
+/// One of the four `@unchecked Sendable` types (README, "Why a reader thread"): every mutable field is guarded by `condition`.
 final class ReadAhead: @unchecked Sendable {
     /// What the reader had done when a batch was handed out, for progress and the summary.
     struct Progress: Sendable {
@@ -89,7 +89,8 @@ final class ReadAhead: @unchecked Sendable {
 
             let batch = reader.next()
             condition.lock()
-            latest = Progress(filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead, problems: reader.problems)
+            latest = Progress(
+                filesDone: reader.filesDone, compressedBytes: reader.compressedBytesRead, problems: reader.problems)
             var continuation: CheckedContinuation<RawBatch?, Never>?
             if let batch {
                 if let waiter = waiting {

@@ -10,10 +10,14 @@ struct RecordEncoder {
 
     init(layout: RecordLayout) { self.layout = layout }
 
-    mutating func append(_ document: Document, dropped: (stage: String, reason: String)? = nil, error: String? = nil,
-                         to writer: inout JSONWriter) {
+    mutating func append(
+        _ document: Document, dropped: (stage: String, reason: String)? = nil, error: String? = nil,
+        to writer: inout JSONWriter
+    ) {
         var annotations = JSONObject()
-        if let dropped { annotations["dropped"] = .object(["stage": .string(dropped.stage), "reason": .string(dropped.reason)]) }
+        if let dropped {
+            annotations["dropped"] = .object(["stage": .string(dropped.stage), "reason": .string(dropped.reason)])
+        }
         if let error { annotations["error"] = .string(error) }
         writer.appendByte(UInt8(ascii: "{"))
         writer.writeKey("id")
@@ -25,13 +29,16 @@ struct RecordEncoder {
         case .winnow:
             if layout.writes("metadata") { writeMember("metadata", .object(document.metadata), to: &writer) }
             if layout.writes("source") { writeMember("source", document.source.json, to: &writer) }
-            for member in document.fields.members where layout.writes(member.key) { writeMember(member.key, member.value, to: &writer) }
+            for member in document.fields.members where layout.writes(member.key) {
+                writeMember(member.key, member.value, to: &writer)
+            }
         case .datatrove:
             writeMember("metadata", .object(nested(document)), to: &writer)
         case .dolma:
             let source = document.metadata["source"]?.stringValue ?? layout.sourceName
             let added = document.metadata["added"]?.stringValue ?? addedTime(of: document.source.file)
-            let created = RecordLayout.creationFields.lazy.compactMap { document.metadata[$0]?.stringValue }.first ?? added
+            let created =
+                RecordLayout.creationFields.lazy.compactMap { document.metadata[$0]?.stringValue }.first ?? added
             writeMember("source", .string(source), to: &writer)
             writeMember("added", .string(added), to: &writer)
             writeMember("created", .string(created), to: &writer)
@@ -69,8 +76,10 @@ struct RecordEncoder {
     }
 
     /// A record that never became a document.
-    static func appendFailure(error: String, stage: String, source: SourceLocation, raw: UnsafeRawBufferPointer,
-                              to writer: inout JSONWriter) {
+    static func appendFailure(
+        error: String, stage: String, source: SourceLocation, raw: UnsafeRawBufferPointer,
+        to writer: inout JSONWriter
+    ) {
         let object: JSONObject = [
             "error": .string(error),
             "stage": .string(stage),

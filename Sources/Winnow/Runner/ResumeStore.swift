@@ -46,7 +46,8 @@ public final class ResumeStore: @unchecked Sendable {
         let manifestPath = directory + "/manifest.json"
         if let existing = manager.contents(atPath: manifestPath) {
             guard String(decoding: existing, as: UTF8.self) == manifest else {
-                throw ResumeError("\(directory) holds another run (its pipeline, inputs or outputs differ); use a new directory")
+                throw ResumeError(
+                    "\(directory) holds another run (its pipeline, inputs or outputs differ); use a new directory")
             }
         } else {
             try Self.writeDurably(Array(manifest.utf8), to: manifestPath)
@@ -60,14 +61,24 @@ public final class ResumeStore: @unchecked Sendable {
     }
 
     /// The manifest of a run: what must be the same for a rerun to take up its parts.
-    public static func manifest(pipelineText: String, inputs: [InputFile], outputCompression: OutputCompression, keepRejects: Bool, corpusStatistics: Bool) -> String {
+    public static func manifest(
+        pipelineText: String, inputs: [InputFile], outputCompression: OutputCompression, keepRejects: Bool,
+        corpusStatistics: Bool
+    ) -> String {
         var writer = JSONWriter()
-        writer.write(.object([
-            "pipeline": .string(pipelineText),
-            "inputs": .array(inputs.map { .object(["path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null,
-                                                   "fingerprint": .string(fingerprint($0))]) }),
-            "output_compression": .string(outputCompression.rawValue), "rejects": .bool(keepRejects), "corpus_statistics": .bool(corpusStatistics),
-        ]))
+        writer.write(
+            .object([
+                "pipeline": .string(pipelineText),
+                "inputs": .array(
+                    inputs.map {
+                        .object([
+                            "path": .string($0.path), "size": $0.size.map { .int($0) } ?? .null,
+                            "fingerprint": .string(fingerprint($0)),
+                        ])
+                    }),
+                "output_compression": .string(outputCompression.rawValue), "rejects": .bool(keepRejects),
+                "corpus_statistics": .bool(corpusStatistics),
+            ]))
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
@@ -83,7 +94,9 @@ public final class ResumeStore: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: 2 * window)
         let size = Int(info.st_size)
         let headCount = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, 0) }
-        let tailCount = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + window, window, off_t(max(0, size - window))) }
+        let tailCount = bytes.withUnsafeMutableBytes {
+            pread(descriptor, $0.baseAddress! + window, window, off_t(max(0, size - window)))
+        }
         guard headCount >= 0, tailCount >= 0 else { return "" }
         let sampled = Array(bytes[0..<headCount]) + Array(bytes[window..<(window + tailCount)])
         let hash = sampled.withUnsafeBytes { XXHash64.hash($0) }
@@ -97,7 +110,9 @@ public final class ResumeStore: @unchecked Sendable {
         var states: [Int: [UInt8]] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/parts")) ?? []
         for name in names where name.hasPrefix(prefix) {
-            guard let step = Int(name.dropFirst(prefix.count)), let data = FileManager.default.contents(atPath: "\(directory)/parts/\(name)") else {
+            guard let step = Int(name.dropFirst(prefix.count)),
+                let data = FileManager.default.contents(atPath: "\(directory)/parts/\(name)")
+            else {
                 throw ResumeError("\(directory)/parts/\(name): cannot read a saved stage state")
             }
             states[step] = [UInt8](data)
@@ -143,7 +158,9 @@ public final class ResumeStore: @unchecked Sendable {
     // MARK: - After the last input
 
     /// Concatenates every input's parts into `output` and `rejects` and returns the merged summary.
-    public func assemble(inputs: Int, stageNames: [String], into output: OutputFile, rejects: OutputFile?) throws -> RunSummary {
+    public func assemble(
+        inputs: Int, stageNames: [String], into output: OutputFile, rejects: OutputFile?
+    ) throws -> RunSummary {
         var summary = RunSummary(stageNames: stageNames)
         for input in 0..<inputs {
             try copy(partPath(input, "out"), to: output)
@@ -159,7 +176,9 @@ public final class ResumeStore: @unchecked Sendable {
     }
 
     private func copy(_ path: String, to file: OutputFile) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ResumeError("\(path): cannot read a finished part") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ResumeError("\(path): cannot read a finished part")
+        }
         defer { try? handle.close() }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try file.write([UInt8](chunk)) }
     }
@@ -214,7 +233,9 @@ struct ResumePart {
 
     /// Writes a batch to the input's parts; completes the input after its last batch. `inputs` are this run's
     /// (the unfinished ones), `problems` the reader's so far.
-    mutating func add(_ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) throws {
+    mutating func add(
+        _ batch: WorkBatch, to store: ResumeStore, inputs: [InputFile], problems: @autoclosure () -> [InputProblem]
+    ) throws {
         summary.addCounters(of: batch)
         try store.append(output: batch.output, rejects: batch.rejectBytes, input: input)
         summary.addWritten(batch)

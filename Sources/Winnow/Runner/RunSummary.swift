@@ -48,29 +48,35 @@ public struct RunSummary: Sendable {
     public var text: String {
         var lines: [String] = []
         let status = interrupted ? "interrupted" : (failure != nil ? "failed" : "done")
-        lines.append("winnow: \(status) in \(Self.format(seconds: wallSeconds)): \(filesDone)/\(filesTotal) inputs, "
-            + "\(Self.size(compressedBytes)) read, \(Self.size(textBytes)) of text"
-            + (peakResidentBytes.map { ", peak RSS \(Self.size($0))" } ?? ""))
+        lines.append(
+            "winnow: \(status) in \(Self.format(seconds: wallSeconds)): \(filesDone)/\(filesTotal) inputs, "
+                + "\(Self.size(compressedBytes)) read, \(Self.size(textBytes)) of text"
+                + (peakResidentBytes.map { ", peak RSS \(Self.size($0))" } ?? ""))
         let header = ["stage", "in", "kept", "dropped", "rejected", "seconds"]
         var rows = [header]
         for stage in stages {
-            rows.append([stage.name, "\(stage.documentsIn)", "\(stage.kept)", "\(stage.droppedTotal)", "\(stage.rejected)",
-                         String(format: "%.3f", stage.seconds)])
+            rows.append([
+                stage.name, "\(stage.documentsIn)", "\(stage.kept)", "\(stage.droppedTotal)", "\(stage.rejected)",
+                String(format: "%.3f", stage.seconds),
+            ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                            : String(repeating: " ", count: widths[column] - cell.count) + cell
+                column == 0
+                    ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
             }
             lines.append("  " + cells.joined(separator: "  "))
         }
         for stage in stages where !stage.dropped.isEmpty {
-            let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", ")
             lines.append("  \(stage.name) dropped: \(reasons)")
         }
         for stage in stages where !stage.rejectReasons.isEmpty {
-            let reasons = stage.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let reasons = stage.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", ")
             lines.append("  \(stage.name) rejected: \(reasons)")
         }
         for stage in stages where !stage.notes.isEmpty {
@@ -81,7 +87,9 @@ public struct RunSummary: Sendable {
         if unaccounted != 0 { totals += " + \(unaccounted) not finished" }
         lines.append(totals)
         if skippedInputs > 0 {
-            lines.append("  skipped \(skippedInputs) file\(skippedInputs == 1 ? "" : "s") of the input directories that are not record files (--verbose names them)")
+            lines.append(
+                "  skipped \(skippedInputs) file\(skippedInputs == 1 ? "" : "s") of the input directories that are not record files (--verbose names them)"
+            )
         }
         for problem in inputProblems { lines.append("  input error: \(problem.message)") }
         if let failure { lines.append("  error: \(failure)") }
@@ -96,7 +104,9 @@ public struct RunSummary: Sendable {
             var notes = JSONObject()
             for (note, count) in stage.notes.sorted(by: { $0.key < $1.key }) { notes[note] = .int(count) }
             var rejectReasons = JSONObject()
-            for (reason, count) in stage.rejectReasons.sorted(by: { $0.key < $1.key }) { rejectReasons[reason] = .int(count) }
+            for (reason, count) in stage.rejectReasons.sorted(by: { $0.key < $1.key }) {
+                rejectReasons[reason] = .int(count)
+            }
             return .object([
                 "name": .string(stage.name), "in": .int(stage.documentsIn), "kept": .int(stage.kept),
                 "dropped": .object(dropped), "rejected": .int(stage.rejected),
@@ -107,12 +117,15 @@ public struct RunSummary: Sendable {
         var object: JSONObject = [
             "status": .string(interrupted ? "interrupted" : (failure != nil ? "failed" : "done")),
             "read": .int(read), "written": .int(writtenDocuments), "dropped": .int(dropped), "rejected": .int(rejected),
-            "inputs": .object(["total": .int(filesTotal), "done": .int(filesDone), "compressed_bytes": .int(compressedBytes),
-                               "text_bytes": .int(textBytes), "skipped": .int(skippedInputs)]),
+            "inputs": .object([
+                "total": .int(filesTotal), "done": .int(filesDone), "compressed_bytes": .int(compressedBytes),
+                "text_bytes": .int(textBytes), "skipped": .int(skippedInputs),
+            ]),
             "output_bytes": .int(outputBytes),
             "seconds": .double(wallSeconds),
             "stages": .array(stageValues),
-            "input_errors": .array(inputProblems.map { .object(["file": .string($0.path), "error": .string($0.message)]) }),
+            "input_errors": .array(
+                inputProblems.map { .object(["file": .string($0.path), "error": .string($0.message)]) }),
         ]
         if let failure { object["error"] = .string(failure) }
         if unaccounted != 0 { object["not_finished"] = .int(unaccounted) }
@@ -123,10 +136,13 @@ public struct RunSummary: Sendable {
     /// Reads a summary from the JSON `--stats` wrote.
     public init(json: JSONValue) throws(StatsFileError) {
         guard case .object(let object) = json, case .array(let stageValues)? = object["stages"],
-              case .object(let inputs)? = object["inputs"] else { throw StatsFileError("not a winnow stats file (no stages or inputs)") }
+            case .object(let inputs)? = object["inputs"]
+        else { throw StatsFileError("not a winnow stats file (no stages or inputs)") }
         stages = []
         for value in stageValues {
-            guard case .object(let fields) = value, let name = fields["name"]?.stringValue else { throw StatsFileError("a stage has no name") }
+            guard case .object(let fields) = value, let name = fields["name"]?.stringValue else {
+                throw StatsFileError("a stage has no name")
+            }
             var counters = StageCounters(name: name)
             counters.documentsIn = try StatsFileError.int(fields["in"], "\(name).in")
             counters.kept = try StatsFileError.int(fields["kept"], "\(name).kept")
@@ -134,13 +150,19 @@ public struct RunSummary: Sendable {
             counters.textBytes = try StatsFileError.int(fields["text_bytes"], "\(name).text_bytes")
             counters.seconds = try StatsFileError.double(fields["seconds"], "\(name).seconds")
             if case .object(let dropped)? = fields["dropped"] {
-                for (reason, count) in dropped.members { counters.dropped[reason] = try StatsFileError.int(count, "\(name).dropped") }
+                for (reason, count) in dropped.members {
+                    counters.dropped[reason] = try StatsFileError.int(count, "\(name).dropped")
+                }
             }
             if case .object(let reasons)? = fields["reject_reasons"] {
-                for (reason, count) in reasons.members { counters.rejectReasons[reason] = try StatsFileError.int(count, "\(name).reject_reasons") }
+                for (reason, count) in reasons.members {
+                    counters.rejectReasons[reason] = try StatsFileError.int(count, "\(name).reject_reasons")
+                }
             }
             if case .object(let notes)? = fields["notes"] {
-                for (note, count) in notes.members { counters.notes[note] = try StatsFileError.int(count, "\(name).notes") }
+                for (note, count) in notes.members {
+                    counters.notes[note] = try StatsFileError.int(count, "\(name).notes")
+                }
             }
             stages.append(counters)
         }
@@ -167,7 +189,8 @@ public struct RunSummary: Sendable {
         if case .array(let problems)? = object["input_errors"] {
             inputProblems = problems.compactMap { value in
                 guard case .object(let fields) = value else { return nil }
-                return InputProblem(path: fields["file"]?.stringValue ?? "", message: fields["error"]?.stringValue ?? "")
+                return InputProblem(
+                    path: fields["file"]?.stringValue ?? "", message: fields["error"]?.stringValue ?? "")
             }
         }
         if let corpusValue = object["corpus"] { corpus = try CorpusStatistics(json: corpusValue) }
@@ -175,7 +198,9 @@ public struct RunSummary: Sendable {
 
     /// Reads a stats file (`--stats`, `winnow stats merge`).
     public static func load(path: String) throws(StatsFileError) -> RunSummary {
-        guard let data = FileManager.default.contents(atPath: path) else { throw StatsFileError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StatsFileError("\(path): cannot read the file")
+        }
         do throws(StatsFileError) {
             return try parse([UInt8](data))
         } catch {
@@ -213,9 +238,13 @@ public struct RunSummary: Sendable {
     /// Adds another run of the same pipeline (a shard): counts, bytes and seconds add up, as do the corpus figures.
     public mutating func merge(_ other: RunSummary) throws(StatsFileError) {
         guard stages.map(\.name) == other.stages.map(\.name) else {
-            throw StatsFileError("the runs have different stages (\(stages.map(\.name).joined(separator: ", ")) and \(other.stages.map(\.name).joined(separator: ", ")))")
+            throw StatsFileError(
+                "the runs have different stages (\(stages.map(\.name).joined(separator: ", ")) and \(other.stages.map(\.name).joined(separator: ", ")))"
+            )
         }
-        guard (corpus == nil) == (other.corpus == nil) else { throw StatsFileError("one run has corpus statistics and the other has none") }
+        guard (corpus == nil) == (other.corpus == nil) else {
+            throw StatsFileError("one run has corpus statistics and the other has none")
+        }
         for index in stages.indices { stages[index].merge(other.stages[index]) }
         filesTotal += other.filesTotal
         filesDone += other.filesDone

@@ -70,8 +70,11 @@ public struct Runner {
         /// ordered stages start from its saved states; the inputs given are the ones still to do.
         public var resume: ResumeStore?
 
-        public init(output: OutputFile?, rejects: OutputFile? = nil, progress: ProgressReporter? = nil, cancellation: CancellationFlag = CancellationFlag(),
-                    resume: ResumeStore? = nil) {
+        public init(
+            output: OutputFile?, rejects: OutputFile? = nil, progress: ProgressReporter? = nil,
+            cancellation: CancellationFlag = CancellationFlag(),
+            resume: ResumeStore? = nil
+        ) {
             self.output = output
             self.rejects = rejects
             self.progress = progress
@@ -84,9 +87,10 @@ public struct Runner {
     /// `failure`; input problems are counted as rejects and listed in `inputProblems`. Files are not committed here:
     /// the caller commits or abandons them according to the summary.
     public func run(inputs: [InputFile], to destinations: Destinations) async -> RunSummary {
-        let reader = BatchReader(inputs: inputs, format: pipeline.decode.configuration.format,
-                                 maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
-                                 cancellation: destinations.cancellation)
+        let reader = BatchReader(
+            inputs: inputs, format: pipeline.decode.configuration.format,
+            maximumBatchBytes: options.maximumBatchBytes, maximumBatchRecords: options.maximumBatchRecords,
+            cancellation: destinations.cancellation)
         reader.maximumRecordBytes = options.maximumRecordBytes
         if let resume = destinations.resume {
             reader.batchesEndAtInputs = true
@@ -138,14 +142,16 @@ public struct Runner {
         var summary = RunSummary(stageNames: stageNames)
         summary.filesTotal = inputs.count
         if options.collectCorpusStatistics { summary.corpus = CorpusStatistics() }
-        let outputCompression = destinations.output?.compression ?? .none, rejectsCompression = destinations.rejects?.compression ?? .none
+        let outputCompression = destinations.output?.compression ?? .none,
+            rejectsCompression = destinations.rejects?.compression ?? .none
         let keepsRejects = destinations.rejects != nil || options.spillHashes != nil
-        let encoding = EncodingPlan(output: outputCompression, outputLevel: pipeline.compressionLevel ?? outputCompression.defaultLevel,
-                                    outputLayout: pipeline.outputLayout, rejectsLayout: keepsRejects ? pipeline.rejectsLayout : nil,
-                                    rejects: rejectsCompression,
-                                    rejectsLevel: pipeline.compressionLevel ?? rejectsCompression.defaultLevel,
-                                    discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics,
-                                    spillHashes: options.spillHashes)
+        let encoding = EncodingPlan(
+            output: outputCompression, outputLevel: pipeline.compressionLevel ?? outputCompression.defaultLevel,
+            outputLayout: pipeline.outputLayout, rejectsLayout: keepsRejects ? pipeline.rejectsLayout : nil,
+            rejects: rejectsCompression,
+            rejectsLevel: pipeline.compressionLevel ?? rejectsCompression.defaultLevel,
+            discardOutput: options.discardOutput, collectCorpusStatistics: options.collectCorpusStatistics,
+            spillHashes: options.spillHashes)
         var scheduler = Scheduler(phases: phases, steps: pipeline.steps, rejectsLayout: encoding.rejectsLayout)
         scheduler.checkpoints = destinations.resume != nil
         do {
@@ -155,8 +161,9 @@ public struct Runner {
             summary.failure = "\(error)"
             return summary
         }
-        var part = ResumePart(stageNames: summary.stages.map(\.name), input: destinations.resume?.finishedInputs ?? 0,
-                              corpus: options.collectCorpusStatistics)
+        var part = ResumePart(
+            stageNames: summary.stages.map(\.name), input: destinations.resume?.finishedInputs ?? 0,
+            corpus: options.collectCorpusStatistics)
         let limit = 2 * options.jobs
         let start = Clock.now
         let steps = pipeline.steps
@@ -190,7 +197,9 @@ public struct Runner {
                         }
                         inputBytes[raw.sequence] = raw.bytes.count
                         bytesInFlight += raw.bytes.count
-                        group.addTask { BatchWorker.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding) }
+                        group.addTask {
+                            BatchWorker.runFirst(phases[0], raw: raw, decode: decode, steps: steps, encoding: encoding)
+                        }
                     case .spill(var reader, let phase):
                         let frame: [UInt8]?
                         do {
@@ -210,7 +219,9 @@ public struct Runner {
                         group.addTask {
                             do {
                                 var batch = try BatchSpill.batch(from: frame, phase: phase, counters: freshCounters)
-                                guard batch.sequence == sequence else { throw SpillError("batch \(batch.sequence) where \(sequence) was due") }
+                                guard batch.sequence == sequence else {
+                                    throw SpillError("batch \(batch.sequence) where \(sequence) was due")
+                                }
                                 batch.sequence = sequence
                                 return batch
                             } catch {
@@ -235,13 +246,18 @@ public struct Runner {
                         nextToWrite += 1
                         inFlight -= 1
                         bytesInFlight -= inputBytes.removeValue(forKey: ready.sequence) ?? 0
-                        let problems: () -> [InputProblem] = { if case .inputs(let readAhead) = source { readAhead.progress.problems } else { [] } }
-                        write(ready, to: destinations, summary: &summary, part: &part, inputs: inputs, problems: problems())
+                        let problems: () -> [InputProblem] = {
+                            if case .inputs(let readAhead) = source { readAhead.progress.problems } else { [] }
+                        }
+                        write(
+                            ready, to: destinations, summary: &summary, part: &part, inputs: inputs,
+                            problems: problems())
                     }
                 }
                 if case .inputs(let readAhead) = source {
                     let progress = readAhead.progress
-                    destinations.progress?.update(filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
+                    destinations.progress?.update(
+                        filesDone: progress.filesDone, compressedBytes: progress.compressedBytes, summary: summary)
                 }
             }
         }
@@ -257,8 +273,10 @@ public struct Runner {
     }
 
     /// `problems` is read (under the reader's lock) only when a `--resume` input completes.
-    private func write(_ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary, part: inout ResumePart,
-                       inputs: [InputFile], problems: @autoclosure () -> [InputProblem]) {
+    private func write(
+        _ batch: WorkBatch, to destinations: Destinations, summary: inout RunSummary, part: inout ResumePart,
+        inputs: [InputFile], problems: @autoclosure () -> [InputProblem]
+    ) {
         summary.addCounters(of: batch)
         if let failure = batch.failure, summary.failure == nil { summary.failure = failure }
         // After a failed write nothing more is written: those documents count as "not finished".
@@ -270,7 +288,9 @@ public struct Runner {
             } else {
                 if let output = destinations.output, !batch.output.isEmpty { try output.write(batch.output) }
                 summary.addWritten(batch)
-                if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty { try rejects.write(batch.rejectBytes) }
+                if let rejects = destinations.rejects, !batch.rejectBytes.isEmpty {
+                    try rejects.write(batch.rejectBytes)
+                }
             }
         } catch {
             summary.failure = "\(error)"

@@ -27,7 +27,9 @@ struct Scheduler {
     /// Gives ordered stages the states a resumed run saved, by step index.
     mutating func restore(_ states: [Int: [UInt8]]) throws {
         for (index, state) in states.sorted(by: { $0.key < $1.key }) {
-            guard orderedStages[index] != nil else { throw ResumeError("a saved state names step \(index), which is not an ordered stage") }
+            guard orderedStages[index] != nil else {
+                throw ResumeError("a saved state names step \(index), which is not an ordered stage")
+            }
             try orderedStages[index]!.restore(state)
         }
     }
@@ -69,8 +71,10 @@ struct Scheduler {
         let name = type(of: stage).name
         let started = Clock.threadCPU
         var counters = batch.counters[index]
-        batch.documents = BatchWorker.apply(stageNamed: name, to: batch.documents, counters: &counters,
-                                      rejects: &batch.rejects, rejectsLayout: rejectsLayout) { try stage.process(&$0) }
+        batch.documents = BatchWorker.apply(
+            stageNamed: name, to: batch.documents, counters: &counters,
+            rejects: &batch.rejects, rejectsLayout: rejectsLayout
+        ) { try stage.process(&$0) }
         counters.seconds += Clock.cpuSeconds(since: started)
         if checkpoints && batch.completedInput != nil, let state = stage.checkpoint() { batch.states[index] = state }
         orderedStages[index] = stage

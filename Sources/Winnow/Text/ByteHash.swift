@@ -41,7 +41,8 @@ enum ByteHash {
 
     /// Calls `body` with the bytes of `range` as little-endian 64-bit words, the last one zero-padded.
     @inline(__always)
-    private static func forEachChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UInt64) -> Void) {
+    private static func forEachChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UInt64) -> Void)
+    {
         guard let base = bytes.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
         var position = range.lowerBound
@@ -63,5 +64,7 @@ enum ByteHash {
 
     /// The length folded in last (C's `winnow_hash_finish`, as the C scan does).
     @inline(__always)
-    static func finish(_ hash: UInt64, count: Int) -> UInt64 { winnow_hash_finish(hash, UInt64(truncatingIfNeeded: count)) }
+    static func finish(_ hash: UInt64, count: Int) -> UInt64 {
+        winnow_hash_finish(hash, UInt64(truncatingIfNeeded: count))
+    }
 }

@@ -65,11 +65,13 @@ struct CharacterClasses: OptionSet, Sendable {
     /// Loops fetch it once (`Table.shared`) rather than through a global accessor per character.
     struct Table: Sendable {
         let basicPlane: [CharacterClasses]
-        static let shared = Table(basicPlane: (0..<0x10000).map { value in Unicode.Scalar(UInt32(value)).map(compute) ?? [] })
+        static let shared = Table(
+            basicPlane: (0..<0x10000).map { value in Unicode.Scalar(UInt32(value)).map(compute) ?? [] })
 
         @inline(__always)
         func of(_ scalar: UInt32) -> CharacterClasses {
-            scalar < 0x10000 ? basicPlane.withUnsafeBufferPointer { $0[Int(scalar)] } : Unicode.Scalar(scalar).map(compute) ?? []
+            scalar < 0x10000
+                ? basicPlane.withUnsafeBufferPointer { $0[Int(scalar)] } : Unicode.Scalar(scalar).map(compute) ?? []
         }
     }
 
@@ -88,13 +90,15 @@ struct CharacterClasses: OptionSet, Sendable {
         case .decimalNumber:
             classes.formUnion([.digit, .wordCharacter])
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-             .finalPunctuation, .otherPunctuation:
+            .finalPunctuation, .otherPunctuation:
             classes.insert(.punctuation)
         default:
             break
         }
         if isPythonSpace(scalar.value) { classes.insert(.whitespace) }
-        if classes.contains(.letter), let code = UnicodeScript.code(of: scalar), unspacedScripts.contains(code) { classes.insert(.unspaced) }
+        if classes.contains(.letter), let code = UnicodeScript.code(of: scalar), unspacedScripts.contains(code) {
+            classes.insert(.unspaced)
+        }
         if "'’-‐.,_".unicodeScalars.contains(scalar) { classes.insert(.joiner) }
         return classes
     }
@@ -115,7 +119,9 @@ struct CharacterClasses: OptionSet, Sendable {
     }
 
     private static let lowercaseBasicPlane: [UInt16] = (0..<0x10000).map { value in
-        guard let scalar = Unicode.Scalar(UInt32(value)), scalar.properties.changesWhenLowercased else { return UInt16(value) }
+        guard let scalar = Unicode.Scalar(UInt32(value)), scalar.properties.changesWhenLowercased else {
+            return UInt16(value)
+        }
         let lower = scalar.properties.lowercaseMapping.unicodeScalars
         return lower.count == 1 && lower.first!.value < 0x10000 ? UInt16(lower.first!.value) : UInt16(value)
     }

@@ -12,7 +12,9 @@ public enum UnicodeScript {
     private static let basicPlane: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for range in stride(from: 0, to: ranges.count, by: 3) where ranges[range] < 0x10000 {
-            for codePoint in ranges[range]...min(ranges[range + 1], 0xFFFF) { table[Int(codePoint)] = UInt8(ranges[range + 2]) }
+            for codePoint in ranges[range]...min(ranges[range + 1], 0xFFFF) {
+                table[Int(codePoint)] = UInt8(ranges[range + 2])
+            }
         }
         return table
     }()
@@ -63,13 +65,16 @@ public enum UnicodeScript {
         counts[latinNumber] += latinLetters
         var best = 0
         for number in 1..<counts.count where counts[number] > 0 {
-            if best == 0 || counts[number] > counts[best] || (counts[number] == counts[best] && firstSeen[number] < firstSeen[best]) {
+            if best == 0 || counts[number] > counts[best]
+                || (counts[number] == counts[best] && firstSeen[number] < firstSeen[best])
+            {
                 best = number
             }
         }
         guard best != 0 else { return common }
         // Japanese mixes Han with kana, Korean may mix Han with Hangul: ISO 15924 names those mixtures.
-        let kana = counts[number("Hira")] + counts[number("Kana")], han = counts[number("Hani")], hangul = counts[number("Hang")]
+        let kana = counts[number("Hira")] + counts[number("Kana")], han = counts[number("Hani")],
+            hangul = counts[number("Hang")]
         let code = codes[best - 1]
         if ["Hani", "Hira", "Kana"].contains(code) && kana > 0 { return "Jpan" }
         if ["Hani", "Hang"].contains(code) && hangul > 0 && han > 0 { return "Kore" }

@@ -3,7 +3,10 @@ import Testing
 @testable import Winnow
 
 /// Issue 19, item 1: compressed inputs of every format and zstd output, end to end through the built `winnow`.
-@Suite(.enabled(if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"))
+@Suite(
+    .enabled(
+        if: TestSupport.winnowBinary != nil, "skipped: needs the winnow executable built beside the tests (swift build)"
+    ))
 struct CompressedFilesTests {
     func stdout(_ arguments: [String], environment: [String: String] = [:]) throws -> [UInt8] {
         let result = try TestSupport.runWinnow(arguments + ["--no-progress"], environment: environment)
@@ -21,7 +24,9 @@ struct CompressedFilesTests {
         for format in CompressionFormat.allCases {
             // Two frames, split at a line end, so the input is a multi-frame file as parallel compressors write.
             let cut = plain[..<(plain.count / 2)].lastIndex(of: 0x0A)! + 1
-            let bytes = CompressionFormatTests.compress(Array(plain[..<cut]), as: format) + CompressionFormatTests.compress(Array(plain[cut...]), as: format)
+            let bytes =
+                CompressionFormatTests.compress(Array(plain[..<cut]), as: format)
+                + CompressionFormatTests.compress(Array(plain[cut...]), as: format)
             // Named so that the name does not say the format: formats are known by their bytes.
             let path = directory.appendingPathComponent("news-multi.\(format).jsonl").path
             TestSupport.write(bytes, to: URL(fileURLWithPath: path))
@@ -30,7 +35,8 @@ struct CompressedFilesTests {
             #expect(same, "\(format): \(output.count) bytes of output, \(reference.count) from the gzip sample")
         }
         // Both inflaters, the same records.
-        #expect(try stdout(["run", "Pipelines/news.yaml", samples], environment: ["WINNOW_INFLATE": "zlib"]) == reference)
+        #expect(
+            try stdout(["run", "Pipelines/news.yaml", samples], environment: ["WINNOW_INFLATE": "zlib"]) == reference)
     }
 
     /// Output lines with the input file's name taken out of `source`.
@@ -46,7 +52,9 @@ struct CompressedFilesTests {
         let plain = try stdout(["run", "Pipelines/news.yaml", "Samples"])
         let zstdPath = directory.appendingPathComponent("out.jsonl.zst").path
         let rejects = directory.appendingPathComponent("rejects.jsonl.zst").path
-        _ = try stdout(["run", "Pipelines/news.yaml", "Samples", "-o", zstdPath, "--rejects", rejects, "--batch-records", "3"])
+        _ = try stdout([
+            "run", "Pipelines/news.yaml", "Samples", "-o", zstdPath, "--rejects", rejects, "--batch-records", "3",
+        ])
         let written = try FileSource.contents(of: zstdPath)
         #expect(written.starts(with: [0x28, 0xB5, 0x2F, 0xFD]))
         let reader = DecompressingReader(source: MemorySource(written))
@@ -68,10 +76,16 @@ struct CompressedFilesTests {
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let pipeline = directory.appendingPathComponent("p.yaml")
-        try "version: 1\nstages:\n  - decode: {}\noutput:\n  compression_level: 15\n".write(to: pipeline, atomically: true, encoding: .utf8)
-        let gzip = try TestSupport.runWinnow(["run", pipeline.path, "Samples", "-o", directory.appendingPathComponent("a.jsonl.gz").path, "--no-progress"])
+        try "version: 1\nstages:\n  - decode: {}\noutput:\n  compression_level: 15\n".write(
+            to: pipeline, atomically: true, encoding: .utf8)
+        let gzip = try TestSupport.runWinnow([
+            "run", pipeline.path, "Samples", "-o", directory.appendingPathComponent("a.jsonl.gz").path, "--no-progress",
+        ])
         #expect(gzip.status == 2 && String(decoding: gzip.stderr, as: UTF8.self).contains("not a gzip level (1–9)"))
-        let zstd = try TestSupport.runWinnow(["run", pipeline.path, "Samples", "-o", directory.appendingPathComponent("a.jsonl.zst").path, "--no-progress"])
+        let zstd = try TestSupport.runWinnow([
+            "run", pipeline.path, "Samples", "-o", directory.appendingPathComponent("a.jsonl.zst").path,
+            "--no-progress",
+        ])
         #expect(zstd.status == 0, "\(String(decoding: zstd.stderr, as: UTF8.self))")
     }
 }

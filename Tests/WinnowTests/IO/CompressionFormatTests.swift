@@ -20,7 +20,8 @@ import Testing
             var output = [UInt8](repeating: 0, count: bytes.count + bytes.count / 2 + 1024)
             var written = 0
             let status = bytes.withUnsafeBufferPointer { input in
-                lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nil, input.baseAddress, input.count, &output, &written, output.count)
+                lzma_easy_buffer_encode(
+                    6, LZMA_CHECK_CRC64, nil, input.baseAddress, input.count, &output, &written, output.count)
             }
             precondition(status == LZMA_OK)
             return Array(output[..<written])
@@ -34,8 +35,11 @@ import Testing
         }
     }
 
-    func read(_ bytes: [UInt8], chunks: [Int] = [], bufferSize: Int = 4096) -> (bytes: [UInt8], error: Error?, faults: [DecompressionFailure], format: CompressionFormat?) {
-        let reader = DecompressingReader(source: MemorySource(bytes, path: "test.z", chunkSizes: chunks), inputBufferSize: 512)
+    func read(
+        _ bytes: [UInt8], chunks: [Int] = [], bufferSize: Int = 4096
+    ) -> (bytes: [UInt8], error: Error?, faults: [DecompressionFailure], format: CompressionFormat?) {
+        let reader = DecompressingReader(
+            source: MemorySource(bytes, path: "test.z", chunkSizes: chunks), inputBufferSize: 512)
         let result = TestSupport.drain(reader, bufferSize: bufferSize)
         return (result.bytes, result.error, reader.takeFaults(), reader.format)
     }
@@ -49,7 +53,8 @@ import Testing
         #expect(read(compressed, chunks: [1]).bytes == expected)
         #expect(read(compressed, chunks: [1], bufferSize: 1).bytes == expected)
         for seed in 1...4 as ClosedRange<UInt64> {
-            let result = read(compressed, chunks: TestSupport.randomChunkSizes(seed: seed), bufferSize: 1 + Int(seed) * 131)
+            let result = read(
+                compressed, chunks: TestSupport.randomChunkSizes(seed: seed), bufferSize: 1 + Int(seed) * 131)
             #expect(result.bytes == expected && result.error == nil && result.faults.isEmpty, "\(format) seed \(seed)")
         }
     }
@@ -60,24 +65,32 @@ import Testing
         let compressed = parts.flatMap { Self.compress(Array($0.utf8), as: format) }
         for chunks in [[], [1], [3, 5, 7]] {
             let result = read(compressed, chunks: chunks)
-            #expect(String(decoding: result.bytes, as: UTF8.self) == parts.joined() && result.error == nil, "\(format) \(chunks)")
+            #expect(
+                String(decoding: result.bytes, as: UTF8.self) == parts.joined() && result.error == nil,
+                "\(format) \(chunks)")
         }
     }
 
     @Test func zstdSkippableFramesYieldNothing() {
         // A skippable frame (magic 0x184D2A5A, 4-byte length, payload) before, between and after data frames.
         let skippable: [UInt8] = [0x5A, 0x2A, 0x4D, 0x18, 5, 0, 0, 0] + Array("meta!".utf8)
-        let bytes = skippable + ZstdEncoder.frame(Array("one\n".utf8)) + skippable + ZstdEncoder.frame(Array("two\n".utf8)) + skippable
+        let bytes =
+            skippable + ZstdEncoder.frame(Array("one\n".utf8)) + skippable + ZstdEncoder.frame(Array("two\n".utf8))
+            + skippable
         for chunks in [[], [1]] {
             let result = read(bytes, chunks: chunks)
-            #expect(String(decoding: result.bytes, as: UTF8.self) == "one\ntwo\n" && result.faults.isEmpty && result.format == .zstd)
+            #expect(
+                String(decoding: result.bytes, as: UTF8.self) == "one\ntwo\n" && result.faults.isEmpty
+                    && result.format == .zstd)
         }
     }
 
     @Test(arguments: CompressionFormat.allCases)
     func aDamagedFrameIsDroppedAndReadingGoesOnAtTheNext(format: CompressionFormat) {
         let frames = (0..<4).map { index in
-            Self.compress(Array(("frame \(index)\n" + String(repeating: "padding \(index) text ", count: 400) + "\n").utf8), as: format)
+            Self.compress(
+                Array(("frame \(index)\n" + String(repeating: "padding \(index) text ", count: 400) + "\n").utf8),
+                as: format)
         }
         var damaged = frames
         damaged[1][damaged[1].count / 2] ^= 0x55
@@ -85,9 +98,15 @@ import Testing
             let result = read(damaged.flatMap { $0 }, chunks: chunks)
             let text = String(decoding: result.bytes, as: UTF8.self)
             #expect(result.error == nil, "\(format)")
-            #expect(text.hasPrefix("frame 0") && text.contains("frame 2") && text.contains("frame 3") && !text.contains("frame 1"), "\(format) \(chunks)")
-            #expect(result.faults.count == 1 && result.faults[0].problem.contains("corrupt \(format.rawValue) data"), "\(format): \(result.faults)")
-            #expect(result.faults.first?.problem.contains("compressed bytes \(frames[0].count)–") == true, "\(format): \(result.faults)")
+            #expect(
+                text.hasPrefix("frame 0") && text.contains("frame 2") && text.contains("frame 3")
+                    && !text.contains("frame 1"), "\(format) \(chunks)")
+            #expect(
+                result.faults.count == 1 && result.faults[0].problem.contains("corrupt \(format.rawValue) data"),
+                "\(format): \(result.faults)")
+            #expect(
+                result.faults.first?.problem.contains("compressed bytes \(frames[0].count)–") == true,
+                "\(format): \(result.faults)")
         }
     }
 
@@ -100,8 +119,10 @@ import Testing
             let result = read(cut, chunks: chunks)
             let failure = result.error as? DecompressionFailure
             #expect(String(decoding: result.bytes, as: UTF8.self).hasPrefix("complete frame\n"), "\(format)")
-            #expect(failure?.problem.contains("truncated \(format.rawValue) stream") == true && failure?.offset == cut.count,
-                    "\(format): \(String(describing: result.error))")
+            #expect(
+                failure?.problem.contains("truncated \(format.rawValue) stream") == true
+                    && failure?.offset == cut.count,
+                "\(format): \(String(describing: result.error))")
         }
     }
 
@@ -117,7 +138,8 @@ import Testing
         for level in OutputCompression.zstd.levels where level % 6 == 1 {
             #expect(read(OutputCompression.zstd.frame(bytes, level: level)).bytes == bytes, "level \(level)")
         }
-        #expect(OutputCompression(path: "a.jsonl.zst") == .zstd && OutputCompression(path: "a.jsonl.gz") == .gzip
+        #expect(
+            OutputCompression(path: "a.jsonl.zst") == .zstd && OutputCompression(path: "a.jsonl.gz") == .gzip
                 && OutputCompression(path: "a.jsonl") == .none)
     }
 
@@ -135,14 +157,18 @@ import Testing
                 _ = frame.startFrame()
                 while true {
                     let (consumed, _, step) = output.withUnsafeMutableBytes { out in
-                        compressed.withUnsafeBytes { frame.decode(UnsafeRawBufferPointer(rebasing: $0[offset...]), into: out) }
+                        compressed.withUnsafeBytes {
+                            frame.decode(UnsafeRawBufferPointer(rebasing: $0[offset...]), into: out)
+                        }
                     }
                     offset += consumed
                     if step != .going { steps.append(step); break }
                 }
             }
             #expect(steps.first == .ended, "\(decoder)")
-            if case .failed(let message) = steps.last { #expect(message.contains("incorrect data check"), "\(decoder): \(message)") } else {
+            if case .failed(let message) = steps.last {
+                #expect(message.contains("incorrect data check"), "\(decoder): \(message)")
+            } else {
                 Issue.record("\(decoder): a bad CRC was not found")
             }
         }

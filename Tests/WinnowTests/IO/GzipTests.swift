@@ -6,8 +6,9 @@ import Testing
     static let text = (1...400).map { "line \($0): the quick brown fox jumps over the lazy dog, ünïcödé 😀\n" }.joined()
 
     func read(_ bytes: [UInt8], chunks: [Int] = [], bufferSize: Int = 4096) -> (bytes: [UInt8], error: Error?) {
-        TestSupport.drain(DecompressingReader(source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512),
-                          bufferSize: bufferSize)
+        TestSupport.drain(
+            DecompressingReader(source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512),
+            bufferSize: bufferSize)
     }
 
     @Test func wholeByteByByteAndRandomChunksAgree() {
@@ -17,7 +18,8 @@ import Testing
         #expect(read(compressed, chunks: [1]).bytes == expected)
         #expect(read(compressed, chunks: [1], bufferSize: 1).bytes == expected)
         for seed in 1...5 as ClosedRange<UInt64> {
-            let result = read(compressed, chunks: TestSupport.randomChunkSizes(seed: seed), bufferSize: 1 + Int(seed) * 97)
+            let result = read(
+                compressed, chunks: TestSupport.randomChunkSizes(seed: seed), bufferSize: 1 + Int(seed) * 97)
             #expect(result.bytes == expected && result.error == nil, "seed \(seed)")
         }
     }
@@ -49,7 +51,9 @@ import Testing
                 let result = read(Array(compressed[..<cut]), chunks: chunks)
                 #expect(Self.text.utf8.starts(with: result.bytes))
                 let failure = result.error as? DecompressionFailure
-                #expect(failure?.problem.contains("truncated") == true, "cut at \(cut): \(String(describing: result.error))")
+                #expect(
+                    failure?.problem.contains("truncated") == true, "cut at \(cut): \(String(describing: result.error))"
+                )
                 #expect(failure?.path == "test.gz")
                 #expect(failure?.offset == cut)
             }
@@ -60,8 +64,11 @@ import Testing
     }
 
     /// Everything a reader gives: the bytes, the error it ended with, and the damaged stretches it skipped.
-    func readWithFaults(_ bytes: [UInt8], chunks: [Int] = []) -> (bytes: [UInt8], error: Error?, faults: [DecompressionFailure]) {
-        let reader = DecompressingReader(source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512)
+    func readWithFaults(
+        _ bytes: [UInt8], chunks: [Int] = []
+    ) -> (bytes: [UInt8], error: Error?, faults: [DecompressionFailure]) {
+        let reader = DecompressingReader(
+            source: MemorySource(bytes, path: "test.gz", chunkSizes: chunks), inputBufferSize: 512)
         let result = TestSupport.drain(reader)
         return (result.bytes, result.error, reader.takeFaults())
     }
@@ -71,7 +78,8 @@ import Testing
         compressed[compressed.count / 2] ^= 0x55
         let corrupt = readWithFaults(compressed)
         #expect(corrupt.error == nil && corrupt.bytes.isEmpty, "a damaged member's bytes are not used")
-        #expect(corrupt.faults.count == 1 && corrupt.faults[0].problem.contains("corrupt gzip data"), "\(corrupt.faults)")
+        #expect(
+            corrupt.faults.count == 1 && corrupt.faults[0].problem.contains("corrupt gzip data"), "\(corrupt.faults)")
         #expect(corrupt.faults.first?.problem.contains("no member follows") == true)
 
         let reader = DecompressingReader(source: try FileSource(path: TestSupport.fixture("bad-crc.jsonl.gz")))
@@ -83,10 +91,12 @@ import Testing
     }
 
     @Test func readingGoesOnAtTheMemberAfterADamagedOne() {
-        let members = (0..<5).map { TestSupport.gzip("member \($0)\n" + String(repeating: "padding text \($0) ", count: 50) + "\n") }
+        let members = (0..<5).map {
+            TestSupport.gzip("member \($0)\n" + String(repeating: "padding text \($0) ", count: 50) + "\n")
+        }
         var damaged = members
-        damaged[2][damaged[2].count / 2] ^= 0x55                    // corrupt deflate data
-        damaged[3][damaged[3].count - 6] ^= 0x01                    // a bad CRC
+        damaged[2][damaged[2].count / 2] ^= 0x55  // corrupt deflate data
+        damaged[3][damaged[3].count - 6] ^= 0x01  // a bad CRC
         let joined = damaged.flatMap { $0 }
         for chunks in [[], [1], [7, 3, 11]] {
             let result = readWithFaults(joined, chunks: chunks)
@@ -107,10 +117,14 @@ import Testing
         #expect(padded.error == nil && padded.faults.isEmpty && padded.bytes == Array("hello\n".utf8))
         let garbage = readWithFaults(member + Array("trailing junk".utf8))
         #expect(garbage.bytes == Array("hello\n".utf8))
-        #expect(garbage.faults.first?.offset == member.count && garbage.faults.first?.problem.contains("after the last gzip member") == true)
+        #expect(
+            garbage.faults.first?.offset == member.count
+                && garbage.faults.first?.problem.contains("after the last gzip member") == true)
         let between = readWithFaults(member + Array("junk".utf8) + member)
         #expect(between.bytes == Array("hello\nhello\n".utf8))
-        #expect(between.faults.count == 1 && between.faults[0].problem.contains("4 bytes that are not gzip between members"), "\(between.faults)")
+        #expect(
+            between.faults.count == 1
+                && between.faults[0].problem.contains("4 bytes that are not gzip between members"), "\(between.faults)")
         #expect(!between.faults[0].problem.contains("after the last"), "members follow")
     }
 

@@ -22,7 +22,8 @@ import Testing
         #expect(try parse(" true ") == .bool(true))
         #expect(try parse("false") == .bool(false))
         #expect(try parse("-0.5e+10") == .number("-0.5e+10"))
-        #expect(try parse("[1, [2, []], {}]") == .array([.number("1"), .array([.number("2"), .array([])]), .object([:])]))
+        #expect(
+            try parse("[1, [2, []], {}]") == .array([.number("1"), .array([.number("2"), .array([])]), .object([:])]))
         let object = try parse(#"{"a": 1, "b": {"c": [true, null]}, "a": 2}"#)
         guard case .object(let members) = object else { Issue.record("not an object"); return }
         #expect(members.members.map(\.key) == ["a", "b", "a"])
@@ -34,7 +35,8 @@ import Testing
         #expect(try parse(#""\u00e9\u20AC""#) == .string("é€"))
         #expect(try parse(#""\ud83d\ude00 ok""#) == .string("😀 ok"))
         #expect(try parse("\"naïve 日本語 \u{1F600}\"") == .string("naïve 日本語 😀"))
-        #expect(try parse(#""a long string with no escapes at all, longer than eight bytes""#)
+        #expect(
+            try parse(#""a long string with no escapes at all, longer than eight bytes""#)
                 == .string("a long string with no escapes at all, longer than eight bytes"))
     }
 
@@ -84,7 +86,9 @@ import Testing
     @Test func topLevelMustBeAnObjectForRecords() {
         var parser = JSONParser()
         for line in ["[1]", "\"text\"", "", "   "] {
-            #expect(throws: JSONSyntaxError.self) { try Array(line.utf8).withUnsafeBytes { try parser.parseObject($0) } }
+            #expect(throws: JSONSyntaxError.self) {
+                try Array(line.utf8).withUnsafeBytes { try parser.parseObject($0) }
+            }
         }
     }
 
@@ -97,7 +101,9 @@ import Testing
             writer.write(value)
             let text = String(decoding: writer.bytes, as: UTF8.self)
             #expect(try parse(text) == value, "round trip of \(text)")
-            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(writer.bytes), options: [.fragmentsAllowed]) }
+            #expect(throws: Never.self) {
+                try JSONSerialization.jsonObject(with: Data(writer.bytes), options: [.fragmentsAllowed])
+            }
         }
     }
 
@@ -107,11 +113,21 @@ import Testing
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
         case 2: return .number(["0", "-1", "3.25", "1e-7", "12345678901234567890"].randomElement(using: &generator)!)
-        case 3: return .string((0..<Int.random(in: 0..<12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
-        case 4: return .array((0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+        case 3:
+            return .string(
+                (0..<Int.random(in: 0..<12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                    .joined())
+        case 4:
+            return .array(
+                (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+                    randomValue(depth: depth + 1, using: &generator)
+                })
         default:
             let members = (0..<Int.random(in: 0..<4, using: &generator)).map { index in
-                (key: "k\(index)\(pieces.randomElement(using: &generator)!)", value: randomValue(depth: depth + 1, using: &generator))
+                (
+                    key: "k\(index)\(pieces.randomElement(using: &generator)!)",
+                    value: randomValue(depth: depth + 1, using: &generator)
+                )
             }
             return .object(JSONObject(members))
         }
@@ -122,7 +138,8 @@ import Testing
     @Test func escapesOnlyWhatJSONRequires() {
         var writer = JSONWriter()
         writer.write("quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} é 😀 \u{2028}")
-        #expect(String(decoding: writer.bytes, as: UTF8.self)
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self)
                 == #""quote \" backslash \\ newline \n tab \t nul \u0000 bell \u0007 é 😀 "# + "\u{2028}\"")
     }
 
@@ -133,9 +150,11 @@ import Testing
     }
 
     @Test func fourDecimalsReadsAsTheRoundedDouble() {
-        let cases: [(Double, String)] = [(0.09781, "0.0978"), (1, "1.0"), (12.5, "12.5"), (0.00004, "0.0"), (-0.25, "-0.25"),
-                                         (0.1, "0.1"), (3.14159, "3.1416"), (0.0001, "0.0001"), (-0.00004, "0.0"), (7.00005, "7.0001"),
-                                         (0, "0.0"), (42, "42.0")]
+        let cases: [(Double, String)] = [
+            (0.09781, "0.0978"), (1, "1.0"), (12.5, "12.5"), (0.00004, "0.0"), (-0.25, "-0.25"),
+            (0.1, "0.1"), (3.14159, "3.1416"), (0.0001, "0.0001"), (-0.00004, "0.0"), (7.00005, "7.0001"),
+            (0, "0.0"), (42, "42.0"),
+        ]
         for (value, text) in cases { #expect(JSONValue.fourDecimals(value) == .number(text), "\(value)") }
         var random = SeededGenerator(seed: 5)
         for _ in 0..<20_000 {

@@ -3,7 +3,10 @@ import Testing
 @testable import Winnow
 
 /// Checks against the real BBC corpus in ../shared (research use only, never committed); skipped when it is absent.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: TestSupport.bbcPath), "skipped: needs ../shared/data/news/bbc.jsonl.gz, which a fresh clone does not have"))
+@Suite(
+    .enabled(
+        if: FileManager.default.fileExists(atPath: TestSupport.bbcPath),
+        "skipped: needs ../shared/data/news/bbc.jsonl.gz, which a fresh clone does not have"))
 struct SharedCorpusTests {
     static let bbcPath = TestSupport.bbcPath
 
@@ -17,12 +20,14 @@ struct SharedCorpusTests {
             for record in batch.records {
                 #expect(try decode.decode(record, of: batch, parser: &parser).document != nil)
                 let object = try batch.bytes[record.start..<record.end].withUnsafeBytes { try parser.parseObject($0) }
-                ours.append((object["id"]?.stringValue ?? "", object["text"]?.stringValue ?? "", object["title"]?.stringValue))
+                ours.append(
+                    (object["id"]?.stringValue ?? "", object["text"]?.stringValue ?? "", object["title"]?.stringValue))
             }
         }
         #expect(reader.problems.isEmpty)
         #expect(ours.count == 2225)
-        let reference = TestSupport.drain(DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
+        let reference = TestSupport.drain(
+            DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
         let lines = reference.bytes.split(separator: 0x0A)
         #expect(lines.count == ours.count)
         for (line, document) in zip(lines, ours) {
@@ -55,20 +60,28 @@ struct SharedCorpusTests {
     /// The bundled lid.176 against fastText's answers (committed; the texts stay in ../shared) on every BBC article
     /// and the 69 whatlang passages: the same three labels, probabilities within 1e-4.
     @Test func lid176AgreesWithFastTextOnTheSharedCorpora() throws {
-        let answers = TestSupport.drain(DecompressingReader(source: try FileSource(path: TestSupport.fixture("language/shared-lid176-reference.jsonl.gz"))))
+        let answers = TestSupport.drain(
+            DecompressingReader(
+                source: try FileSource(path: TestSupport.fixture("language/shared-lid176-reference.jsonl.gz"))))
         var expected: [String: (labels: [String], probabilities: [Double])] = [:]
         for line in answers.bytes.split(separator: 0x0A) {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
-            expected["\(object["corpus"]!)/\(object["key"]!)"] = (object["labels"] as! [String], object["probabilities"] as! [Double])
+            expected["\(object["corpus"]!)/\(object["key"]!)"] = (
+                object["labels"] as! [String], object["probabilities"] as! [Double]
+            )
         }
         var texts: [(key: String, text: String)] = []
         // The texts as stored (decode would turn the corpus's `&#233;` into `é`; fastText saw the raw text).
-        let bbc = TestSupport.drain(DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
+        let bbc = TestSupport.drain(
+            DecompressingReader(source: try FileSource(path: Self.bbcPath)), bufferSize: 1 << 20)
         for line in bbc.bytes.split(separator: 0x0A) {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
             texts.append(("bbc/\(object["id"]!)", try #require(object["text"] as? String)))
         }
-        let whatlang = try String(contentsOfFile: TestSupport.packageRoot.appendingPathComponent("../shared/data/language/whatlang-examples.jsonl").path, encoding: .utf8)
+        let whatlang = try String(
+            contentsOfFile: TestSupport.packageRoot.appendingPathComponent(
+                "../shared/data/language/whatlang-examples.jsonl"
+            ).path, encoding: .utf8)
         for (number, line) in whatlang.split(separator: "\n").enumerated() {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             texts.append(("whatlang/\(number + 1)", try #require(object["text"] as? String)))

@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func aFullPipelineLoadsWithTypedOptions() throws {
-        let pipeline = try Pipeline.parse("""
+        let pipeline = try Pipeline.parse(
+            """
             version: 1
             name: news-en
             input:
@@ -74,7 +75,9 @@ import Testing
         #expect(error("version: 1")?.message.contains("stages") == true)
         #expect(error("version: 1\nstages:\n  - clean\n")?.message.contains("one-key map") == true)
         #expect(error("version: 1\nstages:\n  - clean: {}\n  - decode: {}\n")?.message.contains("first") == true)
-        #expect(error("version: 1\nstages: []\noutput: {compression_level: 0}\n")?.message.contains("1 (fastest) to 9") == true)
+        #expect(
+            error("version: 1\nstages: []\noutput: {compression_level: 0}\n")?.message.contains("1 (fastest) to 9")
+                == true)
         #expect(error("version: 1\nstagez: []\n")?.message.contains("unknown key 'stagez'") == true)
         #expect(error("version: 1\nstages: [\n")?.line != nil, "YAML syntax errors carry a position")
     }

@@ -30,10 +30,14 @@ struct Exploder: DocumentStage {
     static func corpus(in directory: URL) -> [String] {
         var lines: [String] = []
         for index in 1...700 {
-            var text = "Document \(index)\r\n\n\n\nwith   \ntrailing spaces and \u{7} controls. " + String(repeating: "word ", count: index % 50)
+            var text =
+                "Document \(index)\r\n\n\n\nwith   \ntrailing spaces and \u{7} controls. "
+                + String(repeating: "word ", count: index % 50)
             if index % 97 == 0 { text = "drop me \(index)" }
             if index % 131 == 0 { text = "please explode \(index)" }
-            lines.append(#"{"id": "d\#(index)", "text": "\#(text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\u{7}", with: "\\u0007"))", "n": \#(index)}"#)
+            lines.append(
+                #"{"id": "d\#(index)", "text": "\#(text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\u{7}", with: "\\u0007"))", "n": \#(index)}"#
+            )
             if index % 250 == 0 { lines.append(#"{"id": "broken", "text": "#) }
         }
         let first = lines[..<400].joined(separator: "\n") + "\n"
@@ -50,8 +54,10 @@ struct Exploder: DocumentStage {
         .document(CleanStage()),
     ])
 
-    func run(_ inputs: [String], jobs: Int, batchRecords: Int, batchBytes: Int = 1 << 20, gzip: Bool = false,
-             in directory: URL) async throws -> (output: [UInt8], rejects: [UInt8], summary: RunSummary) {
+    func run(
+        _ inputs: [String], jobs: Int, batchRecords: Int, batchBytes: Int = 1 << 20, gzip: Bool = false,
+        in directory: URL
+    ) async throws -> (output: [UInt8], rejects: [UInt8], summary: RunSummary) {
         let name = "out-\(jobs)-\(batchRecords)-\(batchBytes)"
         let outputPath = directory.appendingPathComponent(name + (gzip ? ".jsonl.gz" : ".jsonl")).path
         let rejectsPath = directory.appendingPathComponent(name + ".rejects.jsonl").path
@@ -109,7 +115,8 @@ struct Exploder: DocumentStage {
             positions.append(Int(position)!)
             ids.append(Int(id.dropFirst())!)
             let text = object["text"]?.stringValue ?? ""
-            #expect(!text.contains("\r") && !text.contains("\u{7}") && !text.contains("\n\n\n") && !text.contains(" \n"))
+            #expect(
+                !text.contains("\r") && !text.contains("\u{7}") && !text.contains("\n\n\n") && !text.contains(" \n"))
             #expect(object["metadata"] == .object(["n": .number(String(id.dropFirst()))]))
         }
         #expect(ids == ids.sorted(), "output in input order")

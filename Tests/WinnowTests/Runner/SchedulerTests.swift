@@ -27,8 +27,12 @@ struct SchedulerTests {
     }
 
     static func batch(_ sequence: Int, _ ids: [String], steps: [PipelineStep]) -> WorkBatch {
-        var batch = WorkBatch(sequence: sequence, phase: 1, counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
-        batch.documents = ids.enumerated().map { Document(id: $1, text: $1, source: SourceLocation(file: "in", line: 1), ordinal: sequence * 10 + $0) }
+        var batch = WorkBatch(
+            sequence: sequence, phase: 1,
+            counters: steps.map { StageCounters(name: $0.name) } + [StageCounters(name: "output")])
+        batch.documents = ids.enumerated().map {
+            Document(id: $1, text: $1, source: SourceLocation(file: "in", line: 1), ordinal: sequence * 10 + $0)
+        }
         return batch
     }
 
@@ -48,9 +52,13 @@ struct SchedulerTests {
             #expect(ready.allSatisfy { $0.phase == 2 }, "each comes out for the last phase")
             for batch in ready {
                 #expect(batch.documents.map(\.id) == ["a\(batch.sequence)"])
-                #expect(batch.counters[1].kept == 1 && batch.counters[1].dropped == ["dropped": 1] && batch.counters[1].rejected == 1)
+                #expect(
+                    batch.counters[1].kept == 1 && batch.counters[1].dropped == ["dropped": 1]
+                        && batch.counters[1].rejected == 1)
                 #expect(batch.rejects.count == 2, "the dropped and the failed document go to the rejects")
-                #expect(batch.states[1] == (batch.sequence == 3 ? [12] : nil), "state saved after an input's last batch only")
+                #expect(
+                    batch.states[1] == (batch.sequence == 3 ? [12] : nil),
+                    "state saved after an input's last batch only")
             }
             done += ready.map(\.sequence)
         }

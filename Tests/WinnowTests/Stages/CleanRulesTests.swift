@@ -11,7 +11,7 @@ import Testing
         ("\u{d0}\u{9f}\u{d1}\u{80}\u{d0}\u{b8}\u{d0}\u{b2}\u{d0}\u{b5}\u{d1}\u{82}", "Привет"),
         ("\u{c2}\u{a0}100\u{c2}\u{b0}C", "\u{a0}100°C"),
         ("\u{e2}\u{20ac}\u{201d} a dash", "— a dash"),
-        ("\u{c3}\u{a2}\u{e2}\u{201a}\u{ac}\u{e2}\u{201e}\u{a2}", "’"),                 // mojibake of mojibake
+        ("\u{c3}\u{a2}\u{e2}\u{201a}\u{ac}\u{e2}\u{201e}\u{a2}", "’"),  // mojibake of mojibake
         ("\u{ef}\u{bb}\u{bf}BOM", "\u{feff}BOM"),
         ("\u{e6}\u{97}\u{a5}\u{e6}\u{9c}\u{ac}", "日本"),
         ("\u{f0}\u{178}\u{2dc}\u{20ac}", "😀"),
@@ -23,21 +23,21 @@ import Testing
 
     /// Real words that look risky: they hold Ã, Â, â, Ç, ß, Ø … but are correct and must not change.
     @Test(arguments: [
-        "São Paulo, AÇÃO, NÃO, Ação, coração",                  // Portuguese
-        "Âge d’or, crème brûlée, à la carte, naïve façade",     // French
-        "Çağlar, İstanbul, ağaç, göğüs, şoför",                  // Turkish
-        "Tiếng Việt, Hà Nội, Đà Nẵng, người",                    // Vietnamese
-        "Straße, Fußgänger, Grüße, Ärger",                       // German
-        "Ångström, Øresund, Æble, blåbærsyltetøj",               // Danish, Norwegian, Swedish
-        "mañana, ¿Qué?, ¡Olé!, Ñandú",                           // Spanish
-        "perché, città, Niccolò, È così",                        // Italian
-        "Łódź, źdźbło, Gdańsk, Żółć",                            // Polish
-        "Þórshöfn, Ísland, Ðe, æðarfugl",                        // Icelandic
-        "Čeština, Dvořák, Šťastný",                              // Czech
-        "Română, Știință, Țară, Ânimă",                          // Romanian
-        "Ελληνικά, Привет, עברית, العربية, 日本語",               // other scripts
-        "Price: 5 × 3 = 15, ±2°, ½ cup, © 2024, §4 ¶2",          // symbols after capitals and digits
-        "ÂÂ plain, ÃO, ÃÃ",                                     // capitals next to each other
+        "São Paulo, AÇÃO, NÃO, Ação, coração",  // Portuguese
+        "Âge d’or, crème brûlée, à la carte, naïve façade",  // French
+        "Çağlar, İstanbul, ağaç, göğüs, şoför",  // Turkish
+        "Tiếng Việt, Hà Nội, Đà Nẵng, người",  // Vietnamese
+        "Straße, Fußgänger, Grüße, Ärger",  // German
+        "Ångström, Øresund, Æble, blåbærsyltetøj",  // Danish, Norwegian, Swedish
+        "mañana, ¿Qué?, ¡Olé!, Ñandú",  // Spanish
+        "perché, città, Niccolò, È così",  // Italian
+        "Łódź, źdźbło, Gdańsk, Żółć",  // Polish
+        "Þórshöfn, Ísland, Ðe, æðarfugl",  // Icelandic
+        "Čeština, Dvořák, Šťastný",  // Czech
+        "Română, Știință, Țară, Ânimă",  // Romanian
+        "Ελληνικά, Привет, עברית, العربية, 日本語",  // other scripts
+        "Price: 5 × 3 = 15, ±2°, ½ cup, © 2024, §4 ¶2",  // symbols after capitals and digits
+        "ÂÂ plain, ÃO, ÃÃ",  // capitals next to each other
     ])
     func leavesCorrectTextAlone(text: String) {
         #expect(MojibakeRepair.repair(text).text == text)
@@ -54,8 +54,10 @@ import Testing
     }
 
     @Test func invisibleCharactersGoJoinersStay() {
-        #expect(tidy("zero\u{200B}width\u{2060}joiner\u{FEFF}s and soft\u{AD}hyphen") == "zerowidthjoiners and softhyphen")
-        #expect(tidy("می\u{200C}خواهم 👩\u{200D}💻") == "می\u{200C}خواهم 👩\u{200D}💻", "ZWNJ and ZWJ spell words and emoji")
+        #expect(
+            tidy("zero\u{200B}width\u{2060}joiner\u{FEFF}s and soft\u{AD}hyphen") == "zerowidthjoiners and softhyphen")
+        #expect(
+            tidy("می\u{200C}خواهم 👩\u{200D}💻") == "می\u{200C}خواهم 👩\u{200D}💻", "ZWNJ and ZWJ spell words and emoji")
     }
 
     @Test func unicodeSpacesAreCorrectTextAndStay() {
@@ -65,7 +67,9 @@ import Testing
     }
 
     @Test func c1ControlsAreWindows1252PunctuationNeverLost() {
-        #expect(tidy("\u{84}Handwerk\u{93} hin\u{93}, parl\u{E9}\u{85} \u{80}5 \u{96} it\u{92}s") == "„Handwerk“ hin“, parlé… €5 – it’s")
+        #expect(
+            tidy("\u{84}Handwerk\u{93} hin\u{93}, parl\u{E9}\u{85} \u{80}5 \u{96} it\u{92}s")
+                == "„Handwerk“ hin“, parlé… €5 – it’s")
         #expect(tidy("a\u{81}b\u{8D}c\u{9D}d") == "abcd", "the five bytes Windows-1252 leaves undefined go")
         #expect(tidy("\u{93}x\u{94} \u{85}", ascii: true) == "\"x\" ...")
     }
@@ -97,11 +101,13 @@ import Testing
         (stage ?? self.stage).clean(text).removed.map(\.rule)
     }
 
-    static let story = "A headline about the harbour\n\nThe council met on Thursday and voted to keep the ferry running for another decade.\n\nResidents said the vote was a relief."
+    static let story =
+        "A headline about the harbour\n\nThe council met on Thursday and voted to keep the ferry running for another decade.\n\nResidents said the vote was a relief."
 
     /// Every family in at least three languages, as a line at the end of a story.
     @Test(arguments: [
-        ("Share this article", "share"), ("Artikel teilen", "share"), ("Partager sur Facebook", "share"), ("Поделиться", "share"),
+        ("Share this article", "share"), ("Artikel teilen", "share"), ("Partager sur Facebook", "share"),
+        ("Поделиться", "share"),
         ("Follow us on Twitter", "share"), ("Seguici su Instagram", "share"),
         ("We use cookies to give you the best experience on our website.", "cookie"),
         ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie"),
@@ -109,12 +115,14 @@ import Testing
         ("Subscribe to our newsletter", "newsletter"), ("Newsletter abonnieren", "newsletter"),
         ("Abonnez-vous à notre newsletter", "newsletter"), ("Zapisz się", "newsletter"),
         ("© 2024 Example Media Ltd", "copyright"), ("Alle Rechte vorbehalten", "copyright"),
-        ("Tous droits réservés", "copyright"), ("Todos los derechos reservados.", "copyright"), ("Все права защищены", "copyright"),
+        ("Tous droits réservés", "copyright"), ("Todos los derechos reservados.", "copyright"),
+        ("Все права защищены", "copyright"),
         ("Read more: How the council decided", "related"), ("Lesen Sie auch: Der neue Hafen", "related"),
         ("Lire aussi", "related"), ("Leggi anche", "related"), ("Читайте также", "related"),
         ("Home › News › Local", "navigation"), ("Startseite | Politik | Region", "navigation"),
         ("Accueil » Actualités » Région", "navigation"), ("Impressum", "navigation"),
-        ("Advertisement", "advertising"), ("Anzeige", "advertising"), ("Publicité", "advertising"), ("Реклама", "advertising"),
+        ("Advertisement", "advertising"), ("Anzeige", "advertising"), ("Publicité", "advertising"),
+        ("Реклама", "advertising"),
     ])
     func removesEachFamily(line: String, family: String) {
         let rules = removed(Self.story + "\n\n" + line)
@@ -153,7 +161,8 @@ import Testing
 
     @Test func familiesCanBeTurnedOffAndPatternsAdded() throws {
         let text = Self.story + "\n\nShare this article\n\nSponsored by Acme Widgets"
-        let options = try StageOptions(stage: "clean", yaml: #"{boilerplate: [cookie], extra_patterns: ["Sponsored by .*"], explain: true}"#)
+        let options = try StageOptions(
+            stage: "clean", yaml: #"{boilerplate: [cookie], extra_patterns: ["Sponsored by .*"], explain: true}"#)
         let custom = CleanStage(configuration: try .read(options))
         let result = custom.clean(text)
         #expect(result.removed.map(\.rule) == ["extra_pattern"])
@@ -163,16 +172,27 @@ import Testing
         guard case .object(let report)? = document.fields["clean"] else { Issue.record("no clean field"); return }
         #expect(report["removed_lines"] == .int(1))
         #expect(report["removed_chars"] == .int(25))
-        #expect(report["removed"] == .array([.object(["line": .string("Sponsored by Acme Widgets"), "rule": .string("extra_pattern")])]))
-        #expect(throws: PipelineError.self) { try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: "{boilerplate: [nope]}")) }
-        #expect(throws: PipelineError.self) { try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(unclosed"]}"#)) }
+        #expect(
+            report["removed"]
+                == .array([.object(["line": .string("Sponsored by Acme Widgets"), "rule": .string("extra_pattern")])]))
+        #expect(throws: PipelineError.self) {
+            try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: "{boilerplate: [nope]}"))
+        }
+        #expect(throws: PipelineError.self) {
+            try CleanStage.Configuration.read(StageOptions(stage: "clean", yaml: #"{extra_patterns: ["(unclosed"]}"#))
+        }
     }
 
     @Test func c4RulesWhenAsked() throws {
-        let text = "A title without a full stop\nA sentence that ends properly.\nPlease enable JavaScript to view this page.\nLorem ipsum dolor sit amet.\n“A quote that ends.”\nShort one."
-        let c4 = CleanStage(configuration: try .read(StageOptions(stage: "clean", yaml: "{c4_rules: true, min_line_words: 3}")))
+        let text =
+            "A title without a full stop\nA sentence that ends properly.\nPlease enable JavaScript to view this page.\nLorem ipsum dolor sit amet.\n“A quote that ends.”\nShort one."
+        let c4 = CleanStage(
+            configuration: try .read(StageOptions(stage: "clean", yaml: "{c4_rules: true, min_line_words: 3}")))
         let result = c4.clean(text)
-        #expect(result.removed.map(\.rule) == ["c4:terminal_punctuation", "c4:javascript", "c4:lorem_ipsum", "min_line_words"])
+        #expect(
+            result.removed.map(\.rule) == [
+                "c4:terminal_punctuation", "c4:javascript", "c4:lorem_ipsum", "min_line_words",
+            ])
         #expect(result.text == "A sentence that ends properly.\n“A quote that ends.”")
         #expect(!removed(text).contains { $0.hasPrefix("c4:") || $0 == "min_line_words" }, "off by default")
     }
@@ -180,9 +200,12 @@ import Testing
 
 @Suite struct RepeatedLinesTests {
     func document(_ text: String, url: String? = nil, file: String = "a.jsonl", line: Int) -> Document {
-        var document = Document(id: "\(line)", text: text, source: SourceLocation(file: file, line: line), ordinal: line)
+        var document = Document(
+            id: "\(line)", text: text, source: SourceLocation(file: file, line: line), ordinal: line)
         if let url { document.metadata["url"] = .string(url) }
-        document.fields["clean"] = .object(["removed_lines": .int(0), "removed_chars": .int(0), "mojibake_repairs": .int(0), "removed": .array([])])
+        document.fields["clean"] = .object([
+            "removed_lines": .int(0), "removed_chars": .int(0), "mojibake_repairs": .int(0), "removed": .array([]),
+        ])
         return document
     }
 
@@ -191,12 +214,17 @@ import Testing
         var texts: [String] = []
         for index in 1...5 {
             let name = ["alpha", "beta", "gamma", "delta", "epsilon"][index - 1]
-            var doc = document(index == 2 ? "Story \(name) is unique.\n\nposted in news on 1999-12-31\n\nFollow our site" : "Story \(name) is unique.\n\nPosted in NEWS on 2024-0\(index)-01\n\nFollow our site", url: "https://news.example.org/\(index)", line: index)
+            var doc = document(
+                index == 2
+                    ? "Story \(name) is unique.\n\nposted in news on 1999-12-31\n\nFollow our site"
+                    : "Story \(name) is unique.\n\nPosted in NEWS on 2024-0\(index)-01\n\nFollow our site",
+                url: "https://news.example.org/\(index)", line: index)
             _ = try stage.process(&doc)
             texts.append(doc.text)
         }
         // Case and digits do not count: "Posted in NEWS on …" and "Follow our site" repeat from the first document on.
-        #expect(texts[0].contains("Follow") && texts[1].contains("Follow"), "the first min_repeats − 1 documents keep it")
+        #expect(
+            texts[0].contains("Follow") && texts[1].contains("Follow"), "the first min_repeats − 1 documents keep it")
         #expect(texts[2] == "Story gamma is unique.")
         #expect(texts[4] == "Story epsilon is unique.")
         var other = document("Follow our site", url: "https://other.example.com/x", line: 6)
@@ -206,7 +234,9 @@ import Testing
         #expect(try stage.process(&empty) == .drop(reason: "empty_text"))
         guard case .object(let report)? = empty.fields["clean"] else { Issue.record("no report"); return }
         #expect(report["removed_lines"] == .int(1))
-        #expect(report["removed"] == .array([.object(["line": .string("Follow our site"), "rule": .string("repeated_line")])]))
+        #expect(
+            report["removed"]
+                == .array([.object(["line": .string("Follow our site"), "rule": .string("repeated_line")])]))
     }
 
     @Test func aLineRepeatedInsideOneDocumentCountsOnce() throws {
@@ -241,7 +271,9 @@ import Testing
             for hash in 1...5000 as ClosedRange<UInt64> {
                 let count = table.count(hash &* 0x9E37_79B9_7F4A_7C15, inDocument: document)
                 #expect(count == document + 1)
-                #expect(table.count(hash &* 0x9E37_79B9_7F4A_7C15, inDocument: document) == document + 1, "a repeat in one document counts once")
+                #expect(
+                    table.count(hash &* 0x9E37_79B9_7F4A_7C15, inDocument: document) == document + 1,
+                    "a repeat in one document counts once")
             }
         }
         #expect(table.count == 5000)

@@ -4,7 +4,8 @@ import Testing
 @Suite struct CleanStageTests {
     @Test func lineEndsAndBlankLines() {
         #expect(CleanStage.clean("a\r\nb\rc\n", lines: .off) == "a\nb\nc")
-        #expect(CleanStage.clean("\n\n  \nTitle\n\n\n\n\nBody  \t\nmore   \n\n\n", lines: .off) == "Title\n\nBody\nmore")
+        #expect(
+            CleanStage.clean("\n\n  \nTitle\n\n\n\n\nBody  \t\nmore   \n\n\n", lines: .off) == "Title\n\nBody\nmore")
         #expect(CleanStage.clean("one\n \t \n\t\ntwo", lines: .off) == "one\n\ntwo", "lines of spaces are blank lines")
         #expect(CleanStage.clean("  indented line", lines: .off) == "  indented line", "leading spaces of a line stay")
         #expect(CleanStage.clean("tab\tinside", lines: .off) == "tab\tinside")
@@ -12,7 +13,9 @@ import Testing
 
     @Test func controlCharactersGoButNewlinesAndTabsStay() {
         #expect(CleanStage.clean("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f\u{9F}g", lines: .off) == "abcde…fŸg")
-        #expect(CleanStage.clean("keep\u{A0}nbsp and ©", lines: .off) == "keep\u{A0}nbsp and ©", "a no-break space is correct text; U+00A1–U+00BF are not controls")
+        #expect(
+            CleanStage.clean("keep\u{A0}nbsp and ©", lines: .off) == "keep\u{A0}nbsp and ©",
+            "a no-break space is correct text; U+00A1–U+00BF are not controls")
         #expect(CleanStage.clean("form\u{C}feed\u{B}vt", lines: .off) == "formfeedvt")
     }
 
@@ -28,7 +31,9 @@ import Testing
     @Test func quickCheckFindsEveryKindOfNonNFCCodePoint() {
         for text in ["e\u{301}", "\u{212B}", "\u{1161}", "\u{0B3E}", "\u{F900}", "x\u{0340}"] {
             var copy = text
-            #expect(copy.withUTF8 { !NFCQuickCheck.isCertainlyNFC($0) }, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(
+                copy.withUTF8 { !NFCQuickCheck.isCertainlyNFC($0) },
+                "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
         for text in ["plain ascii", "é ü ß ñ", "Привет", "中文", "😀"] {
             var copy = text

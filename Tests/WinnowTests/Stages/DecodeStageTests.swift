@@ -3,9 +3,13 @@ import Testing
 @testable import Winnow
 
 /// Decodes `content` as one input named `name` and returns the outcomes (or error messages) of its records.
-func decodeInput(_ content: [UInt8], name: String, options: String = "{}") throws -> [Result<DecodeStage.Outcome, DecodeStage.RecordError>] {
+func decodeInput(
+    _ content: [UInt8], name: String, options: String = "{}"
+) throws -> [Result<DecodeStage.Outcome, DecodeStage.RecordError>] {
     let decode = DecodeStage(configuration: try .read(StageOptions(stage: "decode", yaml: options)))
-    let reader = BatchReader(inputs: [InputFile(path: name, size: nil)], format: decode.configuration.format, windowSize: 256) { file in
+    let reader = BatchReader(
+        inputs: [InputFile(path: name, size: nil)], format: decode.configuration.format, windowSize: 256
+    ) { file in
         MemorySource(content, path: file.path, chunkSizes: [97])
     }
     var parser = JSONParser()
@@ -54,7 +58,9 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
     }
 
     @Test func windows1252WhenItReadsAsText() throws {
-        let bytes: [UInt8] = Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me ".utf8) + [0x93] + Array("quoted".utf8) + [0x94] + Array(" costs ".utf8) + [0x80] + Array("5.".utf8)
+        let bytes: [UInt8] =
+            Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me ".utf8) + [0x93] + Array("quoted".utf8)
+            + [0x94] + Array(" costs ".utf8) + [0x80] + Array("5.".utf8)
         let document = try #require(try documents(bytes, name: "cp.txt").first)
         #expect(document.text == "Café crème “quoted” costs €5.")
         #expect(document.fields["encoding"] == .string("windows-1252"))
@@ -74,7 +80,9 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
     }
 
     @Test func nonUTF8InsideJSONStrings() throws {
-        let line: [UInt8] = Array(#"{"id": "x", "text": "na"#.utf8) + [0xEF] + Array(#"ve", "title": "caf"#.utf8) + [0xE9] + Array("\"}\n".utf8)
+        let line: [UInt8] =
+            Array(#"{"id": "x", "text": "na"#.utf8) + [0xEF] + Array(#"ve", "title": "caf"#.utf8) + [0xE9]
+            + Array("\"}\n".utf8)
         let document = try #require(try documents(line, name: "x.jsonl").first)
         #expect(document.text == "naïve")
         #expect(document.metadata["title"] == .string("café"))
@@ -93,7 +101,8 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
     }
 
     @Test func entitiesInHTMLFollowTheTokenizer() {
-        #expect(HTMLEntities.decode("&copy2020 &amp;&ampx &#8217 &#0; &#x110000; &#150; &notit;", html: true)
+        #expect(
+            HTMLEntities.decode("&copy2020 &amp;&ampx &#8217 &#0; &#x110000; &#150; &notit;", html: true)
                 == "©2020 &&x ’ \u{FFFD} \u{FFFD} – ¬it;")
     }
 
@@ -108,37 +117,42 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
             <noscript>enable js</noscript><template><p>tpl</p></template><pre>  keep
               spacing</pre>Tail<br>after break</body></html>
             """
-        #expect(HTMLText.text(html) == """
-            Page title
+        #expect(
+            HTMLText.text(html) == """
+                Page title
 
-            Home
+                Home
 
-            Heading
+                Heading
 
-            First paragraph with bold and a link.
+                First paragraph with bold and a link.
 
-            Second\u{A0}paragraph & more.
+                Second\u{A0}paragraph & more.
 
-            one
-            two
+                one
+                two
 
-            a b
+                a b
 
-              keep
-              spacing
+                  keep
+                  spacing
 
-            Tail
-            after break
-            """)
+                Tail
+                after break
+                """)
     }
 
     @Test func autoDetectsMostlyMarkup() throws {
         #expect(HTMLText.looksLikeHTML("<p>One</p><p>Two</p>"))
         #expect(HTMLText.looksLikeHTML("  <!doctype html><title>x</title> lots of text after it"))
-        #expect(!HTMLText.looksLikeHTML("A long plain article that mentions a <b> tag once and then goes on for a good while longer."))
+        #expect(
+            !HTMLText.looksLikeHTML(
+                "A long plain article that mentions a <b> tag once and then goes on for a good while longer."))
         #expect(!HTMLText.looksLikeHTML("if a < b and c > d"))
         let options = ["{html: auto}", "{html: always}", "{html: never}"]
-        let results = try options.map { try documents(Array("<p>Hello &amp; <i>bye</i></p>".utf8), name: "h.txt", options: $0).first?.text }
+        let results = try options.map {
+            try documents(Array("<p>Hello &amp; <i>bye</i></p>".utf8), name: "h.txt", options: $0).first?.text
+        }
         #expect(results == ["Hello & bye", "Hello & bye", "<p>Hello & <i>bye</i></p>"])
     }
 }
@@ -146,15 +160,20 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
 @Suite struct WARCTests {
     static func record(_ type: String, uri: String, id: String, contentType: String, body: String) -> [UInt8] {
         let block = Array(body.utf8)
-        let header = "WARC/1.0\r\nWARC-Type: \(type)\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
+        let header =
+            "WARC/1.0\r\nWARC-Type: \(type)\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
             + "WARC-Record-ID: <urn:uuid:\(id)>\r\nContent-Type: \(contentType)\r\nContent-Length: \(block.count)\r\n\r\n"
         return Array(header.utf8) + block + Array("\r\n\r\n".utf8)
     }
 
     static let wet: [UInt8] = [
         record("warcinfo", uri: "", id: "info", contentType: "application/warc-fields", body: "software: test\r\n"),
-        record("conversion", uri: "https://example.org/a", id: "a", contentType: "text/plain", body: "First page text.\nIt has <two> lines."),
-        record("conversion", uri: "https://example.org/b", id: "b", contentType: "text/plain", body: "Second page, ünïcødé."),
+        record(
+            "conversion", uri: "https://example.org/a", id: "a", contentType: "text/plain",
+            body: "First page text.\nIt has <two> lines."),
+        record(
+            "conversion", uri: "https://example.org/b", id: "b", contentType: "text/plain",
+            body: "Second page, ünïcødé."),
     ].flatMap { GzipEncoder.member($0) }
 
     @Test func wetConversionRecordsAreDocuments() throws {
@@ -177,11 +196,19 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
     }
 
     @Test func responseRecordsAreHTTPWithHTML() throws {
-        let http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Hello <b>web</b> &amp; all.</p><script>x()</script></body></html>"
+        let http =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Hello <b>web</b> &amp; all.</p><script>x()</script></body></html>"
         let image = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\u{89}PNG..."
-        let bytes = Self.record("request", uri: "https://e.org/", id: "q", contentType: "application/http", body: "GET / HTTP/1.1\r\n\r\n")
-            + Self.record("response", uri: "https://e.org/", id: "r", contentType: "application/http; msgtype=response", body: http)
-            + Self.record("response", uri: "https://e.org/p.png", id: "i", contentType: "application/http; msgtype=response", body: image)
+        let bytes =
+            Self.record(
+                "request", uri: "https://e.org/", id: "q", contentType: "application/http",
+                body: "GET / HTTP/1.1\r\n\r\n")
+            + Self.record(
+                "response", uri: "https://e.org/", id: "r", contentType: "application/http; msgtype=response",
+                body: http)
+            + Self.record(
+                "response", uri: "https://e.org/p.png", id: "i", contentType: "application/http; msgtype=response",
+                body: image)
         let outcomes = try decodeInput(bytes, name: "x.warc")
         let docs = outcomes.compactMap { try? $0.get().document }
         #expect(docs.count == 1)
@@ -190,24 +217,34 @@ func documents(_ content: [UInt8], name: String, options: String = "{}") throws 
     }
 
     @Test func anAbsurdContentLengthIsNotRead() throws {
-        var huge = Self.record("conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "body")
+        var huge = Self.record(
+            "conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "body")
         if let range = huge.firstRange(of: Array("Content-Length: 4".utf8)) {
             huge.replaceSubrange(range, with: Array("Content-Length: 99999999999".utf8))
         }
-        let good = Self.record("conversion", uri: "https://example.org/y", id: "y", contentType: "text/plain", body: "good body")
+        let good = Self.record(
+            "conversion", uri: "https://example.org/y", id: "y", contentType: "text/plain", body: "good body")
         let outcomes = try decodeInput(huge + good, name: "huge.warc")
         #expect(outcomes.count == 2)
-        if case .failure(let error) = outcomes.first { #expect(error.message.contains("longer than the 268435456-byte limit")) } else { Issue.record("not rejected") }
+        if case .failure(let error) = outcomes.first {
+            #expect(error.message.contains("longer than the 268435456-byte limit"))
+        } else {
+            Issue.record("not rejected")
+        }
         #expect(try outcomes.last?.get().document?.id == "urn:uuid:y")
     }
 
     @Test func aRecordWhoseLengthLiesIsRejectedAndReadingGoesOn() throws {
-        var broken = Self.record("conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "short body")
+        var broken = Self.record(
+            "conversion", uri: "https://example.org/x", id: "x", contentType: "text/plain", body: "short body")
         let lie = Array("Content-Length: 10".utf8), bigger = Array("Content-Length: 99".utf8)
         if let range = broken.firstRange(of: lie) { broken.replaceSubrange(range, with: bigger) }
-        let good = Self.record("conversion", uri: "https://example.org/y", id: "y", contentType: "text/plain", body: "good body")
+        let good = Self.record(
+            "conversion", uri: "https://example.org/y", id: "y", contentType: "text/plain", body: "good body")
         let outcomes = try decodeInput(broken + good + good, name: "lie.warc")
-        let failures = outcomes.compactMap { result -> String? in if case .failure(let error) = result { return error.message }; return nil }
+        let failures = outcomes.compactMap { result -> String? in
+            if case .failure(let error) = result { return error.message }; return nil
+        }
         #expect(failures.count == 1)
         #expect(failures.first?.contains("Content-Length") == true)
         #expect(outcomes.compactMap { try? $0.get().document?.id } == ["urn:uuid:y", "urn:uuid:y"])

@@ -8,7 +8,8 @@ import Testing
     @Test func xxHash64MatchesTheReference() {
         // Values from Python's xxhash package.
         #expect(XXHash64.hash("") == 17_241_709_254_077_376_921)
-        #expect(XXHash64.hash("the quick brown fox jumps over the lazy dog again and again") == 1_939_269_135_188_313_045)
+        #expect(
+            XXHash64.hash("the quick brown fox jumps over the lazy dog again and again") == 1_939_269_135_188_313_045)
         #expect(XXHash64.hash("abc", seed: 7) == 11_418_122_616_350_078_679)
     }
 
@@ -19,9 +20,14 @@ import Testing
         #expect(words.words == ["hello", "world", "0", "and", "0", "0", "cafe", "naive", "istanbul"])
         var keepDiacritics = DedupNormalizer.Options.datatrove
         keepDiacritics.remove(.stripDiacritics)
-        #expect(DedupNormalizer(options: keepDiacritics).words(of: "Café  naïve\n\t3rd").words == ["café", "naïve", "0rd"])
-        #expect(DedupNormalizer(options: [.stripDiacritics]).words(of: "Café, NAÏVE 3.5").words == ["Cafe,", "NAIVE", "3.5"])
-        #expect(DedupNormalizer(options: [.lowercase, .punctuation]).words(of: "Ab-c 1,5").words == ["ab", "c", "1", "5"])
+        #expect(
+            DedupNormalizer(options: keepDiacritics).words(of: "Café  naïve\n\t3rd").words == ["café", "naïve", "0rd"])
+        #expect(
+            DedupNormalizer(options: [.stripDiacritics]).words(of: "Café, NAÏVE 3.5").words == [
+                "Cafe,", "NAIVE", "3.5",
+            ])
+        #expect(
+            DedupNormalizer(options: [.lowercase, .punctuation]).words(of: "Ab-c 1,5").words == ["ab", "c", "1", "5"])
         #expect(DedupNormalizer.datatrove.words(of: " ... !!! ").count == 0)
     }
 
@@ -34,8 +40,14 @@ import Testing
         #expect(words.shingleHashes(5)[0] == XXHash64.hash("東京は晴れ"))
         let latin = DedupNormalizer.datatrove.words(of: "one two three four five six")
         #expect(!latin.byCharacter)
-        #expect(latin.shingleHashes(5) == [XXHash64.hash("one two three four five"), XXHash64.hash("two three four five six")])
-        #expect(DedupNormalizer.datatrove.words(of: "just three words").shingleHashes(5) == [XXHash64.hash("just three words")])
+        #expect(
+            latin.shingleHashes(5) == [
+                XXHash64.hash("one two three four five"), XXHash64.hash("two three four five six"),
+            ])
+        #expect(
+            DedupNormalizer.datatrove.words(of: "just three words").shingleHashes(5) == [
+                XXHash64.hash("just three words")
+            ])
     }
 
     @Test func bandsAndRowsForAThresholdAreDatasketchs() {
@@ -47,7 +59,7 @@ import Testing
     @Test func signaturesEstimateJaccard() {
         let hasher = MinHasher(bands: 64, rows: 4)
         let a = (0..<1000).map { XXHash64.hash("shingle \($0)") }
-        let b = Array(a[200...]) + (0..<200).map { XXHash64.hash("other \($0)") }   // Jaccard 800/1200 = 0.667
+        let b = Array(a[200...]) + (0..<200).map { XXHash64.hash("other \($0)") }  // Jaccard 800/1200 = 0.667
         let (sa, sb) = (hasher.signature(a), hasher.signature(b))
         #expect(hasher.signature(a.reversed()) == sa)
         #expect(hasher.portableSignature(a) == sa)
@@ -68,8 +80,10 @@ import Testing
         let parameters = DedupIndex.Parameters(bands: 2, rows: 2, seed: 1, ngram: 5)
         var first = DedupIndex(parameters: parameters)
         for number in 0..<3000 {
-            first.add(id: "doc-\(number)", exactHash: UInt64(number) &* 0x9E37_79B9_7F4A_7C15, bandKeys: [UInt32(number), UInt32(number + 1)],
-                      sketch: [UInt64(number)], duplicateOf: number % 10 == 9 ? number - 1 : nil)
+            first.add(
+                id: "doc-\(number)", exactHash: UInt64(number) &* 0x9E37_79B9_7F4A_7C15,
+                bandKeys: [UInt32(number), UInt32(number + 1)],
+                sketch: [UInt64(number)], duplicateOf: number % 10 == 9 ? number - 1 : nil)
         }
         _ = first.insertParagraph(42)
         let directory = TestSupport.temporaryDirectory()
@@ -107,10 +121,13 @@ import Testing
         var index = DedupIndex(parameters: .init(bands: 14, rows: 8, seed: 1, ngram: 5))
         var random = SeededGenerator(seed: 3)
         for number in 0..<60_000 {
-            index.add(id: String(format: "s%07d", number), exactHash: random.next(),
-                      bandKeys: (0..<14).map { _ in UInt32(truncatingIfNeeded: random.next()) }, sketch: [random.next(), random.next(), random.next(), random.next()])
+            index.add(
+                id: String(format: "s%07d", number), exactHash: random.next(),
+                bandKeys: (0..<14).map { _ in UInt32(truncatingIfNeeded: random.next()) },
+                sketch: [random.next(), random.next(), random.next(), random.next()])
         }
-        for hash in 0..<1000 { _ = index.insertParagraph(UInt64(hash) * 2 + 1) }  // as paragraph hashes are: odd, never 0
+        // As paragraph hashes are: odd, never 0.
+        for hash in 0..<1000 { _ = index.insertParagraph(UInt64(hash) * 2 + 1) }
         #expect(index.paragraphCount == 1000)
         let perDocument = Double(index.memoryBytes) / Double(index.count)
         // 60,000 is not a multiple of the 65,536-element chunks, so the arrays carry some room; tables 68–85% full.
@@ -121,7 +138,10 @@ import Testing
 
     /// A word made of letters for a number (digits would all normalise to 0).
     static func word(_ number: Int) -> String {
-        String(String(number, radix: 26).map { Character(UnicodeScalar(($0.wholeNumberValue ?? Int($0.asciiValue! - 87)) + 97)!) })
+        String(
+            String(number, radix: 26).map {
+                Character(UnicodeScalar(($0.wholeNumberValue ?? Int($0.asciiValue! - 87)) + 97)!)
+            })
     }
 
     /// 600 words, no shingle repeated.
@@ -137,11 +157,14 @@ import Testing
     }
 
     /// Runs `yaml` over `input`; returns the output and rejects records.
-    static func run(_ yaml: String, _ input: String, jobs: Int = 1, batchRecords: Int = 1000) async throws -> (output: [[String: Any]], rejects: [[String: Any]]) {
+    static func run(
+        _ yaml: String, _ input: String, jobs: Int = 1, batchRecords: Int = 1000
+    ) async throws -> (output: [[String: Any]], rejects: [[String: Any]]) {
         let directory = TestSupport.temporaryDirectory()
         let inputURL = directory.appendingPathComponent("in.jsonl")
         TestSupport.write(Array(input.utf8), to: inputURL)
-        let outputPath = directory.appendingPathComponent("out.jsonl").path, rejectsPath = directory.appendingPathComponent("rejects.jsonl").path
+        let outputPath = directory.appendingPathComponent("out.jsonl").path,
+            rejectsPath = directory.appendingPathComponent("rejects.jsonl").path
         var options = Runner.Options(jobs: jobs)
         options.maximumBatchRecords = batchRecords
         let output = try OutputFile(path: outputPath), rejects = try OutputFile(path: rejectsPath)
@@ -162,8 +185,10 @@ import Testing
         var near = Self.story.split(separator: " ").map(String.init)
         near[100] = "changed"
         near.remove(at: 300)
-        let input = Self.records([("a", Self.story), ("b", "Something else entirely, short."), ("c", Self.story.uppercased() + "!!"),
-                                  ("d", near.joined(separator: " ")), ("e", "Another unrelated text about cooking pasta at home.")])
+        let input = Self.records([
+            ("a", Self.story), ("b", "Something else entirely, short."), ("c", Self.story.uppercased() + "!!"),
+            ("d", near.joined(separator: " ")), ("e", "Another unrelated text about cooking pasta at home."),
+        ])
         let (output, rejects) = try await Self.run("version: 1\nstages:\n  - dedup: {}\n", input)
         #expect(output.map { $0["id"] as! String } == ["a", "b", "e"])
         #expect(rejects.map { $0["id"] as! String } == ["c", "d"])
@@ -173,7 +198,8 @@ import Testing
         #expect(nearDedup["duplicate_of"] as? String == "a" && nearDedup["cluster"] as? String == "a")
         #expect((nearDedup["similarity"] as! Double) > 0.8 && (nearDedup["similarity"] as! Double) < 1)
         let kept = output[0]["dedup"] as! [String: Any]
-        #expect(kept["cluster"] as? String == "a" && kept["duplicate_of"] is NSNull && kept["similarity"] as? Double == 1)
+        #expect(
+            kept["cluster"] as? String == "a" && kept["duplicate_of"] is NSNull && kept["similarity"] as? Double == 1)
 
         let exactOnly = try await Self.run("version: 1\nstages:\n  - dedup: {near: false, verify: exact}\n", input)
         #expect(exactOnly.rejects.map { $0["id"] as! String } == ["c"])
@@ -183,10 +209,15 @@ import Testing
     }
 
     @Test func seenParagraphsAreRemoved() async throws {
-        let input = Self.records([("a", "Intro one.\nShared footer line here.\nBody of a."),
-                                  ("b", "Intro two.\nshared FOOTER line here!\nBody of b.\nBody of b.")])
+        let input = Self.records([
+            ("a", "Intro one.\nShared footer line here.\nBody of a."),
+            ("b", "Intro two.\nshared FOOTER line here!\nBody of b.\nBody of b."),
+        ])
         let (output, _) = try await Self.run("version: 1\nstages:\n  - dedup: {paragraphs: true}\n", input)
-        #expect(output.map { $0["text"] as! String } == ["Intro one.\nShared footer line here.\nBody of a.", "Intro two.\nBody of b."])
+        #expect(
+            output.map { $0["text"] as! String } == [
+                "Intro one.\nShared footer line here.\nBody of a.", "Intro two.\nBody of b.",
+            ])
         #expect((output[1]["dedup"] as! [String: Any])["paragraphs_removed"] as? Int == 2)
     }
 
@@ -233,12 +264,16 @@ import Testing
         var random = SeededGenerator(seed: 11)
         let vocabulary = (0..<3000).map { Self.word($0 * 13 + 5) }
         var texts: [(String, String)] = []
-        for number in 0..<120 { texts.append(("base-\(number)", (0..<150).map { _ in vocabulary[Int(random.next() % 3000)] }.joined(separator: " "))) }
+        for number in 0..<120 {
+            texts.append(
+                ("base-\(number)", (0..<150).map { _ in vocabulary[Int(random.next() % 3000)] }.joined(separator: " ")))
+        }
         let rates = [0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1]
         for number in 0..<140 {
             var words = texts[Int(random.next() % 120)].1.split(separator: " ").map(String.init)
             let rate = rates[number % rates.count]
-            for index in stride(from: words.count - 1, through: 0, by: -1) where Double(random.next() % 10_000) / 10_000 < rate {
+            for index in stride(from: words.count - 1, through: 0, by: -1)
+            where Double(random.next() % 10_000) / 10_000 < rate {
                 switch number % 3 {
                 case 0: words[index] = vocabulary[Int(random.next() % 3000)]
                 case 1: words.remove(at: index)
@@ -251,10 +286,12 @@ import Testing
         let sets = texts.map { Set(DedupNormalizer.datatrove.words(of: $0.1).shingleHashes(5)) }
         let truth = sets.indices.map { index in
             (0..<index).contains { other in
-                Double(sets[index].intersection(sets[other]).count) / Double(sets[index].union(sets[other]).count) >= 0.8
+                Double(sets[index].intersection(sets[other]).count) / Double(sets[index].union(sets[other]).count)
+                    >= 0.8
             }
         }
-        let (output, _) = try await Self.run("version: 1\nstages:\n  - dedup: {mode: annotate, verify: exact}\n", Self.records(texts))
+        let (output, _) = try await Self.run(
+            "version: 1\nstages:\n  - dedup: {mode: annotate, verify: exact}\n", Self.records(texts))
         let marked = output.map { !((($0["dedup"] as! [String: Any])["duplicate_of"]) is NSNull) }
         let truePositives = zip(marked, truth).filter { $0 && $1 }.count
         let precision = Double(truePositives) / Double(marked.filter { $0 }.count)

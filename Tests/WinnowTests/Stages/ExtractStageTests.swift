@@ -12,7 +12,9 @@ import Testing
             var child = tree.nodes[Int(index)].firstChild
             while child >= 0 {
                 let node = tree.nodes[Int(child)]
-                parts.append(node.isText ? tree.text(of: node) : node.firstChild < 0 ? node.name : "\(node.name)(\(render(child)))")
+                parts.append(
+                    node.isText
+                        ? tree.text(of: node) : node.firstChild < 0 ? node.name : "\(node.name)(\(render(child)))")
                 child = node.nextSibling
             }
             return parts.joined(separator: " ")
@@ -52,13 +54,16 @@ import Testing
     }
 
     @Test func theTitleAndLinkedDataAreKept() {
-        let tree = HTMLTree(#"<head><title>A &amp; B</title><script type="application/ld+json">{"datePublished": "2024-01-02"}</script></head>"#)
+        let tree = HTMLTree(
+            #"<head><title>A &amp; B</title><script type="application/ld+json">{"datePublished": "2024-01-02"}</script></head>"#
+        )
         #expect(tree.title == "A & B")
         #expect(tree.linkedData == [#"{"datePublished": "2024-01-02"}"#])
     }
 
     @Test func deepNestingAndHugePagesAreReadWithoutRecursion() {
-        let nested = String(repeating: "<div>", count: 100_000) + "deep text" + String(repeating: "</div>", count: 100_000)
+        let nested =
+            String(repeating: "<div>", count: 100_000) + "deep text" + String(repeating: "</div>", count: 100_000)
         let tree = HTMLTree(nested)
         #expect(tree.nodes.count == 100_002)
         let unclosed = String(repeating: "<div><span>", count: 50_000) + "x" + String(repeating: "</p>", count: 50_000)
@@ -74,12 +79,15 @@ import Testing
 
     @Test func randomTagSoupNeverCrashesAndOnlyKeepsItsOwnWords() {
         var random = SeededGenerator(seed: 22)
-        let pieces = ["<p>", "</p>", "<div class=\"content\">", "<div class='nav'>", "</div>", "<li>", "<ul>", "</ul>", "<table>",
-                      "<td>", "<tr>", "</table>", "<a href=x>", "</a>", "<script>", "</script>", "<!--", "-->", "<br>", "<h2>",
-                      "</h2>", "&amp;", "&#", "<", ">", "\"", "'", "=", "<textarea>", "</textarea>", "<title>", "<pre>", "</pre>",
-                      " ", "\n", "word", "Wort", "слово", "كلمة", ",", "."]
+        let pieces = [
+            "<p>", "</p>", "<div class=\"content\">", "<div class='nav'>", "</div>", "<li>", "<ul>", "</ul>", "<table>",
+            "<td>", "<tr>", "</table>", "<a href=x>", "</a>", "<script>", "</script>", "<!--", "-->", "<br>", "<h2>",
+            "</h2>", "&amp;", "&#", "<", ">", "\"", "'", "=", "<textarea>", "</textarea>", "<title>", "<pre>", "</pre>",
+            " ", "\n", "word", "Wort", "слово", "كلمة", ",", ".",
+        ]
         for _ in 0..<300 {
-            let html = (0..<Int.random(in: 1...200, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let html = (0..<Int.random(in: 1...200, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
             let result = ContentExtractor().extract(html)
             let allowed = Set(html.unicodeScalars).union(["&", "\n", " "])
             #expect(result.text.unicodeScalars.allSatisfy { allowed.contains($0) }, "\(html)")
@@ -95,7 +103,9 @@ import Testing
         "The mayor said the town would seek further money from the region if the costs rose, as they did with the bridge in 2019.",
     ]
 
-    static func page(body: String, head: String = "<title>Harbour wall to be rebuilt</title>", lang: String = "en") -> String {
+    static func page(
+        body: String, head: String = "<title>Harbour wall to be rebuilt</title>", lang: String = "en"
+    ) -> String {
         "<!DOCTYPE html><html lang=\"\(lang)\"><head>\(head)</head><body>\(body)</body></html>"
     }
 
@@ -107,7 +117,8 @@ import Testing
         <li><a href="/b">Why the ferry timetable changed again this spring</a></li></ul>
         <div class="widget"><p>Advertise with us: reach forty thousand readers every week, in print and online, from one price.</p></div></aside>
         """
-    static let shareBar = ##"<div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Tweet</a> <a href="#">Email</a></div>"##
+    static let shareBar =
+        ##"<div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Tweet</a> <a href="#">Email</a></div>"##
     static let cookieBanner = """
         <div id="cookie-consent" class="cookie-banner"><p>We use cookies to improve your experience on our website, to analyse traffic and to show personalised adverts.</p><button>Accept all</button></div>
         """
@@ -117,14 +128,20 @@ import Testing
         <div class="comment"><p>Four million is far too much for a wall, the council should have asked the fishermen first, honestly.</p></div>
         <form class="comment-form"><p>Leave a reply</p><textarea></textarea></form></section>
         """
-    static let footer = #"<footer class="site-footer"><p>© 2024 Harbour Gazette. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>"#
+    static let footer =
+        #"<footer class="site-footer"><p>© 2024 Harbour Gazette. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>"#
 
     static func articlePage() -> String {
-        page(body: navigation + cookieBanner + "<div class=\"layout\"><main><article class=\"post\"><h1>Harbour wall to be rebuilt</h1>"
-             + shareBar + story.map { "<p>\($0)</p>" }.joined() + shareBar + "</article>" + comments + "</main>" + sidebar + "</div>" + footer)
+        page(
+            body: navigation + cookieBanner
+                + "<div class=\"layout\"><main><article class=\"post\"><h1>Harbour wall to be rebuilt</h1>"
+                + shareBar + story.map { "<p>\($0)</p>" }.joined() + shareBar + "</article>" + comments + "</main>"
+                + sidebar + "</div>" + footer)
     }
 
-    static func extract(_ html: String, _ configure: (inout ExtractStage.Configuration) -> Void = { _ in }) -> (Verdict, Document) {
+    static func extract(
+        _ html: String, _ configure: (inout ExtractStage.Configuration) -> Void = { _ in }
+    ) -> (Verdict, Document) {
         var configuration = ExtractStage.Configuration.defaults
         configure(&configuration)
         var document = Document(id: "p", text: html, source: SourceLocation(file: "t", line: 1))
@@ -136,7 +153,8 @@ import Testing
     @Test func anArticleKeepsItsStoryAndLosesTheFurniture() {
         let (verdict, document) = Self.extract(Self.articlePage())
         #expect(verdict == .keep)
-        #expect(document.text == (["Harbour wall to be rebuilt"] + Self.story).joined(separator: "\n"), "\(document.text)")
+        #expect(
+            document.text == (["Harbour wall to be rebuilt"] + Self.story).joined(separator: "\n"), "\(document.text)")
         #expect(document.fields["title"] == .string("Harbour wall to be rebuilt"))
         guard case .object(let report)? = document.fields["extract"] else { Issue.record("no extract field"); return }
         #expect(report["blocks_kept"] == .int(5))
@@ -148,14 +166,21 @@ import Testing
         #expect(withComments.text.hasPrefix("Harbour wall to be rebuilt\n\(Self.story[0])"))
         #expect(withComments.text.contains("Finally! I have been waiting"))
         let (_, explained) = Self.extract(Self.articlePage()) { $0.explain = true }
-        guard case .object(let report)? = explained.fields["extract"], case .array(let dropped)? = report["dropped"] else {
+        guard case .object(let report)? = explained.fields["extract"], case .array(let dropped)? = report["dropped"]
+        else {
             Issue.record("no dropped list"); return
         }
-        let reasons = Dictionary(grouping: dropped.compactMap { value -> (String, String)? in
-            guard case .object(let block) = value, let text = block["text"]?.stringValue, let reason = block["reason"]?.stringValue else { return nil }
-            return (text, reason)
-        }, by: \.0).mapValues { $0[0].1 }
-        #expect(reasons["Finally! I have been waiting for this repair for a decade, and my father before me waited too."] == "comments")
+        let reasons = Dictionary(
+            grouping: dropped.compactMap { value -> (String, String)? in
+                guard case .object(let block) = value, let text = block["text"]?.stringValue,
+                    let reason = block["reason"]?.stringValue
+                else { return nil }
+                return (text, reason)
+            }, by: \.0
+        ).mapValues { $0[0].1 }
+        #expect(
+            reasons["Finally! I have been waiting for this repair for a decade, and my father before me waited too."]
+                == "comments")
         #expect(["outside_main_content", "furniture"].contains(reasons["Ten things to do in the valley this weekend"]))
         #expect(reasons.keys.contains { $0.contains("Share on Facebook") })
     }
@@ -166,8 +191,10 @@ import Testing
             "ويبدأ العمل في شهر مارس، بحسب المهندسين، على أن يكتمل الجزء الأول من الجدار الجديد قبل وصول مد الخريف.",
             "ورحب الصيادون بالقرار، لكنهم حذروا من أن الميزانية المحددة بأربعة ملايين محدودة، وأن التكاليف قد ترتفع.",
         ]
-        let html = Self.page(body: Self.navigation + "<div dir=\"rtl\" class=\"article-body\">" + paragraphs.map { "<p>\($0)</p>" }.joined() + "</div>" + Self.footer,
-                             head: "<title>جدار الميناء</title>", lang: "ar")
+        let html = Self.page(
+            body: Self.navigation + "<div dir=\"rtl\" class=\"article-body\">"
+                + paragraphs.map { "<p>\($0)</p>" }.joined() + "</div>" + Self.footer,
+            head: "<title>جدار الميناء</title>", lang: "ar")
         let (verdict, document) = Self.extract(html)
         #expect(verdict == .keep && document.text == paragraphs.joined(separator: "\n"))
         #expect(document.metadata["lang"] == .string("ar"))
@@ -177,7 +204,8 @@ import Testing
         let posts = (1...3).map { number in
             "<div class=\"post-message\"><div class=\"username\"><a href=\"/u\(number)\">user\(number)</a></div><p>\(Self.story[number])</p></div>"
         }.joined()
-        let (forumVerdict, forum) = Self.extract(Self.page(body: Self.navigation + "<div class=\"thread\">" + posts + "</div>" + Self.footer))
+        let (forumVerdict, forum) = Self.extract(
+            Self.page(body: Self.navigation + "<div class=\"thread\">" + posts + "</div>" + Self.footer))
         #expect(forumVerdict == .keep)
         #expect(Self.story[1...3].allSatisfy { forum.text.contains($0) } && !forum.text.contains("Privacy"))
         let product = """
@@ -185,20 +213,30 @@ import Testing
             <ul><li>Height: 42 cm, weight 2.1 kg, brass and glass</li><li>Bulb: E27, up to 60 W, not included in the box</li></ul>
             <p>Each lamp is numbered and signed by the maker, and the brass darkens slowly, as old ship lamps do, unless it is polished.</p></div>
             """
-        let (productVerdict, page) = Self.extract(Self.page(body: Self.navigation + product + Self.sidebar + Self.footer))
+        let (productVerdict, page) = Self.extract(
+            Self.page(body: Self.navigation + product + Self.sidebar + Self.footer))
         #expect(productVerdict == .keep)
-        #expect(page.text.contains("A brass lamp made") && page.text.contains("Height: 42 cm") && !page.text.contains("Most read"))
+        #expect(
+            page.text.contains("A brass lamp made") && page.text.contains("Height: 42 cm")
+                && !page.text.contains("Most read"))
     }
 
     @Test func pagesWithoutMainContentAreDropped() {
         let navigationOnly = Self.page(body: Self.navigation + Self.footer)
         #expect(Self.extract(navigationOnly).0 == .drop(reason: "no_main_content"))
         // A hub page: a paginated list of links to stories.
-        let links = (1...30).map { "<li><a href=\"/story/\($0)\">Story number \($0) about the harbour and the valley towns</a></li>" }.joined()
-        let hub = Self.page(body: Self.navigation + "<ul class=\"story-list\">" + links + "</ul><div class=\"pagination\"><a href=\"?page=2\">Next page</a></div>" + Self.footer)
+        let links = (1...30).map {
+            "<li><a href=\"/story/\($0)\">Story number \($0) about the harbour and the valley towns</a></li>"
+        }.joined()
+        let hub = Self.page(
+            body: Self.navigation + "<ul class=\"story-list\">" + links
+                + "</ul><div class=\"pagination\"><a href=\"?page=2\">Next page</a></div>" + Self.footer)
         #expect(Self.extract(hub).0 == .drop(reason: "no_main_content"))
         // A form and nothing else.
-        let form = Self.page(body: "<form><label>Name</label><input name=n><label>Email address</label><input name=e><button>Send</button></form>")
+        let form = Self.page(
+            body:
+                "<form><label>Name</label><input name=n><label>Email address</label><input name=e><button>Send</button></form>"
+        )
         #expect(Self.extract(form).0 == .drop(reason: "no_main_content"))
     }
 
@@ -207,33 +245,46 @@ import Testing
             <title>Harbour wall to be rebuilt | Gazette</title><meta name="description" content="The council votes to rebuild the wall.">
             <link rel="canonical" href="https://gazette.example/harbour-wall"><meta property="article:published_time" content="2024-03-05T10:00:00Z">
             """
-        let (_, document) = Self.extract(Self.page(body: "<article>" + Self.story.map { "<p>\($0)</p>" }.joined() + "</article>", head: head, lang: "en-GB"))
+        let (_, document) = Self.extract(
+            Self.page(
+                body: "<article>" + Self.story.map { "<p>\($0)</p>" }.joined() + "</article>", head: head, lang: "en-GB"
+            ))
         #expect(document.metadata["title"] == .string("Harbour wall to be rebuilt | Gazette"))
         #expect(document.metadata["description"] == .string("The council votes to rebuild the wall."))
         #expect(document.metadata["canonical_url"] == .string("https://gazette.example/harbour-wall"))
         #expect(document.metadata["date"] == .string("2024-03-05T10:00:00Z"))
         #expect(document.metadata["lang"] == .string("en-GB"))
         // The date from <time>, else from JSON-LD.
-        let timed = ContentExtractor.metadata(of: HTMLTree("<article><time datetime=\"2023-01-02\">2 Jan</time></article>"))
+        let timed = ContentExtractor.metadata(
+            of: HTMLTree("<article><time datetime=\"2023-01-02\">2 Jan</time></article>"))
         #expect(timed["date"] == .string("2023-01-02"))
-        let linked = ContentExtractor.metadata(of: HTMLTree(#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished" : "2022-07-08"}</script>"#))
+        let linked = ContentExtractor.metadata(
+            of: HTMLTree(
+                #"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished" : "2022-07-08"}</script>"#
+            ))
         #expect(linked["date"] == .string("2022-07-08"))
     }
 
     @Test func plainTextPassesUnchanged() {
-        var document = Document(id: "t", text: "Just text, no markup at all.", source: SourceLocation(file: "t", line: 1))
+        var document = Document(
+            id: "t", text: "Just text, no markup at all.", source: SourceLocation(file: "t", line: 1))
         #expect(ExtractStage().process(&document) == .keep)
         #expect(document.text == "Just text, no markup at all." && document.fields["extract"] == nil)
     }
 
     @Test func decodeLeavesHTMLForExtractAndExtractMustFollowDecode() throws {
-        let pipeline = try Pipeline.parse("version: 1\nstages:\n  - decode: {}\n  - extract: {}\n  - clean: {}\n", file: "p.yaml")
+        let pipeline = try Pipeline.parse(
+            "version: 1\nstages:\n  - decode: {}\n  - extract: {}\n  - clean: {}\n", file: "p.yaml")
         #expect(pipeline.decode.leavesMarkup)
         #expect(!(try Pipeline.parse("version: 1\nstages:\n  - clean: {}\n", file: "p.yaml")).decode.leavesMarkup)
-        #expect { try Pipeline.parse("version: 1\nstages:\n  - clean: {}\n  - extract: {}\n", file: "p.yaml") } throws: {
+        #expect {
+            try Pipeline.parse("version: 1\nstages:\n  - clean: {}\n  - extract: {}\n", file: "p.yaml")
+        } throws: {
             "\($0)".contains("extract must come right after decode") && "\($0)".contains("p.yaml:4")
         }
-        #expect { try Pipeline.parse("version: 1\nstages:\n  - extract: {keep: [sidebars]}\n", file: "p.yaml") } throws: { "\($0)".contains("unknown kinds") }
+        #expect {
+            try Pipeline.parse("version: 1\nstages:\n  - extract: {keep: [sidebars]}\n", file: "p.yaml")
+        } throws: { "\($0)".contains("unknown kinds") }
     }
 
     @Test func theWebPipelineRunsAsItIsOnTheSampleCrawl() throws {
@@ -250,11 +301,23 @@ import Testing
         let directory = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let html = Array(Self.articlePage().utf8)
-        let http = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(html.count)\r\n\r\n".utf8) + html
-        let record = Array("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://gazette.example/harbour-wall\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n".utf8) + http + Array("\r\n\r\n".utf8)
-        TestSupport.write(TestSupport.gzip(String(decoding: record, as: UTF8.self)), to: directory.appendingPathComponent("pages.warc.gz"))
-        try "version: 1\nstages:\n  - decode: {format: warc}\n  - extract: {}\n".write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let result = try TestSupport.runWinnow(["run", directory.appendingPathComponent("p.yaml").path, directory.appendingPathComponent("pages.warc.gz").path, "--no-progress"])
+        let http =
+            Array(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(html.count)\r\n\r\n"
+                    .utf8) + html
+        let record =
+            Array(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://gazette.example/harbour-wall\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n"
+                    .utf8) + http + Array("\r\n\r\n".utf8)
+        TestSupport.write(
+            TestSupport.gzip(String(decoding: record, as: UTF8.self)),
+            to: directory.appendingPathComponent("pages.warc.gz"))
+        try "version: 1\nstages:\n  - decode: {format: warc}\n  - extract: {}\n".write(
+            to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let result = try TestSupport.runWinnow([
+            "run", directory.appendingPathComponent("p.yaml").path,
+            directory.appendingPathComponent("pages.warc.gz").path, "--no-progress",
+        ])
         #expect(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
         var parser = JSONParser()
         let record0 = try parser.parse(String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .newlines))

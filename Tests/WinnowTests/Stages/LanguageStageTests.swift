@@ -13,14 +13,16 @@ struct LanguageStageTests {
 
     static func references(_ name: String) throws -> [Reference] {
         let path = TestSupport.fixture("language/\(name)")
-        let bytes = name.hasSuffix(".gz")
+        let bytes =
+            name.hasSuffix(".gz")
             ? TestSupport.drain(DecompressingReader(source: try FileSource(path: path)), bufferSize: 1 << 20).bytes
             : [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         return try bytes.split(separator: 0x0A).map { line in
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
-            return Reference(text: try #require(object["text"] as? String), labels: try #require(object["labels"] as? [String]),
-                             probabilities: try #require(object["probabilities"] as? [Double]).map(Float.init),
-                             model: object["model"] as? String)
+            return Reference(
+                text: try #require(object["text"] as? String), labels: try #require(object["labels"] as? [String]),
+                probabilities: try #require(object["probabilities"] as? [Double]).map(Float.init),
+                model: object["model"] as? String)
         }
     }
 
@@ -50,9 +52,13 @@ struct LanguageStageTests {
         for reference in try Self.references("tiny-models-reference.jsonl") {
             let model = try FastTextModel.load(contentsOfFile: TestSupport.fixture("language/\(reference.model!)"))
             let predictions = model.predict(reference.text, k: model.labels.count)
-            #expect(predictions.map { model.labels[$0.label] } == reference.labels, "\(reference.model!): \(reference.text.debugDescription)")
+            #expect(
+                predictions.map { model.labels[$0.label] } == reference.labels,
+                "\(reference.model!): \(reference.text.debugDescription)")
             for (prediction, expected) in zip(predictions, reference.probabilities) {
-                #expect(abs(prediction.probability - expected) <= 1e-6, "\(reference.model!): \(reference.text.debugDescription)")
+                #expect(
+                    abs(prediction.probability - expected) <= 1e-6,
+                    "\(reference.model!): \(reference.text.debugDescription)")
             }
         }
     }
@@ -94,7 +100,8 @@ struct LanguageStageTests {
     }
 
     @Test func badModelFilesAreClearErrors() throws {
-        #expect(Self.loadError(Array("definitely not a model, just text".utf8))?.contains("not a fastText model") == true)
+        #expect(
+            Self.loadError(Array("definitely not a model, just text".utf8))?.contains("not a fastText model") == true)
         #expect(Self.loadError([])?.contains("not a fastText model") == true)
         for length in [8, 60, 100, 5_000, 300_000, Self.lid176Bytes.count - 1] {
             let message = Self.loadError(Array(Self.lid176Bytes.prefix(length)))
@@ -183,7 +190,8 @@ struct LanguageStageTests {
     }
 
     @Test func maxCharsGivesTheModelOnlyThePrefix() throws {
-        var document = document("1", "Привет, как дела? Это русский текст. The rest of this document is written in English, a long way.")
+        var document = document(
+            "1", "Привет, как дела? Это русский текст. The rest of this document is written in English, a long way.")
         _ = try Self.stage("{max_chars: 36, top_k: 1}").process(&document)
         #expect(document.fields["language"] == .string("ru"))
         Array("añb€c".utf8).withUnsafeBufferPointer { bytes in
@@ -193,7 +201,8 @@ struct LanguageStageTests {
     }
 
     @Test func anotherModelWritesItsOwnFields() throws {
-        let stage = try Self.stage("{model: \(TestSupport.fixture("language/tiny-softmax.bin")), field: quality, top_k: 2, script: false}")
+        let stage = try Self.stage(
+            "{model: \(TestSupport.fixture("language/tiny-softmax.bin")), field: quality, top_k: 2, script: false}")
         var document = document("1", "the cat sat on the mat")
         #expect(stage.process(&document) == .keep)
         #expect(document.fields["quality"] == .string("c"))
@@ -213,7 +222,9 @@ struct LanguageStageTests {
         #expect(missing?.description.hasPrefix("p.yaml:3:") == true)
         #expect(missing?.description.contains("no such model file") == true)
         let notAModel = #expect(throws: PipelineError.self) {
-            try Pipeline.parse("version: 1\nstages:\n  - language: {model: \(TestSupport.fixture("bom-crlf.jsonl"))}\n", file: "p.yaml")
+            try Pipeline.parse(
+                "version: 1\nstages:\n  - language: {model: \(TestSupport.fixture("bom-crlf.jsonl"))}\n", file: "p.yaml"
+            )
         }
         #expect(notAModel?.description.contains("not a fastText model") == true)
     }

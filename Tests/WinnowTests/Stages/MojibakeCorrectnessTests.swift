@@ -6,8 +6,11 @@ import Testing
 @Suite struct MojibakeCorrectnessTests {
     /// The correct lines of the multilingual fixture (57 languages and a line of symbols).
     static let correctLines: [String] = {
-        let text = (try? String(contentsOfFile: TestSupport.fixture("clean/correct-multilingual.tsv"), encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: "\t", maxSplits: 1).last.map(String.init) }
+        let text =
+            (try? String(contentsOfFile: TestSupport.fixture("clean/correct-multilingual.tsv"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap {
+            $0.split(separator: "\t", maxSplits: 1).last.map(String.init)
+        }
     }()
 
     /// `text`'s UTF-8 read through a code page (bytes below 0x80 as ASCII); nil when a byte is undefined there.
@@ -57,7 +60,11 @@ import Testing
                 guard want.count == given.count else { return }
                 for (index, word) in given.enumerated() where word != want[index] {
                     total += 1
-                    if got.count == want.count && got[index] == want[index] { repaired += 1 } else if misses.count < 5 { misses.append(String(word)) }
+                    if got.count == want.count && got[index] == want[index] {
+                        repaired += 1
+                    } else if misses.count < 5 {
+                        misses.append(String(word))
+                    }
                 }
             }
             for line in Self.correctLines {
@@ -79,14 +86,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("said â€?yes â€?", "said ”yes ”"),                 // a lost third byte: `”`'s 0x9D is not in Windows-1252
+        ("said â€?yes â€?", "said ”yes ”"),  // a lost third byte: `”`'s 0x9D is not in Windows-1252
         ("said â€\u{FFFD} fine", "said ” fine"),
-        ("a ï¿½ b", "a \u{FFFD} b"),                        // U+FFFD read as Windows-1252
-        ("voilÃ  le travail", "voilà le travail"),          // the no-break space of `à` became a space
+        ("a ï¿½ b", "a \u{FFFD} b"),  // U+FFFD read as Windows-1252
+        ("voilÃ  le travail", "voilà le travail"),  // the no-break space of `à` became a space
         ("Ã\u{A0}la carte", "àla carte"),
-        ("Ã\u{87}a", "Ça"),                                // Latin-1: a C1 control in the sequence
+        ("Ã\u{87}a", "Ça"),  // Latin-1: a C1 control in the sequence
         ("CafÃ©\u{A0}» et Ã©tÃ©", "Café\u{A0}» et été"),
-        ("e\u{CC}\u{81}", "e\u{301}"),                      // a combining mark on its letter
+        ("e\u{CC}\u{81}", "e\u{301}"),  // a combining mark on its letter
     ])
     func lossySequencesAndMarks(broken: String, expected: String) {
         #expect(MojibakeRepair.repair(broken).text == expected)
@@ -95,9 +102,9 @@ import Testing
     /// Short tokens carry too little evidence alone; the rest of the text decides their page — and the letters the
     /// text writes correctly decide between pages that both make a letter of the same bytes.
     @Test(arguments: [
-        ("В результате в городе и в области", MojibakeRepair.CodePage.windows1251),   // `Р’` → `В`, `Р†` → `в`
-        ("Il est là à la maison", .windows1251),                                     // `Г ` → `à`
-        ("Åsa sade: jag måste gå", .iso8859_2),     // `ĂĽ` is `ü` in Windows-1250; `Å` says the text is Swedish
+        ("В результате в городе и в области", MojibakeRepair.CodePage.windows1251),  // `Р’` → `В`, `Р†` → `в`
+        ("Il est là à la maison", .windows1251),  // `Г ` → `à`
+        ("Åsa sade: jag måste gå", .iso8859_2),  // `ĂĽ` is `ü` in Windows-1250; `Å` says the text is Swedish
         ("Åsa sade: jag måste gå", .windows1250),
     ])
     func theTextDecidesWhatItsShortTokensAre(text: String, page: MojibakeRepair.CodePage) throws {
@@ -137,7 +144,9 @@ import Testing
                     let values = got ?? [Double](repeating: 0, count: want.count)
                     #expect(values.count == LineModel.featureNames.count && values.count == want.count)
                     for (name, (a, b)) in zip(LineModel.featureNames, zip(values, want)) where abs(a - b) > 1e-5 {
-                        Issue.record("line \(index) '\(lines[index])' (prose from \(proseLength)): \(name) is \(a), the script says \(b)")
+                        Issue.record(
+                            "line \(index) '\(lines[index])' (prose from \(proseLength)): \(name) is \(a), the script says \(b)"
+                        )
                     }
                 }
             }
@@ -164,7 +173,9 @@ import Testing
     }
 
     @Test func aLoneCommentWordNearTheEndRemovesOnlyItself() {
-        let article = (1...12).map { "Paragraph \($0) of the story tells what happened next, in a sentence long enough to be prose." }
+        let article = (1...12).map {
+            "Paragraph \($0) of the story tells what happened next, in a sentence long enough to be prose."
+        }
         for word in ["*", "Email", "Share"] {
             let lines = article[..<9] + [word] + article[9...]
             var configuration = CleanStage.Configuration.defaults

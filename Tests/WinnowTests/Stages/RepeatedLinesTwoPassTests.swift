@@ -6,8 +6,9 @@ import Testing
 /// merged over shards, give exactly what counting every document in memory gives.
 @Suite struct RepeatedLinesTwoPassTests {
     static func document(_ text: String, host: String, ordinal: Int) -> Document {
-        Document(id: "d\(ordinal)", text: text, metadata: ["url": .string("https://\(host)/\(ordinal)")],
-                 source: SourceLocation(file: "in.jsonl", line: ordinal + 1), ordinal: ordinal)
+        Document(
+            id: "d\(ordinal)", text: text, metadata: ["url": .string("https://\(host)/\(ordinal)")],
+            source: SourceLocation(file: "in.jsonl", line: ordinal + 1), ordinal: ordinal)
     }
 
     /// Random documents over three hosts from a small pool of lines (so lines recur), with some documents copied.
@@ -25,8 +26,13 @@ import Testing
                 documents.append(copy)
                 continue
             }
-            let lines = (0..<Int.random(in: 1...6, using: &random)).map { _ in pool[Int.random(in: 0..<pool.count, using: &random)] }
-            documents.append(document(lines.joined(separator: "\n"), host: ["a.example", "b.example", "c.example"][ordinal % 3], ordinal: ordinal))
+            let lines = (0..<Int.random(in: 1...6, using: &random)).map { _ in
+                pool[Int.random(in: 0..<pool.count, using: &random)]
+            }
+            documents.append(
+                document(
+                    lines.joined(separator: "\n"), host: ["a.example", "b.example", "c.example"][ordinal % 3],
+                    ordinal: ordinal))
         }
         return documents
     }
@@ -47,25 +53,34 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let documents = Self.corpus(seed: 5, count: 400)
         for (shards, buckets, budget) in [(1, 1, 1 << 20), (3, 4, 16 * 40)] {
-            let plan = ClusterPlan(workDirectory: directory.appendingPathComponent("w\(shards)").path, pipelinePath: "", inputs: [], shards: 1, buckets: buckets)
+            let plan = ClusterPlan(
+                workDirectory: directory.appendingPathComponent("w\(shards)").path, pipelinePath: "", inputs: [],
+                shards: 1, buckets: buckets)
             for shard in 0..<shards {
                 var counter = RepeatedLineCounter(plan: plan, shard: shard, memoryBytes: budget)
-                for var document in documents where document.ordinal % shards == shard { #expect(try counter.process(&document) == .keep) }
+                for var document in documents where document.ordinal % shards == shard {
+                    #expect(try counter.process(&document) == .keep)
+                }
                 try counter.finish()
             }
-            let runs = try FileManager.default.subpathsOfDirectory(atPath: plan.path("lines")).filter { $0.hasSuffix(".bin") }
+            let runs = try FileManager.default.subpathsOfDirectory(atPath: plan.path("lines")).filter {
+                $0.hasSuffix(".bin")
+            }
             #expect(budget > 1000 ? runs.count <= buckets : runs.count > 3 * shards, "\(runs.count) runs")
             for minimumRepeats in [2, 4, 9] {
                 var found = Set<UInt64>()
                 var previous: UInt64 = 0
                 for bucket in 0..<buckets {
-                    let merged = try LineCountFiles.merge(bucket: bucket, plan: plan, minimumRepeats: minimumRepeats).repeated
+                    let merged = try LineCountFiles.merge(bucket: bucket, plan: plan, minimumRepeats: minimumRepeats)
+                        .repeated
                     #expect(merged.first.map { $0 > previous } ?? true, "buckets are key ranges in order")
                     #expect(merged == merged.sorted())
                     previous = merged.last ?? previous
                     found.formUnion(merged)
                 }
-                #expect(found == Self.expectedRepeated(documents, minimumRepeats: minimumRepeats), "\(shards) shards, min_repeats \(minimumRepeats)")
+                #expect(
+                    found == Self.expectedRepeated(documents, minimumRepeats: minimumRepeats),
+                    "\(shards) shards, min_repeats \(minimumRepeats)")
             }
         }
     }
@@ -81,11 +96,14 @@ import Testing
             _ = try counter.process(&copy)
         }
         for ordinal in 5..<8 {
-            var other = Self.document("Article \(["one", "two", "three"][ordinal - 5]).\nSubscribe to our newsletter", host: "a.example", ordinal: ordinal)
+            var other = Self.document(
+                "Article \(["one", "two", "three"][ordinal - 5]).\nSubscribe to our newsletter", host: "a.example",
+                ordinal: ordinal)
             _ = try counter.process(&other)
         }
         try counter.finish()
-        let repeated = RepeatedLineSet(sortedKeys: try LineCountFiles.merge(bucket: 0, plan: plan, minimumRepeats: 3).repeated)
+        let repeated = RepeatedLineSet(
+            sortedKeys: try LineCountFiles.merge(bucket: 0, plan: plan, minimumRepeats: 3).repeated)
         #expect(repeated.count == 1)
         var footer = Self.document("Subscribe to our newsletter", host: "a.example", ordinal: 9)
         var copied = Self.document("Word for word.", host: "a.example", ordinal: 10)
@@ -117,7 +135,9 @@ import Testing
 
     @Test func onePassForgetsLinesSeenOnceWhenTheTableIsFull() throws {
         var table = LineCounts()
-        for key in 1...3000 as ClosedRange<UInt64> { _ = table.count(key &* 0x9E37_79B9_7F4A_7C15, inDocument: Int(key)) }
+        for key in 1...3000 as ClosedRange<UInt64> {
+            _ = table.count(key &* 0x9E37_79B9_7F4A_7C15, inDocument: Int(key))
+        }
         for document in 0..<3 { _ = table.count(42, inDocument: 10_000 + document) }
         let before = table.memoryBytes
         table.removeSingletons()

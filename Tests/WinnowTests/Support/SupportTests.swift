@@ -40,7 +40,8 @@ struct SupportTests {
 
     @Test func chunkedArrayHoldsWhatAnArrayHoldsAcrossChunks() {
         var random = Seeded(state: 2)
-        let elements = (0..<200_000).map { _ in UInt32.random(in: .min ... .max, using: &random) }  // > 3 chunks of 2^16
+        // More than three chunks of 2^16.
+        let elements = (0..<200_000).map { _ in UInt32.random(in: .min ... .max, using: &random) }
         var chunked = ChunkedArray<UInt32>()
         chunked.append(contentsOf: elements[..<70_000])
         for element in elements[70_000...] { chunked.append(element) }
@@ -148,8 +149,11 @@ struct SharedDefinitionTests {
 
     @Test func theCScanHashesWordsAsByteHashDoes() {
         // ASCII prose: the C kernel takes all of it, hashing each word as written and in lower case.
-        let text = "The Quick brown fox, aged 12, jumps over the LAZY dog's back again and Again. Extraordinary e-mail 3.14 x"
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map { $0.hasSuffix(".") && $0 != "3.14" ? String($0.dropLast()) : String($0) }
+        let text =
+            "The Quick brown fox, aged 12, jumps over the LAZY dog's back again and Again. Extraordinary e-mail 3.14 x"
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map {
+            $0.hasSuffix(".") && $0 != "3.14" ? String($0.dropLast()) : String($0)
+        }
         var distinct: [String] = []
         for word in words where !distinct.contains(word) { distinct.append(word) }
         let bytes = Array((text + String(repeating: " ", count: 16)).utf8)  // the kernel reads 16 bytes at a time
@@ -157,10 +161,13 @@ struct SharedDefinitionTests {
         slots.initialize(repeating: WinnowSpellingSlot(), count: 1024)
         let spellings = UnsafeMutablePointer<WinnowSpelling>.allocate(capacity: bytes.count)
         defer { slots.deallocate(); spellings.deallocate() }
-        var vocabulary = WinnowVocabulary(slots: slots, slotMask: 1023, generation: 1, spellings: spellings, spellingCount: 0,
-                                          sequence: nil, sequenceCount: 0, wordCount: 0)
+        var vocabulary = WinnowVocabulary(
+            slots: slots, slotMask: 1023, generation: 1, spellings: spellings, spellingCount: 0,
+            sequence: nil, sequenceCount: 0, wordCount: 0)
         let run = bytes.withUnsafeBufferPointer {
-            winnow_prose_run($0.baseAddress, $0.count, 0, 1 << 20, CharacterClasses.lookup.asciiPackedIncrements.baseAddress!, &vocabulary)
+            winnow_prose_run(
+                $0.baseAddress, $0.count, 0, 1 << 20, CharacterClasses.lookup.asciiPackedIncrements.baseAddress!,
+                &vocabulary)
         }
         #expect(run.end >= text.utf8.count, "the kernel took the whole text")
         #expect(vocabulary.spellingCount == distinct.count)

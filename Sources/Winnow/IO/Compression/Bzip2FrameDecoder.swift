@@ -25,7 +25,9 @@ final class Bzip2FrameDecoder: FrameDecoder {
         return ready ? nil : "libbzip2 could not start (\(status))"
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep) {
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep) {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
         stream.pointee.avail_in = UInt32(input.count)
         stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: CChar.self)

@@ -37,8 +37,11 @@ public enum CompressionFormat: String, Sendable, CaseIterable {
             return bytes.count >= 6 && bytes[0] == 0xFD && bytes[1] == 0x37 && bytes[2] == 0x7A && bytes[3] == 0x58
                 && bytes[4] == 0x5A && bytes[5] == 0x00
         case .bzip2:
-            guard bytes.count >= 10, bytes[0] == 0x42, bytes[1] == 0x5A, bytes[2] == 0x68, (0x31...0x39).contains(bytes[3]) else { return false }
-            let block: [UInt8] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], end: [UInt8] = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90]
+            guard bytes.count >= 10, bytes[0] == 0x42, bytes[1] == 0x5A, bytes[2] == 0x68,
+                (0x31...0x39).contains(bytes[3])
+            else { return false }
+            let block: [UInt8] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+                end: [UInt8] = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90]
             let next = bytes[4..<10]
             return next.elementsEqual(block) || next.elementsEqual(end)
         }
@@ -81,5 +84,7 @@ protocol FrameDecoder: AnyObject {
     func startFrame() -> String?
     /// Decodes from `input` into `output`. A decoder may produce output from what it holds with no input left
     /// (the reader calls again with empty input while the last call filled `output`).
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep)
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep)
 }

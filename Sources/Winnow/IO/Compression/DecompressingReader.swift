@@ -78,7 +78,9 @@ public final class DecompressingReader {
         while true {
             if readyStart < ready.count {
                 let count = min(buffer.count, ready.count - readyStart)
-                ready.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + readyStart, byteCount: count) }
+                ready.withUnsafeBytes {
+                    buffer.baseAddress!.copyMemory(from: $0.baseAddress! + readyStart, byteCount: count)
+                }
                 readyStart += count
                 return count
             }
@@ -172,17 +174,27 @@ public final class DecompressingReader {
             let (found, allZero) = try skipToNextFrame(format)
             let name = format.rawValue
             if found {
-                faults.append(DecompressionFailure(path: path, offset: skippedFrom,
-                                                   problem: "\(fileOffset - skippedFrom) bytes that are not \(name) between \(format.frameName)s (compressed bytes \(skippedFrom)–\(fileOffset)), skipped"))
+                faults.append(
+                    DecompressionFailure(
+                        path: path, offset: skippedFrom,
+                        problem:
+                            "\(fileOffset - skippedFrom) bytes that are not \(name) between \(format.frameName)s (compressed bytes \(skippedFrom)–\(fileOffset)), skipped"
+                    ))
             } else {
                 if !allZero {
-                    faults.append(DecompressionFailure(path: path, offset: skippedFrom,
-                                                       problem: "data after the last \(name) \(format.frameName) that is not \(name) (compressed bytes \(skippedFrom)–\(fileOffset))"))
+                    faults.append(
+                        DecompressionFailure(
+                            path: path, offset: skippedFrom,
+                            problem:
+                                "data after the last \(name) \(format.frameName) that is not \(name) (compressed bytes \(skippedFrom)–\(fileOffset))"
+                        ))
                 }
                 return false
             }
         }
-        if let problem = decoder!.startFrame() { throw DecompressionFailure(path: path, offset: fileOffset, problem: problem) }
+        if let problem = decoder!.startFrame() {
+            throw DecompressionFailure(path: path, offset: fileOffset, problem: problem)
+        }
         frameOpen = true
         frameStreams = false
         frameStart = fileOffset
@@ -201,8 +213,11 @@ public final class DecompressingReader {
         if inputStart == inputEnd && !outputWasFull {
             try refill()
             if inputStart == inputEnd {
-                throw DecompressionFailure(path: path, offset: fileOffset,
-                                           problem: "truncated \(format.rawValue) stream (the \(format.frameName) that starts at byte \(frameStart) has no end)")
+                throw DecompressionFailure(
+                    path: path, offset: fileOffset,
+                    problem:
+                        "truncated \(format.rawValue) stream (the \(format.frameName) that starts at byte \(frameStart) has no end)"
+                )
             }
         }
         let (consumed, produced, step) = scratch.withUnsafeMutableBytes { decoder!.decode(available, into: $0) }
@@ -240,10 +255,15 @@ public final class DecompressingReader {
             outputWasFull = false
             let resumed = try skipToNextFrame(format).found
             let frame = format.frameName
-            let kept = frameStreams ? "its first \(ready.count) decoded bytes were already read" : "its \(lost) decoded bytes are dropped"
-            faults.append(DecompressionFailure(path: path, offset: failedAt,
-                                               problem: "corrupt \(format.rawValue) data (\(message)) in the \(frame) at compressed bytes \(frameStart)–\(fileOffset); \(kept); "
-                                                   + (resumed ? "reading goes on at the next \(frame)" : "no \(frame) follows")))
+            let kept =
+                frameStreams
+                ? "its first \(ready.count) decoded bytes were already read" : "its \(lost) decoded bytes are dropped"
+            faults.append(
+                DecompressionFailure(
+                    path: path, offset: failedAt,
+                    problem:
+                        "corrupt \(format.rawValue) data (\(message)) in the \(frame) at compressed bytes \(frameStart)–\(fileOffset); \(kept); "
+                        + (resumed ? "reading goes on at the next \(frame)" : "no \(frame) follows")))
         }
     }
 }

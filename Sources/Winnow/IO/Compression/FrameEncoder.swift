@@ -52,7 +52,9 @@ public enum OutputCompression: String, Sendable {
 /// Compresses bytes into complete gzip members through zlib's deflate.
 public enum GzipEncoder {
     /// Appends one gzip member holding `bytes` to `output`.
-    public static func appendMember(compressing bytes: UnsafeRawBufferPointer, to output: inout [UInt8], level: Int32 = 6) {
+    public static func appendMember(
+        compressing bytes: UnsafeRawBufferPointer, to output: inout [UInt8], level: Int32 = 6
+    ) {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer {
@@ -60,13 +62,15 @@ public enum GzipEncoder {
             stream.deinitialize(count: 1)
             stream.deallocate()
         }
-        let status = deflateInit2_(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let status = deflateInit2_(
+            stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "zlib deflateInit2 failed (\(status)): out of memory")
         let bound = Int(deflateBound(stream, uLong(bytes.count))) + 32
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
         output.withUnsafeMutableBytes { out in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(bytes.count)
             stream.pointee.next_out = (out.baseAddress! + start).assumingMemoryBound(to: Bytef.self)
             stream.pointee.avail_out = uInt(bound)
@@ -98,7 +102,8 @@ public enum ZstdEncoder {
         let written = output.withUnsafeMutableBytes { out in
             bytes.withUnsafeBytes { ZSTD_compress2(context, out.baseAddress, bound, $0.baseAddress, $0.count) }
         }
-        precondition(ZSTD_isError(written) == 0, "zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
+        precondition(
+            ZSTD_isError(written) == 0, "zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
         output.removeLast(bound - written)
         return output
     }

@@ -43,7 +43,9 @@ final class IsalGzipDecoder: FrameDecoder {
         return nil
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep) {
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep) {
         state.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
         state.pointee.avail_in = UInt32(input.count)
         state.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -99,7 +101,9 @@ final class ZlibInflater: FrameDecoder {
         return nil
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep) {
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep) {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = UInt32(input.count)
         stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -111,7 +115,10 @@ final class ZlibInflater: FrameDecoder {
         case Z_OK, Z_BUF_ERROR: return (consumed, produced, .going)
         case Z_NEED_DICT: return (consumed, produced, .failed("the data needs a preset dictionary"))
         case Z_STREAM_END: return (consumed, produced, .ended)
-        default: return (consumed, produced, .failed(stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"))
+        default:
+            return (
+                consumed, produced, .failed(stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)")
+            )
         }
     }
 }

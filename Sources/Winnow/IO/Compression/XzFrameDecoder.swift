@@ -21,7 +21,9 @@ final class XzFrameDecoder: FrameDecoder {
         return status == LZMA_OK ? nil : "liblzma could not start (\(status.rawValue))"
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep) {
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep) {
         stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
         stream.pointee.avail_in = input.count
         stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)

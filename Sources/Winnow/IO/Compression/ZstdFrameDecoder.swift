@@ -17,11 +17,15 @@ final class ZstdFrameDecoder: FrameDecoder {
         return ZSTD_isError(status) != 0 ? "zstd could not start (\(String(cString: ZSTD_getErrorName(status))))" : nil
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, step: FrameStep) {
+    func decode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (consumed: Int, produced: Int, step: FrameStep) {
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var target = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
         let status = ZSTD_decompressStream(context, &target, &source)
-        if ZSTD_isError(status) != 0 { return (source.pos, target.pos, .failed(String(cString: ZSTD_getErrorName(status)))) }
+        if ZSTD_isError(status) != 0 {
+            return (source.pos, target.pos, .failed(String(cString: ZSTD_getErrorName(status))))
+        }
         return (source.pos, target.pos, status == 0 ? .ended : .going)
     }
 }

@@ -15,7 +15,8 @@ struct BoilerplateMatcher: Sendable {
     /// Contains-phrases grouped by a trigger: their rarest word without its first letter (so `Cookies` and
     /// `cookies` both hit), as bytes. A line holding no trigger needs no contains check.
     /// Cookie notices are tried in lines of up to 60 words, the other contains-phrases (copyright) up to 20.
-    private var containsGroups: [(trigger: [UInt8], maximumWords: Int, phrases: [(phrase: String, family: BoilerplateFamily)])] = []
+    private var containsGroups:
+        [(trigger: [UInt8], maximumWords: Int, phrases: [(phrase: String, family: BoilerplateFamily)])] = []
     /// First words of the whole-line and prefix phrases: a short line whose first word is not one of them is no
     /// phrase match, and is passed over without being normalised.
     private var firstWords: Set<String> = []
@@ -44,13 +45,15 @@ struct BoilerplateMatcher: Sendable {
                     firstWords.insert(String(words.first ?? ""))
                 default:
                     // Every cookie notice says "cookie(s)"; other phrases are found by their longest word.
-                    let trigger = (words.first { $0.contains("cookie") } ?? words.max { $0.utf8.count < $1.utf8.count })
+                    let trigger =
+                        (words.first { $0.contains("cookie") } ?? words.max { $0.utf8.count < $1.utf8.count })
                         .map(String.init) ?? phrase
                     let tail = Array(String(trigger.hasPrefix("cookie") ? "ookie" : String(trigger.dropFirst())).utf8)
                     if let group = containsGroups.firstIndex(where: { $0.trigger == tail }) {
                         containsGroups[group].phrases.append((phrase, family))
                     } else {
-                        let maximumWords = family == .cookie ? Self.maximumContainsLineWords : Self.maximumShortNoticeWords
+                        let maximumWords =
+                            family == .cookie ? Self.maximumContainsLineWords : Self.maximumShortNoticeWords
                         containsGroups.append((tail, maximumWords, [(phrase, family)]))
                     }
                 }
@@ -79,7 +82,8 @@ struct BoilerplateMatcher: Sendable {
                 if let family = prefixes[prefix] { return family }
                 // "Read more: …" — a prefix may end inside the line's punctuation.
                 if let last = prefix.unicodeScalars.last, !last.properties.isAlphabetic,
-                   let family = prefixes[String(prefix.unicodeScalars.dropLast())] {
+                    let family = prefixes[String(prefix.unicodeScalars.dropLast())]
+                {
                     return family
                 }
             }
@@ -99,7 +103,11 @@ struct BoilerplateMatcher: Sendable {
         var nonASCII = false
         while end < line.count {
             let byte = line[end]
-            if byte >= 0x80 { nonASCII = true } else if !isASCIILetter(byte) && byte != UInt8(ascii: "-") && byte != UInt8(ascii: "'") { break }
+            if byte >= 0x80 {
+                nonASCII = true
+            } else if !isASCIILetter(byte) && byte != UInt8(ascii: "-") && byte != UInt8(ascii: "'") {
+                break
+            }
             end += 1
         }
         let word = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
@@ -130,14 +138,14 @@ struct BoilerplateMatcher: Sendable {
             i += 1
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
-                 UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+                UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
                 continue
             case 0x20, 0x09:
                 pendingSpace = !bytes.isEmpty
                 continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 byte |= 0x20
-            case 0xE2 where i + 1 < line.count && line[i] == 0x80 && line[i + 1] == 0x99:   // ’
+            case 0xE2 where i + 1 < line.count && line[i] == 0x80 && line[i + 1] == 0x99:  // ’
                 byte = UInt8(ascii: "'")
                 i += 2
             case 0x80...:
@@ -153,7 +161,8 @@ struct BoilerplateMatcher: Sendable {
         if nonASCII { text = text.lowercased() }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { $0.properties.isAlphabetic }),
-              let last = scalars.lastIndex(where: { $0.properties.isAlphabetic }) else { return nil }
+            let last = scalars.lastIndex(where: { $0.properties.isAlphabetic })
+        else { return nil }
         return String(scalars[first...last])
     }
 
@@ -167,7 +176,9 @@ struct BoilerplateMatcher: Sendable {
     /// `© …`, `Copyright …` or `(c) …` (the caller checks it is short).
     private static func isCopyrightLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let starts: Bool
-        if line.starts(with: [0xC2, 0xA9]) || line.starts(with: Array("(c) ".utf8)) || line.starts(with: Array("(C) ".utf8)) {
+        if line.starts(with: [0xC2, 0xA9]) || line.starts(with: Array("(c) ".utf8))
+            || line.starts(with: Array("(C) ".utf8))
+        {
             starts = true
         } else {
             starts = line.count >= 9 && zip(line.prefix(9), "copyright".utf8).allSatisfy { $0 | 0x20 == $1 }
@@ -202,7 +213,7 @@ struct BoilerplateMatcher: Sendable {
     private static func isSeparator(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
         switch token.count {
         case 1: return [UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "/"), UInt8(ascii: "-")].contains(token[0])
-        case 2: return token[0] == 0xC2 && (token[1] == 0xBB || token[1] == 0xB7)                    // » ·
+        case 2: return token[0] == 0xC2 && (token[1] == 0xBB || token[1] == 0xB7)  // » ·
         case 3: return token[0] == 0xE2 && token[1] == 0x80 && [0xBA, 0xA2, 0x93].contains(token[2])  // › • –
         default: return false
         }

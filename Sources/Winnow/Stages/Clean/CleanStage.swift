@@ -16,10 +16,13 @@ import Darwin
 /// (reason `empty_text`) unless `drop_empty: false`.
 public struct CleanStage: DocumentStage, StageDefinition {
     public static let name = "clean"
-    public static let summary = "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
+    public static let summary =
+        "Repairs mojibake, normalises Unicode and whitespace, removes control characters and boilerplate lines."
     public static let outputFields = [
         FieldDescription(name: "text", type: "string", help: "rewritten in place"),
-        FieldDescription(name: "clean", type: "object", help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
+        FieldDescription(
+            name: "clean", type: "object",
+            help: "{removed_lines, removed_chars, mojibake_repairs}; with explain: true also removed: [{line, rule}]"),
     ]
 
     /// The Unicode normalisation form `clean` puts text in.
@@ -39,38 +42,76 @@ public struct CleanStage: DocumentStage, StageDefinition {
 
     /// The options of `clean`.
     public struct Configuration: StageConfiguration {
-        @StageOption("normalize", help: "Unicode normalisation form of the cleaned text") public var normalize: Normalization = .nfc
-        @StageOption("punctuation", help: "ascii: curly quotes, dashes and … become ASCII") public var punctuation: Punctuation = .keep
-        @StageOption("mojibake", help: "repair UTF-8 that was decoded as a single-byte code page — Windows-1252/Latin-1 (â€™ → ’, Ã© → é), 1251, 1250, ISO-8859-2, 1257, MacRoman, 437 — once to three times")
+        @StageOption("normalize", help: "Unicode normalisation form of the cleaned text") public var normalize:
+            Normalization = .nfc
+        @StageOption("punctuation", help: "ascii: curly quotes, dashes and … become ASCII") public var punctuation:
+            Punctuation = .keep
+        @StageOption(
+            "mojibake",
+            help:
+                "repair UTF-8 that was decoded as a single-byte code page — Windows-1252/Latin-1 (â€™ → ’, Ã© → é), 1251, 1250, ISO-8859-2, 1257, MacRoman, 437 — once to three times"
+        )
         public var mojibake = true
-        @StageOption("boilerplate", help: "boilerplate families to remove ([] for none): " + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", "),
-                check: { names in
-                    let unknown = names.filter { BoilerplateFamily(rawValue: $0) == nil }
-                    return unknown.isEmpty ? nil : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
-                })
+        @StageOption(
+            "boilerplate",
+            help: "boilerplate families to remove ([] for none): "
+                + BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", "),
+            check: { names in
+                let unknown = names.filter { BoilerplateFamily(rawValue: $0) == nil }
+                return unknown.isEmpty
+                    ? nil
+                    : "has unknown families \(unknown) (valid: \(BoilerplateFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
+            })
         public var boilerplate = BoilerplateFamily.allCases.map(\.rawValue)
-        @StageOption("extra_patterns", help: "POSIX extended regular expressions ((?i) ignores case; no back-references); a line matching one whole is removed",
-                check: { patterns in
-                    for pattern in patterns {
-                        do throws(LinePattern.PatternError) { _ = try LinePattern(pattern) } catch { return "has an invalid regular expression '\(pattern)': \(error)" }
+        @StageOption(
+            "extra_patterns",
+            help:
+                "POSIX extended regular expressions ((?i) ignores case; no back-references); a line matching one whole is removed",
+            check: { patterns in
+                for pattern in patterns {
+                    do throws(LinePattern.PatternError) { _ = try LinePattern(pattern) } catch {
+                        return "has an invalid regular expression '\(pattern)': \(error)"
                     }
-                    return nil
-                })
+                }
+                return nil
+            })
         public var extraPatterns: [String] = []
-        @StageOption("lines", help: "noise lines (menus, link runs, dates, bylines, prices, lines without letters) found by the line model: conservative removes what it is sure of, aggressive more, off none")
+        @StageOption(
+            "lines",
+            help:
+                "noise lines (menus, link runs, dates, bylines, prices, lines without letters) found by the line model: conservative removes what it is sure of, aggressive more, off none"
+        )
         public var lines: LineModel.Mode = .conservative
-        @StageOption("c4_rules", help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
+        @StageOption(
+            "c4_rules",
+            help: "C4's line rules: drop lines without terminal punctuation or mentioning javascript or lorem ipsum")
         public var c4Rules = false
-        @StageOption("min_line_words", in: 0...1000, help: "drop lines with fewer words (0: off)") public var minLineWords = 0
-        @StageOption("min_repeats", help: "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off",
-                check: { $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)" })
+        @StageOption("min_line_words", in: 0...1000, help: "drop lines with fewer words (0: off)") public
+            var minLineWords = 0
+        @StageOption(
+            "min_repeats",
+            help:
+                "remove lines found in at least this many documents of the same source (URL host, else input file); 0: off",
+            check: {
+                $0 == 0 || (2...1_000_000).contains($0) ? nil : "must be 0 (off) or between 2 and 1000000, got \($0)"
+            })
         public var minRepeats = 10
-        @StageOption("min_repeats_mode", help: "two_pass: a first pass counts each source's lines over all the inputs, and every document loses the repeated ones (the same lines whatever the order); one_pass: counted as read, so a source's first min_repeats − 1 documents keep a line (what two_pass does when an input cannot be read twice, e.g. stdin)")
+        @StageOption(
+            "min_repeats_mode",
+            help:
+                "two_pass: a first pass counts each source's lines over all the inputs, and every document loses the repeated ones (the same lines whatever the order); one_pass: counted as read, so a source's first min_repeats − 1 documents keep a line (what two_pass does when an input cannot be read twice, e.g. stdin)"
+        )
         public var minRepeatsMode: RepeatedLinesMode = .twoPass
-        @StageOption("repeats_memory_mb", in: 16...1_048_576, help: "the most the table counting repeated lines holds (16–32 bytes a distinct line of a source); two_pass spills sorted runs to disk past it, one_pass forgets lines seen once")
+        @StageOption(
+            "repeats_memory_mb", in: 16...1_048_576,
+            help:
+                "the most the table counting repeated lines holds (16–32 bytes a distinct line of a source); two_pass spills sorted runs to disk past it, one_pass forgets lines seen once"
+        )
         public var repeatsMemoryMB = 1024
-        @StageOption("explain", help: "list the removed lines and the rule that removed each under clean.removed") public var explain = false
-        @StageOption("drop_empty", help: "drop documents whose cleaned text is empty (reason empty_text)") public var dropEmpty = true
+        @StageOption("explain", help: "list the removed lines and the rule that removed each under clean.removed")
+        public var explain = false
+        @StageOption("drop_empty", help: "drop documents whose cleaned text is empty (reason empty_text)") public
+            var dropEmpty = true
 
         public init() {}
     }
@@ -81,11 +122,16 @@ public struct CleanStage: DocumentStage, StageDefinition {
     public static func steps(_ configuration: Configuration, at options: StageOptions) -> [PipelineStep] {
         var steps: [PipelineStep] = [.document(CleanStage(configuration: configuration))]
         if configuration.minRepeats > 0 {
-            let (repeats, explain, dropEmpty) = (configuration.minRepeats, configuration.explain, configuration.dropEmpty)
+            let (repeats, explain, dropEmpty) = (
+                configuration.minRepeats, configuration.explain, configuration.dropEmpty
+            )
             let (mode, memory) = (configuration.minRepeatsMode, configuration.repeatsMemoryMB << 20)
-            steps.append(.ordered(name: RepeatedLines.name) {
-                RepeatedLines(minimumRepeats: repeats, explain: explain, dropEmpty: dropEmpty, mode: mode, memoryBytes: memory)
-            })
+            steps.append(
+                .ordered(name: RepeatedLines.name) {
+                    RepeatedLines(
+                        minimumRepeats: repeats, explain: explain, dropEmpty: dropEmpty, mode: mode, memoryBytes: memory
+                    )
+                })
         }
         return steps
     }
@@ -95,8 +141,12 @@ public struct CleanStage: DocumentStage, StageDefinition {
     public init(configuration: Configuration = .defaults) {
         self.configuration = configuration
         tidier = TextTidier(asciiPunctuation: configuration.punctuation == .ascii)
-        lineFilter = LineFilter(matcher: BoilerplateMatcher(families: Set(configuration.boilerplate.compactMap(BoilerplateFamily.init(rawValue:)))), extraPatterns: configuration.extraPatterns,
-                                c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords, model: LineModel(mode: configuration.lines))
+        lineFilter = LineFilter(
+            matcher: BoilerplateMatcher(
+                families: Set(configuration.boilerplate.compactMap(BoilerplateFamily.init(rawValue:)))),
+            extraPatterns: configuration.extraPatterns,
+            c4Rules: configuration.c4Rules, minLineWords: configuration.minLineWords,
+            model: LineModel(mode: configuration.lines))
     }
 
     public func process(_ document: inout Document) -> Verdict {
@@ -108,11 +158,12 @@ public struct CleanStage: DocumentStage, StageDefinition {
             "mojibake_repairs": .int(result.mojibakeRepairs),
         ]
         if configuration.explain {
-            report["removed"] = .array(result.removed.map { removal in
-                var entry: JSONObject = ["line": .string(removal.line), "rule": .string(removal.rule)]
-                if let score = removal.score { entry["score"] = .double(score) }
-                return .object(entry)
-            })
+            report["removed"] = .array(
+                result.removed.map { removal in
+                    var entry: JSONObject = ["line": .string(removal.line), "rule": .string(removal.rule)]
+                    if let score = removal.score { entry["score"] = .double(score) }
+                    return .object(entry)
+                })
         }
         document.fields[Self.name] = .object(report)
         if document.text.isEmpty && configuration.dropEmpty { return .drop(reason: "empty_text") }
@@ -129,7 +180,8 @@ public struct CleanStage: DocumentStage, StageDefinition {
         // When the pass changed nothing (the common case for clean text) the string is kept, not rebuilt.
         let unchanged = repaired.withUTF8 { bytes in
             tidier.tidy(bytes, into: &tidied)
-            return tidied.count == bytes.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, tidied, bytes.count) == 0)
+            return tidied.count == bytes.count
+                && (bytes.isEmpty || memcmp(bytes.baseAddress!, tidied, bytes.count) == 0)
         }
         var normalized = tidied.withUnsafeBufferPointer { bytes in
             switch configuration.normalize {
@@ -143,7 +195,9 @@ public struct CleanStage: DocumentStage, StageDefinition {
     }
 
     /// The cleaned form of `text` with the default options (or the given normalisation).
-    public static func clean(_ text: String, normalize: Normalization = .nfc, lines: LineModel.Mode = .conservative) -> String {
+    public static func clean(
+        _ text: String, normalize: Normalization = .nfc, lines: LineModel.Mode = .conservative
+    ) -> String {
         var configuration = Configuration.defaults
         configuration.normalize = normalize
         configuration.lines = lines

@@ -37,7 +37,9 @@ struct LineFilter: Sendable {
         var scores: [Double] = []
         if let model {
             scores = model.scores(text, lines)
-            for index in lines.indices where rules[index] == nil && scores[index] > model.threshold { rules[index] = "noise_line" }
+            for index in lines.indices where rules[index] == nil && scores[index] > model.threshold {
+                rules[index] = "noise_line"
+            }
         }
         let tail = tailStart(text, lines, rules)
         var removed: [Removal] = []
@@ -45,8 +47,11 @@ struct LineFilter: Sendable {
             let rule = index >= (tail ?? lines.count) ? "comment_form_tail" : rules[index]
             guard let rule, !lines[index].isEmpty else { continue }
             keep[index] = false
-            removed.append(Removal(line: String(decoding: UnsafeBufferPointer(rebasing: text[lines[index]]), as: UTF8.self), rule: rule,
-                                   score: rule == "noise_line" ? scores[index] : nil))
+            removed.append(
+                Removal(
+                    line: String(decoding: UnsafeBufferPointer(rebasing: text[lines[index]]), as: UTF8.self),
+                    rule: rule,
+                    score: rule == "noise_line" ? scores[index] : nil))
         }
         guard !removed.isEmpty else { return (nil, []) }
         return (TextLines.join(text, lines) { keep[$0] }, removed)
@@ -58,7 +63,8 @@ struct LineFilter: Sendable {
     /// lone `*`, `Email` or `Share` line removes that line only.
     private func tailStart(_ text: UnsafeBufferPointer<UInt8>, _ lines: [Range<Int>], _ rules: [String?]) -> Int? {
         let formRule = "boilerplate:" + BoilerplateFamily.commentForm.rawValue
-        for index in lines.indices where rules[index] == formRule && (index * 3 >= lines.count * 2 || lines.count - index <= Self.tailLines) {
+        for index in lines.indices
+        where rules[index] == formRule && (index * 3 >= lines.count * 2 || lines.count - index <= Self.tailLines) {
             let before = lines[..<index].indices.reversed().filter { !lines[$0].isEmpty }.prefix(2)
             let after = lines[(index + 1)...].indices.filter { !lines[$0].isEmpty }.prefix(2)
             let near = (before + after).contains { rules[$0] != nil }
@@ -83,7 +89,9 @@ struct LineFilter: Sendable {
             if Self.containsIgnoringASCIICase(line, "lorem ipsum") { return "c4:lorem_ipsum" }
             if !Self.endsWithTerminalPunctuation(line) { return "c4:terminal_punctuation" }
         }
-        if minLineWords > 0, line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).count < minLineWords { return "min_line_words" }
+        if minLineWords > 0, line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).count < minLineWords {
+            return "min_line_words"
+        }
         return nil
     }
 

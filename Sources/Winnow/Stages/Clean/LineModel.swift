@@ -109,7 +109,8 @@ enum LineFeatures {
         var scalars = 0, letters = 0, digits = 0, spaces = 0, upper = 0, separators = 0
         var words = 0, titleWords = 0, digitWords = 0, capitalWords = 0
         var firstScalar: UInt32 = 0, lastScalar: UInt32 = 0
-        var endsWithColon = false, terminal = false, link = false, listNumber = false, dateOrTime = false, currency = false, brackets = false
+        var endsWithColon = false, terminal = false, link = false, listNumber = false, dateOrTime = false,
+            currency = false, brackets = false
         var textHash: UInt64 = 0
         var firstWordHash: UInt64?
         /// The stop-word languages of each word (0: a stop word in none).
@@ -123,7 +124,10 @@ enum LineFeatures {
     }
 
     /// Takes one line (its bytes, spaces at both ends included) apart.
-    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, proseLength: Int, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32]) -> Line {
+    static func measure(
+        _ bytes: UnsafeBufferPointer<UInt8>, proseLength: Int, classes: [UInt8], lowercase: [UInt32],
+        stopWords: [UInt64: UInt32]
+    ) -> Line {
         var line = Line()
         // Stripped of spaces at both ends, as Python's str.strip().
         var start = 0, end = bytes.count
@@ -142,7 +146,12 @@ enum LineFeatures {
         line.empty = false
         line.textHash = ByteHash.of(bytes, start..<end)
         var lowered: [UInt8] = []
-        if let prose = proseShortcut(bytes, start..<end, length: proseLength, classes: classes, lowercase: lowercase, stopWords: stopWords, scratch: &lowered) { return prose }
+        if let prose = proseShortcut(
+            bytes, start..<end, length: proseLength, classes: classes, lowercase: lowercase, stopWords: stopWords,
+            scratch: &lowered)
+        {
+            return prose
+        }
         var wordScalars = 0, wordLetters = 0, wordCapitals = 0, wordHasDigit = false
         var wordStart = -1
         var position = start
@@ -154,7 +163,11 @@ enum LineFeatures {
                 (scalar, width, kind) = (0x20, 1, 4)
             } else {
                 let byte = bytes[position]
-                if byte < 0x80 { (scalar, width) = (UInt32(byte), 1) } else { (scalar, width) = UTF8Bytes.decode(bytes, at: position) }
+                if byte < 0x80 {
+                    (scalar, width) = (UInt32(byte), 1)
+                } else {
+                    (scalar, width) = UTF8Bytes.decode(bytes, at: position)
+                }
                 kind = classOf(scalar, classes)
                 line.scalars += 1
                 if first { line.firstScalar = scalar; first = false }
@@ -177,7 +190,8 @@ enum LineFeatures {
                     line.words += 1
                     if wordHasDigit { line.digitWords += 1 }
                     if wordScalars > 1 && wordLetters > 0 && wordCapitals == wordLetters { line.capitalWords += 1 }
-                    let (hash, bits) = stopWordBits(bytes, wordStart..<position, lowercase: lowercase, stopWords: stopWords, scratch: &lowered)
+                    let (hash, bits) = stopWordBits(
+                        bytes, wordStart..<position, lowercase: lowercase, stopWords: stopWords, scratch: &lowered)
                     if line.firstWordHash == nil { line.firstWordHash = hash }
                     line.wordBits.append(bits)
                     wordStart = -1
@@ -203,13 +217,17 @@ enum LineFeatures {
         var digits = 0
         var i = start
         while i < end && bytes[i] &- 0x30 < 10 { digits += 1; i += 1 }
-        line.listNumber = (1...3).contains(digits) && i + 1 < end && (bytes[i] == 0x2E || bytes[i] == 0x29) && bytes[i + 1] == 0x20
+        line.listNumber =
+            (1...3).contains(digits) && i + 1 < end && (bytes[i] == 0x2E || bytes[i] == 0x29) && bytes[i + 1] == 0x20
         return line
     }
 
     /// The hash of a word's bytes and the stop-word languages of its lower case (one-code-point lower cases, as the
     /// stop words need; `scratch` holds a non-ASCII word's lowered bytes).
-    static func stopWordBits(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, lowercase: [UInt32], stopWords: [UInt64: UInt32], scratch: inout [UInt8]) -> (hash: UInt64, bits: UInt32) {
+    static func stopWordBits(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, lowercase: [UInt32], stopWords: [UInt64: UInt32],
+        scratch: inout [UInt8]
+    ) -> (hash: UInt64, bits: UInt32) {
         let (hash, asciiLower) = ByteHash.ofWord(bytes, word)
         if let asciiLower { return (hash, stopWords[asciiLower] ?? 0) }
         scratch.removeAll(keepingCapacity: true)
@@ -228,7 +246,10 @@ enum LineFeatures {
     /// It is not scored (`Line.prose`), and only what its neighbours' features need is measured: its length, that
     /// it is not short, whether it has 8 words, its hashes. That keeps the model's cost on article text (BBC: paragraphs of ≈ 400 bytes)
     /// small. Nil when the line is not such a line.
-    static func proseShortcut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, length: Int, classes: [UInt8], lowercase: [UInt32], stopWords: [UInt64: UInt32], scratch: inout [UInt8]) -> Line? {
+    static func proseShortcut(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, length: Int, classes: [UInt8], lowercase: [UInt32],
+        stopWords: [UInt64: UInt32], scratch: inout [UInt8]
+    ) -> Line? {
         guard range.count >= length else { return nil }
         var lead = range.upperBound - 1
         while lead > range.lowerBound && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
@@ -252,7 +273,8 @@ enum LineFeatures {
             }
             if space {
                 if wordStart >= 0 {
-                    let (hash, bits) = stopWordBits(bytes, wordStart..<i, lowercase: lowercase, stopWords: stopWords, scratch: &scratch)
+                    let (hash, bits) = stopWordBits(
+                        bytes, wordStart..<i, lowercase: lowercase, stopWords: stopWords, scratch: &scratch)
                     if firstWordHash == nil { firstWordHash = hash }
                     wordBits.append(bits)
                     words += 1
@@ -299,9 +321,13 @@ enum LineFeatures {
         for i in 0..<count {
             let byte = s[i]
             if byte == 0x40 { return true }
-            if byte | 0x20 == 0x68 && at(i, 0x74, 0x74, 0x70) { return true }                          // http
-            if byte | 0x20 == 0x77 && i + 3 < count && s[i + 1] | 0x20 == 0x77 && s[i + 2] | 0x20 == 0x77 && s[i + 3] == 0x2E { return true }   // www.
-            if byte == 0x2E && at(i, 0x63, 0x6F, 0x6D) { return true }                              // .com
+            if byte | 0x20 == 0x68 && at(i, 0x74, 0x74, 0x70) { return true }  // http
+            if byte | 0x20 == 0x77 && i + 3 < count && s[i + 1] | 0x20 == 0x77 && s[i + 2] | 0x20 == 0x77
+                && s[i + 3] == 0x2E
+            {
+                return true
+            }  // www.
+            if byte == 0x2E && at(i, 0x63, 0x6F, 0x6D) { return true }  // .com
         }
         return false
     }
@@ -322,17 +348,25 @@ enum LineFeatures {
             } else if separator == 0x2E || separator == 0x2F || separator == 0x2D {
                 let middle = digitsAfter(p + 1)
                 let q = p + 1 + middle
-                if (1...2).contains(middle), q < s.count, s[q] == 0x2E || s[q] == 0x2F || s[q] == 0x2D, digitsAfter(q + 1) >= 2 { return true }
+                if (1...2).contains(middle), q < s.count, s[q] == 0x2E || s[q] == 0x2F || s[q] == 0x2D,
+                    digitsAfter(q + 1) >= 2
+                {
+                    return true
+                }
             }
         }
         return false
     }
 
     /// The features of each line (nil for an empty one, and for prose that is not scored).
-    static func features(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], proseLength: Int = .max) -> [[Double]?] {
+    static func features(
+        _ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], proseLength: Int = .max
+    ) -> [[Double]?] {
         let classes = Self.classes, lowercase = Self.lowercase, stopWordLanguages = Self.stopWordLanguages
         let lines = ranges.map {
-            measure(UnsafeBufferPointer(rebasing: text[$0]), proseLength: proseLength, classes: classes, lowercase: lowercase, stopWords: stopWordLanguages)
+            measure(
+                UnsafeBufferPointer(rebasing: text[$0]), proseLength: proseLength, classes: classes,
+                lowercase: lowercase, stopWords: stopWordLanguages)
         }
         let count = lines.count
         var languageHits = [Int](repeating: 0, count: languages.count)
@@ -342,7 +376,9 @@ enum LineFeatures {
             }
         }
         var language: Int?
-        for index in languages.indices where languageHits[index] > (language.map { languageHits[$0] } ?? 0) { language = index }
+        for index in languages.indices where languageHits[index] > (language.map { languageHits[$0] } ?? 0) {
+            language = index
+        }
         let stopBit: UInt32 = language.map { 1 << UInt32($0) } ?? 0
 
         var seen: [UInt64: Int] = [:]
@@ -358,7 +394,9 @@ enum LineFeatures {
         for i in 0..<count {
             if lines[i].isProse { proseDistance[i] = 0 } else if i > 0 { proseDistance[i] = proseDistance[i - 1] + 1 }
         }
-        for i in stride(from: count - 2, through: 0, by: -1) { proseDistance[i] = min(proseDistance[i], proseDistance[i + 1] + 1) }
+        for i in stride(from: count - 2, through: 0, by: -1) {
+            proseDistance[i] = min(proseDistance[i], proseDistance[i + 1] + 1)
+        }
         let totalChars = lines.reduce(0) { $0 + $1.scalars }
         let proseChars = anchors.reduce(0) { $0 + lines[$1].scalars }
         let maxChars = lines.map(\.scalars).max() ?? 0
@@ -391,7 +429,8 @@ enum LineFeatures {
             let previousShort = i == 0 || lines[i - 1].empty || lines[i - 1].short
             let nextShort = i == count - 1 || lines[i + 1].empty || lines[i + 1].short
             let first = line.firstWordHash
-            let sameFirst = (i > 0 && lines[i - 1].firstWordHash == first) || (i + 1 < count && lines[i + 1].firstWordHash == first)
+            let sameFirst =
+                (i > 0 && lines[i - 1].firstWordHash == first) || (i + 1 < count && lines[i + 1].firstWordHash == first)
             let firstClass = classOf(line.firstScalar, classes)
             return [
                 log1p(chars),

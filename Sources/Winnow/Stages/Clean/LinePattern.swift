@@ -22,15 +22,22 @@ final class LinePattern {
             source.removeFirst(4)
             flags |= REG_ICASE
         }
-        if source.contains("(?") { throw PatternError(message: "lookarounds and (?…) groups are not supported (POSIX extended syntax)") }
+        if source.contains("(?") {
+            throw PatternError(message: "lookarounds and (?…) groups are not supported (POSIX extended syntax)")
+        }
         if source.firstMatch(of: /\\[1-9]/) != nil {
-            throw PatternError(message: "back-references (\\1 …) cannot be matched in bounded time and are not supported")
+            throw PatternError(
+                message: "back-references (\\1 …) cannot be matched in bounded time and are not supported")
         }
         source = source.replacingOccurrences(of: #"\d"#, with: "[0-9]").replacingOccurrences(of: #"\D"#, with: "[^0-9]")
         let status = regcomp(&regex, "^(" + source + ")$", flags)
         guard status == 0 else {
             var buffer = [UInt8](repeating: 0, count: 256)
-            buffer.withUnsafeMutableBufferPointer { _ = regerror(status, &regex, $0.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self) }, 256) }
+            buffer.withUnsafeMutableBufferPointer {
+                _ = regerror(
+                    status, &regex,
+                    $0.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self) }, 256)
+            }
             throw PatternError(message: String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self))
         }
     }

@@ -56,18 +56,24 @@ enum MojibakeRepair {
         let eastAsian: Set<Int>
 
         init() {
-            let rows = CodePage.allCases.map { page in Array(MojibakeRepair.codePageRows[page.rawValue * 128..<(page.rawValue + 1) * 128]) }
+            let rows = CodePage.allCases.map { page in
+                Array(MojibakeRepair.codePageRows[page.rawValue * 128..<(page.rawValue + 1) * 128])
+            }
             // Windows-1252's also takes the C1 controls back to their bytes: that is Latin-1, where they are 0x80–0x9F.
             let bytes = rows.enumerated().map { page, row in
                 var table = [UInt8](repeating: 0, count: 0x10000)
                 if page == CodePage.windows1252.rawValue { for byte in 0x80...0x9F { table[byte] = UInt8(byte) } }
-                for (offset, scalar) in row.enumerated() where scalar != 0 && scalar < 0x10000 { table[Int(scalar)] = UInt8(0x80 + offset) }
+                for (offset, scalar) in row.enumerated() where scalar != 0 && scalar < 0x10000 {
+                    table[Int(scalar)] = UInt8(0x80 + offset)
+                }
                 return table
             }
             func mask(_ include: (UInt8) -> Bool) -> [UInt8] {
                 var table = [UInt8](repeating: 0, count: 0x10000)
                 for page in bytes.indices {
-                    for scalar in 0..<0x10000 where bytes[page][scalar] != 0 && include(bytes[page][scalar]) { table[scalar] |= 1 << page }
+                    for scalar in 0..<0x10000 where bytes[page][scalar] != 0 && include(bytes[page][scalar]) {
+                        table[scalar] |= 1 << page
+                    }
                 }
                 return table
             }
@@ -185,16 +191,21 @@ enum MojibakeRepair {
                 for candidate in pass.candidates[first...] {
                     gainByPage[candidate.page.rawValue] += candidate.gain
                     if candidate.gain >= 2 { confident[candidate.page.rawValue] = true }
-                    agreementByPage[candidate.page.rawValue] += pass.pool[candidate.scalars].reduce(0) { $0 + (knownLetters.contains($1) ? 1 : 0) }
+                    agreementByPage[candidate.page.rawValue] += pass.pool[candidate.scalars].reduce(0) {
+                        $0 + (knownLetters.contains($1) ? 1 : 0)
+                    }
                 }
-                evaluated.append(Evaluated(suspect: suspect, tokenEnd: tokenEnd, candidates: first..<pass.candidates.count))
+                evaluated.append(
+                    Evaluated(suspect: suspect, tokenEnd: tokenEnd, candidates: first..<pass.candidates.count))
             }
             // The text's page: the most gain; of equals, the one whose repairs make the accented letters the text
             // writes correctly elsewhere (`å` where `måste` stands whole, not `ü`); then the first.
             var textPage: CodePage?
             for page in CodePage.allCases where confident[page.rawValue] {
                 let score = (gainByPage[page.rawValue], agreementByPage[page.rawValue])
-                if let current = textPage, score <= (gainByPage[current.rawValue], agreementByPage[current.rawValue]) { continue }
+                if let current = textPage, score <= (gainByPage[current.rawValue], agreementByPage[current.rawValue]) {
+                    continue
+                }
                 textPage = page
             }
             var textScripts: Set<Int>?
@@ -211,10 +222,18 @@ enum MojibakeRepair {
                     if candidate.gain < 2, let textPage {
                         let scripts = textScripts ?? scripts(of: input, outside: evaluated, pass, page: textPage)
                         textScripts = scripts
-                        guard pass.pool[candidate.scalars].allSatisfy({ $0 < 0x80 || !isLetter($0) || scripts.contains(scriptGroup($0)) }) else { continue }
+                        guard
+                            pass.pool[candidate.scalars].allSatisfy({
+                                $0 < 0x80 || !isLetter($0) || scripts.contains(scriptGroup($0))
+                            })
+                        else { continue }
                     }
                     if let current = best {
-                        if candidate.gain > current.gain || (candidate.gain == current.gain && candidate.page == textPage) { best = candidate }
+                        if candidate.gain > current.gain
+                            || (candidate.gain == current.gain && candidate.page == textPage)
+                        {
+                            best = candidate
+                        }
                     } else {
                         best = candidate
                     }
@@ -239,10 +258,14 @@ enum MojibakeRepair {
 
         /// The script groups of the text's non-ASCII letters outside the suspect tokens that were evaluated and in
         /// the confident repairs (gain 2 or more) that `page` makes.
-        private func scripts(of input: UnsafeBufferPointer<UInt8>, outside evaluated: [Evaluated], _ pass: Pass, page: CodePage) -> Set<Int> {
+        private func scripts(
+            of input: UnsafeBufferPointer<UInt8>, outside evaluated: [Evaluated], _ pass: Pass, page: CodePage
+        ) -> Set<Int> {
             var groups = Set<Int>()
             for candidate in pass.candidates where candidate.page == page && candidate.gain >= 2 {
-                for scalar in pass.pool[candidate.scalars] where scalar >= 0x80 && isLetter(scalar) { groups.insert(scriptGroup(scalar)) }
+                for scalar in pass.pool[candidate.scalars] where scalar >= 0x80 && isLetter(scalar) {
+                    groups.insert(scriptGroup(scalar))
+                }
             }
             var position = 0
             for index in 0...evaluated.count {
@@ -280,7 +303,7 @@ enum MojibakeRepair {
                 var tokenLetters = LatinLetters()
                 var suspect = false
                 var pages: UInt8 = 0
-                var previous: UInt32 = 0x20         // what comes before the first non-ASCII character is ASCII: never a lead
+                var previous: UInt32 = 0x20  // what comes before the first non-ASCII character is ASCII: never a lead
                 while i < count, !isSpace(input[i]) {
                     let byte = input[i]
                     if byte < 0x80 {
@@ -327,11 +350,13 @@ enum MojibakeRepair {
             var tokenEnd = suspect.end
             // `voilÃ  le`: a small letter, `Ã`, then the space that was its no-break space.
             let count = pass.token.count
-            if count >= 2, pass.token[count - 1] == 0xC3, kind(of: pass.token[count - 2]) == .lower, suspect.end < input.count, input[suspect.end] == 0x20 {
+            if count >= 2, pass.token[count - 1] == 0xC3, kind(of: pass.token[count - 2]) == .lower,
+                suspect.end < input.count, input[suspect.end] == 0x20
+            {
                 pass.token.append(0xA0)
                 tokenEnd = suspect.end + 1
             }
-            let before: UInt32 = 0x20       // tokens start after whitespace
+            let before: UInt32 = 0x20  // tokens start after whitespace
             let after: UInt32 = tokenEnd < input.count ? UTF8Bytes.decode(input, at: tokenEnd).0 : 0x20
             let original = badness(pass.token, before: before, after: after)
             let originalJunk = junk(pass.token)
@@ -343,7 +368,8 @@ enum MojibakeRepair {
                 var best: Candidate?
                 var whole = true
                 for level in 0..<3 {
-                    let decoded = level == 0
+                    let decoded =
+                        level == 0
                         ? decode(pass.token, page: page, into: &pass.level)
                         : decode(pass.level, page: page, into: &pass.nextLevel)
                     guard let (levelFixes, levelBonus, untouched) = decoded else { break }
@@ -356,7 +382,10 @@ enum MojibakeRepair {
                     // A deeper level repairs the level above, so it must be clearly better than it (`“×”` stays, not
                     // `“ה`; `MARQUÉ…`, not `MARQUɅ`) — or, while every level decoded the whole token, as good and
                     // flawless (`Р“В ` → `Г ` → `à`).
-                    let better = best.map { gain >= $0.gain + 2 || (whole && (gain > $0.gain || (gain == $0.gain && left == 0))) } ?? true
+                    let better =
+                        best.map {
+                            gain >= $0.gain + 2 || (whole && (gain > $0.gain || (gain == $0.gain && left == 0)))
+                        } ?? true
                     // Never bring in characters that text is not made of (controls, private use, box drawing,
                     // unassigned code points) where the original had none.
                     if gain >= (whole ? 0 : 1) && better && junk(pass.level) <= originalJunk {
@@ -364,7 +393,8 @@ enum MojibakeRepair {
                         if let best { pass.pool.removeSubrange(best.scalars) }
                         let start = pass.pool.count
                         pass.pool.append(contentsOf: pass.level)
-                        best = Candidate(page: page, gain: gain, fixes: fixes, scalars: start..<pass.pool.count, whole: whole)
+                        best = Candidate(
+                            page: page, gain: gain, fixes: fixes, scalars: start..<pass.pool.count, whole: whole)
                     }
                     // A flawless token: no further level can do better — unless every level so far decoded all of it.
                     if left == 0 && !whole { break }
@@ -379,7 +409,9 @@ enum MojibakeRepair {
         /// characters left as they were — nil when nothing decodes.
         private func decode(_ token: [UInt32], page: CodePage, into result: inout [UInt32]) -> (Int, Int, Int)? {
             // Written through pointers: a decoded token is never longer than the token.
-            if result.count < token.count { result.append(contentsOf: repeatElement(0, count: token.count - result.count)) }
+            if result.count < token.count {
+                result.append(contentsOf: repeatElement(0, count: token.count - result.count))
+            }
             var written = 0
             let counts: (Int, Int, Int) = scalarBytes[page.rawValue].withUnsafeBufferPointer { bytes in
                 result.withUnsafeMutableBufferPointer { output in
@@ -396,16 +428,23 @@ enum MojibakeRepair {
                             if (0xC2...0xF4).contains(lead), i + 1 < token.count {
                                 if page == .windows1252 {
                                     // `â€` and a lost third byte: `”`, whose 0x9D Windows-1252 does not define.
-                                    if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count, token[i + 2] == 0x3F || token[i + 2] == 0xFFFD {
+                                    if lead == 0xE2, byte(token[i + 1]) == 0x80, i + 2 < token.count,
+                                        token[i + 2] == 0x3F || token[i + 2] == 0xFFFD
+                                    {
                                         emit(0x201D); fixes += 1; bonus += 2; i += 3
                                         continue
                                     }
-                                    if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0, kind(of: token[i - 1]) == .lower {
+                                    if lead == 0xC3, token[i + 1] == 0xA0, i + 2 == token.count, i > 0,
+                                        kind(of: token[i - 1]) == .lower
+                                    {
                                         emit(0xE0); fixes += 1; bonus += 2; i += 2
                                         continue
                                     }
                                 }
-                                if i + length <= token.count, let scalar = sequenceScalar(lead: lead, length: length, at: i + 1, of: token, byte: byte) {
+                                if i + length <= token.count,
+                                    let scalar = sequenceScalar(
+                                        lead: lead, length: length, at: i + 1, of: token, byte: byte)
+                                {
                                     emit(scalar)
                                     fixes += 1
                                     i += length
@@ -427,14 +466,17 @@ enum MojibakeRepair {
         /// The code point that `lead` and the bytes of the `length - 1` characters from `start` encode as well-formed
         /// UTF-8 (no overlong forms, surrogates or values past U+10FFFF), or nil.
         @inline(__always)
-        private func sequenceScalar(lead: UInt8, length: Int, at start: Int, of token: UnsafeBufferPointer<UInt32>, byte: (UInt32) -> UInt8) -> UInt32? {
+        private func sequenceScalar(
+            lead: UInt8, length: Int, at start: Int, of token: UnsafeBufferPointer<UInt32>, byte: (UInt32) -> UInt8
+        ) -> UInt32? {
             var value = UInt32(lead) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
             for k in 0..<(length - 1) {
                 let continuation = byte(token[start + k])
                 guard continuation & 0xC0 == 0x80 else { return nil }
                 if k == 0 {
                     switch lead {
-                    case 0xE0 where continuation < 0xA0, 0xED where continuation > 0x9F, 0xF0 where continuation < 0x90, 0xF4 where continuation > 0x8F:
+                    case 0xE0 where continuation < 0xA0, 0xED where continuation > 0x9F, 0xF0 where continuation < 0x90,
+                        0xF4 where continuation > 0x8F:
                         return nil
                     default: break
                     }
@@ -458,8 +500,9 @@ enum MojibakeRepair {
 
         /// What a character is, for `badness`.
         enum Kind: UInt8 {
-            case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol, trailingSymbol,
-                 currency, mark, format, control, rareLetter, junk
+            case space, noBreakSpace, lower, upper, letter, digit, punctuation, openingPunctuation, symbol,
+                trailingSymbol,
+                currency, mark, format, control, rareLetter, junk
 
             var isLetter: Bool { self == .lower || self == .upper || self == .letter || self == .rareLetter }
         }
@@ -522,34 +565,39 @@ enum MojibakeRepair {
                 switch second {
                 case .symbol, .currency: cost += a < 0x80 ? 1 : 2
                 case .openingPunctuation: cost += 2
-                case .format where (0xC0...0xDE).contains(a): cost += 2            // `Å` + soft hyphen
-                case .punctuation where (0xC0...0xDE).contains(a) && isWindows1252Punctuation(b): cost += 1   // `Ä…`
+                case .format where (0xC0...0xDE).contains(a): cost += 2  // `Å` + soft hyphen
+                case .punctuation where (0xC0...0xDE).contains(a) && isWindows1252Punctuation(b): cost += 1  // `Ä…`
                 default: break
                 }
             } else if secondIsLetter {
                 // A symbol right before a letter; before an accented one it is MacRoman's mojibake (`≈ü`, `√©`).
                 switch first {
                 case .symbol, .currency: cost += a >= 0x80 && b >= 0x80 ? 2 : 1
-                case .trailingSymbol: cost += 2                                   // `°` `©` `®` `™` close, never open, a word
-                case .punctuation where isWindows1252Punctuation(a) && second == .lower: cost += 1       // `…s`
+                case .trailingSymbol: cost += 2  // `°` `©` `®` `™` close, never open, a word
+                case .punctuation where isWindows1252Punctuation(a) && second == .lower: cost += 1  // `…s`
                 default: break
                 }
             } else {
                 if isSymbol(first) && isSymbol(second) { cost += a >= 0x80 && b >= 0x80 ? 2 : 1 }
-                if first == .punctuation && a >= 0x80 && isSymbol(second) && b >= 0x80 { cost += 1 }   // `»‡`
+                if first == .punctuation && a >= 0x80 && isSymbol(second) && b >= 0x80 { cost += 1 }  // `»‡`
                 // An opening `¿` `¡` `‚` `„` right after other non-ASCII punctuation (`»¿`, the BOM's `ï»¿`).
-                if second == .openingPunctuation && a >= 0x80 && (first == .punctuation || isSymbol(first)) { cost += 2 }
+                if second == .openingPunctuation && a >= 0x80 && (first == .punctuation || isSymbol(first)) {
+                    cost += 2
+                }
             }
-            if second == .mark && !(firstIsLetter || first == .mark || first == .symbol || first == .trailingSymbol) { cost += 2 }
+            if second == .mark && !(firstIsLetter || first == .mark || first == .symbol || first == .trailingSymbol) {
+                cost += 2
+            }
             // What bytes C2 and C3 are in the code pages leads most mojibake (`Â£`, `Â `, `Ã©`, `Ă©`, `√©`, `├⌐`): rare
             // letters and symbols in correct text, and almost never before a symbol, a no-break space or a letter from
             // beyond Latin-1. Where they are common letters (Cyrillic В Г, Polish Ć) only a symbol after them counts.
             if isRareLead(a) {
                 switch second {
-                case .symbol, .currency, .trailingSymbol, .openingPunctuation, .control, .noBreakSpace, .format: cost += 2
-                case .punctuation where b >= 0x80: cost += 2                           // `Â«`, `Ā«`
+                case .symbol, .currency, .trailingSymbol, .openingPunctuation, .control, .noBreakSpace, .format:
+                    cost += 2
+                case .punctuation where b >= 0x80: cost += 2  // `Â«`, `Ā«`
                 case .lower, .upper, .letter, .rareLetter:
-                    if a >= 0x100 && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }          // `Ăľ`
+                    if a >= 0x100 && b >= 0x100 && scriptGroup(b) == latin { cost += 2 }  // `Ăľ`
                 default: break
                 }
             } else if a == 0x412 || a == 0x413 || a == 0x106 {
@@ -595,7 +643,6 @@ enum MojibakeRepair {
         @inline(__always)
         func kind(of scalar: UInt32) -> Kind { scalar < 0x10000 ? kinds[Int(scalar)] : Engine.classify(scalar) }
 
-
         static func classify(_ scalar: UInt32) -> Kind {
             switch scalar {
             case 0x20, 0x09, 0x0A, 0x0D, 0x2000...0x200A, 0x3000: return .space
@@ -605,20 +652,23 @@ enum MojibakeRepair {
             case 0x30...0x39: return .digit
             case 0x00...0x1F, 0x7F...0x9F: return .control
             case 0x21...0x7E: return .punctuation
-            case 0xA1, 0xBF, 0x201A, 0x201E: return .openingPunctuation       // ¡ ¿ ‚ „
+            case 0xA1, 0xBF, 0x201A, 0x201E: return .openingPunctuation  // ¡ ¿ ‚ „
             case 0xA2...0xA5, 0x20A0...0x20CF: return .currency
             case 0xA9, 0xAE, 0xB0, 0x2122: return .trailingSymbol
-            case 0xAB, 0xBB, 0x2010...0x2015, 0x2018...0x201F, 0x2026, 0x2039, 0x203A, 0x2030...0x205E: return .punctuation
+            case 0xAB, 0xBB, 0x2010...0x2015, 0x2018...0x201F, 0x2026, 0x2039, 0x203A, 0x2030...0x205E:
+                return .punctuation
             case 0xAD, 0x200B...0x200F, 0x2060...0x206F, 0xFEFF: return .format
-            case 0xA6...0xBE, 0xD7, 0xF7, 0x192, 0x2C6, 0x2DC, 0x2016, 0x2017, 0x2020...0x2025, 0x2027...0x202E: return .symbol
+            case 0xA6...0xBE, 0xD7, 0xF7, 0x192, 0x2C6, 0x2DC, 0x2016, 0x2017, 0x2020...0x2025, 0x2027...0x202E:
+                return .symbol
             case 0xC0...0xDE: return .upper
             case 0xDF...0xFF: return .lower
-            case 0x218...0x21B, 0x1A0, 0x1A1, 0x1AF, 0x1B0: return caseKind(scalar)         // ș ț, Vietnamese ơ ư
-            case 0x180...0x2AF: return .rareLetter                                            // Latin Extended-B, IPA
-            case 0x2B0...0x2FF: return .symbol                                                // spacing modifiers
-            case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F: return .mark
-            case 0x460...0x48F: return .rareLetter                                            // historic Cyrillic
-            case 0x2100...0x2BFF: return 0x2500...0x259F ~= scalar ? .junk : .symbol         // box drawing; arrows, maths
+            case 0x218...0x21B, 0x1A0, 0x1A1, 0x1AF, 0x1B0: return caseKind(scalar)  // ș ț, Vietnamese ơ ư
+            case 0x180...0x2AF: return .rareLetter  // Latin Extended-B, IPA
+            case 0x2B0...0x2FF: return .symbol  // spacing modifiers
+            case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F:
+                return .mark
+            case 0x460...0x48F: return .rareLetter  // historic Cyrillic
+            case 0x2100...0x2BFF: return 0x2500...0x259F ~= scalar ? .junk : .symbol  // box drawing; arrows, maths
             case 0xE000...0xF8FF, 0xFFF0...0xFFFC, 0xFFFE, 0xFFFF: return .junk
             case 0xFFFD: return .symbol
             case 0x1F000...0x1FAFF: return .symbol

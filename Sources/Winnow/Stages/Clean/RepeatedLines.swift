@@ -73,7 +73,9 @@ struct RepeatedLines: OrderedStage {
             return String(decoding: TextLines.join(bytes, lines) { keep[$0] }, as: UTF8.self)
         }
         if case .object(var report)? = document.fields[CleanStage.name] {
-            if case .number(let lines)? = report["removed_lines"], let count = Int(lines) { report["removed_lines"] = .int(count + removedLines.count) }
+            if case .number(let lines)? = report["removed_lines"], let count = Int(lines) {
+                report["removed_lines"] = .int(count + removedLines.count)
+            }
             if case .number(let chars)? = report["removed_chars"], let count = Int(chars) {
                 report["removed_chars"] = .int(count + removedLines.reduce(0) { $0 + $1.unicodeScalars.count })
             }
@@ -119,7 +121,9 @@ struct RepeatedLines: OrderedStage {
         var text = text
         return text.withUTF8 { bytes in
             var hashes: [UInt64] = []
-            TextLines.forEach(bytes) { if !$0.isEmpty { hashes.append(hash(UnsafeBufferPointer(rebasing: bytes[$0]))) } }
+            TextLines.forEach(bytes) {
+                if !$0.isEmpty { hashes.append(hash(UnsafeBufferPointer(rebasing: bytes[$0]))) }
+            }
             return hashes
         }
     }
@@ -149,7 +153,7 @@ struct RepeatedLines: OrderedStage {
     private static func normalized(_ word: UInt64) -> UInt64 {
         let capitals = SWAR.inRange(word, UInt8(ascii: "A"), UInt8(ascii: "Z"))
         let digits = SWAR.inRange(word, UInt8(ascii: "0"), UInt8(ascii: "9"))
-        let lowered = word | (capitals >> 2)                       // 0x80 >> 2 = 0x20 in each capital's byte
+        let lowered = word | (capitals >> 2)  // 0x80 >> 2 = 0x20 in each capital's byte
         let digitBytes = (digits >> 7) &* 0xFF
         return (lowered & ~digitBytes) | (digitBytes & (SWAR.ones &* 0x30))
     }
@@ -240,8 +244,10 @@ struct LineCounts {
 
     /// What `write` wrote; nil when it is inconsistent.
     init?(reading reader: inout LittleEndianReader) {
-        guard let keys = reader.counted(UInt64.self), let counts = reader.counted(UInt32.self), let lastDocument = reader.counted(Int32.self),
-              keys.count == counts.count, keys.count == lastDocument.count, keys.count.nonzeroBitCount == 1 else { return nil }
+        guard let keys = reader.counted(UInt64.self), let counts = reader.counted(UInt32.self),
+            let lastDocument = reader.counted(Int32.self),
+            keys.count == counts.count, keys.count == lastDocument.count, keys.count.nonzeroBitCount == 1
+        else { return nil }
         (self.keys, self.counts, self.lastDocument) = (keys, counts, lastDocument)
         count = keys.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
     }
@@ -249,7 +255,9 @@ struct LineCounts {
     private mutating func grow() {
         let old = (keys, counts, lastDocument)
         self = LineCounts(capacity: keys.count * 2)
-        for index in old.0.indices where old.0[index] != 0 { insert(old.0[index], count: old.1[index], lastDocument: old.2[index]) }
+        for index in old.0.indices where old.0[index] != 0 {
+            insert(old.0[index], count: old.1[index], lastDocument: old.2[index])
+        }
     }
 
     /// Puts a key that is not in the table into it (the table has room).

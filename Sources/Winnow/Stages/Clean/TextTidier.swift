@@ -27,7 +27,10 @@ struct TextTidier {
                 while i &+ 8 <= count {
                     let word = SWAR.load(base, i)
                     if SWAR.containsBelow(word, 0x20) | SWAR.contains(word, 0x7F) | SWAR.contains(word, 0xC2)
-                        | SWAR.contains(word, 0xE2) | SWAR.contains(word, 0xEF) != 0 { break }
+                        | SWAR.contains(word, 0xE2) | SWAR.contains(word, 0xEF) != 0
+                    {
+                        break
+                    }
                     i &+= 8
                 }
             }
@@ -62,7 +65,7 @@ struct TextTidier {
             return i + 1
         case 0xC2:
             switch second {
-            case 0x80...0x9F:                                    // C1 controls: Windows-1252 read as Latin-1
+            case 0x80...0x9F:  // C1 controls: Windows-1252 read as Latin-1
                 let scalar = MojibakeRepair.codePageRows[Int(second) - 0x80]
                 guard scalar != UInt32(second) else { break }
                 var mapped: [UInt8] = []
@@ -72,14 +75,14 @@ struct TextTidier {
                 } else {
                     output.append(contentsOf: mapped)
                 }
-            case 0xAD: break                                     // soft hyphen
+            case 0xAD: break  // soft hyphen
             default: output.append(0xC2); output.append(second)
             }
             return i + 2
         case 0xE2 where second == 0x80:
             switch third {
-            case 0x8B: break                                     // U+200B zero-width space
-            case 0xA8, 0xA9: Self.endLine(&output)               // line and paragraph separators
+            case 0x8B: break  // U+200B zero-width space
+            case 0xA8, 0xA9: Self.endLine(&output)  // line and paragraph separators
             case 0x98...0x9B where asciiPunctuation: output.append(UInt8(ascii: "'"))
             case 0x9C...0x9F where asciiPunctuation: output.append(UInt8(ascii: "\""))
             case 0x92...0x95 where asciiPunctuation: output.append(UInt8(ascii: "-"))
@@ -87,17 +90,17 @@ struct TextTidier {
             default: output.append(contentsOf: [byte, second, third])
             }
             return i + 3
-        case 0xE2 where second == 0x81 && third == 0xA0:         // U+2060 word joiner
+        case 0xE2 where second == 0x81 && third == 0xA0:  // U+2060 word joiner
             return i + 3
         case 0xE2 where second == 0x88 && third == 0x92 && asciiPunctuation:  // U+2212 minus sign
             output.append(UInt8(ascii: "-"))
             return i + 3
-        case 0xEF where second == 0xBB && third == 0xBF:         // U+FEFF
+        case 0xEF where second == 0xBB && third == 0xBF:  // U+FEFF
             return i + 3
         case 0xE2, 0xEF:
             output.append(byte)
             return i + 1
-        default:                                                 // other C0 controls and DEL
+        default:  // other C0 controls and DEL
             return i + 1
         }
     }

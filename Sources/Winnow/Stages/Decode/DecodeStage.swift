@@ -17,15 +17,27 @@ import Foundation
 /// be decoded is rejected with its file, line and the reason; blank JSONL lines are skipped.
 public struct DecodeStage: Sendable, StageDefinition {
     public static let name = "decode"
-    public static let summary = "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
+    public static let summary =
+        "Reads records (JSONL, text or WARC/WET; gzip or not; any common encoding) into documents; turns HTML into text."
     public static let outputFields = [
-        FieldDescription(name: "id", type: "string", help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
-        FieldDescription(name: "text", type: "string", help: "the record's text field (the whole file for text inputs, the body for WARC)"),
-        FieldDescription(name: "metadata", type: "object", help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
+        FieldDescription(
+            name: "id", type: "string",
+            help: "the record's id field, else FILE:LINE (the path for text inputs, the record id for WARC)"),
+        FieldDescription(
+            name: "text", type: "string",
+            help: "the record's text field (the whole file for text inputs, the body for WARC)"),
+        FieldDescription(
+            name: "metadata", type: "object",
+            help: "every other input field, unchanged; for WARC: url, date, record_id, warc_type, content_type"),
         FieldDescription(name: "source", type: "object", help: "{file, line}: where the record was read"),
         FieldDescription(name: "language", type: "string", help: "with language_field: the record's language code"),
-        FieldDescription(name: "encoding", type: "string", help: "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"),
-        FieldDescription(name: "replaced_sequences", type: "integer", help: "with encoding: bad byte sequences replaced by U+FFFD"),
+        FieldDescription(
+            name: "encoding", type: "string",
+            help:
+                "only for records that were not clean UTF-8: windows-1252, utf-8 (bad sequences replaced), utf-16le, utf-16be"
+        ),
+        FieldDescription(
+            name: "replaced_sequences", type: "integer", help: "with encoding: bad byte sequences replaced by U+FFFD"),
     ]
 
     /// When text is read as HTML.
@@ -38,15 +50,24 @@ public struct DecodeStage: Sendable, StageDefinition {
 
     /// The options of `decode`.
     public struct Configuration: StageConfiguration {
-        @StageOption("format", help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
+        @StageOption(
+            "format", help: "record format; auto: by file name, else by content (WARC/, '{' for JSONL, else text)")
         public var format: RecordFormat = .auto
-        @StageOption("text_field", help: "JSONL field holding the document's text", check: { $0.isEmpty ? "must not be empty" : nil })
+        @StageOption(
+            "text_field", help: "JSONL field holding the document's text",
+            check: { $0.isEmpty ? "must not be empty" : nil })
         public var textField = "text"
-        @StageOption("id_field", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE", check: { $0.isEmpty ? "must not be empty" : nil })
+        @StageOption(
+            "id_field", help: "JSONL field holding the document's id (string or number); absent: FILE:LINE",
+            check: { $0.isEmpty ? "must not be empty" : nil })
         public var idField = "id"
-        @StageOption("language_field", help: "JSONL field holding the document's language code, copied to the language field (empty: none)")
+        @StageOption(
+            "language_field",
+            help: "JSONL field holding the document's language code, copied to the language field (empty: none)")
         public var languageField = ""
-        @StageOption("html", help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode")
+        @StageOption(
+            "html", help: "read text as HTML: auto (mostly markup), always or never; entities are decoded in every mode"
+        )
         public var html: HTMLMode = .auto
 
         public init() {}
@@ -89,12 +110,14 @@ public struct DecodeStage: Sendable, StageDefinition {
     }
 
     /// Decodes one record of `batch`.
-    public func decode(_ record: RawRecord, of batch: RawBatch, parser: inout JSONParser) throws(RecordError) -> Outcome {
+    public func decode(_ record: RawRecord, of batch: RawBatch, parser: inout JSONParser) throws(RecordError) -> Outcome
+    {
         let path = batch.path(of: record)
         let source = SourceLocation(file: path, line: record.line)
         if let failure = record.failure { throw RecordError(failure.reason, failure.message) }
         let result = batch.bytes.withUnsafeBytes { (all) -> Result<Outcome, RecordError> in
-            let bytes = UnsafeRawBufferPointer(rebasing: all[record.start..<record.end]).assumingMemoryBound(to: UInt8.self)
+            let bytes = UnsafeRawBufferPointer(rebasing: all[record.start..<record.end]).assumingMemoryBound(
+                to: UInt8.self)
             do throws(RecordError) {
                 var outcome: Outcome
                 switch record.format {
@@ -103,14 +126,19 @@ public struct DecodeStage: Sendable, StageDefinition {
                     document.text = readText(bytes, into: &document, markup: nil)
                     outcome = .document(document)
                 case .jsonl, .auto:
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .success(.skipped(note: nil)) }
-                    outcome = .document(try decodeJSON(UnsafeRawBufferPointer(bytes), source: source, ordinal: record.ordinal, parser: &parser))
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                        return .success(.skipped(note: nil))
+                    }
+                    outcome = .document(
+                        try decodeJSON(
+                            UnsafeRawBufferPointer(bytes), source: source, ordinal: record.ordinal, parser: &parser))
                 case .warc:
                     outcome = try decodeWARC(bytes, source: source, ordinal: record.ordinal)
                 }
                 if let encoding = record.encoding, case .document(var document) = outcome {
                     document.fields[FieldName.encoding] = .string(encoding)
-                    document.fields[FieldName.replacedSequences] = document.fields[FieldName.replacedSequences] ?? .int(0)
+                    document.fields[FieldName.replacedSequences] =
+                        document.fields[FieldName.replacedSequences] ?? .int(0)
                     outcome = .document(document)
                 }
                 return .success(outcome)
@@ -121,7 +149,9 @@ public struct DecodeStage: Sendable, StageDefinition {
         return try result.get()
     }
 
-    private func decodeJSON(_ bytes: UnsafeRawBufferPointer, source: SourceLocation, ordinal: Int, parser: inout JSONParser) throws(RecordError) -> Document {
+    private func decodeJSON(
+        _ bytes: UnsafeRawBufferPointer, source: SourceLocation, ordinal: Int, parser: inout JSONParser
+    ) throws(RecordError) -> Document {
         var object: JSONObject
         parser.repairsInvalidUTF8 = true
         do {
@@ -132,7 +162,8 @@ public struct DecodeStage: Sendable, StageDefinition {
         let textField = configuration.textField
         let idField = configuration.idField
         guard let textValue = object[textField] else {
-            throw RecordError("missing_text", "no field '\(textField)' (set decode's text_field to the field that holds the text)")
+            throw RecordError(
+                "missing_text", "no field '\(textField)' (set decode's text_field to the field that holds the text)")
         }
         guard case .string(let text) = textValue else {
             throw RecordError("text_not_a_string", "field '\(textField)' is \(textValue.typeName), expected a string")
@@ -142,10 +173,14 @@ public struct DecodeStage: Sendable, StageDefinition {
         case nil, .null?: break
         case .string(let value)?: id = value
         case .number(let lexeme)?: id = lexeme
-        case let other?: throw RecordError("id_not_a_string", "field '\(idField)' is \(other.typeName), expected a string or a number")
+        case let other?:
+            throw RecordError(
+                "id_not_a_string", "field '\(idField)' is \(other.typeName), expected a string or a number")
         }
         object.members.removeAll { $0.key == textField || $0.key == idField }
-        if let index = object.members.firstIndex(where: { $0.key == "metadata" }), case .object(let inner) = object.members[index].value {
+        if let index = object.members.firstIndex(where: { $0.key == "metadata" }),
+            case .object(let inner) = object.members[index].value
+        {
             // A record that already has a `metadata` object (Winnow's, datatrove's or dolma's output read again):
             // its members join the other fields instead of nesting as metadata.metadata; a top-level field wins.
             object.members.remove(at: index)
@@ -154,7 +189,9 @@ public struct DecodeStage: Sendable, StageDefinition {
         }
         var document = Document(id: id, text: "", metadata: object, source: source, ordinal: ordinal)
         document.text = readMarkup(text, isHTML: nil, into: &document)
-        if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField], !language.isEmpty {
+        if !configuration.languageField.isEmpty, case .string(let language)? = object[configuration.languageField],
+            !language.isEmpty
+        {
             document.fields[FieldName.language] = .string(language)
         }
         if let encoding = parser.repairedEncoding {
@@ -172,14 +209,19 @@ public struct DecodeStage: Sendable, StageDefinition {
     /// UTF-8 was mislabelled: real windows-1251 text is almost never valid UTF-8), except that a UTF-16 declaration
     /// is believed; otherwise the declared charset — from the source, else an HTML `<meta>` in the first 4 KB — is
     /// decoded with iconv, and without one the bytes are read as Windows-1252 or repaired UTF-8 (`TextEncoding`).
-    private func readText(_ bytes: UnsafeBufferPointer<UInt8>, into document: inout Document, markup: Bool?, charset: String? = nil) -> String {
+    private func readText(
+        _ bytes: UnsafeBufferPointer<UInt8>, into document: inout Document, markup: Bool?, charset: String? = nil
+    ) -> String {
         var text: String
         let declared = Charset.byteOrderMark(bytes) ?? charset.flatMap(Charset.encoding(label:))
         let isUTF16 = declared?.name.hasPrefix("utf-16") == true
         if !isUTF16, let valid = String(validating: bytes, as: UTF8.self) {
             text = valid
-        } else if let encoding = isUTF16 ? declared : (declared ?? (markup == false ? nil : Charset.declaredInHTML(bytes).flatMap(Charset.encoding(label:)))),
-                  let decoded = Charset.decode(bytes, as: encoding) {
+        } else if let encoding = isUTF16
+            ? declared
+            : (declared ?? (markup == false ? nil : Charset.declaredInHTML(bytes).flatMap(Charset.encoding(label:)))),
+            let decoded = Charset.decode(bytes, as: encoding)
+        {
             document.fields[FieldName.encoding] = .string(encoding.name)
             document.fields[FieldName.replacedSequences] = .int(decoded.replacements)
             text = decoded.text
@@ -210,8 +252,12 @@ public struct DecodeStage: Sendable, StageDefinition {
     }
 
     /// A WARC record: the text of `conversion`, `resource` and `response` records with a text body; others skipped.
-    private func decodeWARC(_ bytes: UnsafeBufferPointer<UInt8>, source: SourceLocation, ordinal: Int) throws(RecordError) -> Outcome {
-        guard let split = Self.blankLine(in: bytes) else { throw RecordError("malformed_warc", "a WARC record without a header") }
+    private func decodeWARC(
+        _ bytes: UnsafeBufferPointer<UInt8>, source: SourceLocation, ordinal: Int
+    ) throws(RecordError) -> Outcome {
+        guard let split = Self.blankLine(in: bytes) else {
+            throw RecordError("malformed_warc", "a WARC record without a header")
+        }
         let header = Self.headerFields(UnsafeBufferPointer(rebasing: bytes[..<split.start]))
         var block = UnsafeBufferPointer(rebasing: bytes[split.end...])
         let type = header["warc-type"] ?? "unknown"
@@ -221,20 +267,25 @@ public struct DecodeStage: Sendable, StageDefinition {
         case "conversion", "resource":
             break
         case "response":
-            guard let http = Self.blankLine(in: block) else { throw RecordError("malformed_warc", "a WARC response without an HTTP header") }
+            guard let http = Self.blankLine(in: block) else {
+                throw RecordError("malformed_warc", "a WARC response without an HTTP header")
+            }
             httpHeader = Self.headerFields(UnsafeBufferPointer(rebasing: block[..<http.start]))
             contentType = httpHeader["content-type"] ?? header["warc-identified-payload-type"] ?? ""
             block = UnsafeBufferPointer(rebasing: block[http.end...])
         default:
             return .skipped(note: "warc_\(type)_records")
         }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let isHTML = mediaType == "text/html" || mediaType == "application/xhtml+xml"
         guard mediaType.isEmpty || isHTML || mediaType.hasPrefix("text/") else {
             return .skipped(note: "warc_non_text_records")
         }
         let recordID = (header["warc-record-id"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
-        var document = Document(id: recordID.isEmpty ? "\(source.file):\(source.line)" : recordID, text: "", source: source, ordinal: ordinal)
+        var document = Document(
+            id: recordID.isEmpty ? "\(source.file):\(source.line)" : recordID, text: "", source: source,
+            ordinal: ordinal)
         document.metadata = [
             "url": header["warc-target-uri"].map(JSONValue.string) ?? .null,
             "date": header["warc-date"].map(JSONValue.string) ?? .null,
@@ -253,7 +304,9 @@ public struct DecodeStage: Sendable, StageDefinition {
             } catch {
                 throw RecordError("undecodable_body", "a WARC response whose body cannot be decoded: \(error.message)")
             }
-            document.text = payload.withUnsafeBufferPointer { readText($0, into: &document, markup: markup, charset: charset) }
+            document.text = payload.withUnsafeBufferPointer {
+                readText($0, into: &document, markup: markup, charset: charset)
+            }
         } else {
             document.text = readText(block, into: &document, markup: markup, charset: charset)
         }
@@ -276,7 +329,9 @@ public struct DecodeStage: Sendable, StageDefinition {
     /// Header fields (`Name: value` lines after the first line), names lower-cased.
     private static func headerFields(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
         var fields: [String: String] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).dropFirst() {
+        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .dropFirst()
+        {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

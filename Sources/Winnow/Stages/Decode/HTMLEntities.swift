@@ -19,7 +19,9 @@ enum HTMLEntities {
     static func decode(_ text: String, html: Bool) -> String {
         var copy = text
         let decoded: String? = copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else { return nil }
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else {
+                return nil
+            }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count)
             decode(bytes, html: html, into: &output)
@@ -74,14 +76,16 @@ enum HTMLEntities {
         while end < bytes.count, end - i < longestName, isAlphanumeric(bytes[end]) { end += 1 }
         guard end > i else { return nil }
         if end < bytes.count && bytes[end] == UInt8(ascii: ";"),
-           let value = map[String(decoding: UnsafeBufferPointer(rebasing: bytes[i...end]), as: UTF8.self)] {
+            let value = map[String(decoding: UnsafeBufferPointer(rebasing: bytes[i...end]), as: UTF8.self)]
+        {
             return (value, end + 1 - start)
         }
         guard html else { return nil }
         // Legacy names without `;`: the longest that matches.
         var length = end - i
         while length > 1 {
-            if let value = map[String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)] {
+            if let value = map[String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)]
+            {
                 return (value, length + 1)
             }
             length -= 1

@@ -28,17 +28,24 @@ enum HTMLText {
     static func looksLikeHTML(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "<")), bytes.count) != nil else { return false }
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "<")), bytes.count) != nil else {
+                return false
+            }
             var start = 0
-            while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
-            let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + 14)]), as: UTF8.self).lowercased()
+            while start < bytes.count,
+                bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09
+            { start += 1 }
+            let head = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + 14)]), as: UTF8.self
+            ).lowercased()
             if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return true }
             var markup = 0
             var i = 0
             while i < bytes.count, let open = memchr(base + i, Int32(UInt8(ascii: "<")), bytes.count - i) {
                 i = base.distance(to: open.assumingMemoryBound(to: UInt8.self))
                 if i + 1 < bytes.count, startsTag(bytes[i + 1]),
-                   let close = memchr(base + i + 1, Int32(UInt8(ascii: ">")), bytes.count - i - 1) {
+                    let close = memchr(base + i + 1, Int32(UInt8(ascii: ">")), bytes.count - i - 1)
+                {
                     let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
                     markup += end - i + 1
                     i = end + 1
@@ -51,7 +58,8 @@ enum HTMLText {
     }
 
     private static func startsTag(_ byte: UInt8) -> Bool {
-        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
+        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!")
+            || byte == UInt8(ascii: "?")
     }
 
     /// The text of `html`.
@@ -81,7 +89,8 @@ enum HTMLText {
         mutating func run() {
             var textStart = 0
             while index < bytes.count {
-                guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, HTMLText.startsTag(bytes[index + 1]) else {
+                guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, HTMLText.startsTag(bytes[index + 1])
+                else {
                     index += 1
                     continue
                 }
@@ -106,7 +115,8 @@ enum HTMLText {
             var nameEnd = index + (closing ? 2 : 1)
             let nameStart = nameEnd
             while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self).lowercased()
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
+                .lowercased()
             index = tagEnd(from: nameEnd)
             if !closing && HTMLText.droppedElements.contains(name) {
                 index = closingTag(name, from: index)
@@ -146,7 +156,8 @@ enum HTMLText {
         }
 
         func isNameByte(_ byte: UInt8) -> Bool {
-            (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+            (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ":")
         }
 
         /// The index after the `>` that ends a tag, skipping quoted attribute values.

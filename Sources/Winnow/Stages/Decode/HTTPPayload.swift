@@ -27,7 +27,8 @@ enum HTTPPayload {
             case "gzip", "x-gzip", "deflate", "x-deflate":
                 bytes = try inflate(bytes, coding: coding)
             case "br":
-                throw Failure(message: "the body is Brotli-compressed (Content-Encoding: br), which this winnow cannot decode")
+                throw Failure(
+                    message: "the body is Brotli-compressed (Content-Encoding: br), which this winnow cannot decode")
             default:
                 throw Failure(message: "the body has Content-Encoding '\(coding)', which this winnow cannot decode")
             }
@@ -60,7 +61,9 @@ enum HTTPPayload {
             }
             guard digits > 0 else { return chunks > 0 ? output : nil }
             // Then extensions (`;name=value`) or white space, up to the line end.
-            guard position < bytes.count, [0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[position]) else { return chunks > 0 ? output : nil }
+            guard position < bytes.count, [0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[position]) else {
+                return chunks > 0 ? output : nil
+            }
             while position < bytes.count && bytes[position] != 0x0A { position += 1 }
             // A size line the body ends in (no line end after it) is a truncated body: what came before it stands.
             guard position < bytes.count else { return chunks > 0 ? output : nil }
@@ -97,7 +100,7 @@ enum HTTPPayload {
         } else if coding.hasSuffix("deflate") {
             windowBits = ZlibInflater.rawDeflate
         } else {
-            return bytes           // declared gzip but not gzip: stored decoded already
+            return bytes  // declared gzip but not gzip: stored decoded already
         }
         let inflater = ZlibInflater(windowBits: windowBits)
         if let problem = inflater.startFrame() { throw Failure(message: problem) }

@@ -17,8 +17,12 @@ public struct DedupIndex: Sendable {
         public var ngram: Int
         public var normalization: DedupNormalizer.Options
 
-        public init(bands: Int, rows: Int, seed: UInt64, ngram: Int, normalization: DedupNormalizer.Options = .datatrove) {
-            (self.bands, self.rows, self.seed, self.ngram, self.normalization) = (bands, rows, seed, ngram, normalization)
+        public init(
+            bands: Int, rows: Int, seed: UInt64, ngram: Int, normalization: DedupNormalizer.Options = .datatrove
+        ) {
+            (self.bands, self.rows, self.seed, self.ngram, self.normalization) = (
+                bands, rows, seed, ngram, normalization
+            )
         }
 
         var sketchWords: Int { (bands * rows + 31) / 32 }
@@ -78,7 +82,9 @@ public struct DedupIndex: Sendable {
     /// document).
     public func estimatedSimilarity(_ sketch: [UInt64], to document: Int) -> Double {
         let words = parameters.sketchWords
-        return Self.estimatedSimilarity(sketch, (0..<words).map { sketches[document * words + $0] }, permutations: parameters.bands * parameters.rows)
+        return Self.estimatedSimilarity(
+            sketch, (0..<words).map { sketches[document * words + $0] },
+            permutations: parameters.bands * parameters.rows)
     }
 
     /// The estimate of two sketches of `permutations` 2-bit values (what the cluster phases compare too).
@@ -121,7 +127,9 @@ public struct DedupIndex: Sendable {
 
     /// Adds a document; with `duplicateOf`, into that document's cluster. Returns its number.
     @discardableResult
-    public mutating func add(id: String, exactHash: UInt64, bandKeys keys: [UInt32], sketch: [UInt64], duplicateOf: Int? = nil) -> Int {
+    public mutating func add(
+        id: String, exactHash: UInt64, bandKeys keys: [UInt32], sketch: [UInt64], duplicateOf: Int? = nil
+    ) -> Int {
         precondition(keys.count == parameters.bands && sketch.count == parameters.sketchWords)
         let document = count
         idBytes.append(contentsOf: id.utf8)
@@ -166,7 +174,9 @@ public struct DedupIndex: Sendable {
     /// Appends the documents and paragraphs of `other` (same parameters) after this index's: its clusters stay
     /// its own; a key both have keeps pointing at this index's document.
     public mutating func merge(_ other: DedupIndex) throws(DedupIndexError) {
-        guard other.parameters == parameters else { throw DedupIndexError("cannot merge indexes made with different parameters") }
+        guard other.parameters == parameters else {
+            throw DedupIndexError("cannot merge indexes made with different parameters")
+        }
         let offset = UInt32(count)
         let idOffset = UInt32(idBytes.count)
         for index in 0..<other.idBytes.count { idBytes.append(other.idBytes[index]) }
@@ -213,24 +223,36 @@ public struct DedupIndex: Sendable {
 
     /// Reads what `serialized()` wrote; any inconsistency is an error naming what is wrong.
     public init(serialized bytes: [UInt8]) throws(DedupIndexError) {
-        guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else { throw DedupIndexError("not a winnow dedup index (bad magic)") }
-        guard let fields = bytes.withUnsafeBytes(SerializedFields.init) else { throw DedupIndexError("truncated index") }
+        guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else {
+            throw DedupIndexError("not a winnow dedup index (bad magic)")
+        }
+        guard let fields = bytes.withUnsafeBytes(SerializedFields.init) else {
+            throw DedupIndexError("truncated index")
+        }
         let (bands, rows, ngram) = (Int(fields.header[0]), Int(fields.header[1]), Int(fields.header[3]))
-        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram), fields.header[4] < 16 else {
+        guard (1...1024).contains(bands), (1...1024).contains(rows), (1...100).contains(ngram), fields.header[4] < 16
+        else {
             throw DedupIndexError("parameters out of range")
         }
-        self.init(parameters: Parameters(bands: bands, rows: rows, seed: fields.header[2], ngram: ngram,
-                                         normalization: DedupNormalizer.Options(rawValue: UInt8(fields.header[4]))))
+        self.init(
+            parameters: Parameters(
+                bands: bands, rows: rows, seed: fields.header[2], ngram: ngram,
+                normalization: DedupNormalizer.Options(rawValue: UInt8(fields.header[4]))))
         let documents = fields.idEnds.count
         guard fields.complete, fields.exactHashes.count == documents, fields.bandKeys.count == documents * bands,
-              fields.sketches.count == documents * parameters.sketchWords, fields.parents.count == documents,
-              zip(fields.idEnds, fields.idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
-              (fields.idEnds.last.map(Int.init) ?? 0) == fields.idBytes.count,
-              fields.parents.enumerated().allSatisfy({ Int($1) <= $0 }) else {
+            fields.sketches.count == documents * parameters.sketchWords, fields.parents.count == documents,
+            zip(fields.idEnds, fields.idEnds.dropFirst()).allSatisfy({ $0 <= $1 }),
+            (fields.idEnds.last.map(Int.init) ?? 0) == fields.idBytes.count,
+            fields.parents.enumerated().allSatisfy({ Int($1) <= $0 })
+        else {
             throw DedupIndexError("inconsistent index (truncated or corrupt)")
         }
-        (idBytes, idEnds, exactHashes) = (ChunkedArray(fields.idBytes), ChunkedArray(fields.idEnds), ChunkedArray(fields.exactHashes))
-        (bandKeys, sketches, parents) = (ChunkedArray(fields.bandKeys), ChunkedArray(fields.sketches), ChunkedArray(fields.parents))
+        (idBytes, idEnds, exactHashes) = (
+            ChunkedArray(fields.idBytes), ChunkedArray(fields.idEnds), ChunkedArray(fields.exactHashes)
+        )
+        (bandKeys, sketches, parents) = (
+            ChunkedArray(fields.bandKeys), ChunkedArray(fields.sketches), ChunkedArray(fields.parents)
+        )
         for document in 0..<documents { insertIntoTables(document) }
         for hash in fields.paragraphHashes { _ = paragraphs.insert(hash) }
     }
@@ -250,10 +272,14 @@ public struct DedupIndex: Sendable {
         }
         defer { fclose(handle) }
         var info = stat()
-        if fstat(fileno(handle), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw DedupIndexError("\(path) is a directory, expected an index file") }
+        if fstat(fileno(handle), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DedupIndexError("\(path) is a directory, expected an index file")
+        }
         var head = [UInt8](repeating: 0, count: magic.count)
         guard fread(&head, 1, head.count, handle) == head.count, head == magic else {
-            throw DedupIndexError("\(path) is not a winnow dedup index (it does not start with the index's magic bytes); name a new file or an index an earlier run saved")
+            throw DedupIndexError(
+                "\(path) is not a winnow dedup index (it does not start with the index's magic bytes); name a new file or an index an earlier run saved"
+            )
         }
     }
 
@@ -266,7 +292,9 @@ public struct DedupIndex: Sendable {
         struct WriteFailed: Error {}
         do {
             try write { bytes in
-                guard bytes.isEmpty || fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count else { throw WriteFailed() }
+                guard bytes.isEmpty || fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count else {
+                    throw WriteFailed()
+                }
             }
             guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw WriteFailed() }
         } catch {
@@ -294,7 +322,8 @@ public struct DedupIndexError: Error, Sendable, CustomStringConvertible {
 /// The fields of a serialised index, as read (checked for consistency by `DedupIndex.init(serialized:)`).
 private struct SerializedFields {
     var header: [UInt64]
-    var idBytes: [UInt8], idEnds: [UInt32], exactHashes: [UInt64], bandKeys: [UInt32], sketches: [UInt64], parents: [UInt32]
+    var idBytes: [UInt8], idEnds: [UInt32], exactHashes: [UInt64], bandKeys: [UInt32], sketches: [UInt64],
+        parents: [UInt32]
     var paragraphHashes: [UInt64]
     /// Whether the arrays end exactly at the end of the bytes.
     var complete: Bool
@@ -307,11 +336,14 @@ private struct SerializedFields {
             return reader.integers(Int(count))
         }
         guard reader.take(8) != nil, let header: [UInt64] = reader.integers(5),
-              let idBytes: [UInt8] = array(), let idEnds: [UInt32] = array(), let exactHashes: [UInt64] = array(),
-              let bandKeys: [UInt32] = array(), let sketches: [UInt64] = array(), let parents: [UInt32] = array(),
-              let paragraphHashes: [UInt64] = array() else { return nil }
+            let idBytes: [UInt8] = array(), let idEnds: [UInt32] = array(), let exactHashes: [UInt64] = array(),
+            let bandKeys: [UInt32] = array(), let sketches: [UInt64] = array(), let parents: [UInt32] = array(),
+            let paragraphHashes: [UInt64] = array()
+        else { return nil }
         (self.header, self.idBytes, self.idEnds, self.exactHashes) = (header, idBytes, idEnds, exactHashes)
-        (self.bandKeys, self.sketches, self.parents, self.paragraphHashes) = (bandKeys, sketches, parents, paragraphHashes)
+        (self.bandKeys, self.sketches, self.parents, self.paragraphHashes) = (
+            bandKeys, sketches, parents, paragraphHashes
+        )
         complete = reader.remaining == 0
     }
 }

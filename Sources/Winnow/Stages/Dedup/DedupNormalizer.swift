@@ -42,14 +42,18 @@ public struct DedupNormalizer: Sendable {
     private static let foldMap = Dictionary(folds, uniquingKeysWith: { first, _ in first })
 
     private static func compute(_ scalar: UInt32, _ options: Options) -> UInt32 {
-        if CharacterClasses.isPythonSpace(scalar) || (options.contains(.punctuation) && punctuationSet.contains(scalar)) { return space }
+        if CharacterClasses.isPythonSpace(scalar) || (options.contains(.punctuation) && punctuationSet.contains(scalar))
+        {
+            return space
+        }
         let classes = CharacterClasses.Table.shared.of(scalar)
         if options.contains(.numbers) && classes.contains(.digit) { return digit }
         if options.contains(.stripDiacritics), let folded = foldMap[scalar] {
             guard folded != 0 else { return removed }
             // The table folds case too; without `lowercase` an upper-case letter keeps its case.
             if !options.contains(.lowercase) && classes.contains(.uppercase),
-               let upper = Unicode.Scalar(folded)?.properties.uppercaseMapping.unicodeScalars, upper.count == 1 {
+                let upper = Unicode.Scalar(folded)?.properties.uppercaseMapping.unicodeScalars, upper.count == 1
+            {
                 return upper.first!.value
             }
             return folded
@@ -98,7 +102,8 @@ public struct DedupNormalizer: Sendable {
         }
         let classes = CharacterClasses.Table.shared
         while position < text.count {
-            let (scalar, length) = text[position] < 0x80 ? (UInt32(text[position]), 1) : UTF8Bytes.decode(text, at: position)
+            let (scalar, length) =
+                text[position] < 0x80 ? (UInt32(text[position]), 1) : UTF8Bytes.decode(text, at: position)
             let mapped = map(scalar)
             switch mapped {
             case Self.space:
@@ -109,10 +114,15 @@ public struct DedupNormalizer: Sendable {
             case Self.digit:
                 // A number: digits, then at most one separator followed by more digits; it becomes "0".
                 position = skipDigits(text, from: position + length)
-                if position < text.count, Self.isDecimalSeparator(UInt32(text[position])) || (text[position] >= 0x80 && Self.isDecimalSeparator(UTF8Bytes.decode(text, at: position).scalar)) {
+                if position < text.count,
+                    Self.isDecimalSeparator(UInt32(text[position]))
+                        || (text[position] >= 0x80
+                            && Self.isDecimalSeparator(UTF8Bytes.decode(text, at: position).scalar))
+                {
                     let separatorLength = UTF8Bytes.decode(text, at: position).length
                     let afterSeparator = position + separatorLength
-                    if afterSeparator < text.count, map(UTF8Bytes.decode(text, at: afterSeparator).scalar) == Self.digit {
+                    if afterSeparator < text.count, map(UTF8Bytes.decode(text, at: afterSeparator).scalar) == Self.digit
+                    {
                         position = skipDigits(text, from: afterSeparator)
                     }
                 }
@@ -135,7 +145,8 @@ public struct DedupNormalizer: Sendable {
     private func skipDigits(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var position = start
         while position < text.count {
-            let (scalar, length) = text[position] < 0x80 ? (UInt32(text[position]), 1) : UTF8Bytes.decode(text, at: position)
+            let (scalar, length) =
+                text[position] < 0x80 ? (UInt32(text[position]), 1) : UTF8Bytes.decode(text, at: position)
             guard map(scalar) == Self.digit else { break }
             position += length
         }
@@ -152,7 +163,9 @@ public struct NormalizedWords: Sendable, Equatable {
     public private(set) var byCharacter = false
 
     public var count: Int { wordStarts.count }
-    public var words: [String] { (0..<count).map { String(decoding: bytes[Int(wordStarts[$0])..<Int(wordEnds[$0])], as: UTF8.self) } }
+    public var words: [String] {
+        (0..<count).map { String(decoding: bytes[Int(wordStarts[$0])..<Int(wordEnds[$0])], as: UTF8.self) }
+    }
 
     /// Drops the spaces and makes every character a word.
     mutating func splitIntoCharacters() {

@@ -10,9 +10,14 @@ import Foundation
 /// cluster in input order is kept. Output: `dedup: {cluster, duplicate_of, similarity}` (and `paragraphs_removed`).
 public enum DedupStage: StageDefinition {
     public static let name = "dedup"
-    public static let summary = "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
+    public static let summary =
+        "Removes exact and near-duplicate documents (MinHash + LSH on word shingles, verified), and optionally paragraphs seen before; index can persist across runs."
     public static let outputFields = [
-        FieldDescription(name: "dedup", type: "object", help: "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"),
+        FieldDescription(
+            name: "dedup", type: "object",
+            help:
+                "{cluster: id of the cluster's first document, duplicate_of: that id or null, similarity: Jaccard (estimated or exact) with the closest match, 1 when kept; paragraphs_removed with paragraphs: true}"
+        )
     ]
 
     public enum Mode: String, ChoiceOption { case drop, annotate }
@@ -24,25 +29,52 @@ public enum DedupStage: StageDefinition {
 
     /// The options of `dedup`.
     public struct Configuration: StageConfiguration {
-        @StageOption("mode", help: "drop: duplicates go to the rejects (exact_duplicate, near_duplicate); annotate: every document kept") public var mode: Mode = .drop
+        @StageOption(
+            "mode",
+            help: "drop: duplicates go to the rejects (exact_duplicate, near_duplicate); annotate: every document kept")
+        public var mode: Mode = .drop
         @StageOption("exact", help: "find documents whose normalised text is identical") public var exact = true
         @StageOption("near", help: "find near-duplicates with MinHash + LSH") public var near = true
-        @StageOption("threshold", in: 0.01...1, help: "Jaccard similarity of shingle sets at or above which two documents are near-duplicates") public var threshold = 0.8
-        @StageOption("ngram", in: 1...50, help: "words in a shingle (characters, for text in scripts written without spaces)") public var ngram = 5
-        @StageOption("bands", in: 0...512, help: "LSH bands; 0: choose bands and rows for the threshold from `permutations` (datasketch's rule)") public var bands = 14
-        @StageOption("rows", in: 1...64, help: "signature values per band (permutations = bands × rows)") public var rows = 8
-        @StageOption("permutations", in: 1...1024, help: "signature length when bands is 0") public var permutations = 112
+        @StageOption(
+            "threshold", in: 0.01...1,
+            help: "Jaccard similarity of shingle sets at or above which two documents are near-duplicates") public
+            var threshold = 0.8
+        @StageOption(
+            "ngram", in: 1...50, help: "words in a shingle (characters, for text in scripts written without spaces)")
+        public var ngram = 5
+        @StageOption(
+            "bands", in: 0...512,
+            help: "LSH bands; 0: choose bands and rows for the threshold from `permutations` (datasketch's rule)")
+        public var bands = 14
+        @StageOption("rows", in: 1...64, help: "signature values per band (permutations = bands × rows)") public
+            var rows = 8
+        @StageOption("permutations", in: 1...1024, help: "signature length when bands is 0") public var permutations =
+            112
         @StageOption("seed", in: 0...Int.max, help: "seed of the MinHash permutations (SplitMix64)") public var seed = 1
-        @StageOption("verify", help: "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)")
+        @StageOption(
+            "verify",
+            help:
+                "estimate: Jaccard from the signatures; exact: Jaccard of the shingle sets (keeps this run's shingles in memory)"
+        )
         public var verify: Verification = .estimate
-        @StageOption("keep", help: "first: each cluster's earliest document stays; longest: its longest (in characters; ties: the earliest) — found in a pass over the inputs before the run (needs files, not stdin), as the phases of a plan do")
+        @StageOption(
+            "keep",
+            help:
+                "first: each cluster's earliest document stays; longest: its longest (in characters; ties: the earliest) — found in a pass over the inputs before the run (needs files, not stdin), as the phases of a plan do"
+        )
         public var keep: Keep = .first
         @StageOption("lowercase", help: "compare in lower case (datatrove: yes)") public var lowercase = true
         @StageOption("numbers", help: "every number becomes 0 (datatrove: yes)") public var numbers = true
-        @StageOption("punctuation", help: "punctuation becomes a space (datatrove's set; datatrove: yes)") public var punctuation = true
-        @StageOption("diacritics", help: "strip (é → e, as datatrove) or keep diacritics when normalising") public var diacritics: Diacritics = .strip
-        @StageOption("paragraphs", help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)") public var paragraphs = false
-        @StageOption("index", help: "index file: loaded when it exists, saved (atomically) at the end of the run") public var indexPath = ""
+        @StageOption("punctuation", help: "punctuation becomes a space (datatrove's set; datatrove: yes)") public
+            var punctuation = true
+        @StageOption("diacritics", help: "strip (é → e, as datatrove) or keep diacritics when normalising") public
+            var diacritics: Diacritics = .strip
+        @StageOption(
+            "paragraphs",
+            help: "remove lines already seen earlier in the corpus (normalised hash; first occurrence kept)") public
+            var paragraphs = false
+        @StageOption("index", help: "index file: loaded when it exists, saved (atomically) at the end of the run")
+        public var indexPath = ""
 
         public init() {}
 
@@ -57,13 +89,16 @@ public enum DedupStage: StageDefinition {
         /// 0), seed, shingle size and normalisation.
         public var parameters: DedupIndex.Parameters {
             var (bands, rows) = (self.bands, self.rows)
-            if bands == 0 { (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: permutations) }
+            if bands == 0 {
+                (bands, rows) = MinHasher.optimalBandsAndRows(threshold: threshold, permutations: permutations)
+            }
             var normalization: DedupNormalizer.Options = []
             if lowercase { normalization.insert(.lowercase) }
             if numbers { normalization.insert(.numbers) }
             if punctuation { normalization.insert(.punctuation) }
             if diacritics == .strip { normalization.insert(.stripDiacritics) }
-            return DedupIndex.Parameters(bands: bands, rows: rows, seed: UInt64(seed), ngram: ngram, normalization: normalization)
+            return DedupIndex.Parameters(
+                bands: bands, rows: rows, seed: UInt64(seed), ngram: ngram, normalization: normalization)
         }
     }
 
@@ -90,7 +125,9 @@ struct DocumentSignature: Sendable, Hashable {
     }
 
     init(exactHash: UInt64, bandKeys: [UInt32], sketch: [UInt64], shingles: [UInt64], paragraphHashes: [UInt64]) {
-        (self.exactHash, self.bandKeys, self.sketch, self.shingles, self.paragraphHashes) = (exactHash, bandKeys, sketch, shingles, paragraphHashes)
+        (self.exactHash, self.bandKeys, self.sketch, self.shingles, self.paragraphHashes) = (
+            exactHash, bandKeys, sketch, shingles, paragraphHashes
+        )
     }
 
     /// From `packed`, when its counts fit its length (a damaged batch file does not make one).
@@ -154,11 +191,14 @@ struct DedupSignatures: DocumentStage {
             text.withUTF8 { bytes in
                 TextLines.forEach(bytes) { line in
                     let lineWords = normalizer.words(of: UnsafeBufferPointer(rebasing: bytes[line]))
-                    paragraphHashes.append(lineWords.count == 0 ? 0 : lineWords.bytes.withUnsafeBytes { XXHash64.hash($0) } | 1)
+                    paragraphHashes.append(
+                        lineWords.count == 0 ? 0 : lineWords.bytes.withUnsafeBytes { XXHash64.hash($0) } | 1)
                 }
             }
         }
-        return DocumentSignature(exactHash: exactHash, bandKeys: bandKeys, sketch: sketch, shingles: shingles, paragraphHashes: paragraphHashes)
+        return DocumentSignature(
+            exactHash: exactHash, bandKeys: bandKeys, sketch: sketch, shingles: shingles,
+            paragraphHashes: paragraphHashes)
     }
 }
 
@@ -198,12 +238,18 @@ struct DedupLookup: OrderedStage {
     mutating func start() throws {
         if configuration.keep == .longest {
             // `winnow run` replaces this stage by the decisions of a first pass (ClusterPhases.decidingInAdvance).
-            throw ClusterError("dedup's keep: longest needs the whole cluster before its first document is written: `winnow run` and the phases of a plan do it in a pass before the run; this command runs in one pass")
+            throw ClusterError(
+                "dedup's keep: longest needs the whole cluster before its first document is written: `winnow run` and the phases of a plan do it in a pass before the run; this command runs in one pass"
+            )
         }
-        guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else { return }
+        guard !configuration.indexPath.isEmpty, FileManager.default.fileExists(atPath: configuration.indexPath) else {
+            return
+        }
         let loaded = try DedupIndex.load(path: configuration.indexPath)
         guard loaded.parameters == parameters else {
-            throw DedupIndexError("\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, normalisation) than this pipeline's")
+            throw DedupIndexError(
+                "\(configuration.indexPath) was made with other parameters (bands, rows, seed, ngram, normalisation) than this pipeline's"
+            )
         }
         index = loaded
     }
@@ -228,11 +274,15 @@ struct DedupLookup: OrderedStage {
     mutating func restore(_ saved: [UInt8]) throws {
         let restored: (DedupIndex, [Int: [UInt64]])? = try saved.withUnsafeBytes { bytes throws(DedupIndexError) in
             var reader = LittleEndianReader(bytes)
-            guard let indexBytes = reader.counted(UInt8.self), let count = reader.integer(UInt64.self) else { return nil }
+            guard let indexBytes = reader.counted(UInt8.self), let count = reader.integer(UInt64.self) else {
+                return nil
+            }
             let index = try DedupIndex(serialized: indexBytes)
             var shingleSets: [Int: [UInt64]] = [:]
             for _ in 0..<min(count, UInt64(bytes.count)) {
-                guard let number = reader.integer(UInt64.self), let shingles = reader.counted(UInt64.self) else { return nil }
+                guard let number = reader.integer(UInt64.self), let shingles = reader.counted(UInt64.self) else {
+                    return nil
+                }
                 shingleSets[Int(number)] = shingles
             }
             return reader.remaining == 0 ? (index, shingleSets) : nil
@@ -245,9 +295,11 @@ struct DedupLookup: OrderedStage {
     }
 
     mutating func process(_ document: inout Document) throws -> Verdict {
-        let signature = document.scratch.dedupSignature.take()
+        let signature =
+            document.scratch.dedupSignature.take()
             ?? signatures.signature(of: document.text)
-        let paragraphsRemoved = configuration.paragraphs ? removeSeenParagraphs(&document, signature.paragraphHashes) : nil
+        let paragraphsRemoved =
+            configuration.paragraphs ? removeSeenParagraphs(&document, signature.paragraphHashes) : nil
 
         var duplicateOf: Int?, similarity = 1.0, reason = ""
         if configuration.exact, let match = index.document(withExactHash: signature.exactHash) {
@@ -269,9 +321,13 @@ struct DedupLookup: OrderedStage {
         }
         // Exact duplicates add nothing the index lacks; every other document goes in, so chains of near-duplicates join.
         if reason != "exact_duplicate" {
-            let bandKeys = signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: parameters.bands) : signature.bandKeys
-            let sketch = signature.sketch.isEmpty ? [UInt64](repeating: 0, count: parameters.sketchWords) : signature.sketch
-            let number = index.add(id: document.id, exactHash: signature.exactHash, bandKeys: bandKeys, sketch: sketch, duplicateOf: duplicateOf)
+            let bandKeys =
+                signature.bandKeys.isEmpty ? [UInt32](repeating: 0, count: parameters.bands) : signature.bandKeys
+            let sketch =
+                signature.sketch.isEmpty ? [UInt64](repeating: 0, count: parameters.sketchWords) : signature.sketch
+            let number = index.add(
+                id: document.id, exactHash: signature.exactHash, bandKeys: bandKeys, sketch: sketch,
+                duplicateOf: duplicateOf)
             if configuration.verify == .exact { state.shingleSets[number] = signature.shingles }
         }
         let cluster = duplicateOf.map { index.id(of: $0) } ?? document.id

@@ -32,14 +32,15 @@ public struct MinHasher: Sendable, Equatable {
         self.increments = increments
     }
 
-
     /// The signature of a set of shingle hashes (all `UInt32.max` for none).
     public func signature(_ shingles: [UInt64]) -> [UInt32] { minimums(shingles, winnow_minhash32) }
 
     /// The signature computed without vector instructions, for tests.
     func portableSignature(_ shingles: [UInt64]) -> [UInt32] { minimums(shingles, winnow_minhash32_portable) }
 
-    private typealias Kernel = (UnsafePointer<UInt32>?, Int, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?, UnsafeMutablePointer<UInt32>?, Int) -> Void
+    private typealias Kernel = (
+        UnsafePointer<UInt32>?, Int, UnsafePointer<UInt32>?, UnsafePointer<UInt32>?, UnsafeMutablePointer<UInt32>?, Int
+    ) -> Void
 
     private func minimums(_ shingles: [UInt64], _ kernel: Kernel) -> [UInt32] {
         let values = shingles.map { UInt32(truncatingIfNeeded: $0) }

@@ -60,19 +60,22 @@ public struct ContentExtractor: Sendable {
 
     static let skippedElements: Set<String> = [
         "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button",
-        "select", "input", "textarea", "head", "nav", "noembed", "noframes", "dialog", "map", "video", "audio", "picture",
+        "select", "input", "textarea", "head", "nav", "noembed", "noframes", "dialog", "map", "video", "audio",
+        "picture",
         "figcaption",
     ]
     static let blockElements: Set<String> = [
         "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
-        "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote", "pre",
+        "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote",
+        "pre",
         "figure", "figcaption", "address", "hr", "br", "form", "fieldset", "legend", "center", "details", "summary",
         "body", "html", "menu", "hgroup", "option",
     ]
     /// Words of class, id, role and itemprop that mark furniture wherever they stand in a word (`textwidget`,
     /// `site-footer`, `commentlist`).
     static let furnitureParts: [String] = [
-        "menu", "footer", "sidebar", "comment", "disqus", "share", "sharing", "social", "related", "recommend", "cookie",
+        "menu", "footer", "sidebar", "comment", "disqus", "share", "sharing", "social", "related", "recommend",
+        "cookie",
         "consent", "gdpr", "breadcrumb", "banner", "widget", "advert", "sponsor", "promo", "newsletter", "subscribe",
         "signup", "login", "popup", "modal", "masthead", "toolbar", "pagination", "navbar", "navigation", "outbrain",
         "taboola", "trending", "copyright", "tagcloud",
@@ -81,14 +84,18 @@ public struct ContentExtractor: Sendable {
     static let furniturePrefixes: [String] = [
         "nav", "foot", "side", "aside", "pager", "tags", "taglist", "byline", "meta", "author", "rating", "more",
         "print", "skip", "popular", "follow", "jump", "overlay", "secondary", "tertiary", "complementary", "register",
-        "account", "password", "error", "alert", "notice", "notification", "dialog", "spons", "lnkrel", "search", "slide",
+        "account", "password", "error", "alert", "notice", "notification", "dialog", "spons", "lnkrel", "search",
+        "slide",
         "carousel", "ticker", "marquee",
     ]
     /// Words used exactly (too short to be prefixes).
     static let furnitureExactWords: Set<String> = [
         "ad", "ads", "adv", "hdr", "top", "bottom", "links", "login", "extra", "tools", "tab", "tabs", "card", "cards",
     ]
-    static let contentWords: [String] = ["article", "content", "post", "entry", "story", "main", "body", "text", "blog", "hentry", "artikel", "inhalt", "beitrag", "news-detail"]
+    static let contentWords: [String] = [
+        "article", "content", "post", "entry", "story", "main", "body", "text", "blog", "hentry", "artikel", "inhalt",
+        "beitrag", "news-detail",
+    ]
 
     /// An element's evidence: positive for content, negative for furniture, 0 for none.
     static func evidence(of node: HTMLTree.Node, words wordEvidence: (String) -> Int = wordEvidence) -> Int {
@@ -103,7 +110,9 @@ public struct ContentExtractor: Sendable {
             case "itemprop": if attribute.value.lowercased() == "articlebody" { return 3 }
             case "role":
                 if attribute.value == "main" { return 2 }
-                if ["navigation", "contentinfo", "complementary", "banner", "menu"].contains(attribute.value) { return -2 }
+                if ["navigation", "contentinfo", "complementary", "banner", "menu"].contains(attribute.value) {
+                    return -2
+                }
             case "class", "id": break
             default: continue
             }
@@ -135,7 +144,10 @@ public struct ContentExtractor: Sendable {
             guard end > start else { break }
             let word = bytes[start..<end]
             if exactWordBytes.contains(Array(word)) || prefixBytes.contains(where: { word.starts(with: $0) })
-                || partBytes.contains(where: { contains(word, $0) }) { return -1 }
+                || partBytes.contains(where: { contains(word, $0) })
+            {
+                return -1
+            }
             if !positive { positive = contentBytes.contains { word.starts(with: $0) } }
             start = end
         }
@@ -190,7 +202,12 @@ public struct ContentExtractor: Sendable {
         var owner: Int32 = 0
         var kind = Block.Kind.paragraph
         func flush() {
-            if chars > 0 { blocks.append(Block(text: String(decoding: buffer, as: UTF8.self), chars: chars, linkChars: linkChars, element: owner, kind: kind, commas: commas)) }
+            if chars > 0 {
+                blocks.append(
+                    Block(
+                        text: String(decoding: buffer, as: UTF8.self), chars: chars, linkChars: linkChars,
+                        element: owner, kind: kind, commas: commas))
+            }
             buffer.removeAll(keepingCapacity: true)
             (chars, linkChars, commas, pendingSpace) = (0, 0, 0, false)
         }
@@ -233,10 +250,14 @@ public struct ContentExtractor: Sendable {
                     flush()
                     if !flags.contains(.lineBreak) {
                         // A block inside a list item, cell or heading is of its kind.
-                        let kind: Block.Kind = flags.contains(.heading) ? .heading
-                            : flags.contains(.listItem) ? .listItem
-                            : flags.contains(.cell) ? .cell
-                            : flags.contains(.preformatted) ? .preformatted : owners.last!.kind
+                        let kind: Block.Kind =
+                            flags.contains(.heading)
+                            ? .heading
+                            : flags.contains(.listItem)
+                                ? .listItem
+                                : flags.contains(.cell)
+                                    ? .cell
+                                    : flags.contains(.preformatted) ? .preformatted : owners.last!.kind
                         owners.append((index, kind))
                     }
                 }
@@ -298,7 +319,9 @@ public struct ContentExtractor: Sendable {
             chars[Int(nodes[index].parent)] += chars[index]
             linkChars[Int(nodes[index].parent)] += linkChars[index]
         }
-        func linkDensity(_ index: Int) -> Double { chars[index] == 0 ? 0 : Double(linkChars[index]) / Double(chars[index]) }
+        func linkDensity(_ index: Int) -> Double {
+            chars[index] == 0 ? 0 : Double(linkChars[index]) / Double(chars[index])
+        }
 
         // Readability's scores: each paragraph scores its parent, grandparent and the element above.
         let minimumParagraph = favor == .recall ? 20 : 25
@@ -308,8 +331,10 @@ public struct ContentExtractor: Sendable {
             var text = block.text
             return text.withUTF8 { boilerplate.family(of: $0) } != nil
         }
-        for (number, block) in blocks.enumerated() where block.kind != .heading && (block.chars - block.linkChars >= minimumParagraph || isBoilerplate[number]) {
-            let points = (isBoilerplate[number] ? -1 : 1) * (1 + Double(block.commas) + min(Double(block.chars) / 100, 3))
+        for (number, block) in blocks.enumerated()
+        where block.kind != .heading && (block.chars - block.linkChars >= minimumParagraph || isBoilerplate[number]) {
+            let points =
+                (isBoilerplate[number] ? -1 : 1) * (1 + Double(block.commas) + min(Double(block.chars) / 100, 3))
             var element = Int(block.element)
             // A paragraph element gives to the element around it; a div holding text directly counts as one.
             if nodes[element].name == "p" || nodes[element].name == "li" || nodes[element].name == "br" {
@@ -330,23 +355,30 @@ public struct ContentExtractor: Sendable {
         var insideFurniture = [Bool](repeating: false, count: nodes.count)
         for index in 1..<nodes.count {
             let parent = Int(nodes[index].parent)
-            insideFurniture[index] = insideFurniture[parent]
-                || (parent > 0 && evidence[parent] < 0 && nodes[parent].name != "body" && Double(chars[parent] - linkChars[parent]) < pageGood * 0.5)
+            insideFurniture[index] =
+                insideFurniture[parent]
+                || (parent > 0 && evidence[parent] < 0 && nodes[parent].name != "body"
+                    && Double(chars[parent] - linkChars[parent]) < pageGood * 0.5)
         }
-        for index in nodes.indices where evidence[index] > 0 && !nodes[index].isText && chars[index] - linkChars[index] >= 200 {
+        for index in nodes.indices
+        where evidence[index] > 0 && !nodes[index].isText && chars[index] - linkChars[index] >= 200 {
             score[index] += Double(chars[index] - linkChars[index]) / 100
             scored[index] = true
         }
         var best = -1
         var bestScore = 0.0
         for index in nodes.indices where scored[index] {
-            score[index] = (score[index] + Self.tagWeight(nodes[index].name) + 25 * Double(evidence[index])) * (1 - linkDensity(index))
+            score[index] =
+                (score[index] + Self.tagWeight(nodes[index].name) + 25 * Double(evidence[index]))
+                * (1 - linkDensity(index))
             if insideFurniture[index] || evidence[index] < 0 { score[index] *= 0.2 }
             if score[index] > bestScore { (best, bestScore) = (index, score[index]) }
         }
         guard best > 0 else {
             result.blocksDropped = blocks.count
-            if explain { result.dropped = blocks.map { DroppedBlock(text: $0.text, score: 0, reason: "no_main_content") } }
+            if explain {
+                result.dropped = blocks.map { DroppedBlock(text: $0.text, score: 0, reason: "no_main_content") }
+            }
             return result
         }
         // Up while the parent holds little more good text than the element (the content is split below it).
@@ -355,8 +387,10 @@ public struct ContentExtractor: Sendable {
         // several blocks), up to GROWTH times the text.
         while nodes[container].parent > 0 {
             let parent = Int(nodes[container].parent)
-            let good = Double(chars[container] - linkChars[container]), parentGood = Double(chars[parent] - linkChars[parent])
-            let added = Double(chars[parent] - chars[container]), addedLinks = Double(linkChars[parent] - linkChars[container])
+            let good = Double(chars[container] - linkChars[container]),
+                parentGood = Double(chars[parent] - linkChars[parent])
+            let added = Double(chars[parent] - chars[container]),
+                addedLinks = Double(linkChars[parent] - linkChars[container])
             let little = parentGood <= good * (favor == .precision ? 1.1 : 1.25)
             let prose = added > 0 && addedLinks / added < 0.2 && parentGood <= good * 2 && !insideFurniture[parent]
             guard evidence[parent] >= 0, nodes[parent].name != "body", little || prose else { break }
@@ -372,7 +406,11 @@ public struct ContentExtractor: Sendable {
                 let index = Int(sibling)
                 let good = chars[index] - linkChars[index]
                 if index == container || (score[index] >= threshold && evidence[index] >= 0)
-                    || (nodes[index].name == "p" && good > 80 && linkDensity(index) < 0.25) || (good > 150 && linkDensity(index) < 0.15 && evidence[index] >= 0 && !insideFurniture[index]) { roots.append(index) }
+                    || (nodes[index].name == "p" && good > 80 && linkDensity(index) < 0.25)
+                    || (good > 150 && linkDensity(index) < 0.15 && evidence[index] >= 0 && !insideFurniture[index])
+                {
+                    roots.append(index)
+                }
                 sibling = nodes[index].nextSibling
             }
         }
@@ -390,7 +428,8 @@ public struct ContentExtractor: Sendable {
             inRoot[index] = true
             furniture[index] = furniture[parent]
             if furniture[index] == 0 && evidence[index] < 0 && !nodes[index].isText
-                && Double(chars[index] - linkChars[index]) < Double(rootGood) * furnitureShare {
+                && Double(chars[index] - linkChars[index]) < Double(rootGood) * furnitureShare
+            {
                 furniture[index] = Self.isComments(nodes[index]) ? 1 : 2
             }
         }
@@ -406,8 +445,10 @@ public struct ContentExtractor: Sendable {
         }
         var inComments = [Bool](repeating: false, count: nodes.count)
         for index in 1..<nodes.count {
-            inComments[index] = inComments[Int(nodes[index].parent)]
-                || (!nodes[index].isText && !holdsContent[index] && evidence[index] < 0 && Self.isComments(nodes[index]))
+            inComments[index] =
+                inComments[Int(nodes[index].parent)]
+                || (!nodes[index].isText && !holdsContent[index] && evidence[index] < 0
+                    && Self.isComments(nodes[index]))
         }
         let maximumLinkDensity = favor == .precision ? 0.33 : (favor == .recall ? 0.7 : 0.5)
         var reasons = [String?](repeating: nil, count: blocks.count)
@@ -424,7 +465,9 @@ public struct ContentExtractor: Sendable {
                 reason = furniture[element] == 1 ? "comments" : "furniture"
             } else if block.linkDensity > maximumLinkDensity && block.chars < 400 {
                 reason = "links"
-            } else if (block.kind == .heading && !keep.headings) || (block.kind == .listItem && !keep.lists) || (block.kind == .cell && !keep.tables) {
+            } else if (block.kind == .heading && !keep.headings) || (block.kind == .listItem && !keep.lists)
+                || (block.kind == .cell && !keep.tables)
+            {
                 reason = "kind"
             }
             reasons[number] = reason
@@ -433,10 +476,13 @@ public struct ContentExtractor: Sendable {
         // ("Related articles", "Weitere Informationen:"); so do such lines after the last paragraph (credits,
         // "Follow us", a site's name). Measured on the dev pages: precision 0.862 → 0.903, recall 0.920 → 0.908.
         let lastParagraph = blocks.indices.last { reasons[$0] == nil && blocks[$0].chars >= 100 } ?? -1
-        for number in blocks.indices where reasons[number] == nil && blocks[number].chars < 60 && !Self.endsSentence(blocks[number].text) {
+        for number in blocks.indices
+        where reasons[number] == nil && blocks[number].chars < 60 && !Self.endsSentence(blocks[number].text) {
             // A heading holds on when kept text follows close behind (a title, a share bar, the story).
-            let nextKept = blocks[number].kind == .heading ? blocks.indices[(number + 1)...].first { reasons[$0] == nil } : nil
-            let headsDropped = number + 1 < blocks.count && reasons[number + 1] != nil && (nextKept.map { $0 - number > 3 } ?? true)
+            let nextKept =
+                blocks[number].kind == .heading ? blocks.indices[(number + 1)...].first { reasons[$0] == nil } : nil
+            let headsDropped =
+                number + 1 < blocks.count && reasons[number + 1] != nil && (nextKept.map { $0 - number > 3 } ?? true)
             if headsDropped || (lastParagraph >= 0 && number > lastParagraph) { reasons[number] = "section_heading" }
         }
         var kept: [String] = []
@@ -444,7 +490,11 @@ public struct ContentExtractor: Sendable {
         for (number, block) in blocks.enumerated() {
             if let reason = reasons[number] {
                 result.blocksDropped += 1
-                if explain { result.dropped.append(DroppedBlock(text: block.text, score: (score[Int(block.element)] * 100).rounded() / 100, reason: reason)) }
+                if explain {
+                    result.dropped.append(
+                        DroppedBlock(
+                            text: block.text, score: (score[Int(block.element)] * 100).rounded() / 100, reason: reason))
+                }
             } else {
                 result.blocksKept += 1
                 kept.append(block.text)
@@ -456,7 +506,9 @@ public struct ContentExtractor: Sendable {
 
     /// Whether a line ends as a sentence does (`.`, `!`, `?`, `…`, `。`, a closing quote after one).
     static func endsSentence(_ text: String) -> Bool {
-        var last = text.unicodeScalars.reversed().drop { $0 == " " || $0 == "\"" || $0 == "”" || $0 == "»" || $0 == "«" || $0 == ")" }.makeIterator()
+        var last = text.unicodeScalars.reversed().drop {
+            $0 == " " || $0 == "\"" || $0 == "”" || $0 == "»" || $0 == "«" || $0 == ")"
+        }.makeIterator()
         guard let scalar = last.next() else { return false }
         return ".!?…。！？".unicodeScalars.contains(scalar)
     }
@@ -485,7 +537,9 @@ public struct ContentExtractor: Sendable {
     /// `text` without ASCII white space around it.
     static func trimmed(_ text: String) -> String {
         let bytes = text.utf8
-        guard let first = bytes.firstIndex(where: { !HTMLTree.isSpace($0) }), let last = bytes.lastIndex(where: { !HTMLTree.isSpace($0) }) else { return "" }
+        guard let first = bytes.firstIndex(where: { !HTMLTree.isSpace($0) }),
+            let last = bytes.lastIndex(where: { !HTMLTree.isSpace($0) })
+        else { return "" }
         return String(text[first...last])
     }
 
@@ -499,20 +553,25 @@ public struct ContentExtractor: Sendable {
             case "html":
                 lang = lang ?? node.attribute("lang").flatMap { $0.isEmpty ? nil : $0 }
             case "meta":
-                let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "").lowercased()
+                let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "")
+                    .lowercased()
                 guard let value = node.attribute("content") else { continue }
                 let content = Self.trimmed(value)
                 guard !content.isEmpty else { continue }
                 switch key {
                 case "description", "og:description": description = description ?? content
                 case "og:title": if title.isEmpty { title = content }
-                case "article:published_time", "datepublished", "date", "pubdate", "publishdate", "dc.date", "dc.date.issued",
-                     "dcterms.date", "sailthru.date", "parsely-pub-date", "og:published_time":
+                case "article:published_time", "datepublished", "date", "pubdate", "publishdate", "dc.date",
+                    "dc.date.issued",
+                    "dcterms.date", "sailthru.date", "parsely-pub-date", "og:published_time":
                     date = date ?? content
                 default: break
                 }
             case "link":
-                if node.attribute("rel")?.lowercased() == "canonical", let href = node.attribute("href"), !href.isEmpty { canonical = canonical ?? href }
+                if node.attribute("rel")?.lowercased() == "canonical", let href = node.attribute("href"), !href.isEmpty
+                {
+                    canonical = canonical ?? href
+                }
             case "time":
                 if date == nil, let value = node.attribute("datetime"), !value.isEmpty { date = value }
             default: break

@@ -8,10 +8,13 @@
 /// (a hub of links, a form) is dropped with reason `no_main_content`. Documents that are not HTML pass unchanged.
 public struct ExtractStage: DocumentStage, StageDefinition {
     public static let name = "extract"
-    public static let summary = "Keeps a web page's main content (the article) and drops menus, footers, share bars, related links, cookie notices and comments."
+    public static let summary =
+        "Keeps a web page's main content (the article) and drops menus, footers, share bars, related links, cookie notices and comments."
     public static let outputFields = [
         FieldDescription(name: "title", type: "string or null", help: "the page's title (<title>, else og:title)"),
-        FieldDescription(name: "extract", type: "object", help: "{chars_in, chars_out, blocks_kept, blocks_dropped}; with explain, dropped: [{text, score, reason}]"),
+        FieldDescription(
+            name: "extract", type: "object",
+            help: "{chars_in, chars_out, blocks_kept, blocks_dropped}; with explain, dropped: [{text, score, reason}]"),
     ]
 
     /// The kinds of blocks `keep` can name.
@@ -21,16 +24,25 @@ public struct ExtractStage: DocumentStage, StageDefinition {
 
     /// The options of `extract`.
     public struct Configuration: StageConfiguration {
-        @StageOption("favor", help: "precision drops more uncertain blocks, recall keeps more") public var favor: ContentExtractor.Favor = .balanced
-        @StageOption("keep", help: "what is kept besides paragraphs: " + Kind.allCases.map(\.rawValue).joined(separator: ", ") + " (title: the page title as the first line)",
-                check: { names in
-                    let unknown = names.filter { Kind(rawValue: $0) == nil }
-                    return unknown.isEmpty ? nil : "has unknown kinds \(unknown) (valid: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
-                })
+        @StageOption("favor", help: "precision drops more uncertain blocks, recall keeps more") public var favor:
+            ContentExtractor.Favor = .balanced
+        @StageOption(
+            "keep",
+            help: "what is kept besides paragraphs: " + Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                + " (title: the page title as the first line)",
+            check: { names in
+                let unknown = names.filter { Kind(rawValue: $0) == nil }
+                return unknown.isEmpty
+                    ? nil
+                    : "has unknown kinds \(unknown) (valid: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+            })
         public var keep = ["headings", "lists", "tables"]
-        @StageOption("min_chars", in: 0...1_000_000, help: "a page with less main content than this (characters) is dropped: no_main_content")
+        @StageOption(
+            "min_chars", in: 0...1_000_000,
+            help: "a page with less main content than this (characters) is dropped: no_main_content")
         public var minChars = 50
-        @StageOption("explain", help: "list the dropped blocks with their score and reason in extract.dropped") public var explain = false
+        @StageOption("explain", help: "list the dropped blocks with their score and reason in extract.dropped") public
+            var explain = false
 
         public init() {}
     }
@@ -47,8 +59,9 @@ public struct ExtractStage: DocumentStage, StageDefinition {
         let kinds = Set(configuration.keep.compactMap(Kind.init(rawValue:)))
         extractor = ContentExtractor(
             favor: configuration.favor,
-            keep: .init(title: kinds.contains(.title), headings: kinds.contains(.headings), lists: kinds.contains(.lists),
-                        tables: kinds.contains(.tables), comments: kinds.contains(.comments)),
+            keep: .init(
+                title: kinds.contains(.title), headings: kinds.contains(.headings), lists: kinds.contains(.lists),
+                tables: kinds.contains(.tables), comments: kinds.contains(.comments)),
             explain: configuration.explain)
     }
 
@@ -56,7 +69,9 @@ public struct ExtractStage: DocumentStage, StageDefinition {
         guard document.scratch.isMarkup || HTMLText.looksLikeHTML(document.text) else { return .keep }
         let result = extractor.extract(document.text)
         document.scratch.isMarkup = false
-        for member in result.metadata.members where document.metadata[member.key] == nil { document.metadata[member.key] = member.value }
+        for member in result.metadata.members where document.metadata[member.key] == nil {
+            document.metadata[member.key] = member.value
+        }
         document.text = result.text
         document.fields["title"] = result.title.map(JSONValue.string) ?? .null
         let charsOut = result.text.unicodeScalars.count
@@ -65,7 +80,10 @@ public struct ExtractStage: DocumentStage, StageDefinition {
             "blocks_kept": .int(result.blocksKept), "blocks_dropped": .int(result.blocksDropped),
         ]
         if configuration.explain {
-            report["dropped"] = .array(result.dropped.map { .object(["text": .string($0.text), "score": .double($0.score), "reason": .string($0.reason)]) })
+            report["dropped"] = .array(
+                result.dropped.map {
+                    .object(["text": .string($0.text), "score": .double($0.score), "reason": .string($0.reason)])
+                })
         }
         document.fields[Self.name] = .object(report)
         return charsOut == 0 || charsOut < configuration.minChars ? .drop(reason: "no_main_content") : .keep

@@ -102,9 +102,12 @@ struct HTMLTree {
     private(set) var linkedData: [String] = []
 
     /// Elements whose content is raw text up to their end tag.
-    static let rawTextElements: Set<String> = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"]
+    static let rawTextElements: Set<String> = [
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
+    ]
     static let voidElements: Set<String> = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        "keygen",
     ]
     /// Start tags that end an open `<p>` (HTML's "close a p element in button scope").
     static let closesParagraph: Set<String> = [
@@ -140,7 +143,11 @@ struct HTMLTree {
         node.parent = current
         nodes.append(node)
         let parent = Int(current)
-        if nodes[parent].lastChild >= 0 { nodes[Int(nodes[parent].lastChild)].nextSibling = index } else { nodes[parent].firstChild = index }
+        if nodes[parent].lastChild >= 0 {
+            nodes[Int(nodes[parent].lastChild)].nextSibling = index
+        } else {
+            nodes[parent].firstChild = index
+        }
         nodes[parent].lastChild = index
         return index
     }
@@ -167,7 +174,9 @@ struct HTMLTree {
         }
     }
 
-    private mutating func startTag(_ name: String, flags: TagFlags, attributes: [(name: String, value: String)], selfClosing: Bool) {
+    private mutating func startTag(
+        _ name: String, flags: TagFlags, attributes: [(name: String, value: String)], selfClosing: Bool
+    ) {
         if flags.contains(.closesParagraph) { close("p", boundaries: .paragraphScope) }
         switch name {
         case "li": close("li", boundaries: .listScope)
@@ -266,8 +275,13 @@ struct HTMLTree {
                     text(content)
                     endTag(name)
                 } else {
-                    if name == "script", attributes.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") }) {
-                        linkedData.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), as: UTF8.self))
+                    if name == "script",
+                        attributes.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") })
+                    {
+                        linkedData.append(
+                            String(
+                                decoding: UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), as: UTF8.self)
+                        )
                     }
                     startTag(name, flags: flags, attributes: attributes, selfClosing: true)
                 }
@@ -281,11 +295,14 @@ struct HTMLTree {
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">"))
+        !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == UInt8(ascii: "/")
+            || byte == UInt8(ascii: ">"))
     }
 
     /// HTML's white space (the tree builder's and the extractor's).
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+    }
 
     /// A byte with ASCII upper case made lower case.
     static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
@@ -296,7 +313,9 @@ struct HTMLTree {
 
     /// Reads a tag's attributes from after its name to its `>`: the ones the extractor uses (when `keep`), whether
     /// it ends with `/>`, and the index after the `>`.
-    private static func attributes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, keep: Bool) -> ([(name: String, value: String)], Bool, Int) {
+    private static func attributes(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, keep: Bool
+    ) -> ([(name: String, value: String)], Bool, Int) {
         var attributes: [(name: String, value: String)] = []
         var i = start
         var selfClosing = false
@@ -312,7 +331,8 @@ struct HTMLTree {
             selfClosing = false
             let nameStart = i
             while i < bytes.count, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
-                  !(bytes[i] == UInt8(ascii: "/") && i > nameStart) { i += 1 }
+                !(bytes[i] == UInt8(ascii: "/") && i > nameStart)
+            { i += 1 }
             if i == nameStart { i += 1 }  // a stray `=`
             let nameEnd = i
             while i < bytes.count, isSpace(bytes[i]) { i += 1 }
@@ -344,7 +364,9 @@ struct HTMLTree {
     }
 
     /// Where a raw-text element's content ends and the index after its end tag (the input's end when it has none).
-    private static func closingTag(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from start: Int) -> (contentEnd: Int, end: Int) {
+    private static func closingTag(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from start: Int
+    ) -> (contentEnd: Int, end: Int) {
         let needle = Array("</\(name)".utf8)
         var i = start
         while let found = find(bytes, needle, from: i) {

@@ -6,26 +6,38 @@
 /// decides. Statistics come from an earlier `stats` stage, or are computed here (and not written out).
 public struct FilterStage: DocumentStage, StageDefinition {
     public static let name = "filter"
-    public static let summary = "Drops documents by Gopher, C4 and FineWeb rule sets (datatrove's thresholds, tunable) and by language, score, length or any stats field."
+    public static let summary =
+        "Drops documents by Gopher, C4 and FineWeb rule sets (datatrove's thresholds, tunable) and by language, score, length or any stats field."
 
     /// The options of `filter`.
     public struct Configuration: StageConfiguration {
-        @StageOption("gopher_quality", help: ruleSetHelp(QualityRuleSets.gopherQuality, "Gopher's quality rules"), check: ruleSetCheck(QualityRuleSets.gopherQuality))
+        @StageOption(
+            "gopher_quality", help: ruleSetHelp(QualityRuleSets.gopherQuality, "Gopher's quality rules"),
+            check: ruleSetCheck(QualityRuleSets.gopherQuality))
         public var gopherQuality = RuleSetOption(enabled: false)
-        @StageOption("gopher_repetition", help: ruleSetHelp(QualityRuleSets.gopherRepetition, "Gopher's repetition rules"), check: ruleSetCheck(QualityRuleSets.gopherRepetition))
+        @StageOption(
+            "gopher_repetition", help: ruleSetHelp(QualityRuleSets.gopherRepetition, "Gopher's repetition rules"),
+            check: ruleSetCheck(QualityRuleSets.gopherRepetition))
         public var gopherRepetition = RuleSetOption(enabled: false)
-        @StageOption("c4", help: "C4's document rules; thresholds: min_sentences 5, min_words_per_line 3, max_word_length 1000",
-                check: { option in
-                    do throws(OptionValueError) { _ = try C4Rules(option.thresholds) } catch { return error.message }
-                    return nil
-                })
+        @StageOption(
+            "c4", help: "C4's document rules; thresholds: min_sentences 5, min_words_per_line 3, max_word_length 1000",
+            check: { option in
+                do throws(OptionValueError) { _ = try C4Rules(option.thresholds) } catch { return error.message }
+                return nil
+            })
         public var c4 = RuleSetOption(enabled: false)
-        @StageOption("fineweb", help: ruleSetHelp(QualityRuleSets.fineweb, "FineWeb's quality rules"), check: ruleSetCheck(QualityRuleSets.fineweb))
+        @StageOption(
+            "fineweb", help: ruleSetHelp(QualityRuleSets.fineweb, "FineWeb's quality rules"),
+            check: ruleSetCheck(QualityRuleSets.fineweb))
         public var fineweb = RuleSetOption(enabled: false)
-        @StageOption("languages", help: "keep only these languages (the language field); empty: all") public var languages: [String] = []
-        @StageOption("min_language_score", in: 0...1, help: "drop documents whose language_score is lower") public var minLanguageScore = 0.0
-        @StageOption("min_words", in: 0...Int(Int32.max), help: "drop documents with fewer words (0: off)") public var minWords = 0
-        @StageOption("max_words", in: 0...Int(Int32.max), help: "drop documents with more words (0: off)") public var maxWords = 0
+        @StageOption("languages", help: "keep only these languages (the language field); empty: all") public
+            var languages: [String] = []
+        @StageOption("min_language_score", in: 0...1, help: "drop documents whose language_score is lower") public
+            var minLanguageScore = 0.0
+        @StageOption("min_words", in: 0...Int(Int32.max), help: "drop documents with fewer words (0: off)") public
+            var minWords = 0
+        @StageOption("max_words", in: 0...Int(Int32.max), help: "drop documents with more words (0: off)") public
+            var maxWords = 0
         @StageOption("min_stat", help: boundsHelp("minimum"), check: boundsCheck) public var minStat = NumberMapping()
         @StageOption("max_stat", help: boundsHelp("maximum"), check: boundsCheck) public var maxStat = NumberMapping()
 
@@ -33,9 +45,13 @@ public struct FilterStage: DocumentStage, StageDefinition {
 
         /// The statistic rule sets that are on, by name, with their thresholds (in the order they run).
         var ruleSets: [(name: String, rules: [QualityRule])] {
-            [("gopher_quality", gopherQuality, QualityRuleSets.gopherQuality), ("gopher_repetition", gopherRepetition, QualityRuleSets.gopherRepetition),
-             ("fineweb", fineweb, QualityRuleSets.fineweb)].compactMap { name, option, defaults in
-                guard option.enabled, case .success(let rules) = QualityRuleSets.tuned(defaults, option.thresholds) else { return nil }
+            [
+                ("gopher_quality", gopherQuality, QualityRuleSets.gopherQuality),
+                ("gopher_repetition", gopherRepetition, QualityRuleSets.gopherRepetition),
+                ("fineweb", fineweb, QualityRuleSets.fineweb),
+            ].compactMap { name, option, defaults in
+                guard option.enabled, case .success(let rules) = QualityRuleSets.tuned(defaults, option.thresholds)
+                else { return nil }
                 return (name, rules)
             }
         }
@@ -76,7 +92,9 @@ public struct FilterStage: DocumentStage, StageDefinition {
         let ruleSetChecks = Self.checks(ruleSets)
         checks = ruleSetChecks + statisticRules.map { Check($0.rule, reason: $0.reason) }
         ruleSetCheckCount = ruleSetChecks.count
-        needsNgrams = (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains { $0.statistic.contains("gram_") }
+        needsNgrams = (ruleSets.flatMap(\.rules) + statisticRules.map(\.rule)).contains {
+            $0.statistic.contains("gram_")
+        }
         c4 = configuration.c4.enabled ? try? C4Rules(configuration.c4.thresholds) : nil
         languages = Set(configuration.languages)
         needsStatistics = !checks.isEmpty
@@ -90,7 +108,9 @@ public struct FilterStage: DocumentStage, StageDefinition {
         let reason: String
 
         init(_ rule: QualityRule, reason: String) {
-            (value, isMinimum, threshold, self.reason) = (rule.statisticValue, rule.bound == .minimum, rule.threshold, reason)
+            (value, isMinimum, threshold, self.reason) = (
+                rule.statisticValue, rule.bound == .minimum, rule.threshold, reason
+            )
         }
 
         /// datatrove's repetition and FineWeb filters drop an empty text first: at least one of `count`.
@@ -122,10 +142,13 @@ public struct FilterStage: DocumentStage, StageDefinition {
         }
         if configuration.minLanguageScore > 0 {
             guard case .number(let lexeme)? = document.fields[FieldName.languageScore], let score = Double(lexeme),
-                  score >= configuration.minLanguageScore else { return .drop(reason: "min_language_score") }
+                score >= configuration.minLanguageScore
+            else { return .drop(reason: "min_language_score") }
         }
         // The statistics once (not copied per rule); not at all when only `c4` or the language rules are on.
-        let statistics = needsStatistics ? document.scratch.statistics ?? StatsStage.statistics(of: document, ngrams: needsNgrams) : TextStatistics()
+        let statistics =
+            needsStatistics
+            ? document.scratch.statistics ?? StatsStage.statistics(of: document, ngrams: needsNgrams) : TextStatistics()
         let failed = checks.withUnsafeBufferPointer { checks in
             checks.indices.first { !checks[$0].passes(statistics) }
         }

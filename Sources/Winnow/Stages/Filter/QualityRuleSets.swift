@@ -52,7 +52,8 @@ public enum QualityRuleSets {
     public static let gopherRepetition: [QualityRule] = [
         maximum("duplicate_paragraph_fraction", 0.3), maximum("duplicate_paragraph_char_fraction", 0.2),
         maximum("duplicate_line_fraction", 0.3), maximum("duplicate_line_char_fraction", 0.2),
-        maximum("top_2gram_char_fraction", 0.2), maximum("top_3gram_char_fraction", 0.18), maximum("top_4gram_char_fraction", 0.16),
+        maximum("top_2gram_char_fraction", 0.2), maximum("top_3gram_char_fraction", 0.18),
+        maximum("top_4gram_char_fraction", 0.16),
         maximum("duplicate_5gram_char_fraction", 0.15), maximum("duplicate_6gram_char_fraction", 0.14),
         maximum("duplicate_7gram_char_fraction", 0.13), maximum("duplicate_8gram_char_fraction", 0.12),
         maximum("duplicate_9gram_char_fraction", 0.11), maximum("duplicate_10gram_char_fraction", 0.10),
@@ -68,7 +69,9 @@ public enum QualityRuleSets {
         var rules = rules
         for (name, value) in thresholds.entries {
             guard let index = rules.firstIndex(where: { $0.name == name }) else {
-                return .failure(OptionValueError("has no threshold '\(name)' (thresholds: \(rules.map(\.name).joined(separator: ", ")))"))
+                return .failure(
+                    OptionValueError(
+                        "has no threshold '\(name)' (thresholds: \(rules.map(\.name).joined(separator: ", ")))"))
             }
             rules[index].threshold = value
         }
@@ -89,7 +92,9 @@ public struct C4Rules: Sendable {
     public var maxWordLength = 1_000
 
     static let thresholdNames = ["min_sentences", "min_words_per_line", "max_word_length"]
-    static let policyPhrases = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"]
+    static let policyPhrases = [
+        "terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies",
+    ]
 
     init(_ thresholds: NumberMapping) throws(OptionValueError) {
         for (name, value) in thresholds.entries {
@@ -97,7 +102,9 @@ public struct C4Rules: Sendable {
             case "min_sentences": minSentences = Int(value)
             case "min_words_per_line": minWordsPerLine = Int(value)
             case "max_word_length": maxWordLength = Int(value)
-            default: throw OptionValueError("has no threshold '\(name)' (thresholds: \(Self.thresholdNames.joined(separator: ", ")))")
+            default:
+                throw OptionValueError(
+                    "has no threshold '\(name)' (thresholds: \(Self.thresholdNames.joined(separator: ", ")))")
             }
         }
     }
@@ -110,8 +117,11 @@ public struct C4Rules: Sendable {
             let words = line.split(whereSeparator: \.isWhitespace)
             if words.contains(where: { $0.count > maxWordLength }) { continue }
             if line.contains("[") { line = Self.removingCitations(line) }
-            guard line.hasSuffix(".") || line.hasSuffix("?") || line.hasSuffix("!") || line.hasSuffix("\"") || line.hasSuffix("'"),
-                  !line.hasSuffix("...") else { continue }
+            guard
+                line.hasSuffix(".") || line.hasSuffix("?") || line.hasSuffix("!") || line.hasSuffix("\"")
+                    || line.hasSuffix("'"),
+                !line.hasSuffix("...")
+            else { continue }
             if words.count < minWordsPerLine { continue }
             let lower = line.lowercased()
             if lower.contains("lorem ipsum") { return "lorem_ipsum" }

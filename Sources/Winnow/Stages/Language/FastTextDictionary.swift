@@ -34,7 +34,8 @@ struct FastTextDictionary: Sendable {
     /// Open-addressing table of entry numbers (−1 empty), probed from a word's FNV hash.
     private let slots: [Int32]
 
-    init(reading reader: inout ModelFileReader, arguments: FastTextArguments, version: Int32) throws(FastTextModelError) {
+    init(reading reader: inout ModelFileReader, arguments: FastTextArguments, version: Int32) throws(FastTextModelError)
+    {
         let size = Int(try reader.int32("dictionary size"))
         let words = Int(try reader.int32("dictionary words"))
         let labels = Int(try reader.int32("dictionary labels"))
@@ -49,7 +50,9 @@ struct FastTextDictionary: Sendable {
             let bytes = try reader.word()
             let count = try reader.int64("word count")
             let code = try reader.byte("entry type")
-            guard let type = EntryType(rawValue: code) else { throw reader.error("unknown dictionary entry type \(code)") }
+            guard let type = EntryType(rawValue: code) else {
+                throw reader.error("unknown dictionary entry type \(code)")
+            }
             entries.append(Entry(bytes: bytes, count: count, type: type))
         }
         var pruneIndex: PruneIndex?
@@ -84,7 +87,9 @@ struct FastTextDictionary: Sendable {
             if entry.bytes != Self.endOfSentence {
                 let marked = [UInt8(ascii: "<")] + entry.bytes + [UInt8(ascii: ">")]
                 marked.withUnsafeBufferPointer { marked in
-                    Self.appendNgramRows(of: marked, minn: minn, maxn: maxn, buckets: buckets, pruneIndex: pruneIndex, words: words, to: &rows)
+                    Self.appendNgramRows(
+                        of: marked, minn: minn, maxn: maxn, buckets: buckets, pruneIndex: pruneIndex, words: words,
+                        to: &rows)
                 }
             }
             starts.append(Int32(rows.count))
@@ -119,7 +124,9 @@ struct FastTextDictionary: Sendable {
                 let number = slots[slot]
                 if number < 0 { return nil }
                 let bytes = entries[Int(number)].bytes
-                if bytes.count == token.count, bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, token.baseAddress!, token.count) == 0 }) {
+                if bytes.count == token.count,
+                    bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, token.baseAddress!, token.count) == 0 })
+                {
                     return Int(number)
                 }
                 slot = (slot + 1) & mask
@@ -130,7 +137,10 @@ struct FastTextDictionary: Sendable {
     /// Appends the rows `token` contributes (fastText's `addSubwords`): a vocabulary word's own row and its
     /// n-grams' (precomputed), an unknown token's n-grams'; returns false for a label, which contributes nothing.
     /// `marked` has room for the token and two more bytes.
-    func appendRows(of token: UnsafeBufferPointer<UInt8>, hash: UInt32, to rows: inout [Int32], marked: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+    func appendRows(
+        of token: UnsafeBufferPointer<UInt8>, hash: UInt32, to rows: inout [Int32],
+        marked: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
         let entry = entry(token, hash: hash)
         let isLabel = entry.map { entries[$0].type == .label } ?? token.starts(with: Self.labelPrefix)
         if isLabel { return false }
@@ -144,8 +154,9 @@ struct FastTextDictionary: Sendable {
             marked[0] = UInt8(ascii: "<")
             _ = UnsafeMutableBufferPointer(rebasing: marked[1...]).initialize(from: token)
             marked[token.count + 1] = UInt8(ascii: ">")
-            Self.appendNgramRows(of: UnsafeBufferPointer(rebasing: marked[..<(token.count + 2)]), minn: minn, maxn: maxn,
-                                 buckets: buckets, pruneIndex: pruneIndex, words: wordCount, to: &rows)
+            Self.appendNgramRows(
+                of: UnsafeBufferPointer(rebasing: marked[..<(token.count + 2)]), minn: minn, maxn: maxn,
+                buckets: buckets, pruneIndex: pruneIndex, words: wordCount, to: &rows)
         }
         return true
     }
@@ -153,8 +164,10 @@ struct FastTextDictionary: Sendable {
     /// Appends the input row of each character n-gram of `word` (which carries its `<` `>` markers), in fastText's
     /// order: by start character, then by length.
     @inline(__always)
-    static func appendNgramRows(of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, buckets: UInt32, pruneIndex: PruneIndex?,
-                                words: Int, to rows: inout [Int32]) {
+    static func appendNgramRows(
+        of word: UnsafeBufferPointer<UInt8>, minn: Int, maxn: Int, buckets: UInt32, pruneIndex: PruneIndex?,
+        words: Int, to rows: inout [Int32]
+    ) {
         guard maxn > 0, buckets > 0 else { return }
         let length = word.count
         for start in 0..<length where word[start] & 0xC0 != 0x80 {
@@ -169,7 +182,9 @@ struct FastTextDictionary: Sendable {
                     end += 1
                 }
                 if characters >= minn && !(characters == 1 && (start == 0 || end == length)) {
-                    if let row = row(ofBucket: hash % buckets, pruneIndex: pruneIndex, words: words) { rows.append(row) }
+                    if let row = row(ofBucket: hash % buckets, pruneIndex: pruneIndex, words: words) {
+                        rows.append(row)
+                    }
                 }
                 characters += 1
             }
@@ -199,7 +214,9 @@ struct PruneIndex: Sendable {
         var slots = [UInt64](repeating: Self.empty, count: capacity)
         for (key, value) in pairs where key >= 0 {
             var slot = Self.slot(key, capacity - 1)
-            while slots[slot] != Self.empty && Int32(truncatingIfNeeded: slots[slot] >> 32) != key { slot = (slot + 1) & (capacity - 1) }
+            while slots[slot] != Self.empty && Int32(truncatingIfNeeded: slots[slot] >> 32) != key {
+                slot = (slot + 1) & (capacity - 1)
+            }
             slots[slot] = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(UInt32(bitPattern: value))
         }
         self.slots = slots
@@ -208,7 +225,9 @@ struct PruneIndex: Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ key: Int32, _ mask: Int) -> Int { Int((UInt32(bitPattern: key) &* 0x9E37_79B1) >> 7) & mask }
+    private static func slot(_ key: Int32, _ mask: Int) -> Int {
+        Int((UInt32(bitPattern: key) &* 0x9E37_79B1) >> 7) & mask
+    }
 
     @inline(__always)
     subscript(key: Int32) -> Int32? {

@@ -16,10 +16,11 @@ enum FastTextLoss: Sendable {
         case .softmax: self = .softmax
         case .oneVsAll, .negativeSampling:
             // fastText: x = i·2·8/512 − 8, σ = 1 / (1 + exp(−x)) with exp in float and the division in double.
-            self = .logistic(sigmoidTable: (0...512).map { i in
-                let x = Float(i * 2 * 8) / 512 - 8
-                return Float(1.0 / (1.0 + Double(expf(-x))))
-            })
+            self = .logistic(
+                sigmoidTable: (0...512).map { i in
+                    let x = Float(i * 2 * 8) / 512 - 8
+                    return Float(1.0 / (1.0 + Double(expf(-x))))
+                })
         }
     }
 
@@ -27,11 +28,14 @@ enum FastTextLoss: Sendable {
     @inline(__always)
     static func log(_ x: Float) -> Float { Float(Foundation.log(Double(x) + 1e-5)) }
 
-    func predict(hidden: UnsafePointer<Float>, output: DecodedMatrix, k: Int, threshold: Float) -> [FastTextPrediction] {
+    func predict(hidden: UnsafePointer<Float>, output: DecodedMatrix, k: Int, threshold: Float) -> [FastTextPrediction]
+    {
         var best = TopK(k)
         switch self {
         case .hierarchicalSoftmax(let tree):
-            tree.search(node: tree.root, score: 0, threshold: Self.log(threshold), best: &best) { output.dot($0, hidden) }
+            tree.search(node: tree.root, score: 0, threshold: Self.log(threshold), best: &best) {
+                output.dot($0, hidden)
+            }
         case .softmax:
             var scores = (0..<output.rows).map { output.dot($0, hidden) }
             let maximum = scores.max() ?? 0
@@ -42,7 +46,9 @@ enum FastTextLoss: Sendable {
             }
             for i in scores.indices { best.offer(scores[i] / sum, label: i, threshold: threshold) }
         case .logistic(let table):
-            for i in 0..<output.rows { best.offer(Self.sigmoid(output.dot(i, hidden), table), label: i, threshold: threshold) }
+            for i in 0..<output.rows {
+                best.offer(Self.sigmoid(output.dot(i, hidden), table), label: i, threshold: threshold)
+            }
         }
         return best.sorted.map { FastTextPrediction(label: $0.label, probability: expf($0.score)) }
     }
@@ -100,7 +106,9 @@ struct HuffmanTree: Sendable {
         }
         var f = dot(node - leaves)
         f = Float(1.0 / Double(1 + expf(-f)))
-        search(node: Int(left[node]), score: score + FastTextLoss.log(Float(1.0 - Double(f))), threshold: threshold, best: &best, dot: dot)
+        search(
+            node: Int(left[node]), score: score + FastTextLoss.log(Float(1.0 - Double(f))), threshold: threshold,
+            best: &best, dot: dot)
         search(node: Int(right[node]), score: score + FastTextLoss.log(f), threshold: threshold, best: &best, dot: dot)
     }
 }

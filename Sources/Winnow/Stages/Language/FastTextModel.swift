@@ -39,11 +39,15 @@ public final class FastTextModel: Sendable {
         dictionary = try FastTextDictionary(reading: &reader, arguments: arguments, version: version)
         let inputQuantized = try reader.bool("quant_input")
         if !inputQuantized && dictionary.pruneIndex != nil {
-            throw reader.error("has a pruned dictionary but a dense input matrix (an old .ftz: download the current model)")
+            throw reader.error(
+                "has a pruned dictionary but a dense input matrix (an old .ftz: download the current model)")
         }
-        input = try reader.matrix(quantized: inputQuantized, name: "input", dimension: arguments.dimension, normsInRows: true)
+        input = try reader.matrix(
+            quantized: inputQuantized, name: "input", dimension: arguments.dimension, normsInRows: true)
         let outputQuantized = try reader.bool("qout")
-        output = try reader.matrix(quantized: inputQuantized && outputQuantized, name: "output", dimension: arguments.dimension, normsInRows: false)
+        output = try reader.matrix(
+            quantized: inputQuantized && outputQuantized, name: "output", dimension: arguments.dimension,
+            normsInRows: false)
         if reader.offset != bytes.count {
             throw reader.error("has \(bytes.count - reader.offset) bytes after the model (is it a fastText model?)")
         }
@@ -55,7 +59,9 @@ public final class FastTextModel: Sendable {
         }
         let labelEntries = dictionary.entries[dictionary.wordCount...]
         labels = labelEntries.map { entry in
-            let bytes = entry.bytes.starts(with: FastTextDictionary.labelPrefix) ? entry.bytes.dropFirst(FastTextDictionary.labelPrefix.count) : entry.bytes[...]
+            let bytes =
+                entry.bytes.starts(with: FastTextDictionary.labelPrefix)
+                ? entry.bytes.dropFirst(FastTextDictionary.labelPrefix.count) : entry.bytes[...]
             return String(decoding: bytes, as: UTF8.self)
         }
         loss = FastTextLoss(arguments.loss, labelCounts: labelEntries.map(\.count))
@@ -86,7 +92,9 @@ public final class FastTextModel: Sendable {
     }()
 
     /// The bytes of `lid.176.ftz` linked into the binary.
-    static var embeddedLID176: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: winnow_lid176_bytes(), count: winnow_lid176_size()) }
+    static var embeddedLID176: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: winnow_lid176_bytes(), count: winnow_lid176_size())
+    }
 
     /// The `k` most probable labels with probability ≥ `threshold`, most probable first (fastText's `predict`).
     public func predict(_ text: String, k: Int = 1, threshold: Float = 0) -> [FastTextPrediction] {
@@ -95,15 +103,18 @@ public final class FastTextModel: Sendable {
     }
 
     /// `predict` on UTF-8 bytes. Newlines are whitespace here, as when a caller replaces them by spaces first.
-    public func predict(utf8 text: UnsafeBufferPointer<UInt8>, k: Int = 1, threshold: Float = 0) -> [FastTextPrediction] {
+    public func predict(utf8 text: UnsafeBufferPointer<UInt8>, k: Int = 1, threshold: Float = 0) -> [FastTextPrediction]
+    {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: arguments.dimension) { hidden in
             guard averageRows(text, into: hidden) else { return [] }
-            return loss.predict(hidden: UnsafePointer(hidden.baseAddress!), output: output, k: max(k, 1), threshold: threshold)
+            return loss.predict(
+                hidden: UnsafePointer(hidden.baseAddress!), output: output, k: max(k, 1), threshold: threshold)
         }
     }
 
     /// Averages the input rows of the text's tokens into `hidden`; false when there are none.
-    private func averageRows(_ text: UnsafeBufferPointer<UInt8>, into hidden: UnsafeMutableBufferPointer<Float>) -> Bool {
+    private func averageRows(_ text: UnsafeBufferPointer<UInt8>, into hidden: UnsafeMutableBufferPointer<Float>) -> Bool
+    {
         let cache = FastTextTokenCache.forCurrentThread(model: serial)
         var rows: [Int32] = []
         rows.reserveCapacity(256)
@@ -163,7 +174,9 @@ public final class FastTextModel: Sendable {
             for j in (i + 1)..<min(hashes.count, i + arguments.wordNgrams) {
                 hash = hash &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
                 let bucket = Int32(truncatingIfNeeded: hash % UInt64(dictionary.buckets))
-                if let row = FastTextDictionary.row(ofBucket: UInt32(bitPattern: bucket), pruneIndex: dictionary.pruneIndex, words: dictionary.wordCount) {
+                if let row = FastTextDictionary.row(
+                    ofBucket: UInt32(bitPattern: bucket), pruneIndex: dictionary.pruneIndex, words: dictionary.wordCount
+                ) {
                     rows.append(row)
                 }
             }

@@ -83,7 +83,9 @@ struct ModelFileReader {
 
     /// A NUL-terminated string (a dictionary word), without the NUL.
     mutating func word() throws(FastTextModelError) -> [UInt8] {
-        guard let end = bytes[offset...].firstIndex(of: 0) else { throw error("truncated: a dictionary word at byte \(offset) has no end") }
+        guard let end = bytes[offset...].firstIndex(of: 0) else {
+            throw error("truncated: a dictionary word at byte \(offset) has no end")
+        }
         let word = try bytes(end - offset, "a dictionary word")
         _ = try take(1, "a dictionary word's end")
         return word
@@ -114,15 +116,18 @@ struct ModelFileReader {
         let lossCode = try int32("loss")
         guard let loss = FastTextArguments.Loss(rawValue: lossCode) else { throw error("unknown loss \(lossCode)") }
         let kindCode = try int32("model")
-        guard let kind = FastTextArguments.Kind(rawValue: kindCode) else { throw error("unknown model kind \(kindCode)") }
+        guard let kind = FastTextArguments.Kind(rawValue: kindCode) else {
+            throw error("unknown model kind \(kindCode)")
+        }
         let buckets = try count(int32("bucket"), "bucket", 0...Int32.max)
         let minn = try count(int32("minn"), "minn", 0...64)
         let maxn = try count(int32("maxn"), "maxn", 0...64)
         let rate = Int(try int32("lrUpdateRate"))
         let threshold = try double("t")
-        return FastTextArguments(dimension: dimension, windowSize: windowSize, epochs: epochs, minCount: minCount,
-                                 negatives: negatives, wordNgrams: wordNgrams, loss: loss, kind: kind, buckets: buckets,
-                                 minn: minn, maxn: maxn, learningRateUpdateRate: rate, samplingThreshold: threshold)
+        return FastTextArguments(
+            dimension: dimension, windowSize: windowSize, epochs: epochs, minCount: minCount,
+            negatives: negatives, wordNgrams: wordNgrams, loss: loss, kind: kind, buckets: buckets,
+            minn: minn, maxn: maxn, learningRateUpdateRate: rate, samplingThreshold: threshold)
     }
 
     /// A matrix as fastText saves it: dense (`DenseMatrix`) or product-quantized (`QuantMatrix`), decoded to rows.
@@ -130,13 +135,17 @@ struct ModelFileReader {
     /// Quantized rows are decoded once here, exactly as fastText adds them: a centroid value times the row's norm
     /// (when norms are quantized too), as one `Float` product, so the sums over them match fastText's bit for bit.
     /// `scales` keeps the norms apart for the output matrix, whose dot products fastText scales after summing.
-    mutating func matrix(quantized: Bool, name: String, dimension: Int, normsInRows: Bool) throws(FastTextModelError) -> DecodedMatrix {
+    mutating func matrix(
+        quantized: Bool, name: String, dimension: Int, normsInRows: Bool
+    ) throws(FastTextModelError) -> DecodedMatrix {
         if !quantized {
             let rows = try int64("\(name) rows"), columns = try int64("\(name) columns")
             guard columns == dimension, rows >= 0, rows <= Int64(Int32.max) else {
                 throw error("\(name) matrix is \(rows) × \(columns), expected \(dimension) columns")
             }
-            return DecodedMatrix(rows: Int(rows), dimension: dimension, values: try floats(Int(rows) * dimension, "\(name) matrix"), scales: nil)
+            return DecodedMatrix(
+                rows: Int(rows), dimension: dimension, values: try floats(Int(rows) * dimension, "\(name) matrix"),
+                scales: nil)
         }
         let normsQuantized = try bool("\(name) qnorm")
         let rows = try int64("\(name) rows"), columns = try int64("\(name) columns")
@@ -153,7 +162,9 @@ struct ModelFileReader {
         if normsQuantized {
             let normCodes = try bytes(Int(rows), "\(name) norm codes")
             let normQuantizer = try productQuantizer("\(name) norm")
-            guard normQuantizer.dimension == 1 else { throw error("\(name) norm quantizer has dimension \(normQuantizer.dimension)") }
+            guard normQuantizer.dimension == 1 else {
+                throw error("\(name) norm quantizer has dimension \(normQuantizer.dimension)")
+            }
             norms = normCodes.map { normQuantizer.centroids[Int($0)] }
         }
         var values = [Float](repeating: 0, count: Int(rows) * dimension)
@@ -163,11 +174,13 @@ struct ModelFileReader {
                 let centroid = quantizer.centroidStart(sub, code: codes[row * quantizer.subquantizers + sub])
                 let width = sub == quantizer.subquantizers - 1 ? quantizer.lastSubDimension : quantizer.subDimension
                 for n in 0..<width {
-                    values[row * dimension + sub * quantizer.subDimension + n] = scale * quantizer.centroids[centroid + n]
+                    values[row * dimension + sub * quantizer.subDimension + n] =
+                        scale * quantizer.centroids[centroid + n]
                 }
             }
         }
-        return DecodedMatrix(rows: Int(rows), dimension: dimension, values: values, scales: normsInRows || !normsQuantized ? nil : norms)
+        return DecodedMatrix(
+            rows: Int(rows), dimension: dimension, values: values, scales: normsInRows || !normsQuantized ? nil : norms)
     }
 
     /// fastText's `ProductQuantizer`: 256 centroids for each sub-vector.
@@ -180,7 +193,8 @@ struct ModelFileReader {
 
         /// Where centroid `code` of sub-quantizer `sub` starts (the last sub-vector may be narrower).
         func centroidStart(_ sub: Int, code: UInt8) -> Int {
-            sub == subquantizers - 1 ? sub * 256 * subDimension + Int(code) * lastSubDimension : (sub * 256 + Int(code)) * subDimension
+            sub == subquantizers - 1
+                ? sub * 256 * subDimension + Int(code) * lastSubDimension : (sub * 256 + Int(code)) * subDimension
         }
     }
 
@@ -190,12 +204,16 @@ struct ModelFileReader {
         let subDimension = Int(try int32("\(name) quantizer dsub"))
         let lastSubDimension = Int(try int32("\(name) quantizer lastdsub"))
         guard dimension > 0, dimension <= 4096, subquantizers > 0, subDimension > 0, lastSubDimension > 0,
-              (subquantizers - 1) * subDimension + lastSubDimension == dimension else {
-            throw error("\(name) quantizer has inconsistent sizes (dim \(dimension), nsubq \(subquantizers), dsub \(subDimension), lastdsub \(lastSubDimension))")
+            (subquantizers - 1) * subDimension + lastSubDimension == dimension
+        else {
+            throw error(
+                "\(name) quantizer has inconsistent sizes (dim \(dimension), nsubq \(subquantizers), dsub \(subDimension), lastdsub \(lastSubDimension))"
+            )
         }
         let centroids = try floats(dimension * 256, "\(name) centroids")
-        return ProductQuantizer(dimension: dimension, subquantizers: subquantizers, subDimension: subDimension,
-                                lastSubDimension: lastSubDimension, centroids: centroids)
+        return ProductQuantizer(
+            dimension: dimension, subquantizers: subquantizers, subDimension: subDimension,
+            lastSubDimension: lastSubDimension, centroids: centroids)
     }
 }
 

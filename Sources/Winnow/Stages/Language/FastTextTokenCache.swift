@@ -33,9 +33,11 @@ final class FastTextTokenCache {
     }
 
     deinit {
-        for pointer in [UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(hashes), UnsafeMutableRawPointer(tokenStarts),
-                        UnsafeMutableRawPointer(rowStarts), UnsafeMutableRawPointer(isWord), UnsafeMutableRawPointer(tokenPool),
-                        UnsafeMutableRawPointer(rowPool)] {
+        for pointer in [
+            UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(hashes), UnsafeMutableRawPointer(tokenStarts),
+            UnsafeMutableRawPointer(rowStarts), UnsafeMutableRawPointer(isWord), UnsafeMutableRawPointer(tokenPool),
+            UnsafeMutableRawPointer(rowPool),
+        ] {
             pointer.deallocate()
         }
     }
@@ -49,9 +51,13 @@ final class FastTextTokenCache {
             if entry < 0 { return nil }
             let start = Int(tokenStarts[entry])
             if hashes[entry] == hash, Int(tokenStarts[entry + 1]) - start == token.count,
-               memcmp(tokenPool + start, token.baseAddress!, token.count) == 0 {
+                memcmp(tokenPool + start, token.baseAddress!, token.count) == 0
+            {
                 let rowStart = Int(rowStarts[entry])
-                return (UnsafeBufferPointer(start: rowPool + rowStart, count: Int(rowStarts[entry + 1]) - rowStart), isWord[entry])
+                return (
+                    UnsafeBufferPointer(start: rowPool + rowStart, count: Int(rowStarts[entry + 1]) - rowStart),
+                    isWord[entry]
+                )
             }
             slot = (slot + 1) & (Self.slotCount - 1)
         }
@@ -61,7 +67,8 @@ final class FastTextTokenCache {
     func insert(_ token: UnsafeBufferPointer<UInt8>, hash: UInt32, rows: UnsafeBufferPointer<Int32>, isWord: Bool) {
         guard token.count <= Self.longestToken else { return }
         guard entries < Self.entryCapacity, Int(tokenStarts[entries]) + token.count <= Self.tokenPoolCapacity,
-              Int(rowStarts[entries]) + rows.count <= Self.rowPoolCapacity else { return }
+            Int(rowStarts[entries]) + rows.count <= Self.rowPoolCapacity
+        else { return }
         let tokenStart = Int(tokenStarts[entries]), rowStart = Int(rowStarts[entries])
         (tokenPool + tokenStart).update(from: token.baseAddress!, count: token.count)
         if let base = rows.baseAddress { (rowPool + rowStart).update(from: base, count: rows.count) }

@@ -10,12 +10,21 @@ import Foundation
 /// (a quality model, GlotLID): its fields are then named `<field>`, `<field>_score` and `<field>_labels`.
 public struct LanguageStage: DocumentStage, StageDefinition {
     public static let name = "language"
-    public static let summary = "Identifies the language with fastText's lid.176 model (bundled; exact, native) or any fastText classifier; adds the Unicode script."
+    public static let summary =
+        "Identifies the language with fastText's lid.176 model (bundled; exact, native) or any fastText classifier; adds the Unicode script."
     public static let outputFields = [
-        FieldDescription(name: "language", type: "string or null", help: "the most probable label: ISO 639-1 where one exists, else the model's code (null when none passes threshold)"),
+        FieldDescription(
+            name: "language", type: "string or null",
+            help:
+                "the most probable label: ISO 639-1 where one exists, else the model's code (null when none passes threshold)"
+        ),
         FieldDescription(name: "language_score", type: "number", help: "its probability (0–1)"),
-        FieldDescription(name: "languages", type: "array of objects", help: "the top_k labels: [{code, score}, …], most probable first"),
-        FieldDescription(name: "script", type: "string", help: "ISO 15924 code of the script most letters are in (Latn, Cyrl, Arab, Hani …; Zyyy without letters)"),
+        FieldDescription(
+            name: "languages", type: "array of objects",
+            help: "the top_k labels: [{code, score}, …], most probable first"),
+        FieldDescription(
+            name: "script", type: "string",
+            help: "ISO 15924 code of the script most letters are in (Latn, Cyrl, Arab, Hani …; Zyyy without letters)"),
     ]
 
     /// The name that stands for the model embedded in the binary.
@@ -23,20 +32,34 @@ public struct LanguageStage: DocumentStage, StageDefinition {
 
     /// The options of `language`.
     public struct Configuration: StageConfiguration {
-        @StageOption("model", help: "a fastText model (.bin or .ftz): lid.176.ftz is the bundled one; other paths are read from the working directory, then $WINNOW_MODELS",
-                check: { $0.isEmpty ? "must name a model file" : nil })
+        @StageOption(
+            "model",
+            help:
+                "a fastText model (.bin or .ftz): lid.176.ftz is the bundled one; other paths are read from the working directory, then $WINNOW_MODELS",
+            check: { $0.isEmpty ? "must name a model file" : nil })
         public var model = bundledModelName
-        @StageOption("field", help: "output field name; other fields are <field>_score and the top-k list",
-                check: { name in
-                    !name.isEmpty && name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-                        ? nil : "must be a snake_case name"
-                })
+        @StageOption(
+            "field", help: "output field name; other fields are <field>_score and the top-k list",
+            check: { name in
+                !name.isEmpty
+                    && name.utf8.allSatisfy({
+                        $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    })
+                    ? nil : "must be a snake_case name"
+            })
         public var field = "language"
         @StageOption("top_k", in: 1...1000, help: "how many labels the list holds") public var topK = 3
-        @StageOption("threshold", in: 0...1, help: "labels less probable than this are not reported") public var threshold = 0.0
-        @StageOption("min_score", in: 0...1, help: "drop documents whose best label is less probable (reason language_score)") public var minScore = 0.0
-        @StageOption("languages", help: "keep only documents in these languages (reason language); empty: all") public var languages: [String] = []
-        @StageOption("max_chars", in: 0...Int(Int32.max), help: "give the model only the first N characters; 0: the whole text") public var maxChars = 0
+        @StageOption("threshold", in: 0...1, help: "labels less probable than this are not reported") public
+            var threshold = 0.0
+        @StageOption(
+            "min_score", in: 0...1, help: "drop documents whose best label is less probable (reason language_score)")
+        public var minScore = 0.0
+        @StageOption("languages", help: "keep only documents in these languages (reason language); empty: all") public
+            var languages: [String] = []
+        @StageOption(
+            "max_chars", in: 0...Int(Int32.max), help: "give the model only the first N characters; 0: the whole text")
+        public var maxChars = 0
         @StageOption("script", help: "add script") public var script = true
 
         public init() {}
@@ -60,10 +83,14 @@ public struct LanguageStage: DocumentStage, StageDefinition {
         codes = self.model.labels.map(LanguageCode.normalized)
         scoreField = configuration.field + "_score"
         listField = configuration.field == "language" ? "languages" : configuration.field + "_labels"
-        (threshold, minScore, languages) = (Float(configuration.threshold), Float(configuration.minScore), Set(configuration.languages))
+        (threshold, minScore, languages) = (
+            Float(configuration.threshold), Float(configuration.minScore), Set(configuration.languages)
+        )
     }
 
-    public static func steps(_ configuration: Configuration, at options: StageOptions) throws(PipelineError) -> [PipelineStep] {
+    public static func steps(
+        _ configuration: Configuration, at options: StageOptions
+    ) throws(PipelineError) -> [PipelineStep] {
         do {
             return [.document(try LanguageStage(configuration: configuration))]
         } catch {
@@ -76,12 +103,14 @@ public struct LanguageStage: DocumentStage, StageDefinition {
         if name == bundledModelName { return .languageIdentification176 }
         var path = name
         if !FileManager.default.fileExists(atPath: path), !name.hasPrefix("/"),
-           let directory = ProcessInfo.processInfo.environment["WINNOW_MODELS"] {
+            let directory = ProcessInfo.processInfo.environment["WINNOW_MODELS"]
+        {
             let candidate = (directory as NSString).appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: candidate) { path = candidate }
         }
         guard FileManager.default.fileExists(atPath: path) else {
-            throw FastTextModelError(file: name, message: "no such model file (looked in the working directory and $WINNOW_MODELS)")
+            throw FastTextModelError(
+                file: name, message: "no such model file (looked in the working directory and $WINNOW_MODELS)")
         }
         return try FastTextModel.load(contentsOfFile: path)
     }
@@ -96,7 +125,8 @@ public struct LanguageStage: DocumentStage, StageDefinition {
         let best = predictions.first
         document.fields[configuration.field] = best.map { .string(codes[$0.label]) } ?? .null
         document.fields[scoreField] = best.map { Self.score($0.probability) } ?? .null
-        document.fields[listField] = .array(predictions.map { .object(["code": .string(codes[$0.label]), "score": Self.score($0.probability)]) })
+        document.fields[listField] = .array(
+            predictions.map { .object(["code": .string(codes[$0.label]), "score": Self.score($0.probability)]) })
         if let script { document.fields["script"] = .string(script) }
 
         if minScore > 0 && (best?.probability ?? 0) < minScore {

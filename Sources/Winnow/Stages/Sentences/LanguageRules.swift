@@ -56,8 +56,10 @@ struct LanguageRules: Sendable {
     /// Fills `packedKinds` from the sets.
     mutating func index() {
         packedKinds = [:]
-        for (set, bit) in [(abbreviations, Self.abbreviationBit), (titles, Self.titleBit), (beforeNumbers, Self.beforeNumberBit),
-                           (enders, Self.enderBit)] {
+        for (set, bit) in [
+            (abbreviations, Self.abbreviationBit), (titles, Self.titleBit), (beforeNumbers, Self.beforeNumberBit),
+            (enders, Self.enderBit),
+        ] {
             for word in set {
                 if let key = Self.pack(word.utf8) { packedKinds[key, default: 0] |= bit }
             }
@@ -81,12 +83,18 @@ struct LanguageRules: Sendable {
 
     private static func words(_ text: String) -> Set<String> { Set(text.split(separator: " ").map(String.init)) }
 
-    private static func make(abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
-                             ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false, colonAsFullStop: Bool = false) -> LanguageRules {
+    private static func make(
+        abbreviations: String, titles: String, beforeNumbers: String = "", starters: String, months: String,
+        ordinalDots: Bool = false, semicolonAsQuestionMark: Bool = false, colonAsFullStop: Bool = false
+    ) -> LanguageRules {
         let numberWords = words(beforeNumbers + " no nr nos p pp vol vols fig figs art ch sec op n° nº n.º s str tel")
-        var rules = LanguageRules(abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords), beforeNumbers: numberWords,
-                                  enders: words("etc usw т.д т.п itd itp atd apod osv enz ecc κ.λπ vb"), starters: words(starters), months: words(months),
-                                  ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark, colonAsFullStop: colonAsFullStop)
+        var rules = LanguageRules(
+            abbreviations: words(abbreviations), titles: words(titles).subtracting(numberWords),
+            beforeNumbers: numberWords,
+            enders: words("etc usw т.д т.п itd itp atd apod osv enz ecc κ.λπ vb"), starters: words(starters),
+            months: words(months),
+            ordinalDots: ordinalDots, semicolonAsQuestionMark: semicolonAsQuestionMark, colonAsFullStop: colonAsFullStop
+        )
         rules.index()
         return rules
     }
@@ -112,66 +120,92 @@ struct LanguageRules: Sendable {
     /// The rules written by hand, by ISO 639-1 code.
     private static let handWritten: [String: LanguageRules] = [
         "en": make(
-            abbreviations: "a.m p.m etc e.g i.e vs viz approx est inc ltd co corp bros dept univ assn assoc avg a.d b.c u.s u.s.a u.k e.u u.n jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun ft lb lbs oz mi km kg cm mm yr yrs hr hrs min sec ave blvd rd hwy ph.d m.d b.a m.a d.c esp cf ibid ed eds al",
-            titles: "mr mrs ms mx dr prof st mt ft jr sr gen gov sen rep capt col lt sgt maj cmdr adm rev hon pres supt insp messrs mme mlle fr",
-            starters: "a an the he she it i we you they this that these those there here what when where why how who which however but and so then yet in on at for if as after before while his her its our their my your one some many most all no not meanwhile still also thus later today",
+            abbreviations:
+                "a.m p.m etc e.g i.e vs viz approx est inc ltd co corp bros dept univ assn assoc avg a.d b.c u.s u.s.a u.k e.u u.n jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun ft lb lbs oz mi km kg cm mm yr yrs hr hrs min sec ave blvd rd hwy ph.d m.d b.a m.a d.c esp cf ibid ed eds al",
+            titles:
+                "mr mrs ms mx dr prof st mt ft jr sr gen gov sen rep capt col lt sgt maj cmdr adm rev hon pres supt insp messrs mme mlle fr",
+            starters:
+                "a an the he she it i we you they this that these those there here what when where why how who which however but and so then yet in on at for if as after before while his her its our their my your one some many most all no not meanwhile still also thus later today",
             months: "january february march april may june july august september october november december"),
         "de": make(
-            abbreviations: "z.b u.a usw bzw d.h u.ä etc vgl ca ggf evtl inkl zzgl bspw sog s.o s.u o.ä i.d.r u.u z.t a.d jh jhd mio mrd tsd std min sek abs nr str tel bd bde kath ev evang röm geb gest verh bzgl chr dgl dt engl frz ital span lat griech hl insb kap max mind od rd spez stellv tägl u.dgl usf v.a v.chr n.chr z.zt zzt zus zw anm bsp dez jan feb apr aug sept okt nov",
+            abbreviations:
+                "z.b u.a usw bzw d.h u.ä etc vgl ca ggf evtl inkl zzgl bspw sog s.o s.u o.ä i.d.r u.u z.t a.d jh jhd mio mrd tsd std min sek abs nr str tel bd bde kath ev evang röm geb gest verh bzgl chr dgl dt engl frz ital span lat griech hl insb kap max mind od rd spez stellv tägl u.dgl usf v.a v.chr n.chr z.zt zzt zus zw anm bsp dez jan feb apr aug sept okt nov",
             titles: "dr prof hr fr frl st dipl ing mag med jur phil rer nat theol hrn",
             beforeNumbers: "abs bd",
-            starters: "der die das ein eine er sie es wir ich du ihr man dies diese dieser doch aber und dann denn so nun in im am auf mit nach bei als wenn wie was wer wo warum auch noch heute",
+            starters:
+                "der die das ein eine er sie es wir ich du ihr man dies diese dieser doch aber und dann denn so nun in im am auf mit nach bei als wenn wie was wer wo warum auch noch heute",
             months: "januar jänner februar märz april mai juni juli august september oktober november dezember",
             ordinalDots: true),
         "fr": make(
-            abbreviations: "etc cf env av apr j.-c p.ex c.-à-d hab min max ex vol chap éd art bd boul fg sq suiv tél ibid op.cit janv févr avr juil sept oct nov déc",
+            abbreviations:
+                "etc cf env av apr j.-c p.ex c.-à-d hab min max ex vol chap éd art bd boul fg sq suiv tél ibid op.cit janv févr avr juil sept oct nov déc",
             titles: "m mm mme mmes mlle mlles dr pr me mgr st ste p pp n° no art fig vve",
-            starters: "le la les un une il elle on nous vous ils elles je tu ce cette ces c'est mais et donc puis en au dans pour si quand comment pourquoi qui que non oui ensuite alors cependant pourtant enfin aussi ainsi parce depuis après avant selon",
+            starters:
+                "le la les un une il elle on nous vous ils elles je tu ce cette ces c'est mais et donc puis en au dans pour si quand comment pourquoi qui que non oui ensuite alors cependant pourtant enfin aussi ainsi parce depuis après avant selon",
             months: "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"),
         "es": make(
-            abbreviations: "etc p.ej aprox núm pág págs cap ej vol ee.uu a.c d.c s.a art arts avda admón apdo atte bco cía col coord cta cte dcha dpto esq fdo gral izq máx mín n.º párr párrf prov pza s.l sdad sig tfno ene feb abr jun jul sept sep oct nov dic",
-            titles: "sr sra srta sres dr dra lic ing prof d dña ud uds vd vds sto sta excmo excma ilmo ilma mons fr sor",
+            abbreviations:
+                "etc p.ej aprox núm pág págs cap ej vol ee.uu a.c d.c s.a art arts avda admón apdo atte bco cía col coord cta cte dcha dpto esq fdo gral izq máx mín n.º párr párrf prov pza s.l sdad sig tfno ene feb abr jun jul sept sep oct nov dic",
+            titles:
+                "sr sra srta sres dr dra lic ing prof d dña ud uds vd vds sto sta excmo excma ilmo ilma mons fr sor",
             beforeNumbers: "pág págs núm art arts párr párrf cap tel tfno apdo vol",
-            starters: "el la los las un una él ella ellos ellas yo tú nosotros usted este esta estos eso pero y entonces en con para si cuando como qué por",
-            months: "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre"),
+            starters:
+                "el la los las un una él ella ellos ellas yo tú nosotros usted este esta estos eso pero y entonces en con para si cuando como qué por",
+            months: "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre"
+        ),
         "it": make(
-            abbreviations: "ecc ca es pag cap vol a.c d.c s.p.a pagg tel fax artt cfr sec secc s.r.l ca. gen feb mar apr mag giu lug ago set ott nov dic",
-            titles: "sig sigg sig.ra sig.na dott dott.ssa prof prof.ssa ing avv arch on geom rag mons dir amm gen col cav comm sen dr ill mo egr spett",
+            abbreviations:
+                "ecc ca es pag cap vol a.c d.c s.p.a pagg tel fax artt cfr sec secc s.r.l ca. gen feb mar apr mag giu lug ago set ott nov dic",
+            titles:
+                "sig sigg sig.ra sig.na dott dott.ssa prof prof.ssa ing avv arch on geom rag mons dir amm gen col cav comm sen dr ill mo egr spett",
             beforeNumbers: "pag n art artt cap pagg tel",
-            starters: "il lo la i gli le un una egli ella lui lei noi voi loro io tu questo questa ma e poi in con per se quando come che perché",
+            starters:
+                "il lo la i gli le un una egli ella lui lei noi voi loro io tu questo questa ma e poi in con per se quando come che perché",
             months: "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"),
         "pt": make(
             abbreviations: "etc p.ex aprox pág págs cap vol a.c d.c s.a ltda art arts av n.º núm tel obs fig cf",
             titles: "sr sra srta dr dra prof profa eng arq exmo exma v.exa d",
             beforeNumbers: "pág págs art arts núm tel",
-            starters: "o a os as um uma ele ela eles elas eu tu nós você este esta isso mas e então em com para se quando como que por",
+            starters:
+                "o a os as um uma ele ela eles elas eu tu nós você este esta isso mas e então em com para se quando como que por",
             months: "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"),
         "nl": make(
-            abbreviations: "enz bijv d.w.z o.a m.a.w i.p.v t.o.v etc ca blz nl resp vnl bv jl jr e.d e.a mln mld m.b.t n.a.v t.a.v zgn",
+            abbreviations:
+                "enz bijv d.w.z o.a m.a.w i.p.v t.o.v etc ca blz nl resp vnl bv jl jr e.d e.a mln mld m.b.t n.a.v t.a.v zgn",
             titles: "dhr mevr mw dr drs ir ing mr prof st mej",
             beforeNumbers: "blz",
-            starters: "de het een hij zij ze het wij we ik jij jullie dit dat deze maar en dan toen in op met voor als wanneer hoe wat waarom",
+            starters:
+                "de het een hij zij ze het wij we ik jij jullie dit dat deze maar en dan toen in op met voor als wanneer hoe wat waarom",
             months: "januari februari maart april mei juni juli augustus september oktober november december"),
         "ru": make(
-            abbreviations: "т.е т.д т.п т.к т.н др пр см ср напр ок руб коп тыс млн млрд г гг в вв пгт пос дер обл р-н пл пр-т просп наб пер гл ч т.ч зам",
+            abbreviations:
+                "т.е т.д т.п т.к т.н др пр см ср напр ок руб коп тыс млн млрд г гг в вв пгт пос дер обл р-н пл пр-т просп наб пер гл ч т.ч зам",
             titles: "гр ул д кв им проф акад доц тов стр с рис п ст пгт пос дер обл просп наб пер",
-            starters: "он она оно они я мы вы ты это этот эта эти но и а в на с по когда как что почему кто однако также потом затем тогда теперь сейчас здесь там после уже ещё все всё его её их мой наш при из за до для не",
-            months: "января февраля марта апреля мая июня июля августа сентября октября ноября декабря январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"),
+            starters:
+                "он она оно они я мы вы ты это этот эта эти но и а в на с по когда как что почему кто однако также потом затем тогда теперь сейчас здесь там после уже ещё все всё его её их мой наш при из за до для не",
+            months:
+                "января февраля марта апреля мая июня июля августа сентября октября ноября декабря январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+        ),
         "pl": make(
-            abbreviations: "itd itp m.in np tj tzn tzw ok godz min r w ww tys mln mld zł gr ul al pl nr str wg ang niem franc łac ros cyt zob poz tab r.",
+            abbreviations:
+                "itd itp m.in np tj tzn tzw ok godz min r w ww tys mln mld zł gr ul al pl nr str wg ang niem franc łac ros cyt zob poz tab r.",
             titles: "dr prof hab inż mgr lek ks św ul al pl bp abp płk gen kpt por ppor mjr red",
             beforeNumbers: "rys s ss poz nr str tab",
-            starters: "on ona ono oni one ja my wy ty to ten ta te ale i a w na z po kiedy jak co dlaczego kto jednak także",
-            months: "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień",
+            starters:
+                "on ona ono oni one ja my wy ty to ten ta te ale i a w na z po kiedy jak co dlaczego kto jednak także",
+            months:
+                "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień",
             ordinalDots: true),
         "da": make(
-            abbreviations: "bl.a ca dvs etc f.eks fx inkl jf kl mht mv o.l osv pga s.u t.o.m ang m.fl m.m nr o.a obs pct stk t.h t.v vedr",
+            abbreviations:
+                "bl.a ca dvs etc f.eks fx inkl jf kl mht mv o.l osv pga s.u t.o.m ang m.fl m.m nr o.a obs pct stk t.h t.v vedr",
             titles: "hr fr frk dr prof nr s st",
             starters: "den det de en et han hun vi jeg du i man dette men og så da når hvordan hvad hvorfor",
             months: "januar februar marts april maj juni juli august september oktober november december",
             ordinalDots: true),
         "sv": make(
-            abbreviations: "bl.a ca dvs etc f.d fr.o.m t.o.m m.fl m.m mfl mm o.d osv p.g.a s.k t.ex tex resp ang e.kr f.kr jfr kap m.a.o nr obs sid tel",
+            abbreviations:
+                "bl.a ca dvs etc f.d fr.o.m t.o.m m.fl m.m mfl mm o.d osv p.g.a s.k t.ex tex resp ang e.kr f.kr jfr kap m.a.o nr obs sid tel",
             titles: "hr fru frk dr prof nr s st kl",
             starters: "den det de en ett han hon vi jag du ni man detta men och så då när hur vad varför",
             months: "januari februari mars april maj juni juli augusti september oktober november december"),
@@ -179,7 +213,8 @@ struct LanguageRules: Sendable {
             abbreviations: "κ.λπ κ.ά π.χ δηλ π.χ μ.χ π.μ μ.μ αι βλ σημ τηλ χλμ εκ οδ λεωφ",
             titles: "κ κα δρ καθ αρ σελ",
             starters: "ο η το οι τα ένας μια ένα αυτός αυτή αυτό εμείς εγώ αλλά και όταν πώς τι γιατί ποιος",
-            months: "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου νοεμβρίου δεκεμβρίου",
+            months:
+                "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου νοεμβρίου δεκεμβρίου",
             semicolonAsQuestionMark: true),
         "hy": make(
             abbreviations: "թ թթ դ դդ էջ մ կմ կգ ս տ",
@@ -192,19 +227,22 @@ struct LanguageRules: Sendable {
             titles: "dr ing mgr prof doc bc judr mudr phdr rndr sv ul nám",
             beforeNumbers: "č odst písm sb str",
             starters: "on ona ono oni já my vy ty to ten ta ale a v na s po když jak co proč kdo však také",
-            months: "ledna února března dubna května června července srpna září října listopadu prosince leden únor březen duben květen červen červenec srpen říjen listopad prosinec",
+            months:
+                "ledna února března dubna května června července srpna září října listopadu prosince leden únor březen duben květen červen červenec srpen říjen listopad prosinec",
             ordinalDots: true),
         "fi": make(
             abbreviations: "esim ym jne yms ns mm vrt ks klo n noin eaa jaa ts tms ko huom os milj mrd kpl",
             titles: "tri prof maist fil",
             starters: "hän he se ne me minä sinä tämä tuo mutta ja kun jos niin sitten miksi miten mitä",
-            months: "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
+            months:
+                "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
             ordinalDots: true),
         "hu": make(
             abbreviations: "pl stb ill ún kb ld vö uo sz évf",
             titles: "dr id ifj özv prof",
             starters: "a az ez egy ő ők mi én te de és ha amikor miért hogyan mit",
-            months: "január február március április május június július augusztus szeptember október november december január februárja márciusa áprilisa májusa júniusa júliusa augusztusa szeptembere októbere novembere decembere",
+            months:
+                "január február március április május június július augusztus szeptember október november december január februárja márciusa áprilisa májusa júniusa júliusa augusztusa szeptembere októbere novembere decembere",
             ordinalDots: true),
         "nb": make(
             abbreviations: "bl.a ca dvs etc f.eks mht m.m osv pga s.k",
@@ -224,10 +262,12 @@ struct LanguageRules: Sendable {
     static func forLanguage(_ code: String) -> LanguageRules? {
         let lowered = code.lowercased()
         if let rules = byLanguage[lowered] { return rules }
-        let threeLetter = ["eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
-                           "nld": "nl", "dut": "nl", "rus": "ru", "pol": "pl", "dan": "da", "swe": "sv", "ell": "el", "gre": "el",
-                           "ces": "cs", "cze": "cs", "tur": "tr", "fin": "fi", "hun": "hu", "nob": "nb", "nor": "nb", "no": "nb",
-                           "nno": "nb", "nn": "nb", "hye": "hy", "arm": "hy"]
+        let threeLetter = [
+            "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
+            "nld": "nl", "dut": "nl", "rus": "ru", "pol": "pl", "dan": "da", "swe": "sv", "ell": "el", "gre": "el",
+            "ces": "cs", "cze": "cs", "tur": "tr", "fin": "fi", "hun": "hu", "nob": "nb", "nor": "nb", "no": "nb",
+            "nno": "nb", "nn": "nb", "hye": "hy", "arm": "hy",
+        ]
         let base = String(lowered.prefix { $0 != "-" && $0 != "_" })
         return byLanguage[threeLetter[base] ?? base]
     }
@@ -244,10 +284,13 @@ struct LanguageRules: Sendable {
         while i < end && words < 40 && leading < 6 {
             while i < end && !((text[i] | 0x20) &- UInt8(ascii: "a") < 26) { i += 1 }
             let start = i
-            while i < end && ((text[i] | 0x20) &- UInt8(ascii: "a") < 26 || text[i] == 0x27 || text[i] >= 0x80) { i += 1 }
+            while i < end && ((text[i] | 0x20) &- UInt8(ascii: "a") < 26 || text[i] == 0x27 || text[i] >= 0x80) {
+                i += 1
+            }
             guard i > start else { break }
             words += 1
-            guard let lower = ByteHash.ofWord(text, start..<i).1, var bits = LineFeatures.stopWordLanguages[lower] else { continue }
+            guard let lower = ByteHash.ofWord(text, start..<i).1, var bits = LineFeatures.stopWordLanguages[lower]
+            else { continue }
             while bits != 0 {
                 counts[bits.trailingZeroBitCount] += 1
                 leading = max(leading, counts[bits.trailingZeroBitCount])
@@ -256,12 +299,19 @@ struct LanguageRules: Sendable {
         }
         var best = 0, second = 0, bestIndex = -1
         for (index, count) in counts.enumerated() {
-            if count > best { (second, best, bestIndex) = (best, count, index) } else if count > second { second = count }
+            if count > best {
+                (second, best, bestIndex) = (best, count, index)
+            } else if count > second {
+                second = count
+            }
         }
         guard bestIndex >= 0, best >= 3, 2 * best >= 3 * second else { return nil }
         return LineFeatures.languages[bestIndex]
     }
 
     /// General rules for Latin-script text of unknown language: every Latin language's lists together.
-    static let latin = union(["en", "de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "nb", "fi", "hu", "cs", "tr"].compactMap { byLanguage[$0] })
+    static let latin = union(
+        ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "nb", "fi", "hu", "cs", "tr"].compactMap {
+            byLanguage[$0]
+        })
 }

@@ -50,8 +50,10 @@ struct SentenceSplitter: Sendable {
             while i < n {
                 if let base, i + 8 <= n {
                     let word = SWAR.load(base, i)
-                    if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x21) | SWAR.contains(word, 0x3F) | SWAR.contains(word, 0x0A)
-                        | SWAR.contains(word, 0x3B) | SWAR.contains(word, 0x3A) | SWAR.containsNonASCII(word) == 0 {
+                    if SWAR.contains(word, 0x2E) | SWAR.contains(word, 0x21) | SWAR.contains(word, 0x3F)
+                        | SWAR.contains(word, 0x0A)
+                        | SWAR.contains(word, 0x3B) | SWAR.contains(word, 0x3A) | SWAR.containsNonASCII(word) == 0
+                    {
                         i += 8
                         continue
                     }
@@ -71,7 +73,11 @@ struct SentenceSplitter: Sendable {
                         i = questionOrExclamation(at: i, end: i + 1)
                     } else if byte == 0x3A && rules.colonsBeforeCapitals {
                         // Not before a quotation: `Sie fragte: „Kommst du mit?“` is one sentence.
-                        if let next = nextWord(after: i + 1), next.kind == .upper, next.range.lowerBound == next.cutAt + 1 { cut(at: next.cutAt) }
+                        if let next = nextWord(after: i + 1), next.kind == .upper,
+                            next.range.lowerBound == next.cutAt + 1
+                        {
+                            cut(at: next.cutAt)
+                        }
                         i += 1
                     } else {
                         i += 1
@@ -118,7 +124,9 @@ struct SentenceSplitter: Sendable {
             // Where the language's web text starts sentences in lower case: after a bare `?` (`grow up? india?`; not
             // `Yahoo! in`, not `?” she asked`).
             if let next = nextWord(after: end),
-               next.kind != .lower || (rules.lowerCaseStartsAfterQuestion && next.cutAt == end && b[i..<end].contains(0x3F)) {
+                next.kind != .lower
+                    || (rules.lowerCaseStartsAfterQuestion && next.cutAt == end && b[i..<end].contains(0x3F))
+            {
                 cut(at: next.cutAt)
             }
             return end
@@ -149,7 +157,9 @@ struct SentenceSplitter: Sendable {
             if next.kind == .lower {
                 // Where the language's web text starts sentences in lower case: after a bare dot (not `great.' she
                 // said`) that ends a word of four letters or more that is no abbreviation.
-                guard rules.lowerCaseStartsAfterPeriod, next.cutAt == i + 1, i - wordStart >= 4, isLetters(wordStart..<i) else { return false }
+                guard rules.lowerCaseStartsAfterPeriod, next.cutAt == i + 1, i - wordStart >= 4,
+                    isLetters(wordStart..<i)
+                else { return false }
                 return wordKinds(wordStart..<i) == 0
             }
             guard wordStart < i else { return next.kind == .upper }
@@ -158,11 +168,16 @@ struct SentenceSplitter: Sendable {
             // number or a capital) unless it is a dotted abbreviation.
             if length > 12 { return next.kind != .other }
             let kinds = wordKinds(wordStart..<i)
-            if next.kind == .digit { return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i)) }
+            if next.kind == .digit {
+                return kinds == 0 && length > 1 && !(length <= 4 && isSingleCharacter(wordStart..<i))
+            }
             if next.kind == .other { return false }
             // The second piece of such an abbreviation is looked up whole (`т. д.` as `т.д`, `u. a.` as `u.a`).
-            if length <= 2, let piece = previousWordRange(before: wordStart), b[piece.upperBound - 1] == 0x2E, isShortDottedPiece(piece) {
-                let whole = (String(decoding: UnsafeBufferPointer(rebasing: b[piece]), as: UTF8.self)
+            if length <= 2, let piece = previousWordRange(before: wordStart), b[piece.upperBound - 1] == 0x2E,
+                isShortDottedPiece(piece)
+            {
+                let whole =
+                    (String(decoding: UnsafeBufferPointer(rebasing: b[piece]), as: UTF8.self)
                     + String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)).lowercased()
                 if rules.enders.contains(whole) { return next.kind == .upper }
                 if rules.abbreviations.contains(whole) { return rules.starters.contains(lowercasedLetters(next.range)) }
@@ -170,7 +185,9 @@ struct SentenceSplitter: Sendable {
             if kinds & LanguageRules.titleBit != 0 { return false }
             // `z. B.`, `u. Ä.`, `EE. UU.`, `d. h.`: a piece of one or two letters and a dot, then another such piece —
             // one abbreviation written with a space.
-            if length <= 2, isLetters(wordStart..<i), next.range.count <= 5, isShortDottedPiece(next.range) { return false }
+            if length <= 2, isLetters(wordStart..<i), next.range.count <= 5, isShortDottedPiece(next.range) {
+                return false
+            }
             if let packed = LanguageRules.pack(b[wordStart..<i]), packed == Self.am || packed == Self.pm {
                 return TextLines.wordCount(UnsafeBufferPointer(rebasing: b[sentenceStart..<wordStart])) >= 4
             }
@@ -178,8 +195,10 @@ struct SentenceSplitter: Sendable {
             if kinds & LanguageRules.abbreviationBit != 0 || isDottedAbbreviation(wordStart..<i) {
                 return rules.starters.contains(lowercasedLetters(next.range))
             }
-            if length <= 4, isSingleCharacter(wordStart..<i), let letter = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
-                .unicodeScalars.first, letter.properties.isAlphabetic {
+            if length <= 4, isSingleCharacter(wordStart..<i),
+                let letter = String(decoding: UnsafeBufferPointer(rebasing: b[wordStart..<i]), as: UTF8.self)
+                    .unicodeScalars.first, letter.properties.isAlphabetic
+            {
                 guard letter.properties.isUppercase else { return true }
                 // An initial, except "I" after a lower-case word: "you and I. Did you…".
                 return letter == "I" && previousWordIsLowerCase(before: wordStart)
@@ -188,7 +207,9 @@ struct SentenceSplitter: Sendable {
                 // `klo 10.`, `s. 5.`: a number after a word that announces one counts, it does not rank.
                 if let before = previousWordRange(before: wordStart) {
                     let bare = b[before.upperBound - 1] == 0x2E ? before.lowerBound..<(before.upperBound - 1) : before
-                    if wordKinds(bare) & (LanguageRules.beforeNumberBit | LanguageRules.abbreviationBit) != 0 { return true }
+                    if wordKinds(bare) & (LanguageRules.beforeNumberBit | LanguageRules.abbreviationBit) != 0 {
+                        return true
+                    }
                 }
                 if rules.ordinalsBeforeCapitals && length <= 2 && next.kind == .upper { return false }
                 guard rules.ordinalDots, length <= 3 else { return true }
@@ -220,7 +241,7 @@ struct SentenceSplitter: Sendable {
             let length = i + 2 < n && b[i] >= 0xE0 ? 3 : 2
             guard i + length <= n else { return i + 1 }
             let mark = Array(b[i..<(i + length)])
-            if mark == [0xE2, 0x80, 0xA6] {                                     // …
+            if mark == [0xE2, 0x80, 0xA6] {  // …
                 if let next = nextWord(after: i + 3), next.kind == .upper { cut(at: next.cutAt) }
                 return i + 3
             }
@@ -230,7 +251,9 @@ struct SentenceSplitter: Sendable {
             let marks = end
             end = skipClosers(from: end)
             // `「晴れです。」と彼は言った`: a quotation that a particle (hiragana) continues is part of the sentence.
-            if end > marks, end + 2 < n, b[end] == 0xE3, (b[end + 1] == 0x81 && b[end + 2] >= 0x81) || (b[end + 1] == 0x82 && b[end + 2] <= 0x9F) {
+            if end > marks, end + 2 < n, b[end] == 0xE3,
+                (b[end + 1] == 0x81 && b[end + 2] >= 0x81) || (b[end + 1] == 0x82 && b[end + 2] <= 0x9F)
+            {
                 return end
             }
             if end < n { cut(at: end) }
@@ -239,7 +262,8 @@ struct SentenceSplitter: Sendable {
 
         /// 。！？ ． ।  ॥ ؟ ۔ ։ ။ ። ፧ — each ends a sentence wherever it stands.
         static let terminators: Set<[UInt8]> = [
-            [0xE3, 0x80, 0x82], [0xEF, 0xBC, 0x81], [0xEF, 0xBC, 0x9F], [0xEF, 0xBC, 0x8E], [0xE0, 0xA5, 0xA4], [0xE0, 0xA5, 0xA5],
+            [0xE3, 0x80, 0x82], [0xEF, 0xBC, 0x81], [0xEF, 0xBC, 0x9F], [0xEF, 0xBC, 0x8E], [0xE0, 0xA5, 0xA4],
+            [0xE0, 0xA5, 0xA5],
             [0xD8, 0x9F], [0xDB, 0x94], [0xD6, 0x89], [0xE1, 0x81, 0x8B], [0xE1, 0x8D, 0xA2], [0xE1, 0x8D, 0xA7],
         ]
 
@@ -300,7 +324,9 @@ struct SentenceSplitter: Sendable {
                 guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return .other }
                 let properties = scalar.properties
                 if properties.isLowercase { return .lower }
-                if properties.isUppercase || (properties.isAlphabetic && !properties.changesWhenCaseMapped) { return .upper }
+                if properties.isUppercase || (properties.isAlphabetic && !properties.changesWhenCaseMapped) {
+                    return .upper
+                }
                 return properties.numericType != nil ? .digit : .other
             }
         }
@@ -308,20 +334,29 @@ struct SentenceSplitter: Sendable {
         /// The next word in lower case with its punctuation removed (for starter and month look-ups).
         func lowercasedLetters(_ range: Range<Int>) -> String {
             let word = String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self).lowercased()
-            return String(String.UnicodeScalarView(word.unicodeScalars.filter { $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }))
+            return String(
+                String.UnicodeScalarView(
+                    word.unicodeScalars.filter { $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }))
         }
 
         func skipClosers(from start: Int) -> Int {
             var i = start
             while i < n {
                 switch b[i] {
-                case 0x22, 0x27, 0x29, 0x5D, 0x7D: i += 1                    // " ' ) ] }
-                case 0xC2 where i + 1 < n && (b[i + 1] == 0xBB || b[i + 1] == 0xAB): i += 2                                     // » «
-                case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && [0x98, 0x99, 0x9C, 0x9D, 0xBA, 0xB9].contains(b[i + 2]): i += 3  // ‘ ’ “ ” › ‹
-                case 0x20 where i + 2 < n && b[i + 1] == 0xC2 && b[i + 2] == 0xBB && (i + 3 == n || isSpace(b[i + 3])): i += 3  // French " »"
-                case 0x20 where i + 2 < n && b[i + 1] == 0x27 && b[i + 2] == 0x27 && (i + 3 == n || isSpace(b[i + 3])): i += 3  // " ''"
-                case 0xE3 where i + 2 < n && b[i + 1] == 0x80 && [0x8D, 0x8F, 0x91, 0x95].contains(b[i + 2]): i += 3              // 」』】〕
-                case 0xEF where i + 2 < n && b[i + 1] == 0xBC && b[i + 2] == 0x89: i += 3                                          // ）
+                case 0x22, 0x27, 0x29, 0x5D, 0x7D: i += 1  // " ' ) ] }
+                case 0xC2 where i + 1 < n && (b[i + 1] == 0xBB || b[i + 1] == 0xAB):
+                    i += 2  // » «
+                // ‘ ’ “ ” › ‹
+                case 0xE2
+                where i + 2 < n && b[i + 1] == 0x80 && [0x98, 0x99, 0x9C, 0x9D, 0xBA, 0xB9].contains(b[i + 2]):
+                    i += 3
+                case 0x20 where i + 2 < n && b[i + 1] == 0xC2 && b[i + 2] == 0xBB && (i + 3 == n || isSpace(b[i + 3])):
+                    i += 3  // French " »"
+                case 0x20 where i + 2 < n && b[i + 1] == 0x27 && b[i + 2] == 0x27 && (i + 3 == n || isSpace(b[i + 3])):
+                    i += 3  // " ''"
+                case 0xE3 where i + 2 < n && b[i + 1] == 0x80 && [0x8D, 0x8F, 0x91, 0x95].contains(b[i + 2]):
+                    i += 3  // 」』】〕
+                case 0xEF where i + 2 < n && b[i + 1] == 0xBC && b[i + 2] == 0x89: i += 3  // ）
                 default: return i
                 }
             }
@@ -357,7 +392,8 @@ struct SentenceSplitter: Sendable {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
 
         func isNumber(_ range: Range<Int>) -> Bool {
-            b[range].allSatisfy { $0 &- UInt8(ascii: "0") < 10 || $0 == 0x2E || $0 == 0x2C } && b[range].contains { $0 &- UInt8(ascii: "0") < 10 }
+            b[range].allSatisfy { $0 &- UInt8(ascii: "0") < 10 || $0 == 0x2E || $0 == 0x2C }
+                && b[range].contains { $0 &- UInt8(ascii: "0") < 10 }
         }
 
         static let am = LanguageRules.pack("a.m".utf8)!, pm = LanguageRules.pack("p.m".utf8)!
@@ -366,7 +402,7 @@ struct SentenceSplitter: Sendable {
         /// else from the sets (lower-casing the word).
         func wordKinds(_ range: Range<Int>) -> UInt8 {
             if let packed = LanguageRules.pack(b[range]) { return rules.packedKinds[packed] ?? 0 }
-            guard b[range].contains(where: { $0 >= 0x80 }) else { return 0 }    // a longer ASCII word is in no list
+            guard b[range].contains(where: { $0 >= 0x80 }) else { return 0 }  // a longer ASCII word is in no list
             let lower = String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self).lowercased()
             var kinds: UInt8 = 0
             if rules.abbreviations.contains(lower) { kinds |= LanguageRules.abbreviationBit }
@@ -406,10 +442,14 @@ struct SentenceSplitter: Sendable {
 
         /// `B.`, `Ä.`, `UU.`, `h.`: one or two letters and a dot, then nothing but punctuation (`B.,`).
         func isShortDottedPiece(_ range: Range<Int>) -> Bool {
-            guard let dot = b[range].firstIndex(of: 0x2E), dot > range.lowerBound, isLetters(range.lowerBound..<dot) else { return false }
+            guard let dot = b[range].firstIndex(of: 0x2E), dot > range.lowerBound, isLetters(range.lowerBound..<dot)
+            else { return false }
             let letters = b[range.lowerBound..<dot].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
             let rest = b[(dot + 1)..<range.upperBound]
-            return letters <= 2 && rest.allSatisfy { $0 < 0x80 && ($0 | 0x20) &- UInt8(ascii: "a") >= 26 && $0 &- UInt8(ascii: "0") >= 10 }
+            return letters <= 2
+                && rest.allSatisfy {
+                    $0 < 0x80 && ($0 | 0x20) &- UInt8(ascii: "a") >= 26 && $0 &- UInt8(ascii: "0") >= 10
+                }
         }
 
         /// Whether the bytes hold one code point (a letter like `p`, `§`, `č`).
@@ -439,7 +479,9 @@ struct SentenceSplitter: Sendable {
 
         /// The word before the one that starts at `wordStart`, or nil at the start of the text.
         func previousWord(before wordStart: Int) -> String? {
-            previousWordRange(before: wordStart).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) }
+            previousWordRange(before: wordStart).map {
+                String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self)
+            }
         }
 
         /// Where the word before the one that starts at `wordStart` is, or nil at the start of the text.
@@ -480,12 +522,16 @@ struct SentenceSplitter: Sendable {
                     }
                 }
                 let byte = b[i]
-                if byte == 0xE2, i == 0 || isSpace(b[i - 1]) || isBullet(endingAt: i) != nil, let (scalar, length) = bulletScalar(at: i) {
+                if byte == 0xE2, i == 0 || isSpace(b[i - 1]) || isBullet(endingAt: i) != nil,
+                    let (scalar, length) = bulletScalar(at: i)
+                {
                     bullets[scalar, default: []].append(i)
                     i += length
                     continue
                 }
-                if byte == 0x2E || byte == 0x29, let start = markerStart(endingBefore: i), let marker = marker(at: start) {
+                if byte == 0x2E || byte == 0x29, let start = markerStart(endingBefore: i),
+                    let marker = marker(at: start)
+                {
                     numbered.append((marker.position, marker.value, marker.style, marker.dots))
                     i = marker.end
                     continue
@@ -497,7 +543,8 @@ struct SentenceSplitter: Sendable {
             while runStart < numbered.count {
                 var runEnd = runStart + 1
                 while runEnd < numbered.count, numbered[runEnd].value == numbered[runEnd - 1].value + 1,
-                      numbered[runEnd].style == numbered[runStart].style {
+                    numbered[runEnd].style == numbered[runStart].style
+                {
                     runEnd += 1
                 }
                 if runEnd - runStart >= 2 {
@@ -567,7 +614,7 @@ struct SentenceSplitter: Sendable {
             }
             if j == i {
                 guard j < n, b[j] &- UInt8(ascii: "a") < 26 else { return nil }
-                value = 1000 + Int(b[j] - UInt8(ascii: "a"))                   // letters count on from 1000
+                value = 1000 + Int(b[j] - UInt8(ascii: "a"))  // letters count on from 1000
                 j += 1
             }
             var dots: [Int] = []

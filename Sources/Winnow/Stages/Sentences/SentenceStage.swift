@@ -7,16 +7,26 @@
 /// Latin language's abbreviations, Greek text the Greek rules, Cyrillic the Russian ones. See `SentenceSplitter`.
 public struct SentenceStage: DocumentStage, StageDefinition {
     public static let name = "sentences"
-    public static let summary = "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
+    public static let summary =
+        "Splits text into sentences with language-aware rules (abbreviations, numbers, lists, quotes, many scripts)."
     public static let outputFields = [
         FieldDescription(name: "sentences", type: "array of strings", help: "the sentences, in order, trimmed"),
-        FieldDescription(name: "sentence_spans", type: "array of [integer, integer]", help: "with spans: true: [[start, end], …] in code points"),
+        FieldDescription(
+            name: "sentence_spans", type: "array of [integer, integer]",
+            help: "with spans: true: [[start, end], …] in code points"),
     ]
 
     /// The options of `sentences`.
     public struct Configuration: StageConfiguration {
-        @StageOption("language", help: "rules when the document has no language field: auto (by script) or a code (" + LanguageRules.byLanguage.keys.sorted().joined(separator: ", ") + ")",
-                check: { $0 == "auto" || LanguageRules.forLanguage($0) != nil ? nil : "is not auto or a language with rules (\(LanguageRules.byLanguage.keys.sorted().joined(separator: ", ")))" })
+        @StageOption(
+            "language",
+            help: "rules when the document has no language field: auto (by script) or a code ("
+                + LanguageRules.byLanguage.keys.sorted().joined(separator: ", ") + ")",
+            check: {
+                $0 == "auto" || LanguageRules.forLanguage($0) != nil
+                    ? nil
+                    : "is not auto or a language with rules (\(LanguageRules.byLanguage.keys.sorted().joined(separator: ", ")))"
+            })
         public var language = "auto"
         @StageOption("spans", help: "add sentence_spans in Unicode code points") public var spans = false
 
@@ -41,7 +51,12 @@ public struct SentenceStage: DocumentStage, StageDefinition {
         // Copied out as substrings of the text: already valid UTF-8, so not validated again.
         let utf8 = text.utf8
         let sentences = ranges.map { range in
-            JSONValue.string(String(text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
+            JSONValue.string(
+                String(
+                    text[
+                        utf8.index(
+                            utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(
+                                utf8.startIndex, offsetBy: range.upperBound)]))
         }
         document.fields[FieldName.sentences] = .array(sentences)
         if configuration.spans { document.fields["sentence_spans"] = .array(spans) }
@@ -50,18 +65,23 @@ public struct SentenceStage: DocumentStage, StageDefinition {
 
     /// The rules for a document: its language, else the option, else a guess from its script.
     func rules(for document: Document) -> LanguageRules {
-        if case .string(let code)? = document.fields[FieldName.language], let rules = LanguageRules.forLanguage(code) { return rules }
-        if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) { return rules }
+        if case .string(let code)? = document.fields[FieldName.language], let rules = LanguageRules.forLanguage(code) {
+            return rules
+        }
+        if configuration.language != "auto", let rules = LanguageRules.forLanguage(configuration.language) {
+            return rules
+        }
         // The first letters decide: Greek, Cyrillic and Armenian lead bytes are CE–CF, D0–D3 and D5; ASCII letters are Latin.
         var text = document.text
         let script: LanguageRules? = text.withUTF8 { bytes in
             for byte in bytes.prefix(400) {
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
-                    return LanguageRules.guessLatinLanguage(bytes).flatMap { LanguageRules.byLanguage[$0] } ?? LanguageRules.latin
+                    return LanguageRules.guessLatinLanguage(bytes).flatMap { LanguageRules.byLanguage[$0] }
+                        ?? LanguageRules.latin
                 case 0xCE, 0xCF: return LanguageRules.byLanguage["el"]
                 case 0xD0...0xD3: return LanguageRules.byLanguage["ru"]
-                case 0xD5: return LanguageRules.byLanguage["hy"]                  // Armenian letters ա–ֆ, Ա–Ֆ (most of them)
+                case 0xD5: return LanguageRules.byLanguage["hy"]  // Armenian letters ա–ֆ, Ա–Ֆ (most of them)
                 default: continue
                 }
             }

@@ -51,7 +51,10 @@ struct DocumentWords: ~Copyable {
     /// Adds the word at `range` of `text`, `characters` code points long; `hash` is its `ByteHash` when the scan
     /// computed it.
     @inline(__always)
-    mutating func add(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash knownHash: UInt64?, characters: Int, hasLetter: Bool) {
+    mutating func add(
+        _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash knownHash: UInt64?, characters: Int,
+        hasLetter: Bool
+    ) {
         let hash = knownHash ?? ByteHash.of(text, range)
         let (slot, found) = find(hash)
         if found >= 0 {
@@ -59,21 +62,27 @@ struct DocumentWords: ~Copyable {
         } else {
             // The lower-case form only for a new spelling (its bytes are still in cache).
             let lowerCase = ByteHash.ofWord(text, range).1 ?? lowerCaseHash(text, range)
-            insert(Spelling(hash: hash, lowerCaseHash: lowerCase, count: 1, length: Int32(truncatingIfNeeded: characters), hasLetter: hasLetter), at: slot)
+            insert(
+                Spelling(
+                    hash: hash, lowerCaseHash: lowerCase, count: 1, length: Int32(truncatingIfNeeded: characters),
+                    hasLetter: hasLetter), at: slot)
         }
     }
 
     /// Takes the prose at `start` of `text` with `winnow_prose_run` (at most about `room` characters, and 256: room
     /// is made for the words it may take before, and the table stays at most half full).
-    mutating func takeProse(_ text: UnsafeBufferPointer<UInt8>, from start: Int, room: Int, ascii: UnsafePointer<UInt64>) -> WinnowProseRun {
+    mutating func takeProse(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, room: Int, ascii: UnsafePointer<UInt64>
+    ) -> WinnowProseRun {
         let room = min(room, 256)
         let wordsAtMost = winnow_prose_run_words_at_most(text.count, start, room)
         spellings.reserve(wordsAtMost)
         while (spellings.count + wordsAtMost) * 2 > slotCount { grow() }
         if keepSequence { sequence.reserve(wordsAtMost) }
-        var vocabulary = WinnowVocabulary(slots: slots, slotMask: slotMask, generation: generation, spellings: spellings.storage,
-                                          spellingCount: spellings.count, sequence: keepSequence ? sequence.storage : nil,
-                                          sequenceCount: sequence.count, wordCount: wordCount)
+        var vocabulary = WinnowVocabulary(
+            slots: slots, slotMask: slotMask, generation: generation, spellings: spellings.storage,
+            spellingCount: spellings.count, sequence: keepSequence ? sequence.storage : nil,
+            sequenceCount: sequence.count, wordCount: wordCount)
         let run = winnow_prose_run(text.baseAddress, text.count, start, room, ascii, &vocabulary)
         spellings.setCount(vocabulary.spellingCount)
         sequence.setCount(vocabulary.sequenceCount)
@@ -123,7 +132,9 @@ struct DocumentWords: ~Copyable {
             let lowerCase = spellings[number].lowerCaseHash
             if lowerCase == spellings[number].hash {
                 distinct += 1
-            } else if let other = self.number(ofHash: lowerCase), spellings[other].lowerCaseHash == spellings[other].hash {
+            } else if let other = self.number(ofHash: lowerCase),
+                spellings[other].lowerCaseHash == spellings[other].hash
+            {
                 continue
             } else if lowerCaseFormsWithoutSpelling.insert(lowerCase) {
                 distinct += 1

@@ -4,12 +4,16 @@
 /// stages added them. Keeps the statistics on the document for `filter` and the corpus statistics.
 public struct StatsStage: DocumentStage, StageDefinition {
     public static let name = "stats"
-    public static let summary = "Adds per-document text statistics: sizes, word and sentence lengths, character classes, stop words, Gopher/FineWeb repetition measures."
-    public static let outputFields = [FieldDescription(name: "stats", type: "object", help: "an object of statistics; the README defines each field")]
+    public static let summary =
+        "Adds per-document text statistics: sizes, word and sentence lengths, character classes, stop words, Gopher/FineWeb repetition measures."
+    public static let outputFields = [
+        FieldDescription(name: "stats", type: "object", help: "an object of statistics; the README defines each field")
+    ]
 
     /// The options of `stats`.
     public struct Configuration: StageConfiguration {
-        @StageOption("ngrams", help: "compute the n-gram repetition fractions (the costliest part)") public var ngrams = true
+        @StageOption("ngrams", help: "compute the n-gram repetition fractions (the costliest part)") public var ngrams =
+            true
 
         public init() {}
     }
@@ -33,6 +37,8 @@ public struct StatsStage: DocumentStage, StageDefinition {
     static func statistics(of document: Document, ngrams: Bool = true) -> TextStatistics {
         var sentences: Int?
         if case .array(let list)? = document.fields[FieldName.sentences] { sentences = list.count }
-        return TextStatistics(text: document.text, language: document.fields[FieldName.language]?.stringValue, sentences: sentences, ngrams: ngrams)
+        return TextStatistics(
+            text: document.text, language: document.fields[FieldName.language]?.stringValue, sentences: sentences,
+            ngrams: ngrams)
     }
 }

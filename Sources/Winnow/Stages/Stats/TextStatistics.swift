@@ -43,7 +43,8 @@ public struct TextStatistics: Sendable, Hashable {
     /// FineWeb's line measures, over the lines that are not blank.
     var nonBlankLines = 0, punctuatedLines = 0, shortLines = 0, duplicateNonBlankLineChars = 0
     /// Gopher's line and paragraph repetition: elements of `re.split("\n+", text)` and of the paragraphs.
-    var lineElements = 0, duplicateLines = 0, duplicateLineChars = 0, duplicateParagraphs = 0, duplicateParagraphChars = 0
+    var lineElements = 0, duplicateLines = 0, duplicateLineChars = 0, duplicateParagraphs = 0,
+        duplicateParagraphChars = 0
     /// Characters in the most frequent 2-, 3- and 4-gram (words joined by spaces) times its count (lanes 0–2; SIMD
     /// vectors keep these counts inline, where arrays cost two allocations per document).
     var topNgramChars = SIMD4<Int>.zero
@@ -65,7 +66,9 @@ public struct TextStatistics: Sendable, Hashable {
             wordScan.finish(into: &self, stopList: stopList)
             bytes = utf8.count
             (chars, nonASCII, hashSigns, ellipses) = (counts.chars, counts.nonASCII, counts.hashSigns, counts.ellipses)
-            (letters, uppercase, digits, punctuation, whitespace) = (counts.letters, counts.uppercase, counts.digits, counts.punctuation, counts.whitespace)
+            (letters, uppercase, digits, punctuation, whitespace) = (
+                counts.letters, counts.uppercase, counts.digits, counts.punctuation, counts.whitespace
+            )
             tokens = words + counts.symbolTokens
             let lines = countLines(utf8)
             countParagraphs(utf8, lines: lines)
@@ -85,7 +88,10 @@ public struct TextStatistics: Sendable, Hashable {
         if text[0] == 0x0A { addLineElement(hash: ByteHash.empty, chars: 0, seen: &seenElements) }
         var start = 0
         while start < text.count {
-            let end = memchr(base + start, 0x0A, text.count - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? text.count
+            let end =
+                memchr(base + start, 0x0A, text.count - start).map {
+                    UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base
+                } ?? text.count
             if end < text.count { newlines += 1 }
             let line = start..<end
             // Code points counted only where they matter: a code point takes 1 to 4 bytes.
@@ -135,7 +141,9 @@ public struct TextStatistics: Sendable, Hashable {
         func add(_ paragraph: Range<Int>) {
             paragraphs += 1
             while line < lines.count && lines[line].start < paragraph.lowerBound { line += 1 }
-            let isOneLine = line < lines.count && lines[line].start == paragraph.lowerBound && lines[line].end == paragraph.upperBound
+            let isOneLine =
+                line < lines.count && lines[line].start == paragraph.lowerBound
+                && lines[line].end == paragraph.upperBound
             if !seen.insert(isOneLine ? lines[line].hash : ByteHash.of(text, paragraph)) {
                 duplicateParagraphs += 1
                 duplicateParagraphChars += Self.scalarCount(text, paragraph)
@@ -143,7 +151,8 @@ public struct TextStatistics: Sendable, Hashable {
         }
         var start = bounds.lowerBound, position = start
         while position < bounds.upperBound,
-              let found = memchr(base + position, 0x0A, bounds.upperBound - position) {
+            let found = memchr(base + position, 0x0A, bounds.upperBound - position)
+        {
             let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
             var end = newline + 1
             while end < bounds.upperBound && text[end] == 0x0A { end += 1 }
@@ -189,7 +198,9 @@ public struct TextStatistics: Sendable, Hashable {
         }
         // The last n at which each position's n-gram repeated (0: never).
         var repeatedAt = RawArray<UInt8>(repeating: 0, count: wordCount)
-        countBigrams(candidates: candidates, kept, sequence: sequence, spellingCount: words.spellingCount, into: &repeatedAt, chars: chars)
+        countBigrams(
+            candidates: candidates, kept, sequence: sequence, spellingCount: words.spellingCount, into: &repeatedAt,
+            chars: chars)
         // The positions whose 2-gram repeats, in text order, with the hash of their 2-gram.
         var remaining = 0
         for candidate in 0..<kept {
@@ -257,8 +268,10 @@ public struct TextStatistics: Sendable, Hashable {
     /// with a stable counting sort on spelling numbers, so each group is in text order; within a group, each second
     /// word's count and first position are kept in arrays indexed by its spelling number and marked with the group's
     /// first word (no clearing between groups).
-    private mutating func countBigrams(candidates: borrowing RawArray<Int32>, _ count: Int, sequence: UnsafeMutablePointer<Int32>,
-                                       spellingCount: Int, into repeatedAt: inout RawArray<UInt8>, chars: (Int, Int) -> Int) {
+    private mutating func countBigrams(
+        candidates: borrowing RawArray<Int32>, _ count: Int, sequence: UnsafeMutablePointer<Int32>,
+        spellingCount: Int, into repeatedAt: inout RawArray<UInt8>, chars: (Int, Int) -> Int
+    ) {
         var groupStarts = RawArray<Int32>(repeating: 0, count: spellingCount)
         for candidate in 0..<count { groupStarts[Int(sequence[Int(candidates[candidate])])] &+= 1 }
         var total: Int32 = 0
@@ -274,7 +287,8 @@ public struct TextStatistics: Sendable, Hashable {
             groupStarts[first] &+= 1
         }
         var markedBy = RawArray<Int32>(repeating: -1, count: spellingCount)
-        var firstAt = RawArray<Int32>(uninitializedCount: spellingCount), seen = RawArray<Int32>(uninitializedCount: spellingCount)
+        var firstAt = RawArray<Int32>(uninitializedCount: spellingCount),
+            seen = RawArray<Int32>(uninitializedCount: spellingCount)
         // Counter.most_common(1): the highest count, the earliest 2-gram among equals.
         var best = 1, firstOfBest = 0
         for index in 0..<count {
@@ -360,7 +374,9 @@ public struct TextStatistics: Sendable, Hashable {
     /// The bytes of `range` in `low ..< low + count` (`count` ≤ 128), 16 at a time in vector lanes that are emptied
     /// before one can overflow: a byte is in the range when t = byte − low (wrapping) is below `count`, that is when
     /// neither t nor t + (128 − count) has its high bit set.
-    static func countBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from low: UInt8, count: UInt8) -> Int {
+    static func countBytes(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from low: UInt8, count: UInt8
+    ) -> Int {
         var found = 0, position = range.lowerBound
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
@@ -392,7 +408,8 @@ public struct TextStatistics: Sendable, Hashable {
     }
 
     /// Sentence-ending marks of many scripts (datatrove's `TERMINAL_PUNCTUATION` covers these and rarer ones).
-    static let terminalPunctuation: Set<UInt32> = Set("!.?…。！？．｡؟۔।॥።፧፨᙮‼⁇⁈⁉։܀܁܂߹჻၊။᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿⳹⳾⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗".unicodeScalars.map(\.value))
+    static let terminalPunctuation: Set<UInt32> = Set(
+        "!.?…。！？．｡؟۔।॥።፧፨᙮‼⁇⁈⁉։܀܁܂߹჻၊။᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿⳹⳾⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗".unicodeScalars.map(\.value))
 }
 
 /// What the statistics gather per word in the segmentation pass: the document's words (`DocumentWords`). How many

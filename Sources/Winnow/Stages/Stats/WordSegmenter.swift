@@ -42,7 +42,9 @@ public enum WordSegmenter {
     /// Walks the code points of `text`, telling `visitor` about each word (its byte range, its length in code points,
     /// whether it holds a letter), and counts code points by class on the way.
     @inline(__always)
-    static func scan<Visitor: WordVisitor & ~Copyable>(_ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor) -> Counts {
+    static func scan<Visitor: WordVisitor & ~Copyable>(
+        _ text: UnsafeBufferPointer<UInt8>, _ visitor: inout Visitor
+    ) -> Counts {
         let table = CharacterClasses.Table.shared
         // Plain pointers rather than `withUnsafeBufferPointer` closures, which kept this loop's counters in memory.
         let lookup = CharacterClasses.lookup
@@ -66,7 +68,9 @@ public enum WordSegmenter {
             // Fastest path, ASCII prose, taken by the visitor in C (`winnow_prose_run`); what it leaves after a word or
             // white space, no symbol run nor dot run is open.
             if entry & CharacterClasses.asciiWordFlag != 0 && start < 0,
-               let run = visitor.takeProse(from: position, room: 3000 &- inLanes, ascii: ascii.baseAddress!), run.end != position {
+                let run = visitor.takeProse(from: position, room: 3000 &- inLanes, ascii: ascii.baseAddress!),
+                run.end != position
+            {
                 packed &+= run.packed
                 inLanes &+= run.chars
                 counts.chars &+= run.chars
@@ -91,7 +95,10 @@ public enum WordSegmenter {
                 dotsInARow = 0
                 // The commonest case, a whole word at once: no word is open, and the run ends the text or is followed by
                 // an ASCII byte that neither continues it nor may join it to more (white space, most punctuation).
-                if start < 0 && (end == text.count || (text[end] < 0x80 && ascii[Int(text[end])] & CharacterClasses.asciiWordContinues == 0)) {
+                if start < 0
+                    && (end == text.count
+                        || (text[end] < 0x80 && ascii[Int(text[end])] & CharacterClasses.asciiWordContinues == 0))
+                {
                     visitor.visitWord(position..<end, characters: length, hasLetter: run.hasLetter, hash: run.hash)
                     position = end
                     // And the space that most often follows, without another turn of the loop (the lanes have room:
@@ -152,12 +159,15 @@ public enum WordSegmenter {
                 dotsInARow = 0
             }
             if classes.contains(.unspaced) {
-                if start >= 0 { visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, hash: asciiWord()) }
+                if start >= 0 {
+                    visitor.visitWord(start..<position, characters: characters, hasLetter: hasLetter, hash: asciiWord())
+                }
                 visitor.visitWord(position..<position + length, characters: 1, hasLetter: true, hash: nil)
                 start = -1
                 previousSymbol = 0
             } else if classes.contains(.wordCharacter)
-                        || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table)) {
+                || (start >= 0 && classes.contains(.joiner) && followedByWordCharacter(text, position + length, table))
+            {
                 if start < 0 {
                     start = position
                     characters = 0
@@ -181,7 +191,9 @@ public enum WordSegmenter {
             }
             position += length
         }
-        if start >= 0 { visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter, hash: asciiWord()) }
+        if start >= 0 {
+            visitor.visitWord(start..<text.count, characters: characters, hasLetter: hasLetter, hash: asciiWord())
+        }
         counts.add(packed: packed)
         // Every ASCII letter and digit is in an ASCII run, counted above as a letter.
         let asciiCapitals = TextStatistics.countBytes(text, 0..<text.count, from: 0x41, count: 26)
@@ -201,7 +213,9 @@ public enum WordSegmenter {
     /// unpredictable exit branch per byte. How many digits and capitals there are is counted for the whole text at
     /// once (`TextStatistics.countBytes`), not per run.
     @inline(__always)
-    private static func asciiWordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, hasLetter: Bool, hash: UInt64) {
+    private static func asciiWordRun(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int
+    ) -> (end: Int, hasLetter: Bool, hash: UInt64) {
         let limit = min(text.count, start &+ 1024)
         let raw = UnsafeRawPointer(text.baseAddress!)
         var end = start, letters: UInt64 = 0
@@ -244,7 +258,9 @@ public enum WordSegmenter {
         return counter.count
     }
 
-    private static func followedByWordCharacter(_ text: UnsafeBufferPointer<UInt8>, _ position: Int, _ table: CharacterClasses.Table) -> Bool {
+    private static func followedByWordCharacter(
+        _ text: UnsafeBufferPointer<UInt8>, _ position: Int, _ table: CharacterClasses.Table
+    ) -> Bool {
         guard position < text.count else { return false }
         let classes = table.of(UTF8Bytes.decode(text, at: position).scalar)
         return classes.contains(.wordCharacter) && !classes.contains(.unspaced)
