@@ -255,42 +255,15 @@ struct RunCommand: AsyncParsableCommand {
         defer { if let directory = prepared.workDirectory { try? FileManager.default.removeItem(atPath: directory) } }
         let passSeconds = Date().timeIntervalSince(passesStarted)
         let runner = Runner(pipeline: prepared.pipeline, options: options)
-        var summary = await runner.run(
-            inputs: Array(inputFiles.dropFirst(resumeStore?.finishedInputs ?? 0)),
+        var (summary, rejectsViolation) = await runner.runAndCommit(
+            inputs: inputFiles, output: outputFile,
             to: .init(
                 output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag,
-                resume: resumeStore))
-        summary.wallSeconds += passSeconds
-        if let resumeStore, summary.failure == nil, !summary.interrupted {
-            // Every input is done: the output is the parts in input order, the summary theirs merged.
-            do {
-                var assembled = try resumeStore.assemble(
-                    inputs: inputFiles.count, stageNames: summary.stages.map(\.name),
-                    into: outputFile, rejects: rejectsFile)
-                assembled.wallSeconds = summary.wallSeconds
-                summary = assembled
-                prepared.annotate(&summary)
-            } catch {
-                summary.failure = "\(error)"
-            }
-        }
-        // A signal that came after the last batch was read (or while the parts were assembled) still means "stop":
-        // nothing is committed.
-        if trap.flag.isSet && summary.failure == nil { summary.interrupted = true }
-        if resumeStore == nil { prepared.annotate(&summary) }
-        let rejectRatio = summary.read > 0 ? Double(summary.rejected) / Double(summary.read) : 0
-        let tooManyRejects = maxRejectRatio.map { rejectRatio > $0 } ?? false
-        let failed = summary.interrupted || summary.failure != nil || (strict && summary.rejected > 0) || tooManyRejects
-        let files = [outputFile] + (rejectsFile.map { [$0] } ?? [])
-        if failed {
-            files.forEach { $0.abandon() }
-        } else {
-            do {
-                for file in files { try file.commit() }
-            } catch {
-                summary.failure = "\(error)"
-                files.forEach { $0.abandon() }
-            }
+                resume: resumeStore),
+            policy: RejectPolicy(strict: strict, maximumRatio: maxRejectRatio)
+        ) { summary in
+            summary.wallSeconds += passSeconds
+            prepared.annotate(&summary)
         }
         summary.peakResidentBytes = RunSummary.processPeakResidentBytes()
         summary.skippedInputs = listing.skipped.count
@@ -318,14 +291,8 @@ struct RunCommand: AsyncParsableCommand {
                 "winnow: WARNING: every record read (\(summary.read)) was rejected, nothing was written; the reasons are above "
                     + "(is decode's format or text_field right for these inputs?)")
         }
-        if tooManyRejects, let maxRejectRatio {
-            printError(
-                "winnow: --max-reject-ratio \(maxRejectRatio): \(summary.rejected) of \(summary.read) records (\(String(format: "%.2f", 100 * rejectRatio))%) were rejected; no output was kept"
-            )
-            throw ExitCode(1)
-        }
-        if strict && summary.rejected > 0 {
-            printError("winnow: --strict: \(summary.rejected) records were rejected; no output was kept")
+        if let rejectsViolation {
+            printError("winnow: " + rejectsViolation)
             throw ExitCode(1)
         }
     }
