@@ -63,7 +63,7 @@ struct StagesCommand: ParsableCommand {
 
             """
         for kind in StageKind.all {
-            text += "## \(kind.name)\n\n\(kind.summary)\n\n"
+            text += "## \(kind.name)\n\n\(kind.summary) Code: [`\(kind.sourceFolder)`](../\(kind.sourceFolder)).\n\n"
             if kind.options.isEmpty {
                 text += "No options.\n\n"
             } else {

@@ -88,6 +88,10 @@ public protocol StageDefinition {
 
 extension StageDefinition {
     public static var outputFields: [FieldDescription] { [] }
+    /// Where its code lives: `Sources/Winnow/Stages/` and the name capitalised (a test checks every stage's is there).
+    public static var sourceFolder: String {
+        "Sources/Winnow/Stages/" + name.prefix(1).uppercased() + name.dropFirst() + "/"
+    }
 }
 
 /// An output field a stage adds to each record, as `winnow stages` lists it.
@@ -121,6 +125,8 @@ public struct StageKind: Sendable {
     public let summary: String
     public let options: [OptionDescription]
     public let outputFields: [FieldDescription]
+    /// The folder of its code, from the package's root.
+    public let sourceFolder: String
     /// Reads the options and makes the stage's steps.
     let build: @Sendable (StageOptions) throws(PipelineError) -> [PipelineStep]
 
@@ -129,6 +135,7 @@ public struct StageKind: Sendable {
         summary = Definition.summary
         options = Definition.Configuration.optionDescriptions
         outputFields = Definition.outputFields
+        sourceFolder = Definition.sourceFolder
         build = { options throws(PipelineError) in try Definition.steps(.read(options), at: options) }
     }
 

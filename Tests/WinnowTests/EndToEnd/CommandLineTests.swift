@@ -287,6 +287,14 @@ struct CommandLineTests {
         ] {
             #expect(text(result.stdout).contains(expected), "\(expected)")
         }
+        // Each stage's code is where the reference says, in a file named after its type.
+        for kind in StageKind.all {
+            let folder = TestSupport.packageRoot.appendingPathComponent(kind.sourceFolder).path
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            #expect(
+                files.contains { $0.hasSuffix("Stage.swift") }, "\(kind.name): no stage file in \(kind.sourceFolder)")
+            #expect(text(result.stdout).contains("Code: [`\(kind.sourceFolder)`]"), "\(kind.name)")
+        }
     }
 
     @Test func stdinGzipOutputAndStatsFile() throws {
