@@ -96,6 +96,20 @@ import Testing
 }
 
 @Suite struct ExtractStageTests {
+    /// Class and id words: furniture words anywhere in a name, short ones only as a whole word, and the weakest
+    /// (`top`, `tabs`) only as a whole class name without a content word beside it.
+    @Test func classWordsSayFurnitureOrContent() {
+        let cases: [(String, Int)] = [
+            ("site-footer", -1), ("textwidget", -1), ("nav-main", -1), ("ad-slot", -1), ("inside", 0),
+            ("top", -1), ("top-description", 0), ("post_box top", 1), ("tabs", -1), ("tab-content", 1),
+            ("card", 0), ("card-body", 1), ("jump", -1), ("jumpto-links", -1), ("jumplage", 0),
+            ("entry-content", 1), ("article-body sidebar", -1),
+        ]
+        for (words, expected) in cases {
+            #expect(ContentExtractor.wordEvidence(words) == expected, "\(words)")
+        }
+    }
+
     static let story = [
         "The council voted on Tuesday to rebuild the old harbour wall, which storms damaged twice last winter, and to open it to walkers.",
         "Work starts in March, the engineers said, and the first stretch of the new wall should stand before the autumn tides arrive.",
