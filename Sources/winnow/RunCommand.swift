@@ -256,7 +256,7 @@ struct RunCommand: AsyncParsableCommand {
         let passSeconds = Date().timeIntervalSince(passesStarted)
         let runner = Runner(pipeline: prepared.pipeline, options: options)
         var (summary, rejectsViolation) = await runner.runAndCommit(
-            inputs: inputFiles, output: outputFile,
+            inputs: inputFiles,
             to: .init(
                 output: outputFile, rejects: rejectsFile, progress: reporter, cancellation: trap.flag,
                 resume: resumeStore),

@@ -387,7 +387,8 @@ public enum ClusterPhases {
         _ bucket: Int, _ plan: ClusterPlan, _ configuration: DedupStage.Configuration?
     ) throws -> String {
         var records: [DedupKeys.Record] = []
-        let sketchWords = configuration?.parameters.sketchWords ?? 0
+        let parameters = configuration?.parameters
+        let sketchWords = parameters?.sketchWords ?? 0
         for shard in plan.shards.indices {
             let path = plan.path("keys/\(bucket)/\(shard).bin")
             guard plan.isDone(.map, shard) else { throw ClusterError("\(path): map \(shard) has not finished") }
@@ -403,10 +404,11 @@ public enum ClusterPhases {
             }
         }
         // Sorted in replay order, so the clusters phase merges the files instead of holding them.
-        let edges =
-            (configuration.map { DedupKeys.edges(of: records, parameters: $0.parameters, threshold: $0.threshold) }
-            ?? [])
-            .sorted(by: DedupKeys.Edge.replayOrder)
+        var edges: [DedupKeys.Edge] = []
+        if let configuration, let parameters {
+            edges = DedupKeys.edges(of: records, parameters: parameters, threshold: configuration.threshold)
+        }
+        edges.sort(by: DedupKeys.Edge.replayOrder)
         var writer = LittleEndianWriter()
         for edge in edges { edge.write(to: &writer) }
         try ClusterFiles.write(writer.bytes, to: plan.path("edges/\(bucket).bin"))

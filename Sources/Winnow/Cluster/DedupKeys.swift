@@ -151,7 +151,7 @@ struct DedupKeyWriter: OrderedStage {
                 DedupKeys.Record(kind: 0, hasWords: true, key: signature.exactHash, position: position, sketch: []))
         }
         if configuration.near {
-            let parameters = configuration.parameters
+            let parameters = signatures.parameters
             let hasWords = !signature.bandKeys.isEmpty
             let keys = hasWords ? signature.bandKeys : [UInt32](repeating: 0, count: parameters.bands)
             let sketch = hasWords ? signature.sketch : [UInt64](repeating: 0, count: parameters.sketchWords)

@@ -198,18 +198,9 @@ public struct StageOption<Value: OptionValue>: Sendable {
     }
 }
 
-extension StageOption where Value == Int {
-    /// An integer option that must lie in `range`.
-    public init(wrappedValue: Int, _ name: String, in range: ClosedRange<Int>, help: String) {
-        self.init(wrappedValue: wrappedValue, name, help: help) { value in
-            range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
-        }
-    }
-}
-
-extension StageOption where Value == Double {
+extension StageOption where Value: Comparable {
     /// A number option that must lie in `range`.
-    public init(wrappedValue: Double, _ name: String, in range: ClosedRange<Double>, help: String) {
+    public init(wrappedValue: Value, _ name: String, in range: ClosedRange<Value>, help: String) {
         self.init(wrappedValue: wrappedValue, name, help: help) { value in
             range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
         }
@@ -219,7 +210,6 @@ extension StageOption where Value == Double {
 /// What `StageConfiguration.read` sees of a `@StageOption` property without knowing its value type.
 protocol OptionDeclaration: Sendable {
     var description: OptionDescription { get }
-    var name: String { get }
     /// The option with the value written in `options` (its default when absent).
     func reading(_ options: StageOptions) throws(PipelineError) -> any OptionDeclaration
 }

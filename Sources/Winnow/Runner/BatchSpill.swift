@@ -142,7 +142,7 @@ enum BatchSpill {
                     guard let name = reader.string(), let values = reader.counted(UInt64.self) else { throw fail() }
                     switch name {
                     case DedupLookup.name:
-                        guard let signature = DocumentSignature(checkedPacked: values) else { throw fail() }
+                        guard let signature = DocumentSignature(packed: values) else { throw fail() }
                         document.scratch.dedupSignature = signature
                     case RepeatedLines.name: document.scratch.lineHashes = values
                     default: throw fail()

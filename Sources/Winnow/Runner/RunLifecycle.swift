@@ -36,12 +36,12 @@ extension Runner {
     /// `annotate` adds what the passes before the run found to the summary. Returns the summary and, when the
     /// rejects failed the run, why.
     public func runAndCommit(
-        inputs: [InputFile], output: OutputFile, to destinations: Destinations, policy: RejectPolicy,
+        inputs: [InputFile], to destinations: Destinations, policy: RejectPolicy,
         annotate: (inout RunSummary) -> Void
     ) async -> (summary: RunSummary, rejectsViolation: String?) {
         let resume = destinations.resume
         var summary = await run(inputs: Array(inputs.dropFirst(resume?.finishedInputs ?? 0)), to: destinations)
-        if let resume, summary.failure == nil, !summary.interrupted {
+        if let resume, let output = destinations.output, summary.failure == nil, !summary.interrupted {
             // Every input is done: the output is the parts in input order, the summary theirs merged.
             do {
                 var assembled = try resume.assemble(
@@ -56,7 +56,7 @@ extension Runner {
         if destinations.cancellation.isSet && summary.failure == nil { summary.interrupted = true }
         annotate(&summary)
         let violation = policy.violation(in: summary)
-        let files = [output] + (destinations.rejects.map { [$0] } ?? [])
+        let files = [destinations.output, destinations.rejects].compactMap { $0 }
         if summary.interrupted || summary.failure != nil || violation != nil {
             files.forEach { $0.abandon() }
         } else {

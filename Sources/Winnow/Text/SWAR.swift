@@ -1,3 +1,5 @@
+import CProseScan
+
 /// Byte tests on eight bytes at once ("SIMD within a register"), for the hot scanning loops: the JSON string
 /// scanner and writer, `clean`'s line pass, the NFC quick check and `stats`' word runs. Each test is exact about *whether* a word holds
 /// a matching byte (used only to decide whether the word needs a closer, byte-by-byte look).
@@ -28,12 +30,8 @@ enum SWAR {
     @inline(__always)
     static func containsNonASCII(_ word: UInt64) -> UInt64 { word & highBits }
 
-    /// The high bit set in each byte of `word` that lies in `low...high` (both ASCII), and nothing else.
+    /// The high bit set in each byte of `word` that lies in `low...high` (both ASCII), and nothing else: C's
+    /// `winnow_in_range` (CProseScan.h), which the C word scan uses too.
     @inline(__always)
-    static func inRange(_ word: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
-        let ascii = word & ~highBits
-        let atLeastLow = ascii &+ ones &* UInt64(0x80 - low)
-        let aboveHigh = ascii &+ ones &* UInt64(0x7F - high)
-        return atLeastLow & ~aboveHigh & ~word & highBits
-    }
+    static func inRange(_ word: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 { winnow_in_range(word, low, high) }
 }

@@ -1,6 +1,13 @@
+import CPlatform
 /// UTF-8 at the byte level: well-formedness (Unicode Table 3-7) for error positions and repairs, and encoding one
 /// scalar. The fast yes/no check is the standard library's.
 enum UTF8Bytes {
+    /// Whether `needle` occurs in `haystack` (`memmem`).
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        return needle.withUnsafeBytes { memmem(base, haystack.count, $0.baseAddress, needle.count) != nil }
+    }
+
     /// Appends the UTF-8 encoding of `scalar` (a valid code point).
     static func append(_ scalar: UInt32, to buffer: inout [UInt8]) {
         switch scalar {

@@ -1,5 +1,3 @@
-import CPlatform
-
 /// Decides whether one line is boilerplate, and of which family, from `BoilerplatePhrases` and three structural
 /// rules: a lone `*` (a required-field marker), copyright lines (`©`, `Copyright …`, `(c) …`) and navigation strips
 /// (`Home › News › World`, `Cookie settings | Privacy policy | Terms of use`: two or more separators, every part at
@@ -72,7 +70,9 @@ struct BoilerplateMatcher: Sendable {
         if copyright, wordCount <= Self.maximumShortNoticeWords, Self.isCopyrightLine(trimmed) { return .copyright }
         if navigation, wordCount <= 30, Self.isNavigationStrip(trimmed) { return .navigation }
         let mayMatchPhrase = wordCount <= Self.maximumPrefixLineWords && firstWords.contains(Self.firstWord(trimmed))
-        let hitGroups = containsGroups.filter { wordCount <= $0.maximumWords && Self.contains(trimmed, $0.trigger) }
+        let hitGroups = containsGroups.filter {
+            wordCount <= $0.maximumWords && UTF8Bytes.contains(trimmed, $0.trigger)
+        }
         guard mayMatchPhrase || !hitGroups.isEmpty, let normalized = Self.normalize(trimmed) else { return nil }
         if let family = exact[normalized] { return family }
         let words = normalized.utf8.split(separator: UInt8(ascii: " "))
@@ -119,11 +119,6 @@ struct BoilerplateMatcher: Sendable {
     }
 
     private static func isASCIILetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- UInt8(ascii: "a") < 26 }
-
-    private static func contains(_ line: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard line.count >= needle.count, let base = line.baseAddress else { return false }
-        return needle.withUnsafeBytes { memmem(base, line.count, $0.baseAddress, needle.count) != nil }
-    }
 
     /// Lower case, `’` as `'`, digits and brackets removed, spaces collapsed, anything but letters trimmed at both
     /// ends. Nil when no letter is left.

@@ -1,3 +1,4 @@
+import CProseScan
 /// `clean`'s ordered half (cc_net style): removes lines that recur across many documents of the same source.
 ///
 /// The source is the host of the document's `metadata.url` when it has one, else its input file. Each line is
@@ -151,9 +152,8 @@ struct RepeatedLines: OrderedStage {
     /// Eight bytes with ASCII capitals lower-cased and ASCII digits replaced by `0`.
     @inline(__always)
     private static func normalized(_ word: UInt64) -> UInt64 {
-        let capitals = SWAR.inRange(word, UInt8(ascii: "A"), UInt8(ascii: "Z"))
         let digits = SWAR.inRange(word, UInt8(ascii: "0"), UInt8(ascii: "9"))
-        let lowered = word | (capitals >> 2)  // 0x80 >> 2 = 0x20 in each capital's byte
+        let lowered = winnow_ascii_lower(word)
         let digitBytes = (digits >> 7) &* 0xFF
         return (lowered & ~digitBytes) | (digitBytes & (SWAR.ones &* 0x30))
     }

@@ -86,7 +86,8 @@ public enum DedupStage: StageDefinition {
         }
 
         /// What the index and the signatures are made with: bands and rows (chosen for the threshold when `bands` is
-        /// 0), seed, shingle size and normalisation.
+        /// 0, a search of ≈ 10⁶ integrand steps), seed, shingle size and normalisation. Worked out on each call: the
+        /// stages keep theirs (`DedupSignatures.parameters`), never per document.
         public var parameters: DedupIndex.Parameters {
             var (bands, rows) = (self.bands, self.rows)
             if bands == 0 {
@@ -123,24 +124,18 @@ struct DocumentSignature: Sendable, Hashable {
         [exactHash, UInt64(bandKeys.count), UInt64(sketch.count), UInt64(shingles.count)]
             + bandKeys.map(UInt64.init) + sketch + shingles + paragraphHashes
     }
+}
 
-    init(exactHash: UInt64, bandKeys: [UInt32], sketch: [UInt64], shingles: [UInt64], paragraphHashes: [UInt64]) {
-        (self.exactHash, self.bandKeys, self.sketch, self.shingles, self.paragraphHashes) = (
-            exactHash, bandKeys, sketch, shingles, paragraphHashes
-        )
-    }
-
+extension DocumentSignature {
     /// From `packed`, when its counts fit its length (a damaged batch file does not make one).
-    init?(checkedPacked packed: [UInt64]) {
+    init?(packed: [UInt64]) {
         guard packed.count >= 4 else { return nil }
-        let counts = packed[1...3].map { Int(clamping: $0) }
-        guard counts.allSatisfy({ $0 <= packed.count }), 4 + counts.reduce(0, +) <= packed.count else { return nil }
-        self.init(packed: packed)
-    }
-
-    init(packed: [UInt64]) {
-        exactHash = packed[0]
-        let (bands, sketchWords, shingleCount) = (Int(packed[1]), Int(packed[2]), Int(packed[3]))
+        let (bands, sketchWords, shingleCount) = (
+            Int(clamping: packed[1]), Int(clamping: packed[2]), Int(clamping: packed[3])
+        )
+        guard [bands, sketchWords, shingleCount].allSatisfy({ $0 <= packed.count }),
+            4 + bands + sketchWords + shingleCount <= packed.count
+        else { return nil }
         var position = 4
         bandKeys = packed[position..<position + bands].map { UInt32(truncatingIfNeeded: $0) }
         position += bands
@@ -149,6 +144,7 @@ struct DocumentSignature: Sendable, Hashable {
         shingles = Array(packed[position..<position + shingleCount])
         position += shingleCount
         paragraphHashes = Array(packed[position...])
+        exactHash = packed[0]
     }
 }
 

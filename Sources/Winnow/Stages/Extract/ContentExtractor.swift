@@ -167,6 +167,8 @@ public struct ContentExtractor: Sendable {
         byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte >= 0x80
     }
 
+    /// Whether `part` occurs in `word`. Class words are a few bytes: this loop beats a `memmem` call
+    /// (`UTF8Bytes.contains`) there — extract 1.36 against 1.44 core-seconds on the dev pages.
     private static func contains(_ word: ArraySlice<UInt8>, _ part: [UInt8]) -> Bool {
         guard word.count >= part.count else { return false }
         var start = word.startIndex
