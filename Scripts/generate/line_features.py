@@ -29,7 +29,7 @@ LIST_MARKERS = set("-–—•*·►▶→◦")
 def stop_lists():
     text = open(os.path.join(ROOT, "Sources/Winnow/Stages/Stats/StopWords.swift"), encoding="utf-8").read()
     lists = {}
-    for code, words in re.findall(r'^\s+"([a-z]{2,3})": "([^"]*)"', text, re.M):
+    for code, words in re.findall(r'^\s+"([a-z]{2,3})":\s*"([^"]*)"', text, re.M):
         lists[code] = set(words.split(" "))
     return lists
 

@@ -4,7 +4,7 @@ labelled lines (TurkuNLP's format: a list of {"text": [lines], "labels": ["0" no
 trees as Sources/Winnow/Generated/LineModelTable.generated.swift.
 
   train-line-model.py TRAIN.json … [--rounds 500] [--validate]   (--validate: leave one file out, print P/R)
-  train-line-model.py --fixture LINES.json                       (feature values for the Swift cross-check test)
+  train-line-model.py --fixture LINES.json|FIXTURE.jsonl         (feature values for the Swift cross-check test)
 
 Needs numpy. The thresholds (`default`, `aggressive`) are chosen on the training lines: the default for precision
 ≥ 0.86 with good lines lost ≤ 4.5%, `aggressive` for recall ≥ 0.72, both on out-of-fold scores (5 folds by document).
@@ -147,7 +147,10 @@ def choose(score, y, prose, precision_bar=0.86, lost_bar=0.045, recall_bar=0.72)
 def main():
     arguments = sys.argv[1:]
     if arguments and arguments[0] == "--fixture":
-        documents = json.load(open(arguments[1], encoding="utf-8"))
+        # A list of documents ({"text": [lines]}), or the fixture itself (one such object a line) to write it again.
+        with open(arguments[1], encoding="utf-8") as source:
+            documents = ([json.loads(line) for line in source if line.strip()] if arguments[1].endswith(".jsonl")
+                         else json.load(source))
         for document in documents:
             print(json.dumps({"text": document["text"], "features": [[round(v, 6) for v in f] for f in features(document["text"])]},
                              ensure_ascii=False))
