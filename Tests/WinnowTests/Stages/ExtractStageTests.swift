@@ -14,7 +14,8 @@ import Testing
                 let node = tree.nodes[Int(child)]
                 parts.append(
                     node.isText
-                        ? tree.text(of: node) : node.firstChild < 0 ? node.name : "\(node.name)(\(render(child)))")
+                        ? tree.text(of: node)
+                        : node.firstChild < 0 ? tree.name(of: node) : "\(tree.name(of: node))(\(render(child)))")
                 child = node.nextSibling
             }
             return parts.joined(separator: " ")
@@ -40,6 +41,10 @@ import Testing
         ("<div class='a' id=b data-x=\"y>z\">t</div>", "div(t)"),
         ("<div>unclosed<p>para", "div(unclosed p(para))"),
         ("<a href=1>x<a href=2>y</a>", "a(x) a(y)"),
+        // Names in any case; a page's own elements (custom, longer than any known name) are told apart.
+        ("<DIV>a</Div>b<BlockQuote>c</blockquote>", "div(a) b blockquote(c)"),
+        ("<x-a><x-b>t</x-a>u<x-b>v</x-b>", "x-a(x-b(t)) u x-b(v)"),
+        ("<some-very-long-element-name>t</SOME-VERY-LONG-ELEMENT-NAME>u", "some-very-long-element-name(t) u"),
     ])
     func tagSoupReadsAsBrowsersReadIt(html: String, expected: String) {
         #expect(Self.shape(html) == expected)
@@ -48,9 +53,11 @@ import Testing
     @Test func attributesAreReadWithEveryQuoting() {
         let tree = HTMLTree(#"<div CLASS="Story body" id='main' role=main hidden><p lang=de>x</div>"#)
         let div = tree.nodes[1]
-        #expect(div.name == "div" && div.attribute("class") == "Story body" && div.attribute("id") == "main")
-        #expect(div.attribute("role") == "main" && div.attribute("hidden") == "")
-        #expect(tree.nodes[2].attribute("lang") == "de")
+        #expect(
+            div.is(.div) && tree.attribute(.class, of: div) == "Story body" && tree.attribute(.id, of: div) == "main")
+        #expect(tree.attribute(.role, of: div) == "main" && tree.attribute(.hidden, of: div) == "")
+        #expect(tree.attribute(.lang, of: tree.nodes[2]) == "de")
+        #expect(tree.attribute(.style, of: div) == nil && tree.attribute(.lang, of: div) == nil)
     }
 
     @Test func theTitleAndLinkedDataAreKept() {

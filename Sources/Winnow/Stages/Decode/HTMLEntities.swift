@@ -39,7 +39,7 @@ enum HTMLEntities {
             guard let ampersand = memchr(base + i, Int32(UInt8(ascii: "&")), bytes.count - i) else { break }
             i = base.distance(to: ampersand.assumingMemoryBound(to: UInt8.self))
             if let (replacement, length) = reference(bytes, at: i, html: html) {
-                output.append(contentsOf: bytes[copied..<i])
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
                 output.append(contentsOf: replacement.utf8)
                 i += length
                 copied = i
@@ -47,7 +47,7 @@ enum HTMLEntities {
                 i += 1
             }
         }
-        output.append(contentsOf: bytes[copied...])
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
     }
 
     /// The text of the reference starting with `&` at `start` and its length in bytes, or nil.

@@ -58,18 +58,15 @@ public struct ContentExtractor: Sendable {
 
     // MARK: - Vocabulary
 
-    static let skippedElements: Set<String> = [
-        "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button",
-        "select", "input", "textarea", "head", "nav", "noembed", "noframes", "dialog", "map", "video", "audio",
-        "picture",
-        "figcaption",
+    static let skippedElements: [HTMLTag] = [
+        .script, .style, .template, .svg, .math, .iframe, .object, .embed, .canvas, .button, .select, .input,
+        .textarea, .head, .nav, .noembed, .noframes, .dialog, .map, .video, .audio, .picture, .figcaption,
     ]
-    static let blockElements: Set<String> = [
-        "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
-        "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote",
-        "pre",
-        "figure", "figcaption", "address", "hr", "br", "form", "fieldset", "legend", "center", "details", "summary",
-        "body", "html", "menu", "hgroup", "option",
+    static let blockElements: [HTMLTag] = [
+        .p, .div, .section, .article, .main, .header, .footer, .aside, .h1, .h2, .h3, .h4, .h5, .h6, .ul, .ol, .li, .dl,
+        .dt, .dd, .table, .thead, .tbody, .tfoot, .tr, .td, .th, .caption, .blockquote, .pre, .figure, .figcaption,
+        .address, .hr, .br, .form, .fieldset, .legend, .center, .details, .summary, .body, .html, .menu, .hgroup,
+        .option,
     ]
     /// Words of class, id, role and itemprop that mark furniture wherever they stand in a word (`textwidget`,
     /// `site-footer`, `commentlist`).
@@ -100,49 +97,87 @@ public struct ContentExtractor: Sendable {
         "beitrag", "news-detail",
     ]
 
-    /// An element's evidence: positive for content, negative for furniture, 0 for none.
-    static func evidence(of node: HTMLTree.Node, words wordEvidence: (String) -> Int = wordEvidence) -> Int {
-        switch node.name {
-        case "article", "main": return 2
-        case "aside", "footer", "nav", "menu", "form": return -2
+    /// An element's evidence: positive for content, negative for furniture, 0 for none. `words` gives the evidence
+    /// of a class or id value's bytes (`wordEvidence`, or a memo of it).
+    static func evidence(
+        of node: HTMLTree.Node, in tree: HTMLTree,
+        words: (ArraySlice<UInt8>) -> Int = { wordEvidence($0) }
+    ) -> Int {
+        switch HTMLTag(rawValue: node.tag) {
+        case .article, .main: return 2
+        case .aside, .footer, .nav, .menu, .form: return -2
         default: break
         }
         var result = 0
-        for attribute in node.attributes {
+        for attribute in tree.attributes[Int(node.start)..<Int(node.end)] {
+            let value = tree.attributeBytes[Int(attribute.start)..<Int(attribute.end)]
             switch attribute.name {
-            case "itemprop": if attribute.value.lowercased() == "articlebody" { return 3 }
-            case "role":
-                if attribute.value == "main" { return 2 }
-                if ["navigation", "contentinfo", "complementary", "banner", "menu"].contains(attribute.value) {
-                    return -2
-                }
-            case "class", "id": break
+            case .itemprop: if value.lazy.map(HTMLTree.asciiLowercased).elementsEqual("articlebody".utf8) { return 3 }
+            case .role:
+                if value.elementsEqual("main".utf8) { return 2 }
+                if roleWords.contains(where: { value.elementsEqual($0) }) { return -2 }
+            case .class, .id: break
             default: continue
             }
-            guard !attribute.value.isEmpty else { continue }
-            let value = wordEvidence(attribute.value)
-            if value < 0 { return -1 }
-            result = max(result, value)
+            guard !value.isEmpty else { continue }
+            let evidence = words(value)
+            if evidence < 0 { return -1 }
+            result = max(result, evidence)
         }
         return result
     }
 
-    // Lists, not sets: a few short words compared in place cost less than hashing a copy of each word.
-    private static let exactWordBytes = furnitureExactWords.map { Array($0.utf8) }
-    private static let nameBytes = furnitureNames.map { Array($0.utf8) }
-    private static let prefixBytes = furniturePrefixes.map { Array($0.utf8) }
-    private static let partBytes = furnitureParts.map { Array($0.utf8) }
-    private static let contentBytes = contentWords.map { Array($0.utf8) }
+    /// ARIA roles of furniture.
+    private static let roleWords = ["navigation", "contentinfo", "complementary", "banner", "menu"].map {
+        Array($0.utf8)
+    }
 
-    /// The evidence of class and id words, on their bytes (ASCII lower-cased; a word is a run of letters and
-    /// digits): −1 when one is furniture, else 1 when one is content, else 0. (Foundation's `contains` on
-    /// substrings made this 40% of extract's time.)
-    static func wordEvidence(_ words: String) -> Int {
-        var bytes = Array(words.utf8)
+    // Compared in place, not hashed: a few short words cost less than hashing a copy of each word.
+    private static let exactWordIndex = WordIndex(furnitureExactWords)
+    private static let nameBytes = furnitureNames.map { Array($0.utf8) }
+    private static let prefixIndex = WordIndex(furniturePrefixes)
+    private static let partIndex = WordIndex(furnitureParts)
+    private static let contentIndex = WordIndex(contentWords)
+
+    /// Words by their first byte, so that a class word is compared only with those that start as it does at a
+    /// place (comparing each word with all 40 prefixes and at each place with all 35 parts was ≈ 8% of `extract`).
+    private struct WordIndex {
+        private let byFirstByte: [[[UInt8]]]
+
+        init(_ words: [String]) {
+            var byFirstByte = [[[UInt8]]](repeating: [], count: 256)
+            for word in words { byFirstByte[Int(word.utf8.first!)].append(Array(word.utf8)) }
+            self.byFirstByte = byFirstByte
+        }
+
+        /// Whether one of the words starts at `start` in `word` (and ends by its end, or exactly there).
+        func starts(_ word: ArraySlice<UInt8>, at start: Int, exactly: Bool = false) -> Bool {
+            byFirstByte[Int(word[start])].contains { candidate in
+                let end = start + candidate.count
+                return (exactly ? end == word.endIndex : end <= word.endIndex)
+                    && word[start..<end].elementsEqual(candidate)
+            }
+        }
+
+        /// Whether one of the words occurs in `word`.
+        func occurs(in word: ArraySlice<UInt8>) -> Bool { word.indices.contains { starts(word, at: $0) } }
+    }
+
+    /// The evidence of class and id words (ASCII lower-cased; a word is a run of letters and digits): −1 when one
+    /// is furniture, else 1 when one is content, else 0.
+    static func wordEvidence(_ words: String) -> Int { wordEvidence(ArraySlice(words.utf8)) }
+
+    /// `wordEvidence` on the value's bytes. (Foundation's `contains` on substrings made this 40% of extract's time.)
+    static func wordEvidence(_ value: ArraySlice<UInt8>) -> Int {
+        var bytes = Array(value)
         for index in bytes.indices { bytes[index] = HTMLTree.asciiLowercased(bytes[index]) }
         var positive = false
-        let weakFurniture = bytes.split(whereSeparator: HTMLTree.isSpace).contains { name in
-            nameBytes.contains { name.elementsEqual($0) }
+        var weakFurniture = false
+        var nameStart = 0
+        for end in 0...bytes.count where end == bytes.count || HTMLTree.isSpace(bytes[end]) {
+            let name = bytes[nameStart..<end]
+            if !weakFurniture { weakFurniture = nameBytes.contains { name.elementsEqual($0) } }
+            nameStart = end + 1
         }
         var start = 0
         while start < bytes.count {
@@ -151,13 +186,12 @@ public struct ContentExtractor: Sendable {
             while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
             guard end > start else { break }
             let word = bytes[start..<end]
-            if exactWordBytes.contains(where: { word.elementsEqual($0) })
-                || prefixBytes.contains(where: { word.starts(with: $0) })
-                || partBytes.contains(where: { contains(word, $0) })
+            if exactWordIndex.starts(word, at: start, exactly: true) || prefixIndex.starts(word, at: start)
+                || partIndex.occurs(in: word)
             {
                 return -1
             }
-            if !positive { positive = contentBytes.contains { word.starts(with: $0) } }
+            if !positive { positive = contentIndex.starts(word, at: start) }
             start = end
         }
         return positive ? 1 : weakFurniture ? -1 : 0
@@ -179,13 +213,17 @@ public struct ContentExtractor: Sendable {
         return false
     }
 
-    static func isHidden(_ node: HTMLTree.Node) -> Bool {
+    static func isHidden(_ node: HTMLTree.Node, in tree: HTMLTree) -> Bool {
         // Not aria-hidden: sites put it on visible wrappers (an off-canvas layout) as often as on decoration.
-        if node.attribute("hidden") != nil { return true }
-        guard let style = node.attribute("style") else { return false }
-        let bytes = ArraySlice(style.utf8.compactMap { $0 == 0x20 ? nil : HTMLTree.asciiLowercased($0) })
-        return contains(bytes, Array("display:none".utf8)) || contains(bytes, Array("visibility:hidden".utf8))
+        guard node.end > node.start else { return false }
+        if tree.attributeRange(.hidden, of: node) != nil { return true }
+        guard let style = tree.attributeRange(.style, of: node) else { return false }
+        let bytes = ArraySlice(
+            tree.attributeBytes[style].compactMap { $0 == 0x20 ? nil : HTMLTree.asciiLowercased($0) })
+        return contains(bytes, hiddenStyles[0]) || contains(bytes, hiddenStyles[1])
     }
+
+    private static let hiddenStyles = [Array("display:none".utf8), Array("visibility:hidden".utf8)]
 
     // MARK: - Blocks
 
@@ -205,96 +243,120 @@ public struct ContentExtractor: Sendable {
 
     /// Cuts the tree into blocks in document order.
     static func blocks(of tree: HTMLTree) -> [Block] {
-        let nodes = tree.nodes
+        var cutter = BlockCutter()
+        tree.textBytes.withUnsafeBufferPointer { text in
+            tree.nodes.withUnsafeBufferPointer { nodes in cutter.walk(tree, nodes, text) }
+        }
+        return cutter.blocks
+    }
+
+    /// The walk that cuts blocks: down and up the tree by its child and sibling links (no stack of nodes, no list
+    /// of children), with the block being written and the elements that own blocks.
+    private struct BlockCutter {
         var blocks: [Block] = []
         var buffer: [UInt8] = []
         var chars = 0, linkChars = 0, commas = 0
         var pendingSpace = false
-        var owner: Int32 = 0
-        var kind = Block.Kind.paragraph
-        func flush() {
+        /// The open block-owning elements with their kinds; the last owns the block being written.
+        var owners: [(element: Int32, kind: Block.Kind)] = [(0, .paragraph)]
+        var linkDepth = 0, preDepth = 0
+
+        mutating func flush() {
             if chars > 0 {
+                let owner = owners[owners.count - 1]
                 blocks.append(
                     Block(
                         text: String(decoding: buffer, as: UTF8.self), chars: chars, linkChars: linkChars,
-                        element: owner, kind: kind, commas: commas))
+                        element: owner.element, kind: owner.kind, commas: commas))
             }
             buffer.removeAll(keepingCapacity: true)
             (chars, linkChars, commas, pendingSpace) = (0, 0, 0, false)
         }
-        // An iterative walk: (node, entering) with the block owner and link and pre depth restored on the way out.
-        var stack: [(node: Int32, entering: Bool)] = [(0, true)]
-        var owners: [(element: Int32, kind: Block.Kind)] = [(0, .paragraph)]
-        var linkDepth = 0, preDepth = 0
-        while let (index, entering) = stack.popLast() {
-            let node = nodes[Int(index)]
-            if node.isText {
-                let inLink = linkDepth > 0
-                tree.textBytes.withUnsafeBufferPointer { all in
-                    for byte in all[Int(node.textStart)..<Int(node.textEnd)] {
-                        if HTMLTree.isSpace(byte) && preDepth == 0 {
-                            pendingSpace = chars > 0
-                            continue
-                        }
-                        if preDepth > 0 && byte == 0x0A { flush(); continue }
-                        if pendingSpace {
-                            buffer.append(0x20)
-                            chars += 1
-                            if inLink { linkChars += 1 }
-                            pendingSpace = false
-                        }
-                        buffer.append(byte)
-                        if byte & 0xC0 != 0x80 {
-                            chars += 1
-                            if inLink { linkChars += 1 }
-                        }
-                        if byte == UInt8(ascii: ",") { commas += 1 }
-                    }
+
+        mutating func walk(
+            _ tree: HTMLTree, _ nodes: UnsafeBufferPointer<HTMLTree.Node>, _ text: UnsafeBufferPointer<UInt8>
+        ) {
+            var index = 0
+            while true {
+                let node = nodes[index]
+                var entered = false
+                if node.isText {
+                    add(UnsafeBufferPointer(rebasing: text[Int(node.start)..<Int(node.end)]))
+                } else if index == 0 || !(node.flags.contains(.skipped) || isHidden(node, in: tree)) {
+                    enter(index, node.flags)
+                    entered = true
                 }
-                continue
+                if entered && node.firstChild >= 0 {
+                    index = Int(node.firstChild)
+                    continue
+                }
+                if entered { leave(node.flags) }
+                // On to the next sibling, leaving the elements whose last child this was.
+                while index != 0 && nodes[index].nextSibling < 0 {
+                    index = Int(nodes[index].parent)
+                    leave(nodes[index].flags)
+                }
+                guard index != 0 else { break }
+                index = Int(nodes[index].nextSibling)
             }
-            let flags = node.flags
-            let isBlock = flags.contains(.block)
-            if entering {
-                if index != 0 && (flags.contains(.skipped) || isHidden(node)) { continue }
-                if isBlock {
-                    flush()
-                    if !flags.contains(.lineBreak) {
-                        // A block inside a list item, cell or heading is of its kind.
-                        let kind: Block.Kind =
-                            flags.contains(.heading)
-                            ? .heading
-                            : flags.contains(.listItem)
-                                ? .listItem
-                                : flags.contains(.cell)
-                                    ? .cell
-                                    : flags.contains(.preformatted) ? .preformatted : owners.last!.kind
-                        owners.append((index, kind))
-                    }
+            flush()
+        }
+
+        mutating func enter(_ index: Int, _ flags: HTMLTree.TagFlags) {
+            if flags.contains(.block) {
+                flush()
+                if !flags.contains(.lineBreak) {
+                    // A block inside a list item, cell or heading is of its kind.
+                    let kind: Block.Kind =
+                        flags.contains(.heading)
+                        ? .heading
+                        : flags.contains(.listItem)
+                            ? .listItem
+                            : flags.contains(.cell)
+                                ? .cell
+                                : flags.contains(.preformatted) ? .preformatted : owners[owners.count - 1].kind
+                    owners.append((Int32(index), kind))
                 }
-                if flags.contains(.link) { linkDepth += 1 }
-                if flags.contains(.preformatted) { preDepth += 1 }
-                stack.append((index, false))
-                var children: [Int32] = []
-                var child = node.firstChild
-                while child >= 0 {
-                    children.append(child)
-                    child = nodes[Int(child)].nextSibling
-                }
-                stack.append(contentsOf: children.reversed().map { ($0, true) })
-                if isBlock, let last = owners.last { (owner, kind) = (last.element, last.kind) }
-            } else {
-                if flags.contains(.link) { linkDepth -= 1 }
-                if flags.contains(.preformatted) { preDepth -= 1 }
-                if isBlock && !flags.contains(.lineBreak) {
-                    flush()
-                    owners.removeLast()
-                    (owner, kind) = (owners.last!.element, owners.last!.kind)
-                }
+            }
+            if flags.contains(.link) { linkDepth += 1 }
+            if flags.contains(.preformatted) { preDepth += 1 }
+        }
+
+        mutating func leave(_ flags: HTMLTree.TagFlags) {
+            if flags.contains(.link) { linkDepth -= 1 }
+            if flags.contains(.preformatted) { preDepth -= 1 }
+            if flags.contains(.block) && !flags.contains(.lineBreak) {
+                flush()
+                owners.removeLast()
             }
         }
-        flush()
-        return blocks
+
+        /// A text node's bytes: white space collapsed outside `pre`, where a line ends a block.
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let inLink = linkDepth > 0
+            for byte in bytes {
+                if HTMLTree.isSpace(byte) && preDepth == 0 {
+                    pendingSpace = chars > 0
+                    continue
+                }
+                if preDepth > 0 && byte == 0x0A {
+                    flush()
+                    continue
+                }
+                if pendingSpace {
+                    buffer.append(0x20)
+                    chars += 1
+                    if inLink { linkChars += 1 }
+                    pendingSpace = false
+                }
+                buffer.append(byte)
+                if byte & 0xC0 != 0x80 {
+                    chars += 1
+                    if inLink { linkChars += 1 }
+                }
+                if byte == UInt8(ascii: ",") { commas += 1 }
+            }
+        }
     }
 
     // MARK: - Extraction
@@ -312,12 +374,13 @@ public struct ContentExtractor: Sendable {
         // Per element: its evidence, and the characters and link characters of its blocks (summed bottom-up:
         // nodes are in document order, a parent before its children).
         var evidence = [Int](repeating: 0, count: nodes.count)
-        var evidenceOfWords: [String: Int] = [:]  // pages repeat their classes
+        var evidenceOfWords: [UInt64: Int] = [:]  // pages repeat their classes: by the hash of the value's bytes
         for index in nodes.indices where !nodes[index].isText {
-            evidence[index] = Self.evidence(of: nodes[index]) { words in
-                if let known = evidenceOfWords[words] { return known }
+            evidence[index] = Self.evidence(of: nodes[index], in: tree) { words in
+                let key = words.withUnsafeBufferPointer { ByteHash.of($0, 0..<$0.count) }
+                if let known = evidenceOfWords[key] { return known }
                 let value = Self.wordEvidence(words)
-                evidenceOfWords[words] = value
+                evidenceOfWords[key] = value
                 return value
             }
         }
@@ -348,7 +411,7 @@ public struct ContentExtractor: Sendable {
                 (isBoilerplate[number] ? -1 : 1) * (1 + Double(block.commas) + min(Double(block.chars) / 100, 3))
             var element = Int(block.element)
             // A paragraph element gives to the element around it; a div holding text directly counts as one.
-            if nodes[element].name == "p" || nodes[element].name == "li" || nodes[element].name == "br" {
+            if nodes[element].is(.p) || nodes[element].is(.li) || nodes[element].is(.br) {
                 guard nodes[element].parent >= 0 else { continue }
                 element = Int(nodes[element].parent)
             }
@@ -368,7 +431,7 @@ public struct ContentExtractor: Sendable {
             let parent = Int(nodes[index].parent)
             insideFurniture[index] =
                 insideFurniture[parent]
-                || (parent > 0 && evidence[parent] < 0 && nodes[parent].name != "body"
+                || (parent > 0 && evidence[parent] < 0 && !nodes[parent].is(.body)
                     && Double(chars[parent] - linkChars[parent]) < pageGood * 0.5)
         }
         for index in nodes.indices
@@ -380,7 +443,7 @@ public struct ContentExtractor: Sendable {
         var bestScore = 0.0
         for index in nodes.indices where scored[index] {
             score[index] =
-                (score[index] + Self.tagWeight(nodes[index].name) + 25 * Double(evidence[index]))
+                (score[index] + Self.tagWeight(nodes[index]) + 25 * Double(evidence[index]))
                 * (1 - linkDensity(index))
             if insideFurniture[index] || evidence[index] < 0 { score[index] *= 0.2 }
             if score[index] > bestScore { (best, bestScore) = (index, score[index]) }
@@ -404,7 +467,7 @@ public struct ContentExtractor: Sendable {
                 addedLinks = Double(linkChars[parent] - linkChars[container])
             let little = parentGood <= good * (favor == .precision ? 1.1 : 1.25)
             let prose = added > 0 && addedLinks / added < 0.2 && parentGood <= good * 2 && !insideFurniture[parent]
-            guard evidence[parent] >= 0, nodes[parent].name != "body", little || prose else { break }
+            guard evidence[parent] >= 0, !nodes[parent].is(.body), little || prose else { break }
             container = parent
         }
         // The container's siblings that score well join it.
@@ -417,7 +480,7 @@ public struct ContentExtractor: Sendable {
                 let index = Int(sibling)
                 let good = chars[index] - linkChars[index]
                 if index == container || (score[index] >= threshold && evidence[index] >= 0)
-                    || (nodes[index].name == "p" && good > 80 && linkDensity(index) < 0.25)
+                    || (nodes[index].is(.p) && good > 80 && linkDensity(index) < 0.25)
                     || (good > 150 && linkDensity(index) < 0.15 && evidence[index] >= 0 && !insideFurniture[index])
                 {
                     roots.append(index)
@@ -441,7 +504,7 @@ public struct ContentExtractor: Sendable {
             if furniture[index] == 0 && evidence[index] < 0 && !nodes[index].isText
                 && Double(chars[index] - linkChars[index]) < Double(rootGood) * furnitureShare
             {
-                furniture[index] = Self.isComments(nodes[index]) ? 1 : 2
+                furniture[index] = Self.isComments(nodes[index], in: tree) ? 1 : 2
             }
         }
         // Comment sections wherever they are (but not a wrapper around the content, `div.has-comments`): with
@@ -459,7 +522,7 @@ public struct ContentExtractor: Sendable {
             inComments[index] =
                 inComments[Int(nodes[index].parent)]
                 || (!nodes[index].isText && !holdsContent[index] && evidence[index] < 0
-                    && Self.isComments(nodes[index]))
+                    && Self.isComments(nodes[index], in: tree))
         }
         let maximumLinkDensity = favor == .precision ? 0.33 : (favor == .recall ? 0.7 : 0.5)
         var reasons = [String?](repeating: nil, count: blocks.count)
@@ -527,21 +590,21 @@ public struct ContentExtractor: Sendable {
         return ".!?…。！？".unicodeScalars.contains(scalar)
     }
 
-    static func tagWeight(_ name: String) -> Double {
-        switch name {
-        case "article", "main": 10
-        case "div", "section": 5
-        case "pre", "td", "blockquote": 3
-        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": -3
-        case "h1", "h2", "h3", "h4", "h5", "h6", "th", "header", "footer", "nav", "aside": -5
+    static func tagWeight(_ node: HTMLTree.Node) -> Double {
+        switch HTMLTag(rawValue: node.tag) {
+        case .article, .main: 10
+        case .div, .section: 5
+        case .pre, .td, .blockquote: 3
+        case .address, .ol, .ul, .dl, .dd, .dt, .li, .form: -3
+        case .h1, .h2, .h3, .h4, .h5, .h6, .th, .header, .footer, .nav, .aside: -5
         default: 0
         }
     }
 
-    static func isComments(_ node: HTMLTree.Node) -> Bool {
-        ["class", "id"].contains { name in
-            guard let value = node.attribute(name) else { return false }
-            let bytes = ArraySlice(value.utf8.map(HTMLTree.asciiLowercased))
+    static func isComments(_ node: HTMLTree.Node, in tree: HTMLTree) -> Bool {
+        [HTMLTree.AttributeName.class, .id].contains { name in
+            guard let value = tree.attributeRange(name, of: node) else { return false }
+            let bytes = ArraySlice(tree.attributeBytes[value].map(HTMLTree.asciiLowercased))
             return contains(bytes, Array("comment".utf8)) || contains(bytes, Array("disqus".utf8))
         }
     }
@@ -563,13 +626,13 @@ public struct ContentExtractor: Sendable {
         var title = tree.title.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         var description: String?, canonical: String?, date: String?, lang: String?
         for node in tree.nodes where !node.isText {
-            switch node.name {
-            case "html":
-                lang = lang ?? node.attribute("lang").flatMap { $0.isEmpty ? nil : $0 }
-            case "meta":
-                let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "")
-                    .lowercased()
-                guard let value = node.attribute("content") else { continue }
+            func attribute(_ name: HTMLTree.AttributeName) -> String? { tree.attribute(name, of: node) }
+            switch HTMLTag(rawValue: node.tag) {
+            case .html:
+                lang = lang ?? attribute(.lang).flatMap { $0.isEmpty ? nil : $0 }
+            case .meta:
+                let key = (attribute(.name) ?? attribute(.property) ?? attribute(.itemprop) ?? "").lowercased()
+                guard let value = attribute(.content) else { continue }
                 let content = Self.trimmed(value)
                 guard !content.isEmpty else { continue }
                 switch key {
@@ -581,13 +644,12 @@ public struct ContentExtractor: Sendable {
                     date = date ?? content
                 default: break
                 }
-            case "link":
-                if node.attribute("rel")?.lowercased() == "canonical", let href = node.attribute("href"), !href.isEmpty
-                {
+            case .link:
+                if attribute(.rel)?.lowercased() == "canonical", let href = attribute(.href), !href.isEmpty {
                     canonical = canonical ?? href
                 }
-            case "time":
-                if date == nil, let value = node.attribute("datetime"), !value.isEmpty { date = value }
+            case .time:
+                if date == nil, let value = attribute(.datetime), !value.isEmpty { date = value }
             default: break
             }
         }

@@ -15,25 +15,43 @@ import Darwin
 /// `<div>`s cost no more than 100,000 siblings. Nodes sit in document order in flat arrays (a parent before its
 /// children), so bottom-up sums are one backwards loop and no walk recurses.
 struct HTMLTree {
-    /// An element or a text node.
+    /// An element or a text node: plain numbers, so nodes copy without reference counting.
     struct Node {
-        /// The lower-case tag name; empty for a text node.
-        var name: String
+        /// The element (`HTMLTag`'s raw value, or above it one of the page's own names: `HTMLTree.name(of:)`); 0
+        /// for a text node.
+        var tag: UInt16
         /// What the tree builder and the extractor know of the element (one look-up of its name).
         var flags: TagFlags = []
         var parent: Int32
         var firstChild: Int32 = -1
         var lastChild: Int32 = -1
         var nextSibling: Int32 = -1
-        /// A text node's text (references decoded, white space as written): its range in `textBytes`.
-        var textStart: Int32 = 0, textEnd: Int32 = 0
-        /// The attributes the extractor reads, lower-case names: class, id, role, itemprop, lang, href, rel,
-        /// name, property, content, datetime, hidden, aria-hidden, style, type.
-        var attributes: [(name: String, value: String)] = []
+        /// A text node's text (references decoded, white space as written): its range in `textBytes`; an
+        /// element's attributes: their range in `attributes`.
+        var start: Int32 = 0, end: Int32 = 0
 
-        var isText: Bool { name.isEmpty }
+        var isText: Bool { tag == 0 }
 
-        func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
+        /// Whether the node is the element `tag`.
+        func `is`(_ tag: HTMLTag) -> Bool { self.tag == tag.rawValue }
+    }
+
+    /// The attributes the extractor reads.
+    enum AttributeName: String, CaseIterable {
+        case `class`, id, role, itemprop, lang, href, rel, name, property, content, datetime, hidden
+        case ariaHidden = "aria-hidden"
+        case style, type, itemtype
+
+        /// The names as bytes: a tag's attribute names are compared in place (making a lower-cased string of each
+        /// and hashing it was ≈ 5% of `extract`).
+        static let all = allCases
+        static let bytes: [[UInt8]] = all.map { Array($0.rawValue.utf8) }
+    }
+
+    /// One attribute of an element: its value (references decoded) is a range of `attributeBytes`.
+    struct Attribute {
+        var name: AttributeName
+        var start: Int32, end: Int32
     }
 
     /// Categories of elements, so that each name is looked up once.
@@ -64,69 +82,53 @@ struct HTMLTree {
         static let cell = TagFlags(rawValue: 1 << 17)
     }
 
-    static let tagFlags: [String: TagFlags] = {
-        var flags: [String: TagFlags] = [:]
-        func add(_ names: Set<String>, _ flag: TagFlags) { for name in names { flags[name, default: []].insert(flag) } }
-        add(rawTextElements, .rawText)
-        add(voidElements, .void)
-        add(closesParagraph, .closesParagraph)
-        add(headings, .heading)
-        add(ContentExtractor.blockElements, .block)
-        add(ContentExtractor.skippedElements, .skipped)
-        add(["table", "td", "th", "caption", "button", "html", "template"], .paragraphScope)
-        add(["ul", "ol", "table", "td", "th"], .listScope)
-        add(["dl", "table", "td"], .definitionScope)
-        add(["table"], .tableScope)
-        add(["tr", "table"], .rowScope)
-        add(["select", "datalist"], .selectScope)
-        add(["td", "th", "table"], .cellScope)
-        add(["a"], .link)
-        add(["pre"], .preformatted)
-        add(["br", "hr"], .lineBreak)
-        add(["li", "dd", "dt"], .listItem)
-        add(["td", "th"], .cell)
-        return flags
-    }()
-
-    private(set) var nodes: [Node] = [Node(name: "#root", parent: -1)]
+    private(set) var nodes: [Node] = [Node(tag: HTMLTag.documentRoot.rawValue, parent: -1)]
     /// Every text node's text, one after another (one buffer rather than a string a node).
     private(set) var textBytes: [UInt8] = []
+    /// Every element's attributes, an element's one after another.
+    private(set) var attributes: [Attribute] = []
+    /// The attributes' values, one after another.
+    private(set) var attributeBytes: [UInt8] = []
+    /// The names of this page's elements that `HTMLTag` does not know, from `HTMLTag.names.count` on.
+    private var ownNames: [String] = []
+    private var ownTags: [String: UInt16] = [:]
 
     /// A text node's text.
     func text(of node: Node) -> String {
-        String(decoding: textBytes[Int(node.textStart)..<Int(node.textEnd)], as: UTF8.self)
+        String(decoding: textBytes[Int(node.start)..<Int(node.end)], as: UTF8.self)
     }
+
+    /// An element's lower-case name.
+    func name(of node: Node) -> String {
+        Int(node.tag) < HTMLTag.names.count
+            ? HTMLTag.names[Int(node.tag)] : ownNames[Int(node.tag) - HTMLTag.names.count]
+    }
+
+    /// Where the value of an element's attribute `name` lies in `attributeBytes`, when it has one.
+    func attributeRange(_ name: AttributeName, of node: Node) -> Range<Int>? {
+        guard !node.isText else { return nil }
+        for index in Int(node.start)..<Int(node.end) where attributes[index].name == name {
+            return Int(attributes[index].start)..<Int(attributes[index].end)
+        }
+        return nil
+    }
+
+    /// The value of an element's attribute `name`, when it has one.
+    func attribute(_ name: AttributeName, of node: Node) -> String? {
+        attributeRange(name, of: node).map { String(decoding: attributeBytes[$0], as: UTF8.self) }
+    }
+
     /// The text of `<title>`, references decoded.
     private(set) var title = ""
     /// The content of each `<script type="application/ld+json">` (publication dates live there).
     private(set) var linkedData: [String] = []
 
-    /// Elements whose content is raw text up to their end tag.
-    static let rawTextElements: Set<String> = [
-        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
-    ]
-    static let voidElements: Set<String> = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-        "keygen",
-    ]
-    /// Start tags that end an open `<p>` (HTML's "close a p element in button scope").
-    static let closesParagraph: Set<String> = [
-        "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
-        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main",
-        "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "li", "dd", "dt",
-    ]
-    static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
     /// How far down the open elements a scope search looks.
     static let scopeSearchLimit = 64
-    /// The attributes kept, as their names' bytes beside the names: a tag's attribute names are compared in place
-    /// (making a lower-cased string of each and hashing it was ≈ 5% of `extract`).
-    private static let readAttributes: [(bytes: [UInt8], name: String)] = [
-        "class", "id", "role", "itemprop", "lang", "href", "rel", "name", "property", "content", "datetime", "hidden",
-        "aria-hidden", "style", "type", "itemtype",
-    ].map { (Array($0.utf8), $0) }
 
     private var open: [Int32] = [0]
-    private var openCount: [String: Int] = [:]
+    /// How many elements of each tag are open, by tag.
+    private var openCount = [Int32](repeating: 0, count: HTMLTag.names.count)
 
     /// Parses `html`.
     init(_ html: String) {
@@ -156,18 +158,18 @@ struct HTMLTree {
 
     private mutating func pop() {
         let index = Int(open.removeLast())
-        openCount[nodes[index].name, default: 1] -= 1
+        openCount[Int(nodes[index].tag)] -= 1
     }
 
-    /// Pops up to and including the nearest open `name` when one is within the search limit and no boundary
+    /// Pops up to and including the nearest open `tag` when one is within the search limit and no boundary
     /// element comes first.
-    private mutating func close(_ name: String, boundaries: TagFlags) {
-        guard openCount[name, default: 0] > 0 else { return }
+    private mutating func close(_ tag: HTMLTag, boundaries: TagFlags) {
+        guard openCount[Int(tag.rawValue)] > 0 else { return }
         var depth = open.count - 1
         let lowest = max(1, open.count - Self.scopeSearchLimit)
         while depth >= lowest {
             let element = nodes[Int(open[depth])]
-            if element.name == name {
+            if element.tag == tag.rawValue {
                 while open.count > depth { pop() }
                 return
             }
@@ -176,39 +178,40 @@ struct HTMLTree {
         }
     }
 
-    private mutating func startTag(
-        _ name: String, flags: TagFlags, attributes: [(name: String, value: String)], selfClosing: Bool
-    ) {
-        if flags.contains(.closesParagraph) { close("p", boundaries: .paragraphScope) }
-        switch name {
-        case "li": close("li", boundaries: .listScope)
-        case "dt", "dd":
-            close("dt", boundaries: .definitionScope)
-            close("dd", boundaries: .definitionScope)
-        case "tr": close("tr", boundaries: .tableScope)
-        case "td", "th":
-            close("td", boundaries: .rowScope)
-            close("th", boundaries: .rowScope)
-        case "thead", "tbody", "tfoot":
-            for section in ["thead", "tbody", "tfoot"] { close(section, boundaries: .tableScope) }
-        case "option": close("option", boundaries: .selectScope)
-        case "a": close("a", boundaries: .cellScope)
+    private mutating func startTag(_ tag: UInt16, flags: TagFlags, attributes: Range<Int>, selfClosing: Bool) {
+        if flags.contains(.closesParagraph) { close(.p, boundaries: .paragraphScope) }
+        switch HTMLTag(rawValue: tag) {
+        case .li: close(.li, boundaries: .listScope)
+        case .dt, .dd:
+            close(.dt, boundaries: .definitionScope)
+            close(.dd, boundaries: .definitionScope)
+        case .tr: close(.tr, boundaries: .tableScope)
+        case .td, .th:
+            close(.td, boundaries: .rowScope)
+            close(.th, boundaries: .rowScope)
+        case .thead, .tbody, .tfoot:
+            for section in [HTMLTag.thead, .tbody, .tfoot] { close(section, boundaries: .tableScope) }
+        case .option: close(.option, boundaries: .selectScope)
+        case .a: close(.a, boundaries: .cellScope)
         default:
             if flags.contains(.heading), nodes[Int(current)].flags.contains(.heading) { pop() }
         }
-        let index = append(Node(name: name, flags: flags, parent: current, attributes: attributes))
+        let index = append(
+            Node(
+                tag: tag, flags: flags, parent: current, start: Int32(attributes.lowerBound),
+                end: Int32(attributes.upperBound)))
         if !(selfClosing || flags.contains(.void)) {
             open.append(index)
-            openCount[name, default: 0] += 1
+            openCount[Int(tag)] += 1
         }
     }
 
-    private mutating func endTag(_ name: String) {
-        guard openCount[name, default: 0] > 0 else { return }
+    private mutating func endTag(_ tag: UInt16) {
+        guard openCount[Int(tag)] > 0 else { return }
         while let top = open.last, top != 0 {
-            let element = nodes[Int(top)].name
+            let element = nodes[Int(top)].tag
             pop()
-            if element == name { return }
+            if element == tag { return }
         }
     }
 
@@ -218,11 +221,27 @@ struct HTMLTree {
         let start = textBytes.count
         HTMLEntities.decode(raw, html: true, into: &textBytes)
         let last = nodes.count - 1
-        if nodes[last].isText, nodes[last].parent == current, nodes[last].textEnd == Int32(start) {
-            nodes[last].textEnd = Int32(textBytes.count)
+        if nodes[last].isText, nodes[last].parent == current, nodes[last].end == Int32(start) {
+            nodes[last].end = Int32(textBytes.count)
         } else {
-            _ = append(Node(name: "", parent: current, textStart: Int32(start), textEnd: Int32(textBytes.count)))
+            _ = append(Node(tag: 0, parent: current, start: Int32(start), end: Int32(textBytes.count)))
         }
+    }
+
+    /// The number of the element named by `bytes` (ASCII letters in any case): `HTMLTag`'s, or one of this page's
+    /// own.
+    private mutating func tag(named bytes: UnsafeBufferPointer<UInt8>) -> UInt16 {
+        if let key = HTMLTag.Key(lowercasing: bytes), let known = HTMLTag.lookUp(key) { return known }
+        let name = String(decoding: bytes.map(Self.asciiLowercased), as: UTF8.self)
+        if let own = ownTags[name] { return own }
+        // Past 65,535 names a page's own names share the last number (their end tags then close each other).
+        let own = UInt16(min(HTMLTag.names.count + ownNames.count, Int(UInt16.max)))
+        if Int(own) == openCount.count {
+            ownNames.append(name)
+            openCount.append(0)
+        }
+        ownTags[name] = own
+        return own
     }
 
     // MARK: - Tokenizing
@@ -259,41 +278,47 @@ struct HTMLTree {
             flushText(upTo: index)
             var nameEnd = nameStart
             while nameEnd < bytes.count, Self.isNameByte(bytes[nameEnd]) { nameEnd += 1 }
-            let name = Self.lowercased(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
-            let (attributes, selfClosing, end) = Self.attributes(bytes, from: nameEnd, keep: !closing)
+            let tag = tag(named: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+            let firstAttribute = attributes.count
+            let (selfClosing, end) = readAttributes(bytes, from: nameEnd, keep: !closing)
+            let tagAttributes = firstAttribute..<attributes.count
             index = end
-            let flags = Self.tagFlags[name] ?? []
+            let flags = Int(tag) < HTMLTag.flags.count ? HTMLTag.flags[Int(tag)] : []
             if closing {
-                endTag(name)
+                endTag(tag)
             } else if flags.contains(.rawText) {
-                let close = Self.closingTag(bytes, name, from: index)
+                let close = Self.closingTag(bytes, HTMLTag.endTagNeedles[Int(tag)], from: index)
                 let content = UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd])
-                if name == "title" && title.isEmpty {
+                if tag == HTMLTag.title.rawValue && title.isEmpty {
                     var decoded: [UInt8] = []
                     HTMLEntities.decode(content, html: true, into: &decoded)
                     title = String(decoding: decoded, as: UTF8.self)
-                } else if name == "textarea" {
-                    startTag(name, flags: flags, attributes: attributes, selfClosing: false)
+                } else if tag == HTMLTag.textarea.rawValue {
+                    startTag(tag, flags: flags, attributes: tagAttributes, selfClosing: false)
                     text(content)
-                    endTag(name)
+                    endTag(tag)
                 } else {
-                    if name == "script",
-                        attributes.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") })
-                    {
-                        linkedData.append(
-                            String(
-                                decoding: UnsafeBufferPointer(rebasing: bytes[index..<close.contentEnd]), as: UTF8.self)
-                        )
+                    if tag == HTMLTag.script.rawValue, isLinkedData(tagAttributes) {
+                        linkedData.append(String(decoding: content, as: UTF8.self))
                     }
-                    startTag(name, flags: flags, attributes: attributes, selfClosing: true)
+                    startTag(tag, flags: flags, attributes: tagAttributes, selfClosing: true)
                 }
                 index = close.end
             } else {
-                startTag(name, flags: flags, attributes: attributes, selfClosing: selfClosing)
+                startTag(tag, flags: flags, attributes: tagAttributes, selfClosing: selfClosing)
             }
             textStart = index
         }
         flushText(upTo: bytes.count)
+    }
+
+    /// Whether a `<script>`'s `type` is JSON-LD.
+    private func isLinkedData(_ range: Range<Int>) -> Bool {
+        guard let type = range.first(where: { attributes[$0].name == .type }).map({ attributes[$0] }) else {
+            return false
+        }
+        let value = attributeBytes[Int(type.start)..<Int(type.end)].map(Self.asciiLowercased)
+        return value.withUnsafeBufferPointer { UTF8Bytes.contains($0, Array("ld+json".utf8)) }
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
@@ -309,22 +334,17 @@ struct HTMLTree {
     /// A byte with ASCII upper case made lower case.
     static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
 
-    private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: bytes.map(asciiLowercased), as: UTF8.self)
-    }
-
-    /// Reads a tag's attributes from after its name to its `>`: the ones the extractor uses (when `keep`), whether
-    /// it ends with `/>`, and the index after the `>`.
-    private static func attributes(
+    /// Reads a tag's attributes from after its name to its `>`, appending the ones the extractor uses (when `keep`)
+    /// to `attributes`; returns whether it ends with `/>` and the index after the `>`.
+    private mutating func readAttributes(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, keep: Bool
-    ) -> ([(name: String, value: String)], Bool, Int) {
-        var attributes: [(name: String, value: String)] = []
+    ) -> (selfClosing: Bool, end: Int) {
         var i = start
         var selfClosing = false
         while i < bytes.count {
-            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 }
             guard i < bytes.count else { break }
-            if bytes[i] == UInt8(ascii: ">") { return (attributes, selfClosing, i + 1) }
+            if bytes[i] == UInt8(ascii: ">") { return (selfClosing, i + 1) }
             if bytes[i] == UInt8(ascii: "/") {
                 selfClosing = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: ">")
                 i += 1
@@ -332,16 +352,16 @@ struct HTMLTree {
             }
             selfClosing = false
             let nameStart = i
-            while i < bytes.count, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
-                !(bytes[i] == UInt8(ascii: "/") && i > nameStart)
+            while i < bytes.count, !Self.isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="),
+                bytes[i] != UInt8(ascii: ">"), !(bytes[i] == UInt8(ascii: "/") && i > nameStart)
             { i += 1 }
             if i == nameStart { i += 1 }  // a stray `=`
             let nameEnd = i
-            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 }
             var valueRange = i..<i
             if i < bytes.count, bytes[i] == UInt8(ascii: "=") {
                 i += 1
-                while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+                while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 }
                 if i < bytes.count, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") {
                     let quote = bytes[i]
                     let valueStart = i + 1
@@ -351,30 +371,31 @@ struct HTMLTree {
                     if i < bytes.count { i += 1 }
                 } else {
                     let valueStart = i
-                    while i < bytes.count, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: ">") { i += 1 }
+                    while i < bytes.count, !Self.isSpace(bytes[i]), bytes[i] != UInt8(ascii: ">") { i += 1 }
                     valueRange = valueStart..<i
                 }
             }
             guard keep, nameEnd > nameStart, nameEnd - nameStart <= 12 else { continue }
             let written = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
             guard
-                let name = readAttributes.first(where: { attribute in
-                    attribute.bytes.count == written.count
-                        && attribute.bytes.elementsEqual(written.lazy.map(asciiLowercased))
-                })?.name
+                let known = AttributeName.bytes.firstIndex(where: { name in
+                    name.count == written.count && name.elementsEqual(written.lazy.map(Self.asciiLowercased))
+                })
             else { continue }
-            var decoded: [UInt8] = []
-            HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[valueRange]), html: true, into: &decoded)
-            attributes.append((name, String(decoding: decoded, as: UTF8.self)))
+            let valueStart = attributeBytes.count
+            HTMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[valueRange]), html: true, into: &attributeBytes)
+            attributes.append(
+                Attribute(
+                    name: AttributeName.all[known], start: Int32(valueStart), end: Int32(attributeBytes.count)))
         }
-        return (attributes, selfClosing, bytes.count)
+        return (selfClosing, bytes.count)
     }
 
-    /// Where a raw-text element's content ends and the index after its end tag (the input's end when it has none).
+    /// Where a raw-text element's content ends and the index after its end tag (the input's end when it has none);
+    /// `needle` is `</` and the element's name.
     private static func closingTag(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from start: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from start: Int
     ) -> (contentEnd: Int, end: Int) {
-        let needle = Array("</\(name)".utf8)
         var i = start
         while let found = find(bytes, needle, from: i) {
             let after = found + needle.count
